@@ -1,0 +1,51 @@
+/**
+ * The data a simulated world is made of: what the fake Entra tenant and the fake Jira site serve. Records hold
+ * the full truth (e.g. a hidden email is still known here); the fakes decide what each API reveals.
+ */
+
+/** A directory object in the fake tenant, in Microsoft Graph's property names. */
+export interface FakeGraphUser {
+  id: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string;
+  proxyAddresses: string[];
+  otherMails: string[];
+  jobTitle: string | null;
+  department: string | null;
+  officeLocation: string | null;
+  accountEnabled: boolean;
+  /** 'Member' | 'Guest' */
+  userType: string;
+  employeeId: string | null;
+  /** Entra object id of the manager: a user or an org contact; null when none. */
+  managerId: string | null;
+}
+
+/** An organisational contact (can be a user's manager, is never in /users). */
+export interface FakeOrgContact {
+  id: string;
+  displayName: string | null;
+  mail: string | null;
+}
+
+/** An account on the fake Jira site. */
+export interface FakeJiraUser {
+  accountId: string;
+  /** 'atlassian' | 'app' | 'customer' */
+  accountType: string;
+  active: boolean;
+  displayName: string;
+  /** The account's email; null when it has none. */
+  email: string | null;
+  /** Profile visibility hides the email from users/search (the email API still returns it). */
+  emailHidden: boolean;
+}
+
+export interface World {
+  readonly seed: number;
+  readonly entra: { users: FakeGraphUser[]; orgContacts: FakeOrgContact[] };
+  readonly jira: { users: FakeJiraUser[] };
+}
