@@ -1,0 +1,64 @@
+/**
+ * Everything a stage or run-control function needs, passed in once (createXStage(deps) style). The Forge wiring
+ * in src/functions builds it from real adapters; tests build it from in-memory ones.
+ */
+import type { AssetsPort, AtlassianUsersPort, Clock, EntraDirectoryPort, KeyValueStore, Logger, QueuePort } from './ports';
+
+export interface Connections {
+  readonly atlassian: AtlassianUsersPort;
+  readonly entra: EntraDirectoryPort;
+  readonly assets: AssetsPort;
+}
+
+export interface PipelineConfig {
+  /** A stage lease outlives its holder by at most this long when the holder dies. */
+  readonly stageLeaseMs: number;
+  /** A run that has made no progress for this long is stale (longer than any stage, retry or throttling wait). */
+  readonly staleRunMs: number;
+  /** How long a run may wait for the admin's confirmation before it is cancelled. */
+  readonly confirmationWindowMs: number;
+  /** Progress is written to the run record at most this often. */
+  readonly progressIntervalMs: number;
+  /** Run data (checkpoints, chunks, per-run reports) expires after this. */
+  readonly runDataTtlSeconds: number;
+  /** In-process retries for "retry now" errors before a run fails. */
+  readonly maxRetryNow: number;
+  /** Assets AQL page size for the snapshot. */
+  readonly aqlPageSize: number;
+  /** Parallel Assets writes. */
+  readonly writeConcurrency: number;
+  /** Assets writes per minute we allow ourselves (the API allows 2,000 creates per minute). */
+  readonly assetsWritesPerMinute: number;
+  /** Writes per checkpoint. */
+  readonly writeBatchSize: number;
+  /** A chain re-seeds before it reaches Forge's 1,000 pushes per originating invocation. */
+  readonly maxPushesPerChain: number;
+}
+
+export const defaultPipelineConfig: PipelineConfig = {
+  stageLeaseMs: 120_000,
+  staleRunMs: 2 * 60 * 60 * 1000,
+  confirmationWindowMs: 7 * 24 * 60 * 60 * 1000,
+  progressIntervalMs: 2_000,
+  runDataTtlSeconds: 14 * 24 * 60 * 60,
+  maxRetryNow: 4,
+  aqlPageSize: 500,
+  writeConcurrency: 8,
+  assetsWritesPerMinute: 1_800,
+  writeBatchSize: 48,
+  maxPushesPerChain: 900,
+};
+
+export interface PipelineDeps {
+  readonly store: KeyValueStore;
+  readonly queue: QueuePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Builds the external ports from the stored settings and secret. */
+  readonly connect: () => Promise<Connections>;
+  /** Paces Assets writes to the rate limit (milliseconds; never used to wait out throttling). */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Random unique ids (run ids, lease holders). */
+  readonly newId: () => string;
+  readonly config: PipelineConfig;
+}

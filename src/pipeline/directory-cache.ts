@@ -1,0 +1,39 @@
+/**
+ * The cached Entra directory: the users as the sync rules need them (entra-user.ts: ids, match keys, written
+ * attributes, manager id; nothing more), kept between runs with the Graph deltaLink so a resync asks Graph only
+ * for what changed. Stored as one generation of chunks plus a meta record; a new generation is written in full
+ * before the meta switches to it, so a crash never leaves a half-merged directory.
+ */
+import { z } from 'zod';
+import { entraUserSchema, type EntraUser } from '../domain/entra-user';
+import { readChunks, writeChunks } from './chunked-store';
+import { keys } from './keys';
+import type { KeyValueStore } from './ports';
+
+export const directoryMetaSchema = z.object({
+  v: z.literal(1),
+  generation: z.string(),
+  chunks: z.number().int().min(0),
+  users: z.number().int().min(0),
+  deltaLink: z.string().nullable(),
+  fullReadAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DirectoryMeta = z.infer<typeof directoryMetaSchema>;
+
+export async function readDirectoryMeta(store: KeyValueStore): Promise<DirectoryMeta | null> {
+  const parsed = directoryMetaSchema.safeParse(await store.get(keys.directoryMeta()));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function readDirectory(store: KeyValueStore, generation: string, chunks: number): Promise<EntraUser[]> {
+  return readChunks(store, (i) => keys.directoryChunk(generation, i), chunks, entraUserSchema);
+}
+
+export async function writeDirectoryChunks(store: KeyValueStore, generation: string, users: readonly EntraUser[], firstIndex = 0): Promise<number> {
+  return writeChunks(store, (i) => keys.directoryChunk(generation, i), users, { firstIndex });
+}
+
+export async function deleteGeneration(store: KeyValueStore, generation: string, chunks: number): Promise<void> {
+  for (let i = 0; i < chunks; i++) await store.delete(keys.directoryChunk(generation, i));
+}

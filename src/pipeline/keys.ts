@@ -1,0 +1,39 @@
+/**
+ * Every KVS key the app uses, in one place. Keys are deterministic, made only of ids the app mints or Atlassian/
+ * Entra object ids, and never contain emails, '@' or '/' (Forge's key pattern forbids them).
+ */
+import type { StageName } from './messages';
+
+export const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
+
+function checked(key: string): string {
+  if (key.length > 500 || !KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${key}`);
+  return key;
+}
+
+export const keys = {
+  settings: () => 'settings',
+  schemaLayout: () => 'assets:layout',
+  workspace: () => 'assets:workspace',
+  runLock: () => 'lock:run',
+  runCounter: () => 'runs:counter',
+  run: (runId: string) => checked(`run:${runId}`),
+  runCancel: (runId: string) => checked(`run:${runId}:cancel`),
+  checkpoint: (runId: string, stage: StageName) => checked(`run:${runId}:cp:${stage}`),
+  chunk: (runId: string, dataset: RunDataset, index: number) => checked(`run:${runId}:${dataset}:${index}`),
+  directoryMeta: () => 'dir:meta',
+  directoryChunk: (generation: string, index: number) => checked(`dir:${generation}:${index}`),
+  historySlot: (slot: number) => checked(`history:${slot}`),
+  lastRun: (trigger: 'manual' | 'scheduled') => `last:${trigger}`,
+  latestReport: (mode: 'preview' | 'sync') => `report:latest:${mode}`,
+  scheduleClaim: (day: string) => checked(`schedule:${day}`),
+  privacyLastReport: () => 'privacy:last-report',
+} as const;
+
+export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta';
+
+/** Secret-store keys. */
+export const secretKeys = {
+  clientSecret: () => 'entra:client-secret',
+  graphToken: () => 'entra:graph-token',
+} as const;

@@ -1,0 +1,87 @@
+/**
+ * The ports the pipeline stages and run control depend on. Forge adapters (src/adapters) implement them in
+ * production; tests pass in-memory ones. Stages never see @forge/* or HTTP.
+ */
+import type { AtlassianAccount } from '../domain/atlassian-account';
+import type { DeltaChange } from '../domain/directory-delta';
+import type { EmployeeAttributeKey, EmployeeObject, EmployeeValues } from '../domain/employee';
+import type { EntraUser } from '../domain/entra-user';
+import type { SchemaDefinition } from '../domain/schema-definition';
+import type { QueueKey, StageMessage } from './messages';
+
+/** App storage (Forge KVS). Values are JSON; reads return unknown and are parsed by the caller. */
+export interface KeyValueStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
+  /** The claim primitive (FAIL_IF_EXISTS): true when this call created the key. */
+  setIfAbsent(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<boolean>;
+  /** Atomic overwrite that returns the previous value (Forge: keyPolicy OVERRIDE, returnValue PREVIOUS). */
+  swap(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<unknown>;
+  delete(key: string): Promise<void>;
+}
+
+/** The Forge secret store: the only place the client secret (and the cached Graph token) live. */
+export interface SecretStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface QueuePort {
+  push(queue: QueueKey, message: StageMessage, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** Time left in the current Forge invocation. */
+export interface InvocationBudget {
+  remainingMs(): number;
+}
+
+/** Counts and codes only: never emails, names or secrets. */
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+export interface Logger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+// ---- external systems, as the stages need them ----
+
+export interface AtlassianUsersPort {
+  /** One page of Jira's user search (every account type; email null when hidden); isLast when the page was short. */
+  listUsersPage(startAt: number): Promise<{ accounts: readonly AtlassianAccount[]; isLast: boolean }>;
+  /** Emails for accounts whose profile hides them; `unavailable` explains why matching is incomplete. */
+  getEmails(accountIds: readonly string[]): Promise<{ emails: ReadonlyMap<string, string>; unavailable: null | { message: string } }>;
+}
+
+export interface EntraDirectoryPort {
+  listUsersPage(nextLink: string | null): Promise<{ users: readonly EntraUser[]; nextLink: string | null }>;
+  latestDeltaLink(): Promise<string>;
+  deltaPage(link: string): Promise<{ changes: readonly DeltaChange[]; nextLink: string | null; deltaLink: string | null }>;
+  getUsersByIds(ids: readonly string[]): Promise<{ users: readonly EntraUser[]; notFound: readonly string[] }>;
+}
+
+export interface SchemaLayout {
+  readonly workspaceId: string;
+  readonly schemaId: string;
+  readonly objectTypeId: string;
+  readonly attributeIds: Readonly<Record<EmployeeAttributeKey, string>>;
+}
+
+export type EmployeeWrite = Partial<EmployeeValues>;
+
+export type WriteResult =
+  | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
+  | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: EmployeeAttributeKey | null; readonly message: string } };
+
+export interface AssetsPort {
+  ensureSchema(definition: SchemaDefinition): Promise<{ layout: SchemaLayout; created: readonly string[]; repaired: readonly string[] }>;
+  searchEmployees(layout: SchemaLayout, startAt: number, pageSize: number): Promise<{ objects: readonly EmployeeObject[]; isLast: boolean }>;
+  findEmployeesByEntraUserIds(layout: SchemaLayout, ids: readonly string[]): Promise<readonly EmployeeObject[]>;
+  createEmployee(layout: SchemaLayout, values: EmployeeWrite): Promise<WriteResult>;
+  updateEmployee(layout: SchemaLayout, objectId: string, values: EmployeeWrite): Promise<WriteResult>;
+}

@@ -1,0 +1,140 @@
+/**
+ * Starting, cancelling and confirming runs, and noticing dead ones. Called by the admin page's resolvers and the
+ * scheduled trigger. One run at a time per installation: the run lock is a lease held by the run id, renewed as the
+ * run makes progress, so a run that died cannot block the app forever.
+ */
+import { AppError } from '../domain/errors';
+import type { PipelineDeps } from './deps';
+import { keys } from './keys';
+import { acquireLease, readLease, releaseLease, renewLease } from './lease';
+import { queueFor } from './messages';
+import { finalizeRun, loadRun, saveRun } from './run-store';
+import { RUN_STATE_VERSION, isTerminal, type RunMode, type RunState, type RunTrigger } from './run-state';
+
+export interface StartRunInput {
+  readonly mode: RunMode;
+  readonly trigger: RunTrigger;
+  readonly startedBy: string | null;
+}
+
+export async function startRun(deps: PipelineDeps, input: StartRunInput): Promise<RunState> {
+  await reapStaleRun(deps);
+  const now = deps.clock.now();
+  const runId = `${new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${deps.newId().replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+  const lock = await acquireLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, now);
+  if (!lock.acquired) {
+    const active = await loadRun(deps, lock.holder);
+    throw new AppError('RUN_ALREADY_ACTIVE', describeActive(active), { context: { activeRunId: lock.holder } });
+  }
+
+  const counter = await deps.store.get(keys.runCounter());
+  const number = (typeof counter === 'number' && Number.isInteger(counter) ? counter : 0) + 1;
+  await deps.store.set(keys.runCounter(), number);
+
+  const iso = new Date(now).toISOString();
+  let run: RunState = {
+    v: RUN_STATE_VERSION,
+    runId,
+    number,
+    mode: input.mode,
+    trigger: input.trigger,
+    startedBy: input.startedBy,
+    status: 'queued',
+    stage: 'atlassianUsers',
+    progress: { processed: 0, total: null, label: 'Waiting to start' },
+    startedAt: iso,
+    updatedAt: iso,
+    finishedAt: null,
+    counts: null,
+    error: null,
+    pushes: 0,
+    safety: null,
+  };
+  await saveRun(deps, run);
+  try {
+    await deps.queue.push(queueFor('atlassianUsers'), { v: 1, runId, stage: 'atlassianUsers', seq: 0 });
+  } catch (cause) {
+    const error = new AppError('QUEUE_PUSH_FAILED', 'The run could not be queued. Try again in a minute.', { context: { runId }, cause, retry: 'now' });
+    await finalizeRun(deps, run, 'failed', { error: error.toPublic() });
+    throw error;
+  }
+  run = { ...run, pushes: 1 };
+  await saveRun(deps, run);
+  deps.logger.info('run.started', { runId, mode: input.mode, trigger: input.trigger, number });
+  return run;
+}
+
+function describeActive(active: RunState | null): string {
+  if (active === null) return 'Another run is starting. Wait a moment and try again.';
+  const what = `${active.trigger === 'scheduled' ? 'A scheduled' : 'A manual'} ${active.mode} (run #${active.number}, started ${active.startedAt})`;
+  if (active.status === 'awaiting-confirmation') return `${what} is waiting for confirmation. Confirm or cancel it on the Sync tab first.`;
+  return `${what} is already in progress. Wait for it to finish or cancel it.`;
+}
+
+/** Asks a run to stop at its next chunk boundary; a run waiting for confirmation is cancelled at once. */
+export async function cancelRun(deps: PipelineDeps, runId: string): Promise<RunState> {
+  const run = await requireRun(deps, runId);
+  if (isTerminal(run.status)) throw new AppError('RUN_INVALID_STATE', `Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : 'finished'}.`, { context: { runId } });
+  await deps.store.set(keys.runCancel(runId), { at: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: deps.config.runDataTtlSeconds });
+  if (run.status === 'awaiting-confirmation') return finalizeRun(deps, run, 'cancelled', { error: null });
+  deps.logger.info('run.cancel-requested', { runId });
+  return run;
+}
+
+/** Applies a plan that tripped the safety threshold, exactly as planned. */
+export async function confirmRun(deps: PipelineDeps, runId: string): Promise<RunState> {
+  const run = await requireRun(deps, runId);
+  if (run.status !== 'awaiting-confirmation') {
+    throw new AppError('RUN_INVALID_STATE', `Run #${run.number} is not waiting for confirmation (it is ${run.status}).`, { context: { runId } });
+  }
+  const iso = new Date(deps.clock.now()).toISOString();
+  const resumed: RunState = { ...run, status: 'running', stage: 'writeAssets', updatedAt: iso, pushes: run.pushes + 1 };
+  await saveRun(deps, resumed);
+  await renewLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, deps.clock.now());
+  await deps.queue.push(queueFor('writeAssets'), { v: 1, runId, stage: 'writeAssets', seq: 0 });
+  deps.logger.info('run.confirmed', { runId, inactivations: run.safety?.inactivations ?? null });
+  return resumed;
+}
+
+/** The run holding the lock, if any (after reaping a stale one). */
+export async function activeRun(deps: PipelineDeps): Promise<RunState | null> {
+  await reapStaleRun(deps);
+  const lock = await readLease(deps.store, keys.runLock());
+  if (lock === null) return null;
+  const run = await loadRun(deps, lock.holder);
+  return run !== null && !isTerminal(run.status) ? run : null;
+}
+
+/**
+ * A run that made no progress for longer than any stage could take is marked failed (its checkpoints stay for
+ * support, a new run starts clean); one left waiting for confirmation too long is cancelled.
+ */
+export async function reapStaleRun(deps: PipelineDeps): Promise<RunState | null> {
+  const lock = await readLease(deps.store, keys.runLock());
+  if (lock === null) return null;
+  const run = await loadRun(deps, lock.holder);
+  const now = deps.clock.now();
+  if (run === null || isTerminal(run.status)) {
+    if (lock.expiresAt <= now || run !== null) await releaseLease(deps.store, keys.runLock(), lock.holder);
+    return null;
+  }
+  const idleMs = now - Date.parse(run.updatedAt);
+  if (run.status === 'awaiting-confirmation') {
+    if (idleMs <= deps.config.confirmationWindowMs) return null;
+    deps.logger.warn('run.confirmation-expired', { runId: run.runId });
+    return finalizeRun(deps, run, 'cancelled', {
+      error: { code: 'RUN_STALE', message: 'Nobody confirmed the inactivations within 7 days, so the run was cancelled. Run a new sync to plan again.' },
+    });
+  }
+  if (idleMs <= deps.config.staleRunMs) return null;
+  deps.logger.warn('run.stale', { runId: run.runId, idleMinutes: Math.round(idleMs / 60_000), stage: run.stage });
+  return finalizeRun(deps, run, 'failed', {
+    error: { code: 'RUN_STALE', message: `The run stopped making progress during the ${run.stage ?? 'first'} stage and was marked failed. Start a new run; if this repeats, see Troubleshooting.` },
+  });
+}
+
+async function requireRun(deps: PipelineDeps, runId: string): Promise<RunState> {
+  const run = await loadRun(deps, runId);
+  if (run === null) throw new AppError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).', { context: { runId } });
+  return run;
+}

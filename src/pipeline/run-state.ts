@@ -1,0 +1,102 @@
+/**
+ * The records that describe runs: the run itself (status, stage, progress: what the admin page polls), the
+ * history entry kept for the run-history panel, and the summary of the last manual / scheduled sync.
+ * Every record carries a version `v` and is parsed with zod when read back.
+ */
+import { z } from 'zod';
+import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
+
+export const RUN_STATE_VERSION = 1;
+
+export const runCountsSchema = z.object({
+  atlassianUsers: z.number().int().min(0),
+  matched: z.number().int().min(0),
+  unmatchedAtlassian: z.number().int().min(0),
+  creates: z.number().int().min(0),
+  updates: z.number().int().min(0),
+  inactivations: z.number().int().min(0),
+  unchanged: z.number().int().min(0),
+  missingManagerLinks: z.number().int().min(0),
+  warnings: z.number().int().min(0),
+  writeFailures: z.number().int().min(0),
+});
+export type RunCounts = z.infer<typeof runCountsSchema>;
+
+export const RUN_STATUSES = ['queued', 'running', 'awaiting-confirmation', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const runModeSchema = z.enum(['preview', 'sync']);
+export type RunMode = z.infer<typeof runModeSchema>;
+export const runTriggerSchema = z.enum(['manual', 'scheduled']);
+export type RunTrigger = z.infer<typeof runTriggerSchema>;
+
+export const publicErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const stageNameSchema = z.enum(STAGE_ORDER as unknown as [StageName, ...StageName[]]);
+
+export const runStateSchema = z.object({
+  v: z.literal(RUN_STATE_VERSION),
+  runId: runIdSchema,
+  /** Monotonic run number of this installation; picks the history slot. */
+  number: z.number().int().min(1),
+  mode: runModeSchema,
+  trigger: runTriggerSchema,
+  /** accountId of the admin who started it; null for scheduled runs. */
+  startedBy: z.string().nullable(),
+  status: z.enum(RUN_STATUSES),
+  stage: stageNameSchema.nullable(),
+  progress: z.object({ processed: z.number().int().min(0), total: z.number().int().min(0).nullable(), label: z.string() }),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  counts: runCountsSchema.nullable(),
+  error: publicErrorSchema.nullable(),
+  /** Queue pushes made by this run's chain (Forge allows 1,000 per originating invocation). */
+  pushes: z.number().int().min(0),
+  /** Safety threshold figures when the run stopped for confirmation. */
+  safety: z
+    .object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() })
+    .nullable(),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+export const historyEntrySchema = z.object({
+  v: z.literal(1),
+  runId: runIdSchema,
+  number: z.number().int(),
+  mode: runModeSchema,
+  trigger: runTriggerSchema,
+  startedBy: z.string().nullable(),
+  status: z.enum(RUN_STATUSES),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().min(0).nullable(),
+  counts: runCountsSchema.nullable(),
+  error: publicErrorSchema.nullable(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const HISTORY_SIZE = 50;
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function toHistoryEntry(run: RunState): HistoryEntry {
+  const durationMs = run.finishedAt === null ? null : Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt));
+  return {
+    v: 1,
+    runId: run.runId,
+    number: run.number,
+    mode: run.mode,
+    trigger: run.trigger,
+    startedBy: run.startedBy,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs,
+    counts: run.counts,
+    error: run.error,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Stage 3: the Employee objects as Assets has them now, read in full through paged AQL every run, so hand edits
+ * are seen and corrected. A sync first re-checks the schema (ensureSchema repairs what an admin deleted); a preview
+ * writes nothing, so it uses the saved layout, and with no schema yet it plans against an empty directory.
+ */
+import { z } from 'zod';
+import { AppError } from '../../domain/errors';
+import { ENTRA_SCHEMA } from '../../domain/schema-definition';
+import { writeChunks } from '../chunked-store';
+import { keys } from '../keys';
+import { readLayout, saveLayout } from '../layout-store';
+import type { StageHandler } from '../step-runner';
+
+export const snapshotCheckpointSchema = z.object({
+  startAt: z.number().int().min(0),
+  chunks: z.number().int().min(0),
+  objects: z.number().int().min(0),
+  schemaPresent: z.boolean(),
+  schemaChecked: z.boolean(),
+  done: z.boolean(),
+});
+export type SnapshotCheckpoint = z.infer<typeof snapshotCheckpointSchema>;
+
+export const createAssetsSnapshotStage = (): StageHandler => async (ctx) => {
+  const { deps, runId, run } = ctx;
+  let cp: SnapshotCheckpoint = (await ctx.readCheckpoint(snapshotCheckpointSchema)) ?? {
+    startAt: 0,
+    chunks: 0,
+    objects: 0,
+    schemaPresent: false,
+    schemaChecked: false,
+    done: false,
+  };
+  const { assets } = await deps.connect();
+
+  if (!cp.schemaChecked) {
+    if (run.mode === 'sync') {
+      const ensured = await assets.ensureSchema(ENTRA_SCHEMA);
+      await saveLayout(deps.store, ensured.layout, deps.clock.now());
+      if (ensured.created.length + ensured.repaired.length > 0) {
+        deps.logger.warn('stage.assets-snapshot.schema-repaired', { runId, created: ensured.created.length, repaired: ensured.repaired.length });
+      }
+      cp = { ...cp, schemaChecked: true, schemaPresent: true };
+    } else {
+      const layout = await readLayout(deps.store);
+      cp = { ...cp, schemaChecked: true, schemaPresent: layout !== null, done: layout === null };
+    }
+    await ctx.saveCheckpoint(cp);
+  }
+
+  const layout = cp.done ? null : await readLayout(deps.store);
+  if (!cp.done && layout === null) {
+    throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', { context: { runId } });
+  }
+
+  while (!cp.done && layout !== null) {
+    if (ctx.shouldYield()) return { kind: 'continue' };
+    const page = await assets.searchEmployees(layout, cp.startAt, deps.config.aqlPageSize);
+    const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), page.objects, {
+      firstIndex: cp.chunks,
+      ttlSeconds: deps.config.runDataTtlSeconds,
+    });
+    cp = { ...cp, startAt: cp.startAt + page.objects.length, chunks: cp.chunks + written, objects: cp.objects + page.objects.length, done: page.isLast };
+    await ctx.saveCheckpoint(cp);
+    await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
+  }
+  deps.logger.info('stage.assets-snapshot', { runId, objects: cp.objects, schemaPresent: cp.schemaPresent });
+  return { kind: 'complete' };
+};

@@ -1,0 +1,40 @@
+/**
+ * Stage 6: the end of a run. Folds the write failures into the report, keeps it as the latest preview or sync
+ * report for the admin page, and finalizes the run (status, history, last manual/scheduled sync, lock released).
+ */
+import { recordWriteFailures, type RunReport } from '../../domain/report';
+import type { EmployeeAttributeKey } from '../../domain/employee';
+import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
+import { keys } from '../keys';
+import { readReport, saveLatestReport, saveReport } from '../report-store';
+import { finalizeRun, loadRun } from '../run-store';
+import type { StageHandler } from '../step-runner';
+import { writeCheckpointSchema } from './write-assets-stage';
+import { z } from 'zod';
+
+const completedWriteSchema = z.object({ complete: z.literal(true), state: writeCheckpointSchema });
+
+export const createFinishStage = (): StageHandler => async (ctx) => {
+  const { deps, runId } = ctx;
+  const run = (await loadRun(deps, runId)) ?? ctx.run;
+  let report: RunReport | null = await readReport(deps, runId);
+  if (report === null) throw new Error('the plan stage left no report');
+
+  const write = completedWriteSchema.safeParse(await deps.store.get(keys.checkpoint(runId, 'writeAssets')));
+  if (run.mode === 'sync' && write.success) {
+    const cp = write.data.state;
+    report = recordWriteFailures(
+      report,
+      cp.failureDetails.map((f) => ({ ...f, attribute: toAttributeKey(f.attribute) })),
+    );
+    report = { ...report, counts: { ...report.counts, writeFailures: cp.failures }, writeFailures: { ...report.writeFailures, truncated: cp.failures > report.writeFailures.items.length } };
+    await saveReport(deps, runId, report);
+  }
+  await saveLatestReport(deps, run.mode, runId, report);
+  await finalizeRun(deps, run, 'succeeded', { counts: report.counts, error: null });
+  return { kind: 'complete', next: null };
+};
+
+function toAttributeKey(value: string | null): EmployeeAttributeKey | null {
+  return value !== null && (EMPLOYEE_ATTRIBUTE_KEYS as readonly string[]).includes(value) ? (value as EmployeeAttributeKey) : null;
+}

@@ -1,0 +1,259 @@
+/**
+ * Runs one step of a stage under Forge's delivery rules (at least once, unordered, duplicates possible, an
+ * invocation may be killed at any instant). Every stage has the same shape, `(ctx) => outcome`; this module is the
+ * one place that turns outcomes and errors into checkpoints, queue pushes and retry decisions.
+ *
+ * - Each stage keeps a checkpoint envelope {seq, complete, nextPushed, state}. A message whose seq is behind the
+ *   checkpoint, or for a stage already complete, is a no-op (a duplicate or a late, out-of-order event).
+ * - Work on a stage happens under a stage lease (FAIL_IF_EXISTS claim with expiry), so a duplicate delivered while
+ *   the original still runs waits instead of doing the work twice; a dead holder's lease runs out.
+ * - Pushes happen before the checkpoint records them: a crash in between causes a duplicate event (harmless), never a
+ *   lost one.
+ */
+import { z } from 'zod';
+import { AppError, toAppError } from '../domain/errors';
+import type { PipelineDeps } from './deps';
+import { keys } from './keys';
+import { acquireLease, releaseLease, renewLease } from './lease';
+import { nextStage, queueFor, type StageMessage, type StageName } from './messages';
+import type { InvocationBudget } from './ports';
+import { finalizeRun, loadRun, saveRun } from './run-store';
+import { isTerminal, type RunState } from './run-state';
+
+export type StageOutcome =
+  /** Out of time: save done, run the same stage again in a new invocation. */
+  | { readonly kind: 'continue' }
+  /** Stage finished; go to `next` (default: the following stage), or end the chain with null. */
+  | { readonly kind: 'complete'; readonly next?: StageName | null }
+  /** The plan tripped the safety threshold: stop until the admin confirms or cancels. */
+  | { readonly kind: 'await-confirmation'; readonly safety: NonNullable<RunState['safety']> };
+
+/** What the Forge entry point must do with the event. */
+export type StepResult =
+  | { readonly kind: 'done'; readonly note: string }
+  | { readonly kind: 'retry-later'; readonly seconds: number; readonly reason: string };
+
+export interface StepContext {
+  readonly runId: string;
+  readonly seq: number;
+  readonly stage: StageName;
+  readonly run: RunState;
+  readonly deps: PipelineDeps;
+  /** True when the invocation should stop at the next safe point. */
+  shouldYield(): boolean;
+  readCheckpoint<S extends z.ZodType>(schema: S): Promise<z.infer<S> | undefined>;
+  /** Saves the stage cursor and renews the stage lease; throws RUN_CANCELLED when the admin cancelled the run. */
+  saveCheckpoint(state: unknown): Promise<void>;
+  /** Throttled progress update for the admin page. */
+  progress(processed: number, total: number | null, label: string): Promise<void>;
+  /** Updates fields of the run record (counts, safety...). */
+  updateRun(patch: Partial<Pick<RunState, 'counts' | 'safety'>>): Promise<void>;
+}
+
+export type StageHandler = (ctx: StepContext) => Promise<StageOutcome>;
+
+const envelopeSchema = z.object({
+  v: z.literal(1),
+  seq: z.number().int().min(0),
+  complete: z.boolean(),
+  nextPushed: z.boolean(),
+  next: z.string().nullable(),
+  state: z.unknown(),
+});
+type Envelope = z.infer<typeof envelopeSchema>;
+
+export interface StepInvocation {
+  readonly budget: InvocationBudget;
+  /** Stop work once this much of the invocation has been used (keeps invocations well under their limit). */
+  readonly yieldAfterMs: number;
+  /** Forge's retryContext.retryCount for this event (0 on first delivery). */
+  readonly retryCount: number;
+}
+
+const MIN_REMAINING_MS = 15_000;
+
+export async function runStep(message: StageMessage, deps: PipelineDeps, handler: StageHandler, invocation: StepInvocation): Promise<StepResult> {
+  const { runId, stage, seq } = message;
+  const started = deps.clock.now();
+  const log = (event: string, extra: Record<string, string | number | boolean | null> = {}) =>
+    deps.logger.info(event, { runId, stage, seq, ...extra });
+
+  let run = await loadRun(deps, runId);
+  if (run === null) return done('run not found (expired or never started)');
+  if (isTerminal(run.status)) return done(`run already ${run.status}`);
+
+  const cpKey = keys.checkpoint(runId, stage);
+  const readEnvelope = async (): Promise<Envelope | null> => {
+    const parsed = envelopeSchema.safeParse(await deps.store.get(cpKey));
+    return parsed.success ? parsed.data : null;
+  };
+
+  let envelope = await readEnvelope();
+  const skip = await skipReason(envelope);
+  if (skip !== null) return done(skip);
+
+  const holder = `${runId}.${stage}.${seq}.${deps.newId()}`;
+  const leaseKey = `${cpKey}:lease`;
+  const lease = await acquireLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
+  if (!lease.acquired) {
+    const seconds = Math.min(900, Math.max(5, Math.ceil((lease.expiresAt - deps.clock.now()) / 1000)));
+    log('step.busy', { retryAfterSeconds: seconds });
+    return { kind: 'retry-later', seconds, reason: 'another invocation is working on this stage' };
+  }
+
+  try {
+    // Re-read under the lease: the holder before us may have moved on.
+    envelope = await readEnvelope();
+    const skipAfterLease = await skipReason(envelope);
+    if (skipAfterLease !== null) return done(skipAfterLease);
+    run = (await loadRun(deps, runId)) ?? run;
+    if (isTerminal(run.status)) return done(`run already ${run.status}`);
+
+    if (await cancelRequested()) {
+      await finalizeRun(deps, run, 'cancelled', { error: null });
+      return done('cancelled');
+    }
+
+    const nowIso = () => new Date(deps.clock.now()).toISOString();
+    if (run.status !== 'running' || run.stage !== stage) {
+      run = { ...run, status: 'running', stage, updatedAt: nowIso(), progress: { processed: 0, total: null, label: '' } };
+      await saveRun(deps, run);
+    }
+    await renewLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, deps.clock.now());
+
+    let current: Envelope = envelope ?? { v: 1, seq, complete: false, nextPushed: false, next: null, state: null };
+    let lastProgressAt = 0;
+    const ctx: StepContext = {
+      runId,
+      seq,
+      stage,
+      run,
+      deps,
+      shouldYield: () => {
+        const elapsed = deps.clock.now() - started;
+        return elapsed >= invocation.yieldAfterMs || invocation.budget.remainingMs() < MIN_REMAINING_MS;
+      },
+      readCheckpoint: async (schema) => {
+        if (current.state === null || current.state === undefined) return undefined;
+        const parsed = schema.safeParse(current.state);
+        if (!parsed.success) {
+          throw new AppError('STORAGE_FAILED', 'A stored checkpoint is unreadable; start a new run.', { context: { runId, stage }, cause: parsed.error });
+        }
+        return parsed.data;
+      },
+      saveCheckpoint: async (state) => {
+        current = { ...current, state };
+        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+        const stillMine = await renewLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
+        if (!stillMine) throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', { context: { runId, stage }, retry: 'later', retryAfterSeconds: 30 });
+        if (await cancelRequested()) throw new AppError('RUN_CANCELLED', 'The run was cancelled by an admin.', { context: { runId, stage } });
+      },
+      progress: async (processed, total, label) => {
+        const now = deps.clock.now();
+        if (now - lastProgressAt < deps.config.progressIntervalMs) return;
+        lastProgressAt = now;
+        run = { ...run!, progress: { processed, total, label }, updatedAt: new Date(now).toISOString() };
+        await saveRun(deps, run);
+        await renewLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, now);
+      },
+      updateRun: async (patch) => {
+        run = { ...run!, ...patch, updatedAt: nowIso() };
+        await saveRun(deps, run);
+      },
+    };
+
+    let outcome: StageOutcome;
+    try {
+      outcome = await handler(ctx);
+    } catch (error) {
+      return await handleFailure(toAppError(error), ctx.run);
+    }
+    run = (await loadRun(deps, runId)) ?? run;
+
+    switch (outcome.kind) {
+      case 'continue': {
+        await push(stage, seq + 1);
+        current = { ...current, seq: seq + 1 };
+        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+        log('step.continue', { elapsedMs: deps.clock.now() - started });
+        return done('continued');
+      }
+      case 'complete': {
+        const next = outcome.next === undefined ? nextStage(stage) : outcome.next;
+        current = { ...current, complete: true, next };
+        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+        if (next !== null) await push(next, 0);
+        current = { ...current, nextPushed: true };
+        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+        log('step.complete', { next, elapsedMs: deps.clock.now() - started });
+        return done('complete');
+      }
+      case 'await-confirmation': {
+        current = { ...current, complete: true, nextPushed: true, next: null };
+        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+        run = { ...run, status: 'awaiting-confirmation', safety: outcome.safety, updatedAt: nowIso() };
+        await saveRun(deps, run);
+        await renewLease(deps.store, keys.runLock(), runId, deps.config.confirmationWindowMs, deps.clock.now());
+        log('step.awaiting-confirmation', { inactivations: outcome.safety.inactivations });
+        return done('awaiting confirmation');
+      }
+    }
+  } finally {
+    await releaseLease(deps.store, leaseKey, holder).catch(() => undefined);
+  }
+
+  async function skipReason(env: Envelope | null): Promise<string | null> {
+    if (env === null) return null;
+    if (seq < env.seq) return 'stale continuation';
+    if (env.complete) {
+      if (!env.nextPushed && env.next !== null) {
+        await push(env.next as StageName, 0);
+        await deps.store.set(cpKey, { ...env, nextPushed: true }, { ttlSeconds: deps.config.runDataTtlSeconds });
+        return 'stage complete; next stage re-pushed';
+      }
+      return 'stage already complete';
+    }
+    return null;
+  }
+
+  async function cancelRequested(): Promise<boolean> {
+    return (await deps.store.get(keys.runCancel(runId))) !== undefined;
+  }
+
+  async function push(target: StageName, targetSeq: number): Promise<void> {
+    const latest = (await loadRun(deps, runId)) ?? run!;
+    if (latest.pushes >= deps.config.maxPushesPerChain) {
+      throw new AppError('QUEUE_PUSH_FAILED', 'The run needed more queue steps than Forge allows in one chain.', { context: { runId, pushes: latest.pushes } });
+    }
+    await deps.queue.push(queueFor(target), { v: 1, runId, stage: target, seq: targetSeq });
+    run = { ...latest, pushes: latest.pushes + 1, updatedAt: new Date(deps.clock.now()).toISOString() };
+    await saveRun(deps, run);
+  }
+
+  async function handleFailure(error: AppError, atRun: RunState): Promise<StepResult> {
+    const latest = (await loadRun(deps, runId)) ?? atRun;
+    if (error.code === 'RUN_CANCELLED') {
+      await finalizeRun(deps, latest, 'cancelled', { error: null });
+      return done('cancelled');
+    }
+    if (error.retry === 'later') {
+      const seconds = Math.min(900, Math.max(1, error.retryAfterSeconds ?? 60));
+      deps.logger.warn('step.retry-later', { runId, stage, seq, code: error.code, retryAfterSeconds: seconds });
+      await saveRun(deps, { ...latest, updatedAt: new Date(deps.clock.now()).toISOString() });
+      return { kind: 'retry-later', seconds, reason: error.code };
+    }
+    if (error.retry === 'now' && invocation.retryCount < deps.config.maxRetryNow) {
+      const seconds = Math.min(900, 10 * 2 ** invocation.retryCount);
+      deps.logger.warn('step.retry-soon', { runId, stage, seq, code: error.code, retryCount: invocation.retryCount, retryAfterSeconds: seconds });
+      return { kind: 'retry-later', seconds, reason: error.code };
+    }
+    deps.logger.error('step.failed', { runId, stage, seq, code: error.code, retryCount: invocation.retryCount });
+    await finalizeRun(deps, latest, 'failed', { error: error.toPublic() });
+    return done(`failed: ${error.code}`);
+  }
+
+  function done(note: string): StepResult {
+    if (note !== 'continued' && note !== 'complete') log('step.skipped', { note });
+    return { kind: 'done', note };
+  }
+}
