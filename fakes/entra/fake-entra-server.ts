@@ -1,0 +1,347 @@
+/**
+ * A fake Microsoft Entra tenant over real HTTP on 127.0.0.1: one server plays both the token authority
+ * (/{tenant}/oauth2/v2.0/token) and Microsoft Graph (/v1.0/...), so the clients run their real code paths against
+ * it. It records every request (for assertions on headers, costs and timing), injects failures on demand, and
+ * answers 501 to anything it does not model, recording it in `unexpected` so tests fail loudly.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MicrosoftCloudEndpoints } from '../../src/domain/microsoft-cloud';
+import type { FakeGraphUser, FakeOrgContact } from '../world/types';
+import { routeBatch, type BatchItemRequest } from './batch-route';
+import { defaultErrorCode, graphError, json, NotUnderstood, type FakeResponse, type GraphRequestContext } from './fake-http';
+import { routeGraphGet, type GraphBehaviour } from './graph-routes';
+import { TenantState, type FakeTenantOptions } from './tenant-state';
+import { requestCost, ResourceBucket, type ThrottleOptions } from './throttle';
+import { GRAPH_SCOPE, routeToken } from './token-route';
+
+export type { FakeTenantOptions } from './tenant-state';
+export type { GraphBehaviour } from './graph-routes';
+
+export interface FakeEntraOptions {
+  readonly tenant: FakeTenantOptions;
+  readonly users?: readonly FakeGraphUser[];
+  readonly orgContacts?: readonly FakeOrgContact[];
+  /** Added before every answer (real time). */
+  readonly latencyMs?: number;
+  readonly throttling?: ThrottleOptions;
+  /** Clock for token expiry, throttling and recorded times (default: throttling.now, then Date.now). */
+  readonly now?: () => number;
+  /** Readings of Graph behaviour the documentation leaves open. */
+  readonly behaviour?: Partial<GraphBehaviour>;
+  /** Seed for the order of $batch responses. */
+  readonly seed?: number;
+}
+
+export interface RecordedRequest {
+  readonly seq: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Headers of interest only; the bearer token is masked and request bodies (the secret) are never kept. */
+  readonly headers: Readonly<Record<string, string>>;
+  status: number;
+  retryAfter: string | null;
+  /** The fake clock's time when the request arrived. */
+  readonly time: number;
+  /** seq of the $batch envelope this item came in, or null for a plain request. */
+  readonly batchOf: number | null;
+}
+
+export interface UnexpectedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly reason: string;
+}
+
+export interface FailRule {
+  /** Exact path, or a pattern tested against it (batch items as /v1.0/users/{id}). */
+  readonly path: string | RegExp;
+  readonly method?: string;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A string is sent as is; undefined gives Graph's error body for the status. */
+  readonly body?: unknown;
+  /** How many matching requests fail (default 1). */
+  readonly times?: number;
+}
+
+export interface FakeEntra {
+  /** Origin, e.g. http://127.0.0.1:54321. */
+  readonly url: string;
+  /** Endpoints that point the clients at this fake. */
+  readonly endpoints: MicrosoftCloudEndpoints;
+  readonly requests: RecordedRequest[];
+  readonly unexpected: UnexpectedRequest[];
+  expectNoUnexpected(): void;
+  close(): Promise<void>;
+  upsertUser(user: FakeGraphUser): void;
+  softDeleteUser(id: string): void;
+  restoreUser(id: string): void;
+  hardDeleteUser(id: string): void;
+  setManager(userId: string, managerId: string | null): void;
+  setConsent(granted: boolean): void;
+  expireSecret(): void;
+  /** Every issued access token becomes expired (Graph answers 401). */
+  expireAccessTokens(): void;
+  failNext(rule: FailRule): void;
+  /** Every delta token and unfinished round so far becomes unusable: 400 syncStateNotFound or 410 Gone. */
+  expireDeltaTokens(answer?: 400 | 410): void;
+}
+
+const DEFAULT_BEHAVIOUR: GraphBehaviour = { managerExpandSelect: 'honoured', absentManager: 'omit', expandPageCap: null, deltaPageSize: 200 };
+const RECORDED_HEADERS = ['client-request-id', 'x-ms-throttle-priority', 'consistencylevel', 'content-type', 'accept'];
+const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+
+export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
+  const clock = options.now ?? options.throttling?.now ?? Date.now;
+  const behaviour: GraphBehaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
+  const state = new TenantState(options.tenant, options.users ?? [], options.orgContacts ?? []);
+  const capacity = options.throttling?.resourceUnitsPer10s;
+  const bucket = capacity === undefined ? null : new ResourceBucket(capacity, options.throttling?.now ?? clock);
+  const requests: RecordedRequest[] = [];
+  const unexpected: UnexpectedRequest[] = [];
+  const failRules: { rule: FailRule; left: number }[] = [];
+  const shuffle = seededShuffle(options.seed ?? 42);
+  let origin = '';
+
+  function record(method: string, url: URL, headers: Record<string, string | undefined>, batchOf: number | null): RecordedRequest {
+    const kept: Record<string, string> = {};
+    for (const name of RECORDED_HEADERS) {
+      const value = headers[name];
+      if (value !== undefined) kept[name] = value;
+    }
+    if (headers['authorization'] !== undefined) kept['authorization'] = headers['authorization'].replace(/^(Bearer) .*/i, '$1 ***');
+    const entry: RecordedRequest = {
+      seq: requests.length + 1,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: kept,
+      status: 0,
+      retryAfter: null,
+      time: clock(),
+      batchOf,
+    };
+    requests.push(entry);
+    return entry;
+  }
+
+  function injected(method: string, path: string, ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>): FakeResponse | null {
+    const slot = failRules.find(
+      ({ rule, left }) =>
+        left > 0 && (rule.method === undefined || rule.method.toUpperCase() === method) && (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)),
+    );
+    if (slot === undefined) return null;
+    slot.left--;
+    const { rule } = slot;
+    const headers = { ...rule.headers };
+    if (rule.body === undefined && rule.status >= 400) return graphError(ctx, rule.status, defaultErrorCode(rule.status), 'Injected failure.', headers);
+    if (typeof rule.body === 'string') return { status: rule.status, headers: { 'Content-Type': 'text/plain', ...headers }, body: rule.body };
+    return json(rule.status, rule.body, headers);
+  }
+
+  /** Throttling, consent and routing for one Graph GET (plain or inside $batch). */
+  function answerGet(ctx: GraphRequestContext, consent: boolean): FakeResponse {
+    if (bucket !== null) {
+      const decision = bucket.take(requestCost(ctx.path, ctx.query));
+      if (!decision.ok) {
+        return graphError(ctx, 429, 'TooManyRequests', 'Too many requests. Retry after the time in the Retry-After header.', {
+          'Retry-After': String(decision.retryAfterSeconds),
+        });
+      }
+    }
+    const answer = routeGraphGet(state, behaviour, ctx, consent);
+    return { ...answer, headers: { ...answer.headers, 'x-ms-resource-unit': String(requestCost(ctx.path, ctx.query)) } };
+  }
+
+  function answerBatchItem(item: BatchItemRequest, envelope: GraphRequestContext, envelopeSeq: number, consent: boolean): FakeResponse {
+    const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const relative = item.url.startsWith('/') ? item.url : `/${item.url}`;
+    const url = new URL(`/v1.0${relative}`, origin);
+    const entry = record(item.method.toUpperCase(), url, headers, envelopeSeq);
+    const ctx: GraphRequestContext = {
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      requestId: randomUUID(),
+      clientRequestId: headers['client-request-id'] ?? envelope.clientRequestId,
+      now: clock(),
+      origin,
+    };
+    let answer: FakeResponse;
+    try {
+      if (/^https?:/i.test(item.url)) throw new NotUnderstood(`$batch item url must be relative, got '${item.url}'`);
+      answer = injected(entry.method, ctx.path, ctx) ?? (entry.method === 'GET' ? answerGet(ctx, consent) : notModelled(entry.method, ctx.path));
+    } catch (error) {
+      answer = notUnderstood(error, entry, ctx);
+    }
+    entry.status = answer.status;
+    entry.retryAfter = headerOf(answer, 'retry-after');
+    return answer;
+  }
+
+  function notUnderstood(error: unknown, entry: RecordedRequest, ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>): FakeResponse {
+    const reason = error instanceof NotUnderstood ? error.message : `fake Entra crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+    unexpected.push({ method: entry.method, path: entry.path, query: entry.query, reason });
+    return graphError(ctx, 501, 'NotImplemented', `The fake Entra tenant did not understand this request: ${reason}`);
+  }
+
+  function dispatch(
+    method: string,
+    url: URL,
+    headers: Record<string, string | undefined>,
+    body: string,
+    entry: RecordedRequest,
+    requestId: string,
+  ): FakeResponse {
+    const ctx: GraphRequestContext = {
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      requestId,
+      clientRequestId: headers['client-request-id'] ?? null,
+      now: clock(),
+      origin,
+    };
+    const forced = injected(method, url.pathname, ctx);
+    if (forced !== null) return forced;
+
+    const tokenPath = TOKEN_PATH.exec(url.pathname);
+    if (tokenPath?.[1] !== undefined) {
+      if (method !== 'POST') return notModelled(method, url.pathname);
+      return routeToken(state, { tenant: decodeURIComponent(tokenPath[1]), contentType: headers['content-type'], body, now: ctx.now, origin });
+    }
+    if (!url.pathname.startsWith('/v1.0/')) return notModelled(method, url.pathname);
+
+    const auth = authenticate(headers['authorization'], ctx);
+    if ('status' in auth) return auth;
+    if (url.pathname === '/v1.0/$batch') {
+      if (method !== 'POST') return notModelled(method, url.pathname);
+      return routeBatch(ctx, body, (item) => answerBatchItem(item, ctx, entry.seq, auth.consent), shuffle);
+    }
+    if (method !== 'GET') return notModelled(method, url.pathname);
+    return answerGet(ctx, auth.consent);
+  }
+
+  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: boolean } {
+    const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+    if (token === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    const grant = state.accessTokens.get(token);
+    if (grant === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    if (grant.expiresAt <= ctx.now) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    return { consent: grant.consent };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', origin);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const entry = record(method, url, headers, null);
+    const requestId = randomUUID();
+    let answer: FakeResponse;
+    try {
+      answer = dispatch(method, url, headers, body, entry, requestId);
+    } catch (error) {
+      answer = notUnderstood(error, entry, { requestId, clientRequestId: headers['client-request-id'] ?? null, now: clock() });
+    }
+    entry.status = answer.status;
+    entry.retryAfter = headerOf(answer, 'retry-after');
+    if (options.latencyMs !== undefined && options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+
+    const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      'request-id': requestId,
+      'client-request-id': headers['client-request-id'] ?? requestId,
+      ...answer.headers,
+    });
+    res.end(text);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      unexpected.push({ method: req.method ?? '?', path: req.url ?? '?', query: {}, reason: `fake Entra failed to answer: ${String(error)}` });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: origin,
+    endpoints: { label: 'Fake Entra tenant', login: origin, graph: origin, scope: GRAPH_SCOPE },
+    requests,
+    unexpected,
+    expectNoUnexpected() {
+      if (unexpected.length === 0) return;
+      const lines = unexpected.map((u) => `${u.method} ${u.path} ${JSON.stringify(u.query)}: ${u.reason}`);
+      throw new Error(`The fake Entra tenant received ${unexpected.length} request(s) it did not understand:\n${lines.join('\n')}`);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    upsertUser: (user) => state.upsertUser(user),
+    softDeleteUser: (id) => state.softDeleteUser(id),
+    restoreUser: (id) => state.restoreUser(id),
+    hardDeleteUser: (id) => state.hardDeleteUser(id),
+    setManager: (userId, managerId) => state.setManager(userId, managerId),
+    setConsent(granted) {
+      state.consentGranted = granted;
+    },
+    expireSecret() {
+      state.secretExpired = true;
+    },
+    expireAccessTokens() {
+      for (const [token, grant] of state.accessTokens) state.accessTokens.set(token, { ...grant, expiresAt: -Infinity });
+    },
+    failNext(rule) {
+      failRules.push({ rule, left: rule.times ?? 1 });
+    },
+    expireDeltaTokens(answer = 410) {
+      for (const token of state.deltaTokens.values()) token.expired = answer;
+      for (const round of state.deltaRounds.values()) round.expired = answer;
+    },
+  };
+}
+
+function notModelled(method: string, path: string): never {
+  throw new NotUnderstood(`${method} ${path} is not modelled by the fake Entra tenant`);
+}
+
+function headerOf(answer: FakeResponse, name: string): string | null {
+  const entry = Object.entries(answer.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return entry?.[1] ?? null;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Deterministic Fisher-Yates (mulberry32) so a failing test replays the same order. */
+function seededShuffle(seed: number): <T>(items: T[]) => T[] {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return <T>(items: T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+}

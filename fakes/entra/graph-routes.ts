@@ -1,0 +1,249 @@
+/**
+ * The Graph GET routes the fake serves: /users (paged, $select/$top/$expand/$filter), /users/$count,
+ * /users/{id}, /users/{id}/manager and /users/delta (rounds, delta tokens, @removed, manager@delta). Used both for
+ * plain requests and for $batch items; authentication and throttling happen before a route is reached.
+ */
+import type { FakeGraphUser } from '../world/types';
+import { allowOnly, graphError, json, NotUnderstood, type FakeResponse, type GraphRequestContext } from './fake-http';
+import {
+  DEFAULT_USER_PROPERTIES,
+  parseExpand,
+  parseFilter,
+  parseSelect,
+  parseTop,
+  QueryError,
+  USER_PROPERTIES,
+  type ManagerExpansion,
+  type Selection,
+  type UserProperty,
+} from './odata-query';
+import { projectUser, type ManagerTarget, type TenantState } from './tenant-state';
+
+/** Readings of Graph behaviour the documentation leaves open; tests pick one to prove the client copes. */
+export interface GraphBehaviour {
+  /** `$expand=manager($select=id)`: honoured (id only), ignored (full object) or rejected (400). */
+  readonly managerExpandSelect: 'honoured' | 'ignored' | 'rejected';
+  /** A user without a manager under $expand: key left out, or `manager: null`. */
+  readonly absentManager: 'omit' | 'null';
+  /** Page size cap when $expand is used (reported in the field: 100); null = $top as asked. */
+  readonly expandPageCap: number | null;
+  /** Delta page size; Graph uses about 200 and ignores $top. */
+  readonly deltaPageSize: number;
+}
+
+type Route = (ctx: GraphRequestContext, match: RegExpExecArray) => FakeResponse;
+
+export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, consent: boolean): FakeResponse {
+  const routes: [RegExp, Route][] = [
+    [/^\/v1\.0\/users$/, (c) => listUsers(state, behaviour, c)],
+    [/^\/v1\.0\/users\/\$count$/, (c) => countUsers(state, c)],
+    [/^\/v1\.0\/users\/delta$/, (c) => delta(state, behaviour, c)],
+    [/^\/v1\.0\/users\/([^/]+)\/manager$/, (c, m) => getManager(state, c, decodeURIComponent(m[1] ?? ''))],
+    [/^\/v1\.0\/users\/([^/]+)$/, (c, m) => getUser(state, behaviour, c, decodeURIComponent(m[1] ?? ''))],
+  ];
+  for (const [pattern, route] of routes) {
+    const match = pattern.exec(ctx.path);
+    if (match === null) continue;
+    if (!consent) return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    try {
+      return route(ctx, match);
+    } catch (error) {
+      if (error instanceof QueryError) return graphError(ctx, error.status, error.code, error.message);
+      throw error;
+    }
+  }
+  throw new NotUnderstood(`GET ${ctx.path} is not a route of the fake Graph`);
+}
+
+// ---- /users ----
+
+function listUsers(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext): FakeResponse {
+  allowOnly(ctx.query, ['$select', '$expand', '$top', '$filter', '$skiptoken'], 'GET /v1.0/users');
+  const selection = parseSelect(ctx.query.get('$select'));
+  const expansion = checkExpansion(behaviour, parseExpand(ctx.query.get('$expand')));
+  const top = parseTop(ctx.query.get('$top'));
+  const filter = parseFilter(ctx.query.get('$filter'));
+  const pageSize = expansion !== null && behaviour.expandPageCap !== null ? Math.min(top, behaviour.expandPageCap) : top;
+
+  const skiptoken = ctx.query.get('$skiptoken');
+  let afterId: string | null = null;
+  if (skiptoken !== null) {
+    afterId = state.listCursors.get(skiptoken) ?? null;
+    if (afterId === null) return graphError(ctx, 400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+  }
+  const users = state.activeUsers().filter(filter);
+  const start = afterId === null ? 0 : users.findIndex((user) => user.id > afterId);
+  const page = start < 0 ? [] : users.slice(start, start + pageSize);
+  const last = page.at(-1);
+  const more = start >= 0 && last !== undefined && start + pageSize < users.length;
+
+  const body: Record<string, unknown> = {
+    '@odata.context': `${ctx.origin}/v1.0/$metadata#users`,
+    value: page.map((user) => userJson(state, behaviour, user, selection, expansion)),
+  };
+  if (more) {
+    const token = state.newToken();
+    state.listCursors.set(token, last.id);
+    body['@odata.nextLink'] = linkWith(ctx, '/v1.0/users', [...paramsExcept(ctx.query, '$skiptoken'), ['$skiptoken', token]]);
+  }
+  return json(200, body);
+}
+
+function countUsers(state: TenantState, ctx: GraphRequestContext): FakeResponse {
+  allowOnly(ctx.query, [], 'GET /v1.0/users/$count');
+  if (ctx.headers['consistencylevel']?.toLowerCase() !== 'eventual') {
+    return graphError(ctx, 400, 'Request_BadRequest', 'Count is not currently supported without the ConsistencyLevel: eventual header.');
+  }
+  return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: String(state.activeUsers().length) };
+}
+
+function getUser(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, key: string): FakeResponse {
+  allowOnly(ctx.query, ['$select', '$expand'], 'GET /v1.0/users/{id}');
+  const selection = parseSelect(ctx.query.get('$select'));
+  const expansion = checkExpansion(behaviour, parseExpand(ctx.query.get('$expand')));
+  const user = state.findActive(key);
+  if (user === undefined) return notFound(ctx, key);
+  return json(200, { '@odata.context': `${ctx.origin}/v1.0/$metadata#users/$entity`, ...userJson(state, behaviour, user, selection, expansion) });
+}
+
+function getManager(state: TenantState, ctx: GraphRequestContext, key: string): FakeResponse {
+  allowOnly(ctx.query, [], 'GET /v1.0/users/{id}/manager');
+  const user = state.findActive(key);
+  if (user === undefined) return notFound(ctx, key);
+  const manager = state.managerOf(user);
+  // By design: a user without a manager answers 404, not an empty body.
+  if (manager === null) return notFound(ctx, 'manager');
+  return json(200, fullManager(manager));
+}
+
+function notFound(ctx: GraphRequestContext, key: string): FakeResponse {
+  return graphError(ctx, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+}
+
+function checkExpansion(behaviour: GraphBehaviour, expansion: ManagerExpansion | null): ManagerExpansion | null {
+  if (expansion !== null && expansion.select !== null && behaviour.managerExpandSelect === 'rejected') {
+    throw new QueryError(400, 'Request_BadRequest', "Query option '$select' is not allowed within '$expand' for this resource.");
+  }
+  return expansion;
+}
+
+function userJson(
+  state: TenantState,
+  behaviour: GraphBehaviour,
+  user: FakeGraphUser,
+  selection: Selection,
+  expansion: ManagerExpansion | null,
+): Record<string, unknown> {
+  const out = projectUser(user, selection.properties);
+  if (expansion === null) return out;
+  const manager = state.managerOf(user);
+  if (manager === null) {
+    if (behaviour.absentManager === 'null') out['manager'] = null;
+    return out;
+  }
+  out['manager'] = expansion.select !== null && behaviour.managerExpandSelect === 'honoured' ? selectedManager(manager, expansion.select) : fullManager(manager);
+  return out;
+}
+
+function selectedManager(manager: ManagerTarget, select: readonly string[]): Record<string, unknown> {
+  if (manager.kind === 'contact') {
+    const { contact } = manager;
+    const out: Record<string, unknown> = { '@odata.type': '#microsoft.graph.orgContact', id: contact.id };
+    if (select.includes('displayName')) out['displayName'] = contact.displayName;
+    if (select.includes('mail')) out['mail'] = contact.mail;
+    return out;
+  }
+  const properties = select.filter((name): name is UserProperty => (USER_PROPERTIES as readonly string[]).includes(name));
+  return { '@odata.type': '#microsoft.graph.user', ...projectUser(manager.user, properties.includes('id') ? properties : ['id', ...properties]) };
+}
+
+function fullManager(manager: ManagerTarget): Record<string, unknown> {
+  if (manager.kind === 'user') return { '@odata.type': '#microsoft.graph.user', ...projectUser(manager.user, DEFAULT_USER_PROPERTIES) };
+  const { contact } = manager;
+  return {
+    '@odata.type': '#microsoft.graph.orgContact',
+    id: contact.id,
+    displayName: contact.displayName,
+    mail: contact.mail,
+    givenName: null,
+    surname: null,
+    jobTitle: null,
+    companyName: null,
+    proxyAddresses: contact.mail === null ? [] : [`SMTP:${contact.mail}`],
+  };
+}
+
+// ---- /users/delta ----
+
+function delta(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext): FakeResponse {
+  allowOnly(ctx.query, ['$select', '$deltatoken', '$skiptoken', '$top'], 'GET /v1.0/users/delta');
+  const skiptoken = ctx.query.get('$skiptoken');
+  const deltatoken = ctx.query.get('$deltatoken');
+  if (skiptoken !== null) {
+    const [roundId, offsetText] = Buffer.from(skiptoken, 'base64url').toString('utf8').split('.');
+    const round = roundId === undefined ? undefined : state.deltaRounds.get(roundId);
+    const offset = Number(offsetText);
+    if (roundId === undefined || round === undefined || !Number.isInteger(offset)) return syncStateNotFound(ctx);
+    if (round.expired !== null) return expired(ctx, round.expired);
+    return deltaPage(state, behaviour, ctx, roundId, offset);
+  }
+  if (deltatoken === 'latest') {
+    const token = state.newToken();
+    state.deltaTokens.set(token, { seq: state.seq, selection: parseSelect(ctx.query.get('$select')), expired: null });
+    return json(200, { '@odata.context': `${ctx.origin}/v1.0/$metadata#users`, value: [], '@odata.deltaLink': deltaLink(ctx, token) });
+  }
+  let since: number | null = null;
+  let selection: Selection;
+  if (deltatoken !== null) {
+    const known = state.deltaTokens.get(deltatoken);
+    if (known === undefined) return syncStateNotFound(ctx);
+    if (known.expired !== null) return expired(ctx, known.expired);
+    since = known.seq;
+    selection = known.selection;
+  } else {
+    selection = parseSelect(ctx.query.get('$select'));
+  }
+  const roundId = state.newToken();
+  state.deltaRounds.set(roundId, { items: state.deltaItems(since, selection), deltaSeq: state.seq, selection, expired: null });
+  return deltaPage(state, behaviour, ctx, roundId, 0);
+}
+
+function deltaPage(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, roundId: string, offset: number): FakeResponse {
+  const round = state.deltaRounds.get(roundId);
+  if (round === undefined) return syncStateNotFound(ctx);
+  const end = offset + behaviour.deltaPageSize;
+  const body: Record<string, unknown> = { '@odata.context': `${ctx.origin}/v1.0/$metadata#users`, value: round.items.slice(offset, end) };
+  if (end < round.items.length) {
+    const skiptoken = Buffer.from(`${roundId}.${end}`, 'utf8').toString('base64url');
+    body['@odata.nextLink'] = linkWith(ctx, '/v1.0/users/delta', [['$skiptoken', skiptoken]]);
+  } else {
+    const token = state.newToken();
+    state.deltaTokens.set(token, { seq: round.deltaSeq, selection: round.selection, expired: null });
+    body['@odata.deltaLink'] = deltaLink(ctx, token);
+  }
+  return json(200, body);
+}
+
+function deltaLink(ctx: GraphRequestContext, token: string): string {
+  return linkWith(ctx, '/v1.0/users/delta', [['$deltatoken', token]]);
+}
+
+function syncStateNotFound(ctx: GraphRequestContext): FakeResponse {
+  return graphError(ctx, 400, 'syncStateNotFound', 'The sync state generation is not found. Please perform a full sync.');
+}
+
+function expired(ctx: GraphRequestContext, status: 400 | 410): FakeResponse {
+  if (status === 400) return syncStateNotFound(ctx);
+  return graphError(ctx, 410, 'resyncRequired', 'The delta token has expired. Start a new delta round.');
+}
+
+// ---- links ----
+
+function paramsExcept(query: URLSearchParams, omit: string): [string, string][] {
+  return [...query.entries()].filter(([key]) => key !== omit);
+}
+
+/** Graph-style link: `$` option names left readable, values encoded. */
+function linkWith(ctx: GraphRequestContext, path: string, params: readonly [string, string][]): string {
+  return `${ctx.origin}${path}?${params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')}`;
+}

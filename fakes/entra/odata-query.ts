@@ -1,0 +1,183 @@
+/**
+ * The subset of OData query options the fake Graph understands, parsed the way Graph does for users: $select
+ * (unknown property -> 400), $top (1..999), $expand=manager with an optional nested $select, and the plain $filter
+ * forms that need no ConsistencyLevel header. Anything outside the subset is a QueryError the route answers with
+ * Graph's error code, so a client relying on more than the real API allows fails here first.
+ */
+import type { FakeGraphUser } from '../world/types';
+
+export class QueryError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Properties of microsoft.graph.user the fake can return. */
+export const USER_PROPERTIES = [
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'proxyAddresses',
+  'otherMails',
+  'jobTitle',
+  'department',
+  'officeLocation',
+  'accountEnabled',
+  'userType',
+  'employeeId',
+  'businessPhones',
+  'mobilePhone',
+  'preferredLanguage',
+] as const;
+export type UserProperty = (typeof USER_PROPERTIES)[number];
+
+/** What Graph returns for a user when no $select is given. */
+export const DEFAULT_USER_PROPERTIES: readonly UserProperty[] = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
+
+const KNOWN = new Set<string>(USER_PROPERTIES);
+
+export interface Selection {
+  readonly properties: readonly UserProperty[];
+  /** `manager` listed in $select: meaningful only to delta (list and get ignore it, as Graph does). */
+  readonly manager: boolean;
+  readonly explicit: boolean;
+}
+
+export function parseSelect(value: string | null): Selection {
+  if (value === null) return { properties: DEFAULT_USER_PROPERTIES, manager: false, explicit: false };
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const properties: UserProperty[] = [];
+  let manager = false;
+  for (const name of names) {
+    if (name === 'manager') manager = true;
+    else if (KNOWN.has(name)) properties.push(name as UserProperty);
+    else throw new QueryError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+  }
+  // Graph always returns id, listed or not.
+  if (!properties.includes('id')) properties.push('id');
+  return { properties, manager, explicit: true };
+}
+
+export interface ManagerExpansion {
+  /** Nested $select inside the expansion, or null for the full object. */
+  readonly select: readonly string[] | null;
+}
+
+export function parseExpand(value: string | null): ManagerExpansion | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (trimmed === 'manager') return { select: null };
+  const nested = /^manager\(\$select=([A-Za-z,]+)\)$/.exec(trimmed);
+  if (nested?.[1] !== undefined) return { select: nested[1].split(',') };
+  throw new QueryError(400, 'Request_BadRequest', `Parsing OData Select and Expand failed: the fake supports only $expand=manager, got '${value}'.`);
+}
+
+export const MAX_PAGE_SIZE = 999;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export function parseTop(value: string | null): number {
+  if (value === null) return DEFAULT_PAGE_SIZE;
+  const top = Number(value);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE) {
+    throw new QueryError(400, 'Request_BadRequest', `Invalid page size specified: '${value}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`);
+  }
+  return top;
+}
+
+const MAX_IN_VALUES = 15;
+const MAX_EQ_LENGTH = 120;
+
+/**
+ * `id in ('a','b')`, `mail eq 'x'`, `userPrincipalName eq 'x'`, `accountEnabled eq true|false`, joined by `and`.
+ * Anything else needs advanced query capabilities (ConsistencyLevel + $count) the fake does not model.
+ */
+export function parseFilter(value: string | null): (user: FakeGraphUser) => boolean {
+  if (value === null) return () => true;
+  const clauses = splitAnd(value.trim()).map(parseClause);
+  return (user) => clauses.every((clause) => clause(user));
+}
+
+function splitAnd(expression: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < expression.length; i++) {
+    const char = expression[i];
+    if (char === "'") quoted = !quoted;
+    if (!quoted && expression.slice(i, i + 5).toLowerCase() === ' and ') {
+      parts.push(current.trim());
+      current = '';
+      i += 4;
+      continue;
+    }
+    current += char;
+  }
+  parts.push(current.trim());
+  return parts;
+}
+
+function unsupported(clause: string): QueryError {
+  return new QueryError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified: '${clause}'.`);
+}
+
+function parseClause(clause: string): (user: FakeGraphUser) => boolean {
+  const inMatch = /^id in \((.*)\)$/i.exec(clause);
+  if (inMatch?.[1] !== undefined) {
+    const values = parseStringList(inMatch[1], clause);
+    if (values.length > MAX_IN_VALUES) {
+      throw new QueryError(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${MAX_IN_VALUES}.`);
+    }
+    const set = new Set(values.map((v) => v.toLowerCase()));
+    return (user) => set.has(user.id.toLowerCase());
+  }
+  const eqMatch = /^(mail|userPrincipalName|accountEnabled) eq (.+)$/.exec(clause);
+  if (eqMatch?.[1] === undefined || eqMatch[2] === undefined) throw unsupported(clause);
+  const property = eqMatch[1];
+  const literal = eqMatch[2].trim();
+  if (property === 'accountEnabled') {
+    if (literal !== 'true' && literal !== 'false') throw unsupported(clause);
+    const wanted = literal === 'true';
+    return (user) => user.accountEnabled === wanted;
+  }
+  const [text] = parseStringList(literal, clause);
+  if (text === undefined) throw unsupported(clause);
+  if (text.length > MAX_EQ_LENGTH) throw unsupported(clause);
+  const wanted = text.toLowerCase();
+  return property === 'mail' ? (user) => user.mail?.toLowerCase() === wanted : (user) => user.userPrincipalName.toLowerCase() === wanted;
+}
+
+/** `'a','b'` -> ['a', 'b'] with OData's '' escape for a quote. */
+function parseStringList(text: string, clause: string): string[] {
+  const values: string[] = [];
+  const pattern = /\s*'((?:[^']|'')*)'\s*(,|$)/y;
+  let index = 0;
+  while (index < text.length) {
+    pattern.lastIndex = index;
+    const match = pattern.exec(text);
+    if (match?.[1] === undefined) throw unsupported(clause);
+    values.push(match[1].replace(/''/g, "'"));
+    index = pattern.lastIndex;
+    if (match[2] === '') break;
+  }
+  if (index < text.length || values.length === 0) throw unsupported(clause);
+  return values;
+}

@@ -1,0 +1,244 @@
+/**
+ * The fake tenant's memory: app registration, users with a change history (so delta can answer "what changed
+ * since"), soft and hard deletions, issued access tokens, delta tokens and paging cursors. Every mutation advances
+ * a sequence number; a delta token is a sequence number plus the $select it was issued for.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FakeGraphUser, FakeOrgContact } from '../world/types';
+import type { Selection, UserProperty } from './odata-query';
+
+export interface FakeTenantOptions {
+  /** The Directory (tenant) ID, a GUID. */
+  readonly tenantId: string;
+  /** Verified domains the tenant can also be addressed by (e.g. contoso.onmicrosoft.com). */
+  readonly domains: readonly string[];
+  readonly clientId: string;
+  /** The secret's Value. */
+  readonly clientSecret: string;
+  /** The secret's ID (a GUID admins often paste by mistake). */
+  readonly secretId: string;
+  readonly secretExpired?: boolean;
+  /** Admin consent for the User.Read.All application permission (default true). */
+  readonly consentGranted?: boolean;
+  /** expires_in of issued tokens (default 3599). */
+  readonly tokenLifetimeSeconds?: number;
+}
+
+export type DeltaExpiry = 400 | 410;
+
+interface UserRecord {
+  user: FakeGraphUser;
+  createdSeq: number;
+  /** Last change per property name, `manager` included. */
+  readonly changedSeq: Map<string, number>;
+  previousManagerId: string | null;
+  deleted: { kind: 'soft' | 'hard'; seq: number } | null;
+}
+
+export interface AccessTokenGrant {
+  readonly consent: boolean;
+  readonly expiresAt: number;
+}
+
+export interface DeltaTokenState {
+  readonly seq: number;
+  readonly selection: Selection;
+  expired: DeltaExpiry | null;
+}
+
+export interface DeltaRoundState {
+  readonly items: readonly Record<string, unknown>[];
+  /** Sequence number the round's deltaLink continues from. */
+  readonly deltaSeq: number;
+  readonly selection: Selection;
+  expired: DeltaExpiry | null;
+}
+
+export type ManagerTarget = { kind: 'user'; user: FakeGraphUser } | { kind: 'contact'; contact: FakeOrgContact };
+
+const TRACKED: readonly (keyof FakeGraphUser)[] = [
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'proxyAddresses',
+  'otherMails',
+  'jobTitle',
+  'department',
+  'officeLocation',
+  'accountEnabled',
+  'userType',
+  'employeeId',
+];
+
+export class TenantState {
+  seq = 0;
+  consentGranted: boolean;
+  secretExpired: boolean;
+  readonly tenant: FakeTenantOptions;
+  readonly accessTokens = new Map<string, AccessTokenGrant>();
+  readonly deltaTokens = new Map<string, DeltaTokenState>();
+  readonly deltaRounds = new Map<string, DeltaRoundState>();
+  /** Users-list skiptoken -> id of the last user already returned. */
+  readonly listCursors = new Map<string, string>();
+  private readonly records = new Map<string, UserRecord>();
+  private readonly contacts = new Map<string, FakeOrgContact>();
+
+  constructor(tenant: FakeTenantOptions, users: readonly FakeGraphUser[], contacts: readonly FakeOrgContact[]) {
+    this.tenant = tenant;
+    this.consentGranted = tenant.consentGranted ?? true;
+    this.secretExpired = tenant.secretExpired ?? false;
+    for (const contact of contacts) this.contacts.set(contact.id, { ...contact });
+    for (const user of users) this.records.set(user.id, this.newRecord(user));
+  }
+
+  newToken(): string {
+    return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  }
+
+  /** Users visible in /users, ordered by id (the order pages are served in). */
+  activeUsers(): FakeGraphUser[] {
+    return [...this.records.values()]
+      .filter((record) => record.deleted === null)
+      .map((record) => record.user)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** By object id or userPrincipalName, as /users/{id | userPrincipalName} resolves. */
+  findActive(key: string): FakeGraphUser | undefined {
+    const byId = this.records.get(key);
+    if (byId !== undefined) return byId.deleted === null ? byId.user : undefined;
+    const lower = key.toLowerCase();
+    return this.activeUsers().find((user) => user.userPrincipalName.toLowerCase() === lower);
+  }
+
+  managerOf(user: FakeGraphUser): ManagerTarget | null {
+    if (user.managerId === null) return null;
+    const manager = this.records.get(user.managerId);
+    if (manager !== undefined) return manager.deleted === null ? { kind: 'user', user: manager.user } : null;
+    const contact = this.contacts.get(user.managerId);
+    return contact === undefined ? null : { kind: 'contact', contact };
+  }
+
+  // ---- mutations (the control API) ----
+
+  upsertUser(user: FakeGraphUser): void {
+    const record = this.records.get(user.id);
+    if (record === undefined || record.deleted?.kind === 'hard') {
+      this.records.set(user.id, this.newRecord(user));
+      return;
+    }
+    if (record.deleted !== null) throw new Error(`fake Entra: user ${user.id} is soft-deleted; restore it before updating`);
+    const seq = ++this.seq;
+    for (const key of TRACKED) {
+      if (JSON.stringify(record.user[key]) !== JSON.stringify(user[key])) record.changedSeq.set(key, seq);
+    }
+    if (record.user.managerId !== user.managerId) {
+      record.previousManagerId = record.user.managerId;
+      record.changedSeq.set('manager', seq);
+    }
+    record.user = { ...user };
+  }
+
+  setManager(userId: string, managerId: string | null): void {
+    const record = this.activeRecord(userId);
+    this.upsertUser({ ...record.user, managerId });
+  }
+
+  softDeleteUser(id: string): void {
+    this.activeRecord(id).deleted = { kind: 'soft', seq: ++this.seq };
+    this.detachReportsOf(id);
+  }
+
+  restoreUser(id: string): void {
+    const record = this.records.get(id);
+    if (record?.deleted?.kind !== 'soft') throw new Error(`fake Entra: user ${id} is not soft-deleted`);
+    record.deleted = null;
+    // A restored user reappears in delta with all its properties, like a new one.
+    record.createdSeq = ++this.seq;
+  }
+
+  hardDeleteUser(id: string): void {
+    const record = this.records.get(id);
+    if (record === undefined || record.deleted?.kind === 'hard') throw new Error(`fake Entra: no user ${id} to delete`);
+    record.deleted = { kind: 'hard', seq: ++this.seq };
+    this.detachReportsOf(id);
+  }
+
+  /**
+   * Modelled choice (not verified against a tenant): a deleted manager's reports lose the link, and delta reports
+   * that as their manager change, so a directory kept by delta agrees with a full read. A restore does not bring
+   * the links back.
+   */
+  private detachReportsOf(managerId: string): void {
+    for (const record of this.records.values()) {
+      if (record.deleted === null && record.user.managerId === managerId) this.upsertUser({ ...record.user, managerId: null });
+    }
+  }
+
+  // ---- delta ----
+
+  /** Items of a delta round: every active user (since null) or what changed after `since`, ordered by id. */
+  deltaItems(since: number | null, selection: Selection): Record<string, unknown>[] {
+    const items: Record<string, unknown>[] = [];
+    const records = [...this.records.values()].sort((a, b) => (a.user.id < b.user.id ? -1 : 1));
+    for (const record of records) {
+      const { user, deleted } = record;
+      if (deleted !== null) {
+        if (since !== null && deleted.seq > since) {
+          items.push({ id: user.id, '@removed': { reason: deleted.kind === 'soft' ? 'changed' : 'deleted' } });
+        }
+        continue;
+      }
+      if (since === null || record.createdSeq > since) {
+        const item = projectUser(user, selection.properties);
+        const manager = this.managerOf(user);
+        if (selection.manager && manager !== null) item['manager@delta'] = [managerReference(manager)];
+        items.push(item);
+        continue;
+      }
+      const changed = selection.properties.filter((property) => (record.changedSeq.get(property) ?? -1) > since);
+      const managerChanged = selection.manager && (record.changedSeq.get('manager') ?? -1) > since;
+      if (changed.length === 0 && !managerChanged) continue;
+      const item = projectUser(user, ['id', ...changed]);
+      if (managerChanged) item['manager@delta'] = this.managerDelta(record);
+      items.push(item);
+    }
+    return items;
+  }
+
+  private managerDelta(record: UserRecord): Record<string, unknown>[] {
+    const manager = this.managerOf(record.user);
+    if (manager !== null) return [managerReference(manager)];
+    if (record.previousManagerId === null) return [];
+    return [{ '@odata.type': '#microsoft.graph.user', id: record.previousManagerId, '@removed': { reason: 'deleted' } }];
+  }
+
+  private activeRecord(id: string): UserRecord {
+    const record = this.records.get(id);
+    if (record === undefined || record.deleted !== null) throw new Error(`fake Entra: no active user ${id}`);
+    return record;
+  }
+
+  private newRecord(user: FakeGraphUser): UserRecord {
+    return { user: { ...user }, createdSeq: ++this.seq, changedSeq: new Map(), previousManagerId: null, deleted: null };
+  }
+}
+
+/** A user with only the listed properties, in Graph's JSON names. */
+export function projectUser(user: FakeGraphUser, properties: readonly UserProperty[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const property of properties) {
+    if (property === 'businessPhones') out[property] = [];
+    else if (property === 'mobilePhone' || property === 'preferredLanguage') out[property] = null;
+    else out[property] = user[property];
+  }
+  return out;
+}
+
+function managerReference(manager: ManagerTarget): Record<string, unknown> {
+  return manager.kind === 'user'
+    ? { '@odata.type': '#microsoft.graph.user', id: manager.user.id }
+    : { '@odata.type': '#microsoft.graph.orgContact', id: manager.contact.id };
+}

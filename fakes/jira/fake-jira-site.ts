@@ -1,0 +1,256 @@
+/**
+ * A fake Jira Cloud site over real HTTP on 127.0.0.1: Jira user search and email API, the JSM Assets workspace
+ * lookup and the Assets REST API the app uses, with per-endpoint rate limits on an injectable clock, injected
+ * failures, and a record of every request. A request it does not understand answers 501 and is recorded in
+ * `unexpected`, so a client that drifts from the real API fails its tests instead of passing against a lenient fake.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EmployeeObject, EmployeeValues } from '../../src/domain/employee';
+import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
+import type { FakeJiraUser } from '../world/types';
+import { AssetsRenderer } from './assets-render';
+import { routeAssets } from './assets-routes';
+import { AssetsState, type ObjectRec, type ObjectTypeRec } from './assets-state';
+import { routeJira } from './jira-routes';
+import { RateLimiter } from './rate-limiter';
+import type { RouteRequest, RouteResponse } from './routing';
+import type { FailNextRule, FakeEndpoint, FakeJiraSite, FakeJiraSiteOptions, FakeObjectInput, RecordedRequest, UnexpectedRequest } from './types';
+
+export type * from './types';
+
+const ASSETS_PREFIX = /^\/jsm\/assets\/workspace\/([^/]+)\/v1\/(.*)$/;
+/** Longer request lines are refused by Atlassian's edge (414); the app must chunk below this. */
+const MAX_URL_LENGTH = 8192;
+
+export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Promise<FakeJiraSite> {
+  const now = options.now ?? Date.now;
+  const users: FakeJiraUser[] = (options.users ?? []).map((u) => ({ ...u }));
+  let userIndex = new Map(users.map((u) => [u.accountId, u]));
+  const workspaceId = options.workspaceId ?? 'f1e2d3c4-0000-4000-8000-00000000a55e';
+  const state = new AssetsState(() => userIndex, now);
+  for (const s of options.preexistingSchemas ?? []) {
+    const outcome = state.createSchema(s.name, s.key, s.description ?? '');
+    if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);
+  }
+  const limiter = new RateLimiter(options.rateLimits, now);
+  const failRules: { rule: FailNextRule; remaining: number }[] = [];
+  const requests: RecordedRequest[] = [];
+  const unexpected: UnexpectedRequest[] = [];
+  let origin = '';
+  const render = new AssetsRenderer(state, workspaceId, () => origin, () => userIndex);
+  const jiraDeps = {
+    users: () => users,
+    origin: () => origin,
+    emailApi: options.emailApi ?? 'ok',
+    emailBulkShape: options.emailBulkShape ?? 'array',
+    assetsEnabled: options.assetsEnabled ?? true,
+    workspaceId,
+  } as const;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const time = now();
+    const rawUrl = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const url = new URL(rawUrl, 'http://fake.invalid');
+    const path = url.pathname;
+    const text = await readBody(req);
+    let body: unknown;
+    let response: RouteResponse | null;
+    const endpoint = classify(method, path);
+    try {
+      body = text.length === 0 ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      body = text;
+    }
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+
+    if (rawUrl.length > MAX_URL_LENGTH) {
+      response = { status: 414, body: 'URI Too Long', unexpected: `request line of ${rawUrl.length} characters (limit ${MAX_URL_LENGTH})` };
+    } else if (typeof body === 'string') {
+      response = { status: 400, body: { errorMessages: ['The request body is not JSON'], errors: {} }, unexpected: 'request body is not JSON' };
+    } else {
+      response = injected(method, path) ?? throttled(endpoint) ?? route({ method, path, query: url.searchParams, body });
+    }
+
+    if (response === null) {
+      const reason = `the fake Jira site does not understand ${method} ${path}`;
+      response = { status: 501, body: { errorMessages: [reason], errors: {} }, unexpected: reason };
+    }
+    if (response.unexpected !== undefined) unexpected.push({ method, url: rawUrl, reason: response.unexpected });
+    requests.push({ method, path, query: url.search.replace(/^\?/, ''), url: rawUrl, endpoint, status: response.status, time, body });
+    const payload = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    res.writeHead(response.status, {
+      'Content-Type': typeof response.body === 'string' ? 'text/plain' : 'application/json',
+      ...response.headers,
+    });
+    res.end(payload);
+  }
+
+  function route(request: RouteRequest): RouteResponse | null {
+    const assets = ASSETS_PREFIX.exec(request.path);
+    if (!assets) return routeJira(jiraDeps, request);
+    if (options.assetsAuth === 'unauthorized') {
+      return { status: 401, body: { errorMessages: ['Unauthorized; scope does not match'], errors: {} } };
+    }
+    if (!jiraDeps.assetsEnabled || decodeURIComponent(assets[1] ?? '') !== workspaceId) {
+      return { status: 404, body: { errorMessages: ['Workspace not found'], errors: {} } };
+    }
+    return routeAssets({ state, render, aqlMaxResults: options.aqlMaxResults ?? 100 }, request, assets[2] ?? '');
+  }
+
+  function injected(method: string, path: string): RouteResponse | null {
+    const index = failRules.findIndex(
+      ({ rule }) => (rule.method === undefined || rule.method === method) && (typeof rule.path === 'string' ? path.includes(rule.path) : rule.path.test(path)),
+    );
+    const hit = failRules[index];
+    if (!hit) return null;
+    hit.remaining -= 1;
+    if (hit.remaining <= 0) failRules.splice(index, 1);
+    return { status: hit.rule.status, body: hit.rule.body ?? '', ...(hit.rule.headers ? { headers: hit.rule.headers } : {}) };
+  }
+
+  function throttled(endpoint: FakeEndpoint | null): RouteResponse | null {
+    if (endpoint === null) return null;
+    const waitMs = limiter.take(endpoint);
+    if (waitMs === null) return null;
+    const headers: Record<string, string> = {};
+    if (limiter.sendsRetryAfter) headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
+    if (!endpoint.startsWith('object') && endpoint !== 'assets/config') headers['RateLimit-Reason'] = 'jira-burst-based';
+    return { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers };
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      unexpected.push({ method: req.method ?? '?', url: req.url ?? '?', reason: `fake crashed: ${String(error)}` });
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('fake Jira site crashed');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function entraType(name = ENTRA_SCHEMA.objectType.name): ObjectTypeRec {
+    const schema = state.schemas.find((s) => s.key === ENTRA_SCHEMA.key);
+    const type =
+      state.objectTypes.find((t) => t.name === name && t.schemaId === schema?.id) ?? state.objectTypes.find((t) => t.name === name);
+    if (!type) throw new Error(`fake Jira site: no object type "${name}" (create the schema first)`);
+    return type;
+  }
+
+  function attributeNamed(objectTypeId: string, name: string): { id: string } {
+    const attribute = state.attributesOf(objectTypeId).find((a) => a.name === name);
+    if (!attribute) throw new Error(`fake Jira site: no attribute "${name}" on object type ${objectTypeId}`);
+    return attribute;
+  }
+
+  function decode(object: ObjectRec): EmployeeObject {
+    const byName = new Map(state.attributesOf(object.objectTypeId).map((a) => [a.name, object.values.get(a.id)?.[0] ?? null]));
+    const get = (key: string): string | null => {
+      const name = ENTRA_SCHEMA.attributes.find((a) => a.key === key)?.name;
+      return name === undefined ? null : (byName.get(name) ?? null);
+    };
+    const active = get('active');
+    const values: EmployeeValues = {
+      fullName: get('fullName'),
+      entraUserId: get('entraUserId'),
+      email: get('email'),
+      jobTitle: get('jobTitle'),
+      department: get('department'),
+      atlassianAccountId: get('atlassianAccountId'),
+      jiraUser: get('jiraUser'),
+      active: active === null ? null : active === 'true',
+      managerObjectId: get('manager'),
+      managerAtlassianAccountId: get('managerAtlassianAccountId'),
+    };
+    return { objectId: object.id, objectKey: object.objectKey, values };
+  }
+
+  return {
+    url: origin,
+    workspaceId,
+    requests,
+    unexpected,
+    expectNoUnexpected() {
+      if (unexpected.length > 0) {
+        throw new Error(`fake Jira site received unexpected requests:\n${unexpected.map((u) => `  ${u.method} ${u.url}: ${u.reason}`).join('\n')}`);
+      }
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    employees() {
+      const schema = state.schemas.find((s) => s.key === ENTRA_SCHEMA.key);
+      const type = state.objectTypes.find((t) => t.schemaId === schema?.id && t.name === ENTRA_SCHEMA.objectType.name);
+      return type ? state.objectsOfType(type.id).map(decode) : [];
+    },
+    editObject(objectId, attributeName, value) {
+      const object = state.objects.get(objectId);
+      if (!object) throw new Error(`fake Jira site: no object ${objectId}`);
+      const attribute = attributeNamed(object.objectTypeId, attributeName);
+      if (value === null) object.values.delete(attribute.id);
+      else object.values.set(attribute.id, [value]);
+      object.updated = now();
+    },
+    addObject(input: FakeObjectInput) {
+      const type = entraType(input.objectTypeName);
+      const values = new Map<string, string[]>();
+      for (const [name, value] of Object.entries(input.attributes)) {
+        if (value !== null) values.set(attributeNamed(type.id, name).id, [value]);
+      }
+      const object = state.insertObject(type.id, values);
+      return { objectId: object.id, objectKey: object.objectKey };
+    },
+    deleteObject(objectId) {
+      state.objects.delete(objectId);
+    },
+    setUser(user) {
+      const index = users.findIndex((u) => u.accountId === user.accountId);
+      if (index >= 0) users[index] = { ...user };
+      else users.push({ ...user });
+      userIndex = new Map(users.map((u) => [u.accountId, u]));
+    },
+    renameAttribute(objectTypeName, from, to) {
+      const type = entraType(objectTypeName);
+      const attribute = state.attributesOf(type.id).find((a) => a.name === from);
+      if (!attribute) throw new Error(`fake Jira site: no attribute "${from}" on ${objectTypeName}`);
+      attribute.name = to;
+    },
+    deleteAttribute(objectTypeName, name) {
+      state.removeAttribute(attributeNamed(entraType(objectTypeName).id, name).id);
+    },
+    failNext(rule) {
+      failRules.push({ rule, remaining: rule.times ?? 1 });
+    },
+    requestsTo(endpoint) {
+      return requests.filter((r) => r.endpoint === endpoint);
+    },
+  };
+}
+
+function classify(method: string, path: string): FakeEndpoint | null {
+  switch (path) {
+    case '/rest/api/3/users/search':
+      return 'users/search';
+    case '/rest/api/3/user/email/bulk':
+      return 'user/email/bulk';
+    case '/rest/api/3/user/email':
+      return 'user/email';
+    case '/rest/servicedeskapi/assets/workspace':
+      return 'assets/workspace';
+  }
+  const assets = ASSETS_PREFIX.exec(path);
+  if (!assets) return null;
+  const rest = assets[2] ?? '';
+  if (rest === 'object/create') return 'object/create';
+  if (rest === 'object/aql') return 'object/aql';
+  if (/^object\/[^/]+$/.test(rest)) return method === 'GET' ? 'object/get' : 'object/update';
+  return 'assets/config';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,109 @@
+/**
+ * Options, records and the control surface of the fake Jira site (Jira platform users + email API, the JSM
+ * workspace endpoint, and the Assets REST API), so tests and the sandbox can build one and inspect it.
+ */
+import type { EmployeeObject } from '../../src/domain/employee';
+import type { FakeJiraUser } from '../world/types';
+
+/** Endpoint classes the fake rate-limits separately (Assets limits are per endpoint per minute). */
+export type FakeEndpoint =
+  | 'users/search'
+  | 'user/email'
+  | 'user/email/bulk'
+  | 'assets/workspace'
+  | 'object/create'
+  | 'object/get'
+  | 'object/update'
+  | 'object/aql'
+  | 'assets/config';
+
+export interface FakeRateLimits {
+  readonly enabled: boolean;
+  /** Requests per rolling minute per endpoint; unset endpoints use DEFAULT_PER_MINUTE. */
+  readonly perMinute?: Partial<Record<FakeEndpoint, number>>;
+  /** Whether a 429 carries Retry-After (Assets often sends none). */
+  readonly sendRetryAfter?: boolean;
+}
+
+/** An Assets schema that exists before the app arrives (e.g. another one already using the key ENTRA). */
+export interface PreexistingSchema {
+  readonly name: string;
+  readonly key: string;
+  readonly description?: string;
+}
+
+export interface FakeJiraSiteOptions {
+  readonly users?: readonly FakeJiraUser[];
+  readonly assetsEnabled?: boolean;
+  readonly emailApi?: 'ok' | 'not-approved' | 'disabled';
+  /** 'object': a lookup of exactly one id answers a single {accountId, email} object, as the spec types it. */
+  readonly emailBulkShape?: 'array' | 'object';
+  readonly preexistingSchemas?: readonly PreexistingSchema[];
+  readonly rateLimits?: FakeRateLimits;
+  /** Epoch ms; recorded request times and rate-limit windows use it. Defaults to Date.now. */
+  readonly now?: () => number;
+  readonly latencyMs?: number;
+  readonly assetsAuth?: 'ok' | 'unauthorized';
+  /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
+  readonly aqlMaxResults?: number;
+  readonly workspaceId?: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The raw query string, without '?'. */
+  readonly query: string;
+  /** Path and query as sent, for length checks. */
+  readonly url: string;
+  readonly endpoint: FakeEndpoint | null;
+  readonly status: number;
+  readonly time: number;
+  readonly body: unknown;
+}
+
+export interface UnexpectedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface FailNextRule {
+  readonly method?: string;
+  /** Matched against the path (without query): a RegExp, or a substring. */
+  readonly path: RegExp | string;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** JSON-serialised unless a string. */
+  readonly body?: unknown;
+  /** How many matching requests get this answer (default 1). */
+  readonly times?: number;
+}
+
+/** A hand-made object for tests: attribute values by attribute name; a User value is an accountId, a reference an object id. */
+export interface FakeObjectInput {
+  readonly objectTypeName?: string;
+  readonly attributes: Readonly<Record<string, string | null>>;
+}
+
+export interface FakeJiraSite {
+  /** Origin, e.g. http://127.0.0.1:12345 */
+  readonly url: string;
+  readonly workspaceId: string;
+  readonly requests: readonly RecordedRequest[];
+  readonly unexpected: readonly UnexpectedRequest[];
+  expectNoUnexpected(): void;
+  close(): Promise<void>;
+  /** The Employee objects of the ENTRA schema, decoded by attribute name. */
+  employees(): EmployeeObject[];
+  editObject(objectId: string, attributeName: string, value: string | null): void;
+  addObject(input: FakeObjectInput): { objectId: string; objectKey: string };
+  deleteObject(objectId: string): void;
+  setUser(user: FakeJiraUser): void;
+  /** Schema surgery for repair tests (as an admin would do in the Assets UI). */
+  renameAttribute(objectTypeName: string, from: string, to: string): void;
+  deleteAttribute(objectTypeName: string, name: string): void;
+  failNext(rule: FailNextRule): void;
+  /** Requests of one endpoint class, in order. */
+  requestsTo(endpoint: FakeEndpoint): RecordedRequest[];
+}

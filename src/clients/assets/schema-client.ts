@@ -1,0 +1,381 @@
+/**
+ * Reads the app's schema as a site has it, and creates or repairs it to match the definition. The decisions are
+ * made by the pure diff (src/domain/schema-diff.ts); this file only reads state and executes the actions the diff
+ * lists, so what the admin page previews is exactly what gets written. A second ensure on a complete schema reads
+ * and writes nothing else.
+ */
+import { AppError } from '../../domain/errors';
+import { readJson } from '../http';
+import {
+  ASSETS_ATTRIBUTE_TYPE,
+  ASSETS_DEFAULT_TYPE,
+  describeSchemaAction,
+  diffSchema,
+  findByName,
+  type ActualAttribute,
+  type ActualSchemaState,
+  type SchemaAction,
+} from '../../domain/schema-diff';
+import type { AttributeDefinition, SchemaDefinition } from '../../domain/schema-definition';
+import { EMPLOYEE_ATTRIBUTE_KEYS, type EmployeeAttributeKey } from '../../domain/employee';
+import { assetsFailure, assetsJson, assetsSend, segment, type AssetsTransport } from './assets-http';
+import {
+  iconListSchema,
+  objectSchemaListSchema,
+  objectSchemaSchema,
+  objectTypeAttributeListSchema,
+  objectTypeAttributeSchema,
+  objectTypeListSchema,
+  objectTypeSchema,
+  referenceTypeListSchema,
+  referenceTypeSchema,
+  type AssetsObjectSchema,
+  type AssetsObjectTypeAttribute,
+} from './assets-schemas';
+import { schemaLayoutSchema, type SchemaEnsureResult, type SchemaInspection, type SchemaLayout } from './schema-layout';
+
+const SCHEMA_PAGE_SIZE = 50;
+/** A site with more schemas than this is not plausible; the bound keeps a misbehaving server from looping us. */
+const MAX_SCHEMA_PAGES = 200;
+
+export interface SchemaClient {
+  inspectSchema(def: SchemaDefinition): Promise<SchemaInspection>;
+  ensureSchema(def: SchemaDefinition): Promise<SchemaEnsureResult>;
+}
+
+export function createSchemaClient(transport: AssetsTransport, workspaceId: () => Promise<string>): SchemaClient {
+  async function readActual(ws: string, def: SchemaDefinition): Promise<ActualSchemaState> {
+    const schemas = await listSchemas(ws);
+    const schema = schemas.find((s) => s.objectSchemaKey === def.key) ?? schemas.find((s) => s.name === def.name) ?? null;
+    if (schema === null) return { schema: null, objectType: null, attributes: [] };
+    const summary = { id: schema.id, name: schema.name, key: schema.objectSchemaKey };
+    if (summary.key !== def.key || summary.name !== def.name) return { schema: summary, objectType: null, attributes: [] };
+    const types = await assetsJson(
+      transport,
+      ws,
+      { method: 'GET', path: `objectschema/${segment(schema.id)}/objecttypes`, what: 'listing the object types of the schema' },
+      objectTypeListSchema,
+    );
+    const objectType = findByName(types, def.objectType.name) ?? null;
+    if (objectType === null) return { schema: summary, objectType: null, attributes: [] };
+    const attributes = await listAttributes(ws, objectType.id);
+    return { schema: summary, objectType: { id: objectType.id, name: objectType.name }, attributes };
+  }
+
+  async function listSchemas(ws: string): Promise<AssetsObjectSchema[]> {
+    const all: AssetsObjectSchema[] = [];
+    for (let page = 0; page < MAX_SCHEMA_PAGES; page++) {
+      const startAt = all.length;
+      const result = await assetsJson(
+        transport,
+        ws,
+        { method: 'GET', path: `objectschema/list?startAt=${startAt}&maxResults=${SCHEMA_PAGE_SIZE}`, what: 'listing object schemas' },
+        objectSchemaListSchema,
+      );
+      all.push(...result.values);
+      const pageSize = result.maxResults ?? SCHEMA_PAGE_SIZE;
+      if (result.isLast === true || result.values.length === 0 || result.values.length < pageSize) return all;
+    }
+    return all;
+  }
+
+  async function listAttributes(ws: string, objectTypeId: string): Promise<ActualAttribute[]> {
+    const raw = await assetsJson(
+      transport,
+      ws,
+      { method: 'GET', path: `objecttype/${segment(objectTypeId)}/attributes`, what: 'listing the attributes of the Employee object type' },
+      objectTypeAttributeListSchema,
+    );
+    return raw.map(toActualAttribute);
+  }
+
+  async function inspectSchema(def: SchemaDefinition): Promise<SchemaInspection> {
+    const ws = await workspaceId();
+    const actual = await readActual(ws, def);
+    const diff = diffSchema(def, actual);
+    return { workspaceId: ws, actual, diff, layout: diff.kind === 'ok' ? layoutOf(ws, def, actual) : null };
+  }
+
+  async function ensureSchema(def: SchemaDefinition): Promise<SchemaEnsureResult> {
+    const ws = await workspaceId();
+    const actual = await readActual(ws, def);
+    const diff = diffSchema(def, actual);
+    if (diff.kind === 'conflict') {
+      throw new AppError('ASSETS_SCHEMA_CONFLICT', diff.message, { context: { schemaId: actual.schema?.id ?? null } });
+    }
+    if (diff.kind === 'ok') return { layout: layoutOf(ws, def, actual), created: [], repaired: [] };
+
+    const run = new ActionRunner(transport, ws, def, actual);
+    for (const action of diff.actions) await run.execute(action);
+
+    const after = await readActual(ws, def);
+    const check = diffSchema(def, after);
+    if (check.kind === 'conflict') throw new AppError('ASSETS_SCHEMA_CONFLICT', check.message);
+    if (check.kind === 'changes') {
+      throw new AppError(
+        'ASSETS_SCHEMA_CONFLICT',
+        `Assets accepted the schema changes but still does not match what the app needs: ${check.actions.map(describeSchemaAction).join('; ')}. ` +
+          `Fix these attributes on the "${def.objectType.name}" object type in Assets (or delete them so the app can recreate them), then run the schema check again.`,
+        { context: { schemaId: after.schema?.id ?? null } },
+      );
+    }
+    return { layout: layoutOf(ws, def, after), created: run.created, repaired: run.repaired };
+  }
+
+  return { inspectSchema, ensureSchema };
+}
+
+/** Executes diff actions in order, remembering ids created on the way (a new schema, object type, reference type). */
+class ActionRunner {
+  readonly created: string[] = [];
+  readonly repaired: string[] = [];
+  private schemaId: string | null;
+  private objectTypeId: string | null;
+  private referenceTypeIds = new Map<string, string>();
+
+  constructor(
+    private readonly transport: AssetsTransport,
+    private readonly ws: string,
+    private readonly def: SchemaDefinition,
+    actual: ActualSchemaState,
+  ) {
+    this.schemaId = actual.schema?.id ?? null;
+    this.objectTypeId = actual.objectType?.id ?? null;
+  }
+
+  async execute(action: SchemaAction): Promise<void> {
+    switch (action.kind) {
+      case 'create-schema':
+        this.schemaId = await this.createSchema(action);
+        this.created.push(describeSchemaAction(action));
+        return;
+      case 'create-object-type':
+        this.objectTypeId = await this.createObjectType(action);
+        this.created.push(describeSchemaAction(action));
+        return;
+      case 'rename-label':
+        await this.renameLabel(action);
+        (action.attributeId === null ? this.created : this.repaired).push(describeSchemaAction(action));
+        return;
+      case 'create-attribute':
+        await this.createAttribute(action.definition);
+        this.created.push(describeSchemaAction(action));
+        return;
+      case 'repair-attribute':
+        await this.repairAttribute(action);
+        this.repaired.push(describeSchemaAction(action));
+        return;
+    }
+  }
+
+  private async createSchema(action: Extract<SchemaAction, { kind: 'create-schema' }>): Promise<string> {
+    const call = {
+      method: 'POST' as const,
+      path: 'objectschema/create',
+      body: { name: action.name, objectSchemaKey: action.key, description: action.description },
+      what: `creating the schema "${action.name}"`,
+    };
+    const response = await assetsSend(this.transport, this.ws, call);
+    if (response.status === 400) {
+      // Key or name taken by a schema the list did not show (created meanwhile, or not visible to the app).
+      const failure = await assetsFailure(response, call);
+      throw new AppError(
+        'ASSETS_SCHEMA_CONFLICT',
+        `Assets would not create the schema "${action.name}" with key ${action.key}: the name or key is already used by another ` +
+          `schema. Rename or re-key that schema in Assets, then run the schema check again.`,
+        { context: failure.context, cause: failure },
+      );
+    }
+    if (response.status < 200 || response.status >= 300) throw await assetsFailure(response, call);
+    return (await readJson(response, objectSchemaSchema, `Assets (${call.what})`)).id;
+  }
+
+  private async createObjectType(action: Extract<SchemaAction, { kind: 'create-object-type' }>): Promise<string> {
+    const schemaId = this.requireSchemaId();
+    const icons = await assetsJson(this.transport, this.ws, { method: 'GET', path: 'icon/global', what: 'listing the Assets icons' }, iconListSchema);
+    const icon = findByName(icons, action.iconName) ?? icons[0];
+    if (!icon) {
+      throw new AppError('ASSETS_REQUEST_FAILED', 'Assets offers no icons, and an object type cannot be created without one. Report this to the app vendor.');
+    }
+    const created = await assetsJson(
+      this.transport,
+      this.ws,
+      {
+        method: 'POST',
+        path: 'objecttype/create',
+        body: { name: action.name, description: action.description, iconId: icon.id, objectSchemaId: schemaId },
+        what: `creating the object type "${action.name}"`,
+      },
+      objectTypeSchema,
+    );
+    return created.id;
+  }
+
+  private async renameLabel(action: Extract<SchemaAction, { kind: 'rename-label' }>): Promise<void> {
+    const definition = this.definitionOf(action.key);
+    const objectTypeId = this.requireObjectTypeId();
+    let attributeId = action.attributeId;
+    if (attributeId === null) {
+      const attributes = await assetsJson(
+        this.transport,
+        this.ws,
+        { method: 'GET', path: `objecttype/${segment(objectTypeId)}/attributes`, what: 'listing the attributes of the new object type' },
+        objectTypeAttributeListSchema,
+      );
+      attributeId = attributes.find((a) => a.label === true && a.system !== true)?.id ?? null;
+    }
+    if (attributeId === null) {
+      await this.createAttribute(definition);
+      return;
+    }
+    await this.putAttribute(attributeId, definition, `renaming the label attribute "${action.from}" to "${action.to}"`);
+  }
+
+  private async createAttribute(definition: AttributeDefinition): Promise<void> {
+    const objectTypeId = this.requireObjectTypeId();
+    await assetsJson(
+      this.transport,
+      this.ws,
+      {
+        method: 'POST',
+        path: `objecttypeattribute/${segment(objectTypeId)}`,
+        body: await this.attributeBody(definition),
+        what: `creating the attribute "${definition.name}"`,
+      },
+      objectTypeAttributeSchema,
+    );
+  }
+
+  private async repairAttribute(action: Extract<SchemaAction, { kind: 'repair-attribute' }>): Promise<void> {
+    try {
+      await this.putAttribute(action.attributeId, action.definition, `repairing the attribute "${action.definition.name}"`);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'ASSETS_REQUEST_FAILED' || error.retry !== 'permanent') throw error;
+      throw new AppError(
+        'ASSETS_SCHEMA_CONFLICT',
+        `The attribute "${action.definition.name}" on the "${this.def.objectType.name}" object type is not usable by the app ` +
+          `(${action.reason}) and Assets would not change it. Rename or delete that attribute in Assets so the app can create ` +
+          `it correctly, then run the schema check again.`,
+        { context: { ...error.context, attributeId: action.attributeId }, cause: error },
+      );
+    }
+  }
+
+  private async putAttribute(attributeId: string, definition: AttributeDefinition, what: string): Promise<void> {
+    const objectTypeId = this.requireObjectTypeId();
+    await assetsJson(
+      this.transport,
+      this.ws,
+      { method: 'PUT', path: `objecttypeattribute/${segment(objectTypeId)}/${segment(attributeId)}`, body: await this.attributeBody(definition), what },
+      objectTypeAttributeSchema,
+    );
+  }
+
+  /** The full desired definition: a repair sends all of it, so Assets ends up with exactly what a creation would make. */
+  private async attributeBody(definition: AttributeDefinition): Promise<Record<string, unknown>> {
+    const common: Record<string, unknown> = {
+      name: definition.name,
+      description: definition.description,
+      uniqueAttribute: definition.unique,
+      ...(definition.label ? { label: true } : {}),
+    };
+    switch (definition.kind.type) {
+      case 'text':
+        return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.text };
+      case 'boolean':
+        return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.boolean };
+      case 'user':
+        return { ...common, type: ASSETS_ATTRIBUTE_TYPE.user, additionalValue: 'SHOW_PROFILE', minimumCardinality: 0, maximumCardinality: 1 };
+      case 'employee-reference':
+        return {
+          ...common,
+          type: ASSETS_ATTRIBUTE_TYPE.objectReference,
+          typeValue: this.requireObjectTypeId(),
+          additionalValue: await this.referenceTypeId(definition.kind.referenceTypeName),
+          minimumCardinality: 0,
+          maximumCardinality: 1,
+        };
+    }
+  }
+
+  private async referenceTypeId(name: string): Promise<string> {
+    const known = this.referenceTypeIds.get(name);
+    if (known !== undefined) return known;
+    const schemaId = this.requireSchemaId();
+    const types = await assetsJson(
+      this.transport,
+      this.ws,
+      { method: 'GET', path: `config/referencetype?objectSchemaId=${segment(schemaId)}`, what: 'listing reference types' },
+      referenceTypeListSchema,
+    );
+    const found = findByName(types, name);
+    const id =
+      found?.id ??
+      (
+        await assetsJson(
+          this.transport,
+          this.ws,
+          {
+            method: 'POST',
+            path: `config/referencetype?objectSchemaId=${segment(schemaId)}`,
+            body: { name, description: 'Created by the Entra ID to Assets Sync app', objectSchemaId: schemaId },
+            what: `creating the reference type "${name}"`,
+          },
+          referenceTypeSchema,
+        )
+      ).id;
+    this.referenceTypeIds.set(name, id);
+    return id;
+  }
+
+  private definitionOf(key: EmployeeAttributeKey): AttributeDefinition {
+    const found = this.def.attributes.find((a) => a.key === key);
+    if (!found) throw new AppError('INTERNAL', `The schema definition has no attribute ${key}.`);
+    return found;
+  }
+
+  private requireSchemaId(): string {
+    if (this.schemaId === null) throw new AppError('INTERNAL', 'The schema id is unknown before the schema was created.');
+    return this.schemaId;
+  }
+
+  private requireObjectTypeId(): string {
+    if (this.objectTypeId === null) throw new AppError('INTERNAL', 'The object type id is unknown before the object type was created.');
+    return this.objectTypeId;
+  }
+}
+
+export function toActualAttribute(raw: AssetsObjectTypeAttribute): ActualAttribute {
+  return {
+    id: raw.id,
+    name: raw.name,
+    type: raw.type ?? -1,
+    defaultTypeId: raw.defaultType?.id ?? null,
+    typeValue: raw.referenceObjectTypeId ?? raw.typeValue,
+    additionalValue: raw.referenceType?.id ?? raw.additionalValue,
+    label: raw.label === true,
+    unique: raw.uniqueAttribute === true,
+    system: raw.system === true,
+  };
+}
+
+function layoutOf(ws: string, def: SchemaDefinition, actual: ActualSchemaState): SchemaLayout {
+  if (actual.schema === null || actual.objectType === null) {
+    throw new AppError('ASSETS_SCHEMA_MISSING', `The Assets schema "${def.name}" is incomplete. Run the schema check to create it.`);
+  }
+  const candidates = actual.attributes.filter((a) => !a.system);
+  const idOf = (key: EmployeeAttributeKey): [EmployeeAttributeKey, string] => {
+    const definition = def.attributes.find((a) => a.key === key);
+    const found = definition ? findByName(candidates, definition.name) : undefined;
+    if (!definition || !found) {
+      throw new AppError('ASSETS_SCHEMA_MISSING', `The attribute for "${definition?.name ?? key}" is missing from the Assets schema. Run the schema check to repair it.`);
+    }
+    return [key, found.id];
+  };
+  return schemaLayoutSchema.parse({
+    workspaceId: ws,
+    schemaId: actual.schema.id,
+    objectTypeId: actual.objectType.id,
+    attributeIds: Object.fromEntries(EMPLOYEE_ATTRIBUTE_KEYS.map(idOf)),
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * The Microsoft Graph reads the sync needs, and nothing else: the user list (full read), users delta (incremental
+ * read), users by id ($batch) and the user count (connection test). Every response is parsed with zod and mapped
+ * into the domain's EntraUser / DeltaChange; every failure becomes an AppError with a stable code.
+ *
+ * Manager: the list asks for `$expand=manager($select=id)`. Microsoft documents the nested $select in one place
+ * and denies it in another, so both answers are accepted (only the manager's id is read from whatever object comes
+ * back), and if Graph refuses the nested form with a 400 this client switches to plain `$expand=manager` for the
+ * rest of its life (one extra request per invocation at most).
+ */
+import { AppError } from '../../domain/errors';
+import type { DeltaChange } from '../../domain/directory-delta';
+import type { EntraUser } from '../../domain/entra-user';
+import type { HttpRequest } from '../http';
+import { readJson } from '../http';
+import { getUsersInBatches, type ManagerExpand } from './graph-batch';
+import { failureContext, graphFailure, type GraphFailure } from './graph-errors';
+import { countSchema, deltaPageSchema, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema } from './graph-schemas';
+import { assertGraphLink, createGraphCall, type GraphClientDeps, type GraphResult } from './graph-transport';
+
+export type { GraphClientDeps } from './graph-transport';
+
+/** Exactly the properties the sync rules read (accountEnabled, proxyAddresses and otherMails need $select). */
+export const USER_SELECT = 'id,displayName,mail,userPrincipalName,proxyAddresses,otherMails,jobTitle,department,accountEnabled';
+export const MANAGER_EXPAND_ID_ONLY = 'manager($select=id)';
+export const MANAGER_EXPAND_FULL = 'manager';
+/** Graph's maximum page size for /users. */
+export const USERS_PAGE_SIZE = 999;
+
+/** Graph error codes that mean a delta token can no longer be used. */
+const DELTA_EXPIRED_CODES = new Set(['syncStateNotFound', 'syncStateInvalid', 'resyncRequired']);
+
+export interface UsersPage {
+  readonly users: EntraUser[];
+  /** Opaque; pass it back as given. null on the last page. */
+  readonly nextLink: string | null;
+}
+
+export interface DeltaPage {
+  readonly changes: DeltaChange[];
+  /** More pages of this round follow. */
+  readonly nextLink: string | null;
+  /** The round is complete: store this link and follow it next time for the changes since. */
+  readonly deltaLink: string | null;
+}
+
+export interface GraphClient {
+  /** null starts a full read; then follow nextLink until it is null. */
+  listUsersPage(nextLink: string | null): Promise<UsersPage>;
+  /** null starts a delta round (every user); otherwise a nextLink or deltaLink. Throws GRAPH_DELTA_EXPIRED. */
+  deltaPage(link: string | null): Promise<DeltaPage>;
+  /** A deltaLink meaning "from now on"; taken before a full read so changes made during the read replay later. */
+  latestDeltaLink(): Promise<string>;
+  /** Users by Entra object id; ids Graph does not know come back in notFound. Order is not kept. */
+  getUsersByIds(ids: readonly string[]): Promise<{ users: EntraUser[]; notFound: string[] }>;
+  /** Number of users in the tenant; proves the token, the consent and the network path in one cheap call. */
+  countUsers(): Promise<number>;
+}
+
+export function createGraphClient(deps: GraphClientDeps): GraphClient {
+  const call = createGraphCall(deps);
+  const graph = deps.endpoints.graph;
+  let expand = MANAGER_EXPAND_ID_ONLY;
+  const managerExpand: ManagerExpand = {
+    current: () => expand,
+    fallBack: () => {
+      if (expand === MANAGER_EXPAND_FULL) return false;
+      expand = MANAGER_EXPAND_FULL;
+      return true;
+    },
+  };
+
+  /** Sends a request that carries the manager $expand, retrying once in the plain form if Graph refuses it. */
+  async function withManagerExpand(operation: string, build: (expandValue: string) => HttpRequest): Promise<GraphResult> {
+    const sent = expand;
+    const result = await call(operation, build(sent));
+    if (result.ok || result.failure.status !== 400) return result;
+    if (sent === expand && !managerExpand.fallBack()) return result;
+    return call(operation, build(expand));
+  }
+
+  async function delta(operation: string, url: string, isStoredLink: boolean): Promise<DeltaPage> {
+    const result = await call(operation, { method: 'GET', url });
+    if (!result.ok) {
+      if (isStoredLink && isDeltaExpired(result.failure)) throw deltaExpired(operation, result.failure);
+      throw graphFailure(result.failure, operation);
+    }
+    const page = await readJson(result.response, deltaPageSchema(graph), 'Microsoft Graph (users delta)', result.context);
+    return {
+      changes: page.value.map(toDeltaChange),
+      nextLink: page['@odata.nextLink'] ?? null,
+      deltaLink: page['@odata.deltaLink'] ?? null,
+    };
+  }
+
+  const deltaStart = `${graph}/v1.0/users/delta?$select=${USER_SELECT},manager`;
+
+  return {
+    async listUsersPage(nextLink) {
+      const operation = 'listUsers';
+      let result: GraphResult;
+      if (nextLink === null) {
+        result = await withManagerExpand(operation, (expandValue) => ({
+          method: 'GET',
+          url: `${graph}/v1.0/users?$select=${USER_SELECT}&$expand=${expandValue}&$top=${USERS_PAGE_SIZE}`,
+        }));
+      } else {
+        assertGraphLink(nextLink, graph, operation);
+        result = await call(operation, { method: 'GET', url: nextLink });
+      }
+      if (!result.ok) throw graphFailure(result.failure, operation);
+      const page = await readJson(result.response, usersPageSchema(graph), 'Microsoft Graph (list users)', result.context);
+      return { users: page.value.map(toEntraUser), nextLink: page['@odata.nextLink'] ?? null };
+    },
+
+    async deltaPage(link) {
+      if (link === null) return delta('delta', deltaStart, false);
+      if (!isGraphLink(link, graph)) {
+        throw new AppError(
+          'GRAPH_DELTA_EXPIRED',
+          'The saved Microsoft Graph delta link does not belong to the configured Microsoft cloud; the next sync reads the whole directory.',
+          { context: { operation: 'delta' } },
+        );
+      }
+      return delta('delta', link, true);
+    },
+
+    async latestDeltaLink() {
+      const page = await delta('latestDeltaLink', `${deltaStart}&$deltatoken=latest`, false);
+      if (page.deltaLink === null || page.changes.length > 0) {
+        throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph (users delta) did not return a delta link for "from now on".', {
+          context: { operation: 'latestDeltaLink' },
+          retry: 'now',
+        });
+      }
+      return page.deltaLink;
+    },
+
+    getUsersByIds(ids) {
+      return getUsersInBatches(ids, deps, call, USER_SELECT, managerExpand);
+    },
+
+    async countUsers() {
+      const operation = 'countUsers';
+      // $count on directory objects is an "advanced query": Graph answers 400 unless ConsistencyLevel is eventual.
+      const result = await call(operation, {
+        method: 'GET',
+        url: `${graph}/v1.0/users/$count`,
+        headers: { ConsistencyLevel: 'eventual', Accept: 'text/plain' },
+      });
+      if (!result.ok) throw graphFailure(result.failure, operation);
+      const parsed = countSchema.safeParse(await result.response.text());
+      if (!parsed.success) {
+        throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph (count users) returned a response the app could not read.', {
+          context: result.context,
+          cause: parsed.error,
+          retry: 'now',
+        });
+      }
+      return parsed.data;
+    },
+  };
+}
+
+function isDeltaExpired(failure: GraphFailure): boolean {
+  return failure.status === 410 || (failure.status === 400 && failure.graphCode !== null && DELTA_EXPIRED_CODES.has(failure.graphCode));
+}
+
+function deltaExpired(operation: string, failure: GraphFailure): AppError {
+  return new AppError(
+    'GRAPH_DELTA_EXPIRED',
+    'Microsoft Graph no longer knows the saved delta position (delta links expire after 7 days); the next sync reads the whole directory.',
+    { context: failureContext(failure, operation) },
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * One authenticated Graph request, as every Graph operation sends it: bearer token, background priority, a fresh
+ * client-request-id per attempt, the shared retry policy, and one new sign-in when Graph rejects the token (401)
+ * or its roles (403 Authorization_RequestDenied: consent may have been granted after the token was issued).
+ * Failures come back as data so each operation decides what a status means for it.
+ */
+import { AppError, type ErrorContext } from '../../domain/errors';
+import type { MicrosoftCloudEndpoints } from '../../domain/microsoft-cloud';
+import { readJsonLoose, type ExternalFetch, type HttpRequest, type HttpResponse } from '../http';
+import { sendWithRetry, type RetryPolicy } from '../retry-policy';
+import { GRAPH_RETRY_RULES, isConsentDenied, type GraphFailure } from './graph-errors';
+import { graphErrorSchema, isGraphLink } from './graph-schemas';
+import type { TokenProvider } from './token-client';
+
+export interface GraphClientDeps {
+  readonly fetch: ExternalFetch;
+  readonly endpoints: MicrosoftCloudEndpoints;
+  readonly tokens: TokenProvider;
+  readonly policy: RetryPolicy;
+  /** A GUID per request, sent as client-request-id so Microsoft support can find the call. */
+  readonly newRequestId: () => string;
+}
+
+export type GraphResult =
+  | { readonly ok: true; readonly response: HttpResponse; readonly clientRequestId: string; readonly context: ErrorContext }
+  | { readonly ok: false; readonly failure: GraphFailure };
+
+export type GraphCall = (operation: string, request: HttpRequest) => Promise<GraphResult>;
+
+export function createGraphCall(deps: GraphClientDeps): GraphCall {
+  return async (operation, request) => {
+    for (let refreshed = false; ; refreshed = true) {
+      const token = await deps.tokens.getToken();
+      let clientRequestId = '';
+      const response = await sendWithRetry(
+        () => {
+          clientRequestId = deps.newRequestId();
+          return deps.fetch({
+            ...request,
+            headers: {
+              Accept: 'application/json',
+              ...request.headers,
+              Authorization: `Bearer ${token}`,
+              'x-ms-throttle-priority': 'Low',
+              'client-request-id': clientRequestId,
+            },
+          });
+        },
+        GRAPH_RETRY_RULES,
+        deps.policy,
+        { operation },
+      );
+      const requestId = response.headers.get('request-id');
+      if (response.status >= 200 && response.status < 300) {
+        return { ok: true, response, clientRequestId, context: { operation, status: response.status, requestId, clientRequestId } };
+      }
+      const parsed = graphErrorSchema.safeParse(await readJsonLoose(response));
+      const failure: GraphFailure = {
+        status: response.status,
+        graphCode: parsed.success ? parsed.data.error.code : null,
+        requestId,
+        clientRequestId,
+      };
+      if (!refreshed && (failure.status === 401 || isConsentDenied(failure))) {
+        await deps.tokens.invalidate();
+        continue;
+      }
+      return { ok: false, failure };
+    }
+  };
+}
+
+/** Links from earlier pages (possibly stored between invocations) are only followed on the configured Graph host. */
+export function assertGraphLink(link: string, graphOrigin: string, operation: string): void {
+  if (isGraphLink(link, graphOrigin)) return;
+  throw new AppError(
+    'GRAPH_REQUEST_FAILED',
+    'A saved Microsoft Graph paging link does not belong to the configured Microsoft cloud. Start a full sync again.',
+    { context: { operation } },
+  );
+}

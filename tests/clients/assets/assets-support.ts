@@ -1,0 +1,58 @@
+/**
+ * Setup shared by the Assets client tests: a fake site on a fake clock, the client wired to it over HTTP, and an
+ * in-memory workspace cache that counts its writes.
+ */
+import type { RetryPolicy } from '../../../src/clients/retry-policy';
+import { createAssetsClient, type AssetsClient } from '../../../src/clients/assets/assets-client';
+import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
+import { startFakeJiraSite, type FakeJiraSite, type FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
+import { fakeClock, testPolicy, type FakeClock } from '../jira/support';
+
+export interface MemoryWorkspaceCache {
+  value: unknown;
+  writes: string[];
+  read(): Promise<unknown>;
+  write(id: string): Promise<void>;
+}
+
+export function memoryWorkspaceCache(initial: unknown = undefined): MemoryWorkspaceCache {
+  const cache: MemoryWorkspaceCache = {
+    value: initial,
+    writes: [],
+    read: async () => cache.value,
+    write: async (id) => {
+      cache.writes.push(id);
+      cache.value = id;
+    },
+  };
+  return cache;
+}
+
+export interface AssetsTestBed {
+  site: FakeJiraSite;
+  clock: FakeClock;
+  client: AssetsClient;
+  cache: MemoryWorkspaceCache;
+  /** A second client on the same site (and cache), e.g. with another policy. */
+  clientWith(policy: RetryPolicy): AssetsClient;
+}
+
+export async function assetsTestBed(
+  options: FakeJiraSiteOptions = {},
+  policyFor: (clock: FakeClock) => RetryPolicy = testPolicy,
+): Promise<AssetsTestBed> {
+  const clock = fakeClock();
+  const site = await startFakeJiraSite({ now: clock.now, ...options });
+  const cache = memoryWorkspaceCache();
+  const fetch = jiraFetchTo(site.url);
+  const clientWith = (policy: RetryPolicy): AssetsClient => createAssetsClient({ fetch, policy, workspaceCache: cache });
+  return { site, clock, cache, client: clientWith(policyFor(clock)), clientWith };
+}
+
+/** Requests that change something (anything but GET and the read-only AQL search). */
+export function writesOf(site: FakeJiraSite, since = 0): string[] {
+  return site.requests
+    .slice(since)
+    .filter((r) => r.method !== 'GET' && !r.path.endsWith('/object/aql'))
+    .map((r) => `${r.method} ${r.path.replace(/^\/jsm\/assets\/workspace\/[^/]+\/v1\//, '')}`);
+}

@@ -1,0 +1,253 @@
+import type { AppError } from '../../../src/domain/errors';
+import type { EmployeeValues } from '../../../src/domain/employee';
+import { ENTRA_SCHEMA } from '../../../src/domain/schema-definition';
+import type { EmployeeWrite, SchemaLayout } from '../../../src/clients/assets/assets-client';
+import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
+import type { RetryPolicy } from '../../../src/clients/retry-policy';
+import { jiraUser, patientPolicy, rejection, testPolicy, type FakeClock } from '../jira/support';
+import { assetsTestBed, type AssetsTestBed } from './assets-support';
+
+const ADA = jiraUser({ accountId: 'acc-ada' });
+const GRACE = jiraUser({ accountId: 'acc-grace' });
+
+function employee(overrides: Partial<EmployeeWrite> = {}): EmployeeWrite {
+  return {
+    fullName: 'Ada Lovelace',
+    entraUserId: '0b4a1c2d-0000-4000-8000-000000000001',
+    email: 'ada@example.com',
+    jobTitle: 'Engineer',
+    department: 'R&D',
+    atlassianAccountId: ADA.accountId,
+    jiraUser: ADA.accountId,
+    active: true,
+    managerObjectId: null,
+    managerAtlassianAccountId: null,
+    ...overrides,
+  };
+}
+
+describe('Assets Employee snapshot and writes', () => {
+  let bed: AssetsTestBed | undefined;
+  let layout: SchemaLayout;
+
+  afterEach(async () => {
+    bed?.site.expectNoUnexpected();
+    await bed?.site.close();
+    bed = undefined;
+  });
+
+  async function setup(options: FakeJiraSiteOptions = {}, policyFor: (clock: FakeClock) => RetryPolicy = testPolicy): Promise<AssetsTestBed> {
+    bed = await assetsTestBed({ users: [ADA, GRACE], ...options }, policyFor);
+    layout = (await bed.client.ensureSchema(ENTRA_SCHEMA)).layout;
+    return bed;
+  }
+
+  function created(result: Awaited<ReturnType<AssetsTestBed['client']['createEmployee']>>): { objectId: string; objectKey: string } {
+    if (!result.ok) throw new Error(`create failed: ${result.failure.message}`);
+    return result;
+  }
+
+  describe('create and update', () => {
+    it('round-trips every encoding through decode (text, Boolean, User, reference)', async () => {
+      const { client, site } = await setup();
+      const manager = created(await client.createEmployee(layout, employee({ fullName: 'Grace Hopper', entraUserId: 'e-grace', jiraUser: GRACE.accountId, active: false })));
+      expect(manager.objectKey).toMatch(/^ENTRA-\d+$/);
+      const report = created(
+        await client.createEmployee(layout, employee({ managerObjectId: manager.objectId, managerAtlassianAccountId: GRACE.accountId })),
+      );
+
+      const page = await client.searchEmployees(layout, 0, 50);
+      expect(page.isLast).toBe(true);
+      const byId = new Map(page.objects.map((o) => [o.objectId, o]));
+      const expected: EmployeeValues = employee({ managerObjectId: manager.objectId, managerAtlassianAccountId: GRACE.accountId });
+      expect(byId.get(report.objectId)).toEqual({ objectId: report.objectId, objectKey: report.objectKey, values: expected });
+      expect(byId.get(manager.objectId)?.values).toMatchObject({ active: false, jiraUser: GRACE.accountId, managerObjectId: null });
+      expect(site.employees().find((e) => e.objectId === report.objectId)?.values).toEqual(expected);
+
+      const createBody = site.requestsTo('object/create')[1]?.body as { objectTypeId: string; attributes: unknown[] };
+      expect(createBody.objectTypeId).toBe(layout.objectTypeId);
+      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.active, objectAttributeValues: [{ value: 'true' }] });
+      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.manager, objectAttributeValues: [{ value: manager.objectId }] });
+      // null on create is simply not sent: the manager's create carries 8 of the 10 attributes
+      expect((site.requestsTo('object/create')[0]?.body as { attributes: unknown[] }).attributes).toHaveLength(8);
+    });
+
+    it('updates only the attributes given, and null clears one', async () => {
+      const { client, site } = await setup();
+      const { objectId } = created(await client.createEmployee(layout, employee()));
+      const result = await client.updateEmployee(layout, objectId, { jobTitle: 'Principal Engineer', department: null, active: false });
+      expect(result).toMatchObject({ ok: true, objectId });
+      const body = site.requestsTo('object/update')[0]?.body as { attributes: unknown[] };
+      expect(body.attributes).toEqual([
+        { objectTypeAttributeId: layout.attributeIds.jobTitle, objectAttributeValues: [{ value: 'Principal Engineer' }] },
+        { objectTypeAttributeId: layout.attributeIds.department, objectAttributeValues: [] },
+        { objectTypeAttributeId: layout.attributeIds.active, objectAttributeValues: [{ value: 'false' }] },
+      ]);
+      const [found] = await client.findEmployeesByEntraUserIds(layout, [employee().entraUserId ?? '']);
+      expect(found?.values).toEqual(employee({ jobTitle: 'Principal Engineer', department: null, active: false }));
+    });
+
+    it('maps per-attribute validation errors back to the attribute, without quoting the value', async () => {
+      const { client } = await setup();
+      created(await client.createEmployee(layout, employee()));
+      const longName = 'L'.repeat(300);
+      const tooLong = await client.createEmployee(layout, employee({ entraUserId: 'e-2', fullName: longName }));
+      expect(tooLong).toEqual({
+        ok: false,
+        failure: { code: 'value-too-long', attribute: 'fullName', message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.' },
+      });
+      const duplicate = await client.createEmployee(layout, employee({ email: 'other@example.com' }));
+      expect(duplicate).toMatchObject({ ok: false, failure: { code: 'duplicate-value', attribute: 'entraUserId' } });
+      const unknownUser = await client.createEmployee(layout, employee({ entraUserId: 'e-3', jiraUser: 'acc-nobody' }));
+      expect(unknownUser).toMatchObject({ ok: false, failure: { code: 'unknown-user', attribute: 'jiraUser' } });
+      for (const result of [duplicate, unknownUser]) {
+        expect(JSON.stringify(result)).not.toContain('ada@example.com');
+        expect(JSON.stringify(result)).not.toContain('acc-nobody');
+      }
+    });
+
+    it('reports an update of a deleted object as a per-object failure', async () => {
+      const { client, site } = await setup();
+      const { objectId } = created(await client.createEmployee(layout, employee()));
+      site.deleteObject(objectId);
+      expect(await client.updateEmployee(layout, objectId, { jobTitle: 'x' })).toMatchObject({
+        ok: false,
+        failure: { code: 'object-not-found', attribute: null },
+      });
+    });
+  });
+
+  describe('snapshot', () => {
+    it('pages through 1,000 objects with paging in the query string until isLast', async () => {
+      const { client, site } = await setup({ aqlMaxResults: 1000 });
+      for (let i = 0; i < 1000; i++) site.addObject({ attributes: { 'Full Name': `Person ${i}`, 'Entra User ID': `e-${i}`, Active: 'true' } });
+      const seen = new Set<string>();
+      let startAt: number | null = 0;
+      let pages = 0;
+      while (startAt !== null) {
+        const page: Awaited<ReturnType<typeof client.searchEmployees>> = await client.searchEmployees(layout, startAt, 250);
+        page.objects.forEach((o) => seen.add(o.values.entraUserId ?? ''));
+        startAt = page.nextStartAt;
+        pages += 1;
+        if (page.isLast) expect(page.nextStartAt).toBeNull();
+      }
+      expect(seen.size).toBe(1000);
+      expect(pages).toBe(4);
+      const calls = site.requestsTo('object/aql');
+      expect(calls.map((c) => c.query)).toEqual([0, 250, 500, 750].map((s) => `startAt=${s}&maxResults=250&includeAttributes=true`));
+      expect(calls[0]?.body).toEqual({ qlQuery: `objectTypeId = ${layout.objectTypeId}` });
+    });
+
+    it('trusts the page size Assets echoes when it serves less than asked', async () => {
+      const { client, site } = await setup({ aqlMaxResults: 100 });
+      for (let i = 0; i < 230; i++) site.addObject({ attributes: { 'Entra User ID': `e-${i}` } });
+      const first = await client.searchEmployees(layout, 0, 500);
+      expect(first).toMatchObject({ isLast: false, nextStartAt: 100 });
+      expect(first.objects).toHaveLength(100);
+      const second = await client.searchEmployees(layout, 100, 500);
+      const third = await client.searchEmployees(layout, second.nextStartAt ?? -1, 500);
+      expect(third).toMatchObject({ isLast: true, nextStartAt: null });
+      expect(third.objects).toHaveLength(30);
+    });
+
+    it('finds objects by Entra User ID in one AQL query, escaping quotes and backslashes', async () => {
+      const { client, site } = await setup();
+      const tricky = 'odd"id\\with quotes';
+      const made = site.addObject({ attributes: { 'Entra User ID': tricky } });
+      site.addObject({ attributes: { 'Entra User ID': 'plain' } });
+      site.addObject({ attributes: { 'Entra User ID': 'other' } });
+      const found = await client.findEmployeesByEntraUserIds(layout, [tricky, 'plain', 'missing', 'plain']);
+      expect(found.map((o) => o.values.entraUserId).sort()).toEqual([tricky, 'plain'].sort());
+      expect(found.find((o) => o.values.entraUserId === tricky)?.objectId).toBe(made.objectId);
+      const calls = site.requestsTo('object/aql');
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.body).toEqual({
+        qlQuery: `objectTypeId = ${layout.objectTypeId} AND "Entra User ID" IN ("odd\\"id\\\\with quotes", "plain", "missing")`,
+      });
+      expect(await client.findEmployeesByEntraUserIds(layout, [])).toEqual([]);
+      expect(site.requestsTo('object/aql')).toHaveLength(1);
+    });
+
+    it('decodes hand-edited objects and tolerates missing values', async () => {
+      const { client, site } = await setup();
+      const { objectId } = site.addObject({ attributes: { 'Entra User ID': 'e-1', Active: 'true', 'Jira User': ADA.accountId } });
+      site.editObject(objectId, 'Active', null);
+      const [object] = (await client.searchEmployees(layout, 0, 10)).objects;
+      expect(object?.values).toMatchObject({ entraUserId: 'e-1', active: null, jiraUser: ADA.accountId, fullName: null });
+    });
+
+    it('reads a malformed AQL page as RESPONSE_MALFORMED', async () => {
+      const { client, site } = await setup();
+      site.failNext({ path: '/object/aql', status: 200, body: { values: [{ id: '1' }] } });
+      expect(await rejection(client.searchEmployees(layout, 0, 10))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
+      site.failNext({ path: '/object/create', status: 201, body: '<html>' });
+      expect(await rejection(client.createEmployee(layout, employee()))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
+    });
+  });
+
+  describe('throttling and failures', () => {
+    it('waits out a 429 Retry-After: no request to the endpoint before it (recorded times)', async () => {
+      const { client, site } = await setup(
+        { rateLimits: { enabled: true, perMinute: { 'object/create': 2 }, sendRetryAfter: true } },
+        (clock) => patientPolicy(clock),
+      );
+      for (let i = 0; i < 3; i++) created(await client.createEmployee(layout, employee({ entraUserId: `e-${i}` })));
+      const calls = site.requestsTo('object/create');
+      expect(calls.map((c) => c.status)).toEqual([201, 201, 429, 201]);
+      const throttled = calls[2]!;
+      const after = calls.slice(3);
+      expect(after.every((c) => c.time >= throttled.time + 60_000)).toBe(true);
+    });
+
+    it('backs off exponentially with jitter when a 429 has no Retry-After', async () => {
+      const { client, site, clock } = await setup(
+        { rateLimits: { enabled: true, perMinute: { 'object/create': 1 }, sendRetryAfter: false } },
+        (c) => patientPolicy(c, { baseBackoffMs: 20_000, maxBackoffMs: 120_000, maxAttempts: 5 }),
+      );
+      created(await client.createEmployee(layout, employee({ entraUserId: 'e-1' })));
+      created(await client.createEmployee(layout, employee({ entraUserId: 'e-2' })));
+      const calls = site.requestsTo('object/create');
+      expect(calls.map((c) => c.status)).toEqual([201, 429, 429, 429, 201]);
+      expect(clock.slept).toEqual([15_000, 30_000, 60_000]);
+      const gaps = calls.slice(1).map((c, i) => c.time - calls[i]!.time);
+      expect(gaps.slice(1)).toEqual([15_000, 30_000, 60_000]);
+    });
+
+    it('hands persistent throttling back as ASSETS_THROTTLED retry later', async () => {
+      const { client, site, clock } = await setup({ rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false } });
+      await client.searchEmployees(layout, 0, 10);
+      const error = await rejection(client.searchEmployees(layout, 0, 10));
+      expect(error).toMatchObject({ code: 'ASSETS_THROTTLED', retry: 'later' });
+      expect((error as AppError).retryAfterSeconds).toBeGreaterThan(0);
+      expect(clock.slept.length).toBeGreaterThan(0);
+      expect(site.requestsTo('object/aql').filter((c) => c.status === 429).length).toBe(clock.slept.length + 1);
+    });
+
+    it('retries a 5xx in-process and defers a persistent one', async () => {
+      const { client, site } = await setup();
+      site.failNext({ method: 'POST', path: '/object/create', status: 503, times: 1 });
+      created(await client.createEmployee(layout, employee()));
+      site.failNext({ method: 'PUT', path: '/object/', status: 500, times: 10 });
+      const error = await rejection(client.updateEmployee(layout, '1', { jobTitle: 'x' }));
+      expect(error).toMatchObject({ code: 'ASSETS_REQUEST_FAILED', retry: 'later' });
+    });
+
+    it('maps 401/403 on writes to ASSETS_UNAUTHORIZED and a redirect to a clear error', async () => {
+      const { client, site } = await setup();
+      site.failNext({ path: '/object/create', status: 403, body: { errorMessages: ['Forbidden'] } });
+      const auth = await rejection(client.createEmployee(layout, employee()));
+      expect(auth).toMatchObject({ code: 'ASSETS_UNAUTHORIZED', retry: 'permanent' });
+      expect((auth as AppError).message).toContain('write:cmdb-object:jira');
+      site.failNext({ path: '/object/create', status: 303, headers: { Location: '/login' } });
+      const redirect = await rejection(client.createEmployee(layout, employee()));
+      expect(redirect).toMatchObject({ code: 'ASSETS_REQUEST_FAILED' });
+      expect((redirect as AppError).message).toContain('redirect (HTTP 303)');
+    });
+
+    it('says the object type is gone when a create answers 404', async () => {
+      const { client, site } = await setup();
+      site.failNext({ path: '/object/create', status: 404, body: { errorMessages: ['Object type not found'] } });
+      expect(await rejection(client.createEmployee(layout, employee()))).toMatchObject({ code: 'ASSETS_SCHEMA_MISSING' });
+    });
+  });
+});

@@ -1,0 +1,197 @@
+import type { AppError } from '../../../src/domain/errors';
+import { ENTRA_SCHEMA } from '../../../src/domain/schema-definition';
+import { schemaLayoutSchema, type SchemaLayout } from '../../../src/clients/assets/assets-client';
+import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
+import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
+import { rejection } from '../jira/support';
+import { assetsTestBed, writesOf, type AssetsTestBed } from './assets-support';
+
+interface AttributeJson {
+  id: string;
+  name: string;
+  type: number;
+  label: boolean;
+  uniqueAttribute: boolean;
+  defaultType?: { id: number };
+  additionalValue?: string;
+  referenceObjectTypeId?: string;
+  referenceType?: { id: string; name: string };
+}
+
+describe('Assets schema ensure and inspect', () => {
+  let bed: AssetsTestBed | undefined;
+  afterEach(async () => {
+    bed?.site.expectNoUnexpected();
+    await bed?.site.close();
+    bed = undefined;
+  });
+
+  async function attributesOn(site: FakeJiraSite, layout: SchemaLayout): Promise<AttributeJson[]> {
+    const response = await jiraFetchTo(site.url)({
+      method: 'GET',
+      url: `/jsm/assets/workspace/${site.workspaceId}/v1/objecttype/${layout.objectTypeId}/attributes`,
+    });
+    return JSON.parse(await response.text()) as AttributeJson[];
+  }
+
+  it('creates the schema from scratch with the right attribute types', async () => {
+    bed = await assetsTestBed();
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(schemaLayoutSchema.parse(result.layout)).toEqual(result.layout);
+    expect(result.created).toEqual([
+      'schema "Entra Directory" (key ENTRA)',
+      'object type "Employee"',
+      'attribute "Full Name" (the label, renamed from "Name")',
+      ...ENTRA_SCHEMA.attributes.filter((a) => !a.label).map((a) => `attribute "${a.name}"`),
+    ]);
+    expect(result.repaired).toEqual([]);
+
+    const attributes = await attributesOn(bed.site, result.layout);
+    const byName = new Map(attributes.map((a) => [a.name, a]));
+    expect(attributes.filter((a) => a.label).map((a) => a.name)).toEqual(['Full Name']);
+    expect(byName.has('Name')).toBe(false);
+    expect(byName.get('Entra User ID')).toMatchObject({ type: 0, defaultType: { id: 0 }, uniqueAttribute: true });
+    expect(byName.get('Active')).toMatchObject({ type: 0, defaultType: { id: 2 } });
+    expect(byName.get('Jira User')).toMatchObject({ type: 2, additionalValue: 'SHOW_PROFILE' });
+    expect(byName.get('Manager')).toMatchObject({ type: 1, referenceObjectTypeId: result.layout.objectTypeId, referenceType: { name: 'Reports to' } });
+    expect(result.layout.attributeIds.manager).toBe(byName.get('Manager')?.id);
+
+    const createType = bed.site.requests.find((r) => r.path.endsWith('/objecttype/create'));
+    expect(createType?.body).toMatchObject({ name: 'Employee', iconId: '3', objectSchemaId: result.layout.schemaId });
+  });
+
+  it('is idempotent: a second ensure reads and writes nothing new', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    const mark = bed.site.requests.length;
+    const second = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(second).toEqual({ layout: first.layout, created: [], repaired: [] });
+    expect(writesOf(bed.site, mark)).toEqual([]);
+    expect(bed.site.requests.slice(mark).map((r) => r.path.replace(/^.*\/v1\//, ''))).toEqual([
+      'objectschema/list',
+      `objectschema/${first.layout.schemaId}/objecttypes`,
+      `objecttype/${first.layout.objectTypeId}/attributes`,
+    ]);
+  });
+
+  it('inspects without writing: the plan on an empty site, then ok with the layout', async () => {
+    bed = await assetsTestBed();
+    const before = await bed.client.inspectSchema(ENTRA_SCHEMA);
+    expect(before.layout).toBeNull();
+    expect(before.diff.kind).toBe('changes');
+    expect(writesOf(bed.site)).toEqual([]);
+    const { layout } = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    const after = await bed.client.inspectSchema(ENTRA_SCHEMA);
+    expect(after).toMatchObject({ workspaceId: bed.site.workspaceId, diff: { kind: 'ok' }, layout });
+  });
+
+  it('recreates a deleted attribute', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.deleteAttribute('Employee', 'Department');
+    const mark = bed.site.requests.length;
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result.created).toEqual(['attribute "Department"']);
+    expect(result.repaired).toEqual([]);
+    expect(result.layout.attributeIds.department).not.toBe(first.layout.attributeIds.department);
+    expect(result.layout.attributeIds.fullName).toBe(first.layout.attributeIds.fullName);
+    expect(writesOf(bed.site, mark)).toEqual([`POST objecttypeattribute/${first.layout.objectTypeId}`]);
+  });
+
+  it('renames the label back when an admin undid the Full Name rename', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.renameAttribute('Employee', 'Full Name', 'Name');
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result.repaired).toEqual(['attribute "Full Name" (the label, renamed from "Name")']);
+    expect(result.created).toEqual([]);
+    expect(result.layout).toEqual(first.layout);
+  });
+
+  it('repairs a wrongly typed attribute that holds no values', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.deleteAttribute('Employee', 'Active');
+    const fetch = jiraFetchTo(bed.site.url);
+    const made = await fetch({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Active', type: 0, defaultTypeId: 0 }),
+    });
+    expect(made.status).toBe(201);
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result.repaired).toEqual(['attribute "Active" (type was not Boolean)']);
+    const active = (await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Active');
+    expect(active).toMatchObject({ type: 0, defaultType: { id: 2 } });
+  });
+
+  it('reports clearly when Assets will not retype an attribute that holds values', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.deleteAttribute('Employee', 'Jira User');
+    const fetch = jiraFetchTo(bed.site.url);
+    await fetch({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Jira User', type: 0, defaultTypeId: 0 }),
+    });
+    bed.site.addObject({ attributes: { 'Full Name': 'Ada', 'Jira User': 'free text' } });
+    const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
+    expect(error).toMatchObject({ code: 'ASSETS_SCHEMA_CONFLICT', retry: 'permanent' });
+    expect((error as AppError).message).toContain('"Jira User"');
+    expect((error as AppError).message).toContain('Rename or delete that attribute');
+  });
+
+  it('stops with a conflict naming the schema that already uses the key ENTRA', async () => {
+    bed = await assetsTestBed({ preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] });
+    const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
+    expect(error).toMatchObject({ code: 'ASSETS_SCHEMA_CONFLICT' });
+    expect((error as AppError).message).toContain('"HR Directory"');
+    expect((error as AppError).message).toContain('"Entra Directory"');
+    expect(writesOf(bed.site)).toEqual([]);
+    const inspection = await bed.client.inspectSchema(ENTRA_SCHEMA);
+    expect(inspection.diff).toMatchObject({ kind: 'conflict', schemaName: 'HR Directory' });
+  });
+
+  it('stops with a conflict when another schema already has the name', async () => {
+    bed = await assetsTestBed({ preexistingSchemas: [{ name: 'Entra Directory', key: 'ENTRAID' }] });
+    const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
+    expect(error).toMatchObject({ code: 'ASSETS_SCHEMA_CONFLICT' });
+    expect((error as AppError).message).toContain('ENTRAID');
+    expect(writesOf(bed.site)).toEqual([]);
+  });
+
+  it('adopts an empty schema that already has our name and key', async () => {
+    bed = await assetsTestBed({ preexistingSchemas: [{ name: 'Entra Directory', key: 'ENTRA' }] });
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result.created[0]).toBe('object type "Employee"');
+    expect(writesOf(bed.site).filter((w) => w.includes('objectschema/create'))).toEqual([]);
+  });
+
+  it('pages through the schema list before deciding to create', async () => {
+    const others = Array.from({ length: 60 }, (_, i) => ({ name: `Other ${i}`, key: `OTH${i}` }));
+    bed = await assetsTestBed({ preexistingSchemas: others });
+    await bed.client.ensureSchema(ENTRA_SCHEMA);
+    const lists = bed.site.requests.filter((r) => r.path.endsWith('/objectschema/list'));
+    expect(lists.slice(0, 2).map((r) => r.query)).toEqual(['startAt=0&maxResults=50', 'startAt=50&maxResults=50']);
+  });
+
+  it('falls back to the first icon when the named icon does not exist', async () => {
+    bed = await assetsTestBed();
+    await bed.client.ensureSchema({ ...ENTRA_SCHEMA, objectType: { ...ENTRA_SCHEMA.objectType, iconName: 'No Such Icon' } });
+    const createType = bed.site.requests.find((r) => r.path.endsWith('/objecttype/create'));
+    expect(createType?.body).toMatchObject({ iconId: '1' });
+  });
+
+  it('maps a malformed schema list to RESPONSE_MALFORMED and a redirect to a clear error', async () => {
+    bed = await assetsTestBed();
+    bed.site.failNext({ path: '/objectschema/list', status: 200, body: { values: 'nope' } });
+    expect(await rejection(bed.client.ensureSchema(ENTRA_SCHEMA))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
+    bed.site.failNext({ path: '/objectschema/list', status: 303, headers: { Location: '/elsewhere' } });
+    const redirect = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
+    expect(redirect).toMatchObject({ code: 'ASSETS_REQUEST_FAILED' });
+    expect((redirect as AppError).message).toContain('redirect');
+  });
+});
