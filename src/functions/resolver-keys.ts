@@ -1,0 +1,17 @@
+/** The admin page's resolver keys: the resolver defines exactly these and the UI's invoke module calls only these. */
+export const RESOLVER_KEYS = {
+  getSettings: 'getSettings',
+  saveSettings: 'saveSettings',
+  testConnection: 'testConnection',
+  createSchema: 'createSchema',
+  startPreview: 'startPreview',
+  startSync: 'startSync',
+  cancelRun: 'cancelRun',
+  confirmRun: 'confirmRun',
+  getStatus: 'getStatus',
+  getHistory: 'getHistory',
+  getRun: 'getRun',
+  getReport: 'getReport',
+} as const;
+
+export type ResolverKey = (typeof RESOLVER_KEYS)[keyof typeof RESOLVER_KEYS];

@@ -1,0 +1,85 @@
+/**
+ * Builds the pipeline's external ports from the stored settings: the token provider (token cached in the secret
+ * store across invocations), the Graph, Jira users and Assets clients, each over the transport it is given.
+ * No Forge imports: src/functions/wiring.ts passes Forge transports, tests and benchmarks pass plain HTTP ones.
+ */
+import { createAssetsClient } from '../clients/assets/assets-client';
+import { createGraphClient } from '../clients/graph/graph-client';
+import { createTokenProvider } from '../clients/graph/token-client';
+import type { ExternalFetch, JiraFetch } from '../clients/http';
+import { createJiraUsersClient } from '../clients/jira/jira-users-client';
+import type { RetryPolicy } from '../clients/retry-policy';
+import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
+import type { StoredSettings } from '../domain/settings';
+import type { Connections } from '../pipeline/deps';
+import { keys, secretKeys } from '../pipeline/keys';
+import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
+import { requireClientSecret, requireSettings } from './settings-service';
+
+export interface ConnectionDeps {
+  readonly externalFetch: ExternalFetch;
+  readonly jiraFetch: JiraFetch;
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly clock: Clock;
+  readonly policy: RetryPolicy;
+  readonly newRequestId: () => string;
+}
+
+export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSettings) {
+  const endpoints = MICROSOFT_CLOUDS[settings.cloud];
+  const tokens = createTokenProvider({
+    fetch: deps.externalFetch,
+    endpoints,
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    clientSecret: () => requireClientSecret(deps),
+    cache: {
+      read: () => deps.secrets.get(secretKeys.graphToken()),
+      write: (entry) => deps.secrets.set(secretKeys.graphToken(), entry),
+      clear: () => deps.secrets.delete(secretKeys.graphToken()),
+    },
+    now: () => deps.clock.now(),
+    policy: deps.policy,
+    fingerprint: `${settings.cloud}|${settings.tenantId}|${settings.clientId}|${settings.secretSetAt ?? ''}`,
+  });
+  const graph = createGraphClient({ fetch: deps.externalFetch, endpoints, tokens, policy: deps.policy, newRequestId: deps.newRequestId });
+  return { tokens, graph };
+}
+
+export function createAssets(deps: ConnectionDeps) {
+  return createAssetsClient({
+    fetch: deps.jiraFetch,
+    policy: deps.policy,
+    workspaceCache: {
+      read: () => deps.store.get(keys.workspace()),
+      write: (id) => deps.store.set(keys.workspace(), id),
+    },
+  });
+}
+
+export function createConnector(deps: ConnectionDeps): () => Promise<Connections> {
+  return async () => {
+    const settings = await requireSettings(deps);
+    const { graph } = createMicrosoftClients(deps, settings);
+    const jira = createJiraUsersClient({ fetch: deps.jiraFetch, policy: deps.policy });
+    const assets = createAssets(deps);
+    return {
+      atlassian: {
+        listUsersPage: async (startAt) => {
+          const page = await jira.listUsersPage(startAt);
+          return {
+            isLast: page.isLast,
+            accounts: page.accounts.map((a) => ({ accountId: a.accountId, accountType: a.accountType, active: a.active, email: a.emailAddress })),
+          };
+        },
+        getEmails: async (ids) => {
+          const result = await jira.getEmails(ids);
+          return { emails: result.emails, unavailable: result.unavailable === null ? null : { message: result.unavailable.message } };
+        },
+      },
+      entra: graph,
+      assets,
+    };
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The admin's settings: validated with the same zod schemas the admin page uses, stored in KVS without the
+ * secret; the client secret goes to the Forge secret store only and is never returned. Saving without a new
+ * secret keeps the stored one. A change of tenant, client, cloud or secret drops the cached Graph token.
+ */
+import { AppError } from '../domain/errors';
+import { parseSettingsInput, storedSettingsSchema, type StoredSettings } from '../domain/settings';
+import type { MicrosoftCloud } from '../domain/microsoft-cloud';
+import { keys, secretKeys } from '../pipeline/keys';
+import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
+
+export interface SettingsDeps {
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly clock: Clock;
+}
+
+/** What the admin page may see: never the secret, only whether one is stored and when it was set. */
+export interface PublicSettings {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly cloud: MicrosoftCloud;
+  readonly intervalDays: number;
+  readonly secretStored: boolean;
+  readonly secretSetAt: string | null;
+  readonly updatedAt: string;
+}
+
+export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
+  const parsed = storedSettingsSchema.safeParse(await deps.store.get(keys.settings()));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function readClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string | null> {
+  const value = await deps.secrets.get(secretKeys.clientSecret());
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+export async function requireSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings> {
+  const settings = await readSettings(deps);
+  if (settings === null) {
+    throw new AppError('SETTINGS_MISSING', 'The Microsoft connection is not set up yet. Enter the tenant ID, client ID and client secret on the Setup tab.');
+  }
+  return settings;
+}
+
+export async function requireClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string> {
+  const secret = await readClientSecret(deps);
+  if (secret === null) throw new AppError('SECRET_MISSING', 'No client secret is stored. Paste the client secret Value on the Setup tab and save.');
+  return secret;
+}
+
+export async function getPublicSettings(deps: SettingsDeps): Promise<PublicSettings | null> {
+  const settings = await readSettings(deps);
+  if (settings === null) return null;
+  return toPublic(settings, (await readClientSecret(deps)) !== null);
+}
+
+export async function saveSettings(deps: SettingsDeps, payload: unknown): Promise<PublicSettings> {
+  const input = parseSettingsInput(payload);
+  const previous = await readSettings(deps);
+  const storedSecret = await readClientSecret(deps);
+  if (input.clientSecret === undefined && storedSecret === null) {
+    throw new AppError('SECRET_MISSING', 'Client secret is required: paste the secret Value from Certificates & secrets.', { context: { fields: 'clientSecret' } });
+  }
+  const now = new Date(deps.clock.now()).toISOString();
+  const secretChanged = input.clientSecret !== undefined && input.clientSecret !== storedSecret;
+  if (input.clientSecret !== undefined) await deps.secrets.set(secretKeys.clientSecret(), input.clientSecret);
+  const settings: StoredSettings = {
+    tenantId: input.tenantId,
+    clientId: input.clientId,
+    cloud: input.cloud,
+    intervalDays: input.intervalDays,
+    secretSetAt: input.clientSecret !== undefined ? now : (previous?.secretSetAt ?? null),
+    updatedAt: now,
+  };
+  await deps.store.set(keys.settings(), settings);
+  const connectionChanged =
+    secretChanged || previous === null || previous.tenantId !== settings.tenantId || previous.clientId !== settings.clientId || previous.cloud !== settings.cloud;
+  if (connectionChanged) await deps.secrets.delete(secretKeys.graphToken());
+  return toPublic(settings, true);
+}
+
+function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettings {
+  return {
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    cloud: settings.cloud,
+    intervalDays: settings.intervalDays,
+    secretStored,
+    secretSetAt: settings.secretSetAt,
+    updatedAt: settings.updatedAt,
+  };
+}
