@@ -32,6 +32,11 @@ export interface FakeEntraOptions {
   readonly behaviour?: Partial<GraphBehaviour>;
   /** Seed for the order of $batch responses. */
   readonly seed?: number;
+  /**
+   * The Graph origin the app believes it talks to (e.g. https://graph.microsoft.com) when a transport maps the
+   * real hosts to this fake: nextLink/deltaLink/@odata.context are written with it, as Graph writes its own host.
+   */
+  readonly publicGraphOrigin?: string;
 }
 
 export interface RecordedRequest {
@@ -106,6 +111,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   const failRules: { rule: FailRule; left: number }[] = [];
   const shuffle = seededShuffle(options.seed ?? 42);
   let origin = '';
+  const linkOrigin = () => options.publicGraphOrigin ?? origin;
 
   function record(method: string, url: URL, headers: Record<string, string | undefined>, batchOf: number | null): RecordedRequest {
     const kept: Record<string, string> = {};
@@ -169,7 +175,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       requestId: randomUUID(),
       clientRequestId: headers['client-request-id'] ?? envelope.clientRequestId,
       now: clock(),
-      origin,
+      origin: linkOrigin(),
     };
     let answer: FakeResponse;
     try {
@@ -204,7 +210,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       requestId,
       clientRequestId: headers['client-request-id'] ?? null,
       now: clock(),
-      origin,
+      origin: linkOrigin(),
     };
     const forced = injected(method, url.pathname, ctx);
     if (forced !== null) return forced;
@@ -212,7 +218,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     const tokenPath = TOKEN_PATH.exec(url.pathname);
     if (tokenPath?.[1] !== undefined) {
       if (method !== 'POST') return notModelled(method, url.pathname);
-      return routeToken(state, { tenant: decodeURIComponent(tokenPath[1]), contentType: headers['content-type'], body, now: ctx.now, origin });
+      return routeToken(state, { tenant: decodeURIComponent(tokenPath[1]), contentType: headers['content-type'], body, now: ctx.now, origin: linkOrigin() });
     }
     if (!url.pathname.startsWith('/v1.0/')) return notModelled(method, url.pathname);
 

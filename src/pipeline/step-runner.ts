@@ -123,6 +123,8 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
 
     let current: Envelope = envelope ?? { v: 1, seq, complete: false, nextPushed: false, next: null, state: null };
     let lastProgressAt = 0;
+    // Every invocation saves at least one checkpoint before it may yield, so a run always moves forward.
+    let savedThisInvocation = false;
     const ctx: StepContext = {
       runId,
       seq,
@@ -130,6 +132,7 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
       run,
       deps,
       shouldYield: () => {
+        if (!savedThisInvocation) return false;
         const elapsed = deps.clock.now() - started;
         return elapsed >= invocation.yieldAfterMs || invocation.budget.remainingMs() < MIN_REMAINING_MS;
       },
@@ -143,6 +146,7 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
       },
       saveCheckpoint: async (state) => {
         current = { ...current, state };
+        savedThisInvocation = true;
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
         const stillMine = await renewLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
         if (!stillMine) throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', { context: { runId, stage }, retry: 'later', retryAfterSeconds: 30 });

@@ -1,0 +1,258 @@
+/**
+ * Runs the real pipeline (step runner, stages, clients) against the simulated tenant and site, with in-memory
+ * storage and the in-memory queue driver, on a fake clock. Tests use it to start runs, pump queue events to the
+ * end, inject crashes and faults, and read the Assets state the fake site ends with.
+ */
+import { defaultRetryPolicy, type RetryPolicy } from '../../src/clients/retry-policy';
+import type { EmployeeObject } from '../../src/domain/employee';
+import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
+import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
+import { saveLayout } from '../../src/pipeline/layout-store';
+import type { LogFields, Logger } from '../../src/pipeline/ports';
+import { startRun } from '../../src/pipeline/run-control';
+import { loadRun } from '../../src/pipeline/run-store';
+import type { RunMode, RunState, RunTrigger } from '../../src/pipeline/run-state';
+import { createStages } from '../../src/pipeline/stages';
+import { runStep } from '../../src/pipeline/step-runner';
+import { createAssets, createConnector, type ConnectionDeps } from '../../src/services/connections';
+import { saveSettings } from '../../src/services/settings-service';
+import { startSimulation, type Simulation, type SimulationOptions } from '../../fakes/simulation';
+import { generateWorld } from '../../fakes/world/generate-world';
+import type { World } from '../../fakes/world/types';
+import { MemorySecretStore, MemoryStore } from './memory-store';
+import { mulberry32, QueueDriver, type DeliveryOptions } from './queue-driver';
+
+export const T0 = Date.parse('2026-03-02T09:00:00Z');
+
+export class FakeClock {
+  private current: number;
+  constructor(start = T0) {
+    this.current = start;
+  }
+  now = (): number => this.current;
+  advance = (ms: number): void => {
+    if (ms > 0) this.current += ms;
+  };
+  set = (iso: string): void => {
+    this.current = Date.parse(iso);
+  };
+}
+
+export class Crash extends Error {
+  constructor() {
+    super('invocation killed');
+  }
+}
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  fields: LogFields;
+}
+
+export interface HarnessOptions {
+  readonly world?: World;
+  readonly users?: number;
+  readonly seed?: number;
+  readonly simulation?: Omit<SimulationOptions, 'world' | 'now'>;
+  readonly config?: Partial<PipelineConfig>;
+  readonly delivery?: DeliveryOptions;
+  /** Configure settings and create the schema before the test (default true). */
+  readonly setUp?: boolean;
+  readonly intervalDays?: number;
+}
+
+export interface PumpOptions {
+  /** Kill the n-th invocation (1-based, counted across this pump) at its k-th storage operation. */
+  readonly crashAt?: (invocation: number) => number | null;
+  /** Kill the invocation that makes the n-th Assets write (1-based), right after Assets has applied it. */
+  readonly crashAfterWrite?: number;
+  /** Yield checks before an invocation "runs out of time" (forces continuations); default plenty. */
+  readonly budgetCalls?: number;
+  readonly maxInvocations?: number;
+}
+
+export interface PumpStats {
+  invocations: number;
+  /** Storage operations each invocation made, in delivery order. */
+  opsPerInvocation: number[];
+  crashes: number;
+  retriesLater: number;
+  thrown: number;
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export async function startHarness(options: HarnessOptions = {}) {
+  const clock = new FakeClock();
+  const world = options.world ?? generateWorld({ users: options.users ?? 120, seed: options.seed ?? 7 });
+  const sim: Simulation = await startSimulation({ world, now: clock.now, ...options.simulation });
+  const store = new MemoryStore(clock.now);
+  const secrets = new MemorySecretStore();
+  const logs: LogLine[] = [];
+  const logger: Logger = {
+    info: (event, fields = {}) => logs.push({ level: 'info', event, fields }),
+    warn: (event, fields = {}) => logs.push({ level: 'warn', event, fields }),
+    error: (event, fields = {}) => logs.push({ level: 'error', event, fields }),
+  };
+  const random = mulberry32(options.seed ?? 7);
+  const policy: RetryPolicy = { ...defaultRetryPolicy, sleep: async (ms) => clock.advance(ms), now: clock.now, random };
+  let ids = 0;
+  const newId = () => `id${(++ids).toString(36).padStart(8, '0')}`;
+  let writesSeen = 0;
+  let killAfterWrite: number | null = null;
+  let killNow = false;
+  const jiraFetch: typeof sim.jiraFetch = async (request) => {
+    const response = await sim.jiraFetch(request);
+    const isWrite = (request.method === 'POST' && /\/object\/create$/.test(request.url)) || (request.method === 'PUT' && /\/object\/\d+$/.test(request.url));
+    if (isWrite && ++writesSeen === killAfterWrite) killNow = true;
+    return response;
+  };
+  const connectionDeps: ConnectionDeps = {
+    externalFetch: sim.externalFetch,
+    jiraFetch,
+    store,
+    secrets,
+    clock,
+    policy,
+    newRequestId: () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`,
+  };
+  const driver = new QueueDriver(clock, options.delivery);
+  const config: PipelineConfig = { ...defaultPipelineConfig, ...options.config };
+  const deps: PipelineDeps & { secrets: MemorySecretStore } = {
+    store,
+    secrets,
+    queue: driver,
+    clock,
+    logger,
+    connect: createConnector(connectionDeps),
+    sleep: async (ms) => clock.advance(ms),
+    newId,
+    config,
+  };
+  const stages = createStages();
+
+  async function configure(overrides: Record<string, unknown> = {}) {
+    return saveSettings(deps, {
+      tenantId: sim.tenant.tenantId,
+      clientId: sim.tenant.clientId,
+      clientSecret: sim.tenant.clientSecret,
+      cloud: 'global',
+      intervalDays: options.intervalDays ?? 1,
+      ...overrides,
+    });
+  }
+
+  async function createSchema() {
+    const result = await createAssets(connectionDeps).ensureSchema(ENTRA_SCHEMA);
+    await saveLayout(store, result.layout, clock.now());
+    return result;
+  }
+
+  if (options.setUp ?? true) {
+    await configure();
+    await createSchema();
+  }
+
+  /** Delivers queued events until none is left. */
+  async function pump(pumpOptions: PumpOptions = {}): Promise<PumpStats> {
+    const stats: PumpStats = { invocations: 0, opsPerInvocation: [], crashes: 0, retriesLater: 0, thrown: 0 };
+    const max = pumpOptions.maxInvocations ?? 5_000;
+    writesSeen = 0;
+    killAfterWrite = pumpOptions.crashAfterWrite ?? null;
+    for (let event = driver.take(); event !== null; event = driver.take()) {
+      stats.invocations++;
+      if (stats.invocations > max) throw new Error(`the run did not finish within ${max} invocations (a hang)`);
+      const crashOp = pumpOptions.crashAt?.(stats.invocations) ?? null;
+      let ops = 0;
+      let dead = false;
+      store.hooks.beforeOp = () => {
+        if (killNow) {
+          killNow = false;
+          dead = true;
+        }
+        if (dead) throw new Crash();
+        ops++;
+        if (crashOp !== null && ops >= crashOp) {
+          dead = true;
+          throw new Crash();
+        }
+      };
+      let calls = pumpOptions.budgetCalls ?? Number.POSITIVE_INFINITY;
+      try {
+        const result = await runStep(event.message, deps, stages[event.message.stage], {
+          budget: { remainingMs: () => (--calls > 0 ? 600_000 : 0) },
+          yieldAfterMs: 120_000,
+          retryCount: event.retryCount,
+        });
+        if (dead) throw new Crash();
+        if (result.kind === 'retry-later') {
+          stats.retriesLater++;
+          driver.redeliver(event, result.seconds * 1000);
+        }
+      } catch (error) {
+        // A killed or failed invocation: Forge delivers the event again after a backoff.
+        if (dead || error instanceof Crash) stats.crashes++;
+        else stats.thrown++;
+        driver.redeliver(event, Math.min(900_000, 5_000 * 2 ** event.retryCount));
+      } finally {
+        store.hooks.beforeOp = undefined;
+        stats.opsPerInvocation.push(ops);
+      }
+    }
+    return stats;
+  }
+
+  async function run(mode: RunMode, pumpOptions: PumpOptions = {}, trigger: RunTrigger = 'manual'): Promise<{ run: RunState; stats: PumpStats }> {
+    const started = await startRun(deps, { mode, trigger, startedBy: trigger === 'manual' ? '5b10ac8d82e05b22cc7d4ef5' : null });
+    const stats = await pump(pumpOptions);
+    const finished = await loadRun(deps, started.runId);
+    if (finished === null) throw new Error('run record vanished');
+    return { run: finished, stats };
+  }
+
+  /** The Employee objects on the fake site, keyed by Entra User ID, with the manager as the manager's Entra id. */
+  function assetsState(): Map<string, Record<string, unknown>> {
+    const objects: EmployeeObject[] = sim.jira.employees();
+    const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId]));
+    const state = new Map<string, Record<string, unknown>>();
+    for (const o of objects) {
+      const { managerObjectId, ...rest } = o.values;
+      state.set(o.values.entraUserId ?? `no-id:${o.objectId}`, { ...rest, manager: managerObjectId === null ? null : (entraIdOf.get(managerObjectId) ?? `object:${managerObjectId}`) });
+    }
+    return state;
+  }
+
+  function duplicateEntraIds(): string[] {
+    const seen = new Map<string, number>();
+    for (const o of sim.jira.employees()) {
+      const id = o.values.entraUserId;
+      if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  }
+
+  function assetsWrites(): number {
+    return sim.jira.requests.filter((r) => (r.method === 'POST' && /\/object\/create$/.test(r.path)) || (r.method === 'PUT' && /\/object\/\d+$/.test(r.path))).length;
+  }
+
+  return {
+    clock,
+    world,
+    sim,
+    store,
+    secrets,
+    logs,
+    driver,
+    deps,
+    connectionDeps,
+    configure,
+    createSchema,
+    pump,
+    run,
+    assetsState,
+    duplicateEntraIds,
+    assetsWrites,
+    close: () => sim.close(),
+  };
+}
