@@ -15,11 +15,14 @@ export const leaseSchema = z.object({
 });
 export type Lease = z.infer<typeof leaseSchema>;
 
+const KEEP_AFTER_EXPIRY_SECONDS = 24 * 60 * 60;
+
 export type AcquireResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
 
 export async function acquireLease(store: KeyValueStore, key: string, holder: string, ttlMs: number, now: number): Promise<AcquireResult> {
   const mine: Lease = { holder, expiresAt: now + ttlMs };
-  const ttlSeconds = Math.ceil(ttlMs / 1000) + 60;
+  // The key outlives the lease by a day so a dead holder is still visible (and can be reaped) after expiry.
+  const ttlSeconds = Math.ceil(ttlMs / 1000) + KEEP_AFTER_EXPIRY_SECONDS;
   if (await store.setIfAbsent(key, mine, { ttlSeconds })) return { acquired: true };
 
   const current = leaseSchema.safeParse(await store.get(key));
@@ -44,7 +47,7 @@ export async function acquireLease(store: KeyValueStore, key: string, holder: st
 export async function renewLease(store: KeyValueStore, key: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
   const current = leaseSchema.safeParse(await store.get(key));
   if (current.success && current.data.holder !== holder && current.data.expiresAt > now) return false;
-  await store.set(key, { holder, expiresAt: now + ttlMs } satisfies Lease, { ttlSeconds: Math.ceil(ttlMs / 1000) + 60 });
+  await store.set(key, { holder, expiresAt: now + ttlMs } satisfies Lease, { ttlSeconds: Math.ceil(ttlMs / 1000) + KEEP_AFTER_EXPIRY_SECONDS });
   return true;
 }
 

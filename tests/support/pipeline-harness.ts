@@ -70,6 +70,8 @@ export interface PumpOptions {
   /** Yield checks before an invocation "runs out of time" (forces continuations); default plenty. */
   readonly budgetCalls?: number;
   readonly maxInvocations?: number;
+  /** Return (without error) after this many invocations, leaving the rest queued. */
+  readonly stopAfter?: number;
 }
 
 export interface PumpStats {
@@ -161,6 +163,10 @@ export async function startHarness(options: HarnessOptions = {}) {
     writesSeen = 0;
     killAfterWrite = pumpOptions.crashAfterWrite ?? null;
     for (let event = driver.take(); event !== null; event = driver.take()) {
+      if (pumpOptions.stopAfter !== undefined && stats.invocations >= pumpOptions.stopAfter) {
+        driver.redeliver({ ...event, retryCount: event.retryCount - 1 }, 0);
+        break;
+      }
       stats.invocations++;
       if (stats.invocations > max) throw new Error(`the run did not finish within ${max} invocations (a hang)`);
       const crashOp = pumpOptions.crashAt?.(stats.invocations) ?? null;
