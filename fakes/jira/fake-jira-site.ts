@@ -34,6 +34,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);
   }
   const limiter = new RateLimiter(options.rateLimits, now);
+  const administrators = new Set(options.administrators ?? []);
   const failRules: { rule: FailNextRule; remaining: number }[] = [];
   const requests: RecordedRequest[] = [];
   const unexpected: UnexpectedRequest[] = [];
@@ -46,6 +47,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     emailBulkShape: options.emailBulkShape ?? 'array',
     assetsEnabled: options.assetsEnabled ?? true,
     workspaceId,
+    administrators: () => administrators,
   } as const;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -14,12 +14,15 @@ export interface JiraRouteDeps {
   readonly emailBulkShape: 'array' | 'object';
   readonly assetsEnabled: boolean;
   readonly workspaceId: string;
+  /** accountIds holding the Jira global permission ADMINISTER. */
+  readonly administrators: () => ReadonlySet<string>;
 }
 
 const USERS_MAX_RESULTS = 1000;
 const USERS_DEFAULT_RESULTS = 50;
 
 export function routeJira(deps: JiraRouteDeps, request: RouteRequest): RouteResponse | null {
+  if (request.method === 'POST' && request.path === '/rest/api/3/permissions/check') return permissionsCheck(deps, request);
   if (request.method !== 'GET') return null;
   switch (request.path) {
     case '/rest/api/3/users/search':
@@ -106,4 +109,16 @@ function workspace(deps: JiraRouteDeps): RouteResponse {
     _links: { base: `${deps.origin()}/rest/servicedeskapi`, context: '', self: `${deps.origin()}/rest/servicedeskapi/assets/workspace` },
     values,
   });
+}
+
+/** POST /rest/api/3/permissions/check (BulkPermissionsRequestBean -> BulkPermissionGrants), global permissions only. */
+function permissionsCheck(deps: JiraRouteDeps, request: RouteRequest): RouteResponse {
+  const body = request.body as { accountId?: unknown; globalPermissions?: unknown; projectPermissions?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || typeof body.accountId !== 'string' || !Array.isArray(body.globalPermissions)) {
+    return misuse('permissions/check needs {accountId, globalPermissions: [...]}');
+  }
+  if (body.projectPermissions !== undefined) return misuse('the fake answers global permissions only');
+  const isAdmin = deps.administrators().has(body.accountId);
+  const granted = body.globalPermissions.filter((p): p is string => typeof p === 'string' && (p === 'ADMINISTER' ? isAdmin : false));
+  return json(200, { globalPermissions: granted, projectPermissions: [] });
 }

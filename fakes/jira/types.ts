@@ -47,6 +47,8 @@ export interface FakeJiraSiteOptions {
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
   readonly workspaceId?: string;
+  /** accountIds that hold the Jira global permission ADMINISTER (permissions/check). */
+  readonly administrators?: readonly string[];
 }
 
 export interface RecordedRequest {
