@@ -3,7 +3,7 @@
  * outcome is logged with a reason instead.
  */
 import { toAppError } from '../domain/errors';
-import { runScheduledTick } from '../pipeline/scheduler';
+import { runScheduledTick, runWatchdog } from '../pipeline/scheduler';
 import { readSettings } from '../services/settings-service';
 import { reportStoredAccounts } from '../services/privacy-service';
 import { createForgePrivacyReporter } from '../adapters/forge-privacy';
@@ -27,4 +27,10 @@ export async function privacyReport(): Promise<void> {
   } catch (error) {
     deps.logger.error('privacy.failed', { code: toAppError(error).code });
   }
+}
+
+export async function watchdog(): Promise<void> {
+  const deps = createPipelineDeps();
+  const result = await runWatchdog(deps);
+  if (result.reaped || result.reseeded) deps.logger.info('watchdog.acted', result);
 }

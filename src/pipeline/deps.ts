@@ -31,8 +31,11 @@ export interface PipelineConfig {
   readonly assetsWritesPerMinute: number;
   /** Writes per checkpoint. */
   readonly writeBatchSize: number;
-  /** A chain re-seeds before it reaches Forge's 1,000 pushes per originating invocation. */
-  readonly maxPushesPerChain: number;
+  /**
+   * A chain stops pushing at this many pushes (Forge allows 1,000 per originating invocation): the run is parked
+   * and the next originating invocation (admin page, hourly watchdog, daily trigger) re-seeds it as a new chain.
+   */
+  readonly reseedAfterPushes: number;
 }
 
 export const defaultPipelineConfig: PipelineConfig = {
@@ -46,7 +49,7 @@ export const defaultPipelineConfig: PipelineConfig = {
   writeConcurrency: 8,
   assetsWritesPerMinute: 1_800,
   writeBatchSize: 48,
-  maxPushesPerChain: 900,
+  reseedAfterPushes: 800,
 };
 
 export interface PipelineDeps {

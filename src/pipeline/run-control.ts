@@ -48,6 +48,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     counts: null,
     error: null,
     pushes: 0,
+    parked: null,
     safety: null,
   };
   await saveRun(deps, run);
@@ -96,9 +97,27 @@ export async function confirmRun(deps: PipelineDeps, runId: string): Promise<Run
   return resumed;
 }
 
+/**
+ * Starts a new chain for a run that parked near Forge's push limit. Called from originating invocations only
+ * (resolvers, scheduled triggers), whose pushes begin a fresh chain.
+ */
+export async function reseedParkedRun(deps: PipelineDeps): Promise<RunState | null> {
+  const lock = await readLease(deps.store, keys.runLock());
+  if (lock === null) return null;
+  const run = await loadRun(deps, lock.holder);
+  if (run === null || run.parked === null || isTerminal(run.status)) return null;
+  const { stage, seq } = run.parked;
+  await deps.queue.push(queueFor(stage), { v: 1, runId: run.runId, stage, seq });
+  const reseeded: RunState = { ...run, parked: null, pushes: 1, updatedAt: new Date(deps.clock.now()).toISOString() };
+  await saveRun(deps, reseeded);
+  deps.logger.info('run.reseeded', { runId: run.runId, stage, seq });
+  return reseeded;
+}
+
 /** The run holding the lock, if any (after reaping a stale one). */
 export async function activeRun(deps: PipelineDeps): Promise<RunState | null> {
   await reapStaleRun(deps);
+  await reseedParkedRun(deps);
   const lock = await readLease(deps.store, keys.runLock());
   if (lock === null) return null;
   const run = await loadRun(deps, lock.holder);

@@ -54,6 +54,8 @@ export const runStateSchema = z.object({
   error: publicErrorSchema.nullable(),
   /** Queue pushes made by this run's chain (Forge allows 1,000 per originating invocation). */
   pushes: z.number().int().min(0),
+  /** Set when the chain stopped pushing near Forge's limit: the step to push when the run is re-seeded. */
+  parked: z.object({ stage: stageNameSchema, seq: z.number().int().min(0) }).nullable().default(null),
   /** Safety threshold figures when the run stopped for confirmation. */
   safety: z
     .object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() })

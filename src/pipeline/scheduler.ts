@@ -9,7 +9,7 @@ import { scheduledSyncStatus } from '../domain/schedule';
 import type { StoredSettings } from '../domain/settings';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
-import { reapStaleRun, startRun } from './run-control';
+import { reapStaleRun, reseedParkedRun, startRun } from './run-control';
 import type { RunState } from './run-state';
 import { readLastRun } from './run-store';
 
@@ -20,6 +20,7 @@ export type ScheduledTickResult =
 export async function runScheduledTick(deps: PipelineDeps, settings: StoredSettings | null): Promise<ScheduledTickResult> {
   try {
     await reapStaleRun(deps);
+    await reseedParkedRun(deps);
     if (settings === null) return { started: false, reason: 'not-configured', detail: 'The Microsoft connection is not set up.' };
     const now = new Date(deps.clock.now());
     const last = await readLastRun(deps, 'scheduled');
@@ -44,5 +45,17 @@ export async function runScheduledTick(deps: PipelineDeps, settings: StoredSetti
     const appError = toAppError(error);
     deps.logger.error('schedule.failed', { code: appError.code });
     return { started: false, reason: 'error', detail: appError.message };
+  }
+}
+
+/** The hourly watchdog: marks stale runs failed and re-seeds a parked run. Never throws. */
+export async function runWatchdog(deps: PipelineDeps): Promise<{ reaped: boolean; reseeded: boolean }> {
+  try {
+    const reaped = await reapStaleRun(deps);
+    const reseeded = await reseedParkedRun(deps);
+    return { reaped: reaped !== null, reseeded: reseeded !== null };
+  } catch (error) {
+    deps.logger.error('watchdog.failed', { code: toAppError(error).code });
+    return { reaped: false, reseeded: false };
   }
 }

@@ -226,11 +226,16 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
 
   async function push(target: StageName, targetSeq: number): Promise<void> {
     const latest = (await loadRun(deps, runId)) ?? run!;
-    if (latest.pushes >= deps.config.maxPushesPerChain) {
-      throw new AppError('QUEUE_PUSH_FAILED', 'The run needed more queue steps than Forge allows in one chain.', { context: { runId, pushes: latest.pushes } });
+    const updatedAt = new Date(deps.clock.now()).toISOString();
+    if (latest.pushes >= deps.config.reseedAfterPushes) {
+      // Near Forge's limit of pushes per chain: park; the next originating invocation re-seeds (run-control.ts).
+      run = { ...latest, parked: { stage: target, seq: targetSeq }, updatedAt };
+      await saveRun(deps, run);
+      deps.logger.warn('run.parked', { runId, stage: target, seq: targetSeq, pushes: latest.pushes });
+      return;
     }
     await deps.queue.push(queueFor(target), { v: 1, runId, stage: target, seq: targetSeq });
-    run = { ...latest, pushes: latest.pushes + 1, updatedAt: new Date(deps.clock.now()).toISOString() };
+    run = { ...latest, pushes: latest.pushes + 1, updatedAt };
     await saveRun(deps, run);
   }
 

@@ -4,7 +4,8 @@
  */
 import { AppError } from '../../src/domain/errors';
 import { runScheduledTick } from '../../src/pipeline/scheduler';
-import { cancelRun, confirmRun, startRun } from '../../src/pipeline/run-control';
+import { activeRun, cancelRun, confirmRun, startRun } from '../../src/pipeline/run-control';
+import { runWatchdog } from '../../src/pipeline/scheduler';
 import { loadRun, readHistory, readLastRun } from '../../src/pipeline/run-store';
 import { readSettings } from '../../src/services/settings-service';
 import { startHarness, type Harness } from '../support/pipeline-harness';
@@ -136,6 +137,27 @@ describe('run control', () => {
     expect(run.error!.message).toContain('User.Read.All');
     expect(await readLastRun(h.deps, 'manual')).toMatchObject({ entry: { status: 'failed' } });
     await expect(startRun(h.deps, { mode: 'preview', trigger: 'manual', startedBy: 'a1' })).resolves.toBeTruthy();
+  });
+
+  it('parks a chain before Forge\'s push limit and re-seeds it from the next originating invocation', async () => {
+    h = await startHarness({ users: 60, config: { reseedAfterPushes: 3, writeBatchSize: 10 } });
+    const started = await startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: 'a1' });
+    let reseeds = 0;
+    for (;;) {
+      await h.pump({ budgetCalls: 2 });
+      const run = (await loadRun(h.deps, started.runId))!;
+      if (run.status === 'succeeded') break;
+      expect(run.parked).not.toBeNull();
+      expect(h.driver.pending).toHaveLength(0);
+      // Alternate the two re-seeding origins: an admin page load and the hourly watchdog.
+      if (reseeds % 2 === 0) await activeRun(h.deps);
+      else expect(await runWatchdog(h.deps)).toMatchObject({ reseeded: true });
+      reseeds++;
+      expect(reseeds).toBeLessThan(50);
+    }
+    expect(reseeds).toBeGreaterThanOrEqual(2);
+    expect(h.duplicateEntraIds()).toEqual([]);
+    expect(h.sim.jira.employees().length).toBeGreaterThan(40);
   });
 
   describe('the daily schedule', () => {
