@@ -1,0 +1,388 @@
+/**
+ * The run report an admin reads after a preview or a sync: exact counts, and per category a list of what happened
+ * to whom. It is stored as one KVS value (240 KiB max) and read back as unknown, so it has a versioned zod schema and
+ * a size bound: each list keeps at most `listCap` entries, and if the whole report would still serialise over
+ * REPORT_MAX_BYTES every list is cut to the same smaller length. Counts are never cut; `truncated` says where
+ * entries are missing. The report is shown only to Jira admins, so entries may name users; logs must not.
+ */
+import { z } from 'zod';
+import type { EmployeeAttributeKey } from './employee';
+import { ENTRA_SCHEMA } from './schema-definition';
+import { fitText } from './desired-values';
+import { inactivationReasonSchema, type InactivationReason } from './sync-operations';
+import type { UnmatchedReason } from './email-match';
+
+export const REPORT_VERSION = 1;
+export const DEFAULT_REPORT_LIST_CAP = 100;
+export const REPORT_MAX_BYTES = 200 * 1024;
+/** Free text (warning and failure messages) is cut to this many characters. */
+export const REPORT_MESSAGE_MAX_LENGTH = 1000;
+/** A warning names at most this many subjects (a manager cycle can span thousands of users). */
+export const WARNING_SUBJECT_IDS_MAX = 10;
+
+export const WARNING_CODES = [
+  'atlassian-email-missing',
+  'ambiguous-email-match',
+  'duplicate-match',
+  'manager-cycle',
+  'duplicate-entra-user-id',
+  'missing-entra-user-id',
+  'value-truncated',
+  'safety-threshold-exceeded',
+  // added by the pipeline
+  'hidden-emails-unavailable',
+  'schema-not-created',
+] as const;
+export const warningCodeSchema = z.enum(WARNING_CODES);
+export type WarningCode = z.infer<typeof warningCodeSchema>;
+
+export const UNMATCHED_REASONS = ['no-email', 'no-entra-match', 'ambiguous', 'duplicate-match'] as const satisfies readonly UnmatchedReason[];
+export const MISSING_MANAGER_REASONS = ['manager-not-in-directory', 'manager-not-matched'] as const;
+export type MissingManagerReason = (typeof MISSING_MANAGER_REASONS)[number];
+
+export const UNMATCHED_REASON_TEXT: Readonly<Record<UnmatchedReason, string>> = {
+  'no-email': 'The Atlassian account has no email address the app can read.',
+  'no-entra-match': 'No Entra ID user has this email as mail, user principal name, SMTP proxy address or other email.',
+  ambiguous: 'Several Entra ID users have this email at the same matching level, so none was chosen.',
+  'duplicate-match': 'Another Atlassian account matches the same Entra ID user, so neither was linked.',
+};
+
+export const INACTIVATION_REASON_TEXT: Readonly<Record<InactivationReason, string>> = {
+  'entra-user-disabled': 'The Entra ID user is disabled.',
+  'entra-user-missing': 'The Entra ID user no longer exists (deleted, or outside what the app can read).',
+  'atlassian-account-inactive': 'The Atlassian account is deactivated or is not a user account.',
+  'atlassian-account-missing': 'The Atlassian account no longer exists on this site.',
+  'no-longer-matched': 'The Atlassian account no longer matches this Entra ID user by email.',
+  'missing-entra-user-id': 'The object has no Entra User ID, so the app cannot tell whom it describes.',
+  'duplicate-entra-user-id': 'Another Employee object has the same Entra User ID; the app keeps the one with the lowest object id.',
+};
+
+export const MISSING_MANAGER_REASON_TEXT: Readonly<Record<MissingManagerReason, string>> = {
+  'manager-not-in-directory': 'The manager is not an Entra ID user the app reads (for example an organisational contact).',
+  'manager-not-matched': 'The manager is not matched to an active Atlassian account.',
+};
+
+const ATTRIBUTE_LABELS = new Map<EmployeeAttributeKey, string>(ENTRA_SCHEMA.attributes.map((a) => [a.key, a.name]));
+
+/** The admin-facing attribute name ("Job Title"). */
+export function attributeLabel(key: EmployeeAttributeKey): string {
+  return ATTRIBUTE_LABELS.get(key) ?? key;
+}
+
+const text = z.string();
+const optionalText = z.string().nullable();
+
+export const reportWarningSchema = z.object({
+  code: warningCodeSchema,
+  message: text,
+  /** Entra user ids, Atlassian account ids or Assets object ids the warning is about. */
+  subjectIds: z.array(text),
+});
+export type ReportWarning = z.infer<typeof reportWarningSchema>;
+
+export const reportCreateSchema = z.object({
+  entraUserId: text,
+  accountId: text,
+  fullName: optionalText,
+  email: optionalText,
+  jobTitle: optionalText,
+  department: optionalText,
+  managerName: optionalText,
+});
+export type ReportCreate = z.infer<typeof reportCreateSchema>;
+
+export const attributeChangeSchema = z.object({ attribute: text, from: optionalText, to: optionalText });
+export type AttributeChange = z.infer<typeof attributeChangeSchema>;
+
+export const reportUpdateSchema = z.object({
+  objectKey: text,
+  objectId: text,
+  fullName: optionalText,
+  accountId: text,
+  changes: z.array(attributeChangeSchema),
+});
+export type ReportUpdate = z.infer<typeof reportUpdateSchema>;
+
+export const reportInactivationSchema = z.object({
+  objectKey: text,
+  objectId: text,
+  fullName: optionalText,
+  entraUserId: optionalText,
+  reason: inactivationReasonSchema,
+  reasonText: text,
+});
+export type ReportInactivation = z.infer<typeof reportInactivationSchema>;
+
+export const reportUnmatchedSchema = z.object({
+  accountId: text,
+  email: optionalText,
+  reason: z.enum(UNMATCHED_REASONS),
+  reasonText: text,
+});
+export type ReportUnmatched = z.infer<typeof reportUnmatchedSchema>;
+
+export const reportMissingManagerSchema = z.object({
+  entraUserId: text,
+  fullName: optionalText,
+  managerEntraUserId: text,
+  reason: z.enum(MISSING_MANAGER_REASONS),
+  reasonText: text,
+});
+export type ReportMissingManager = z.infer<typeof reportMissingManagerSchema>;
+
+export const reportWriteFailureSchema = z.object({
+  objectKey: optionalText,
+  entraUserId: text,
+  /** Admin label of the attribute Assets rejected, null when the failure is not about one attribute. */
+  attribute: optionalText,
+  code: text,
+  message: text,
+});
+export type ReportWriteFailure = z.infer<typeof reportWriteFailureSchema>;
+
+export const safetyCheckSchema = z.object({
+  /** True when the plan would inactivate more than `limit` objects: nothing is written until an admin confirms. */
+  tripped: z.boolean(),
+  inactivations: z.number().int().nonnegative(),
+  /** Employee objects with Active = true before the run. */
+  activeObjects: z.number().int().nonnegative(),
+  /** max(5, 10% of activeObjects rounded down). */
+  limit: z.number().int().nonnegative(),
+});
+export type SafetyCheck = z.infer<typeof safetyCheckSchema>;
+
+const count = z.number().int().nonnegative();
+export const reportCountsSchema = z.object({
+  atlassianUsers: count,
+  matched: count,
+  unmatchedAtlassian: count,
+  creates: count,
+  updates: count,
+  inactivations: count,
+  unchanged: count,
+  missingManagerLinks: count,
+  warnings: count,
+  writeFailures: count,
+});
+export type ReportCounts = z.infer<typeof reportCountsSchema>;
+
+const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), truncated: z.boolean() });
+
+export const runReportSchema = z.object({
+  v: z.literal(REPORT_VERSION),
+  listCap: count,
+  counts: reportCountsSchema,
+  safety: safetyCheckSchema,
+  creates: listOf(reportCreateSchema),
+  updates: listOf(reportUpdateSchema),
+  inactivations: listOf(reportInactivationSchema),
+  unmatchedAtlassian: listOf(reportUnmatchedSchema),
+  missingManagerLinks: listOf(reportMissingManagerSchema),
+  warnings: listOf(reportWarningSchema),
+  writeFailures: listOf(reportWriteFailureSchema),
+});
+export type RunReport = z.infer<typeof runReportSchema>;
+
+export interface ReportEntries {
+  creates: ReportCreate;
+  updates: ReportUpdate;
+  inactivations: ReportInactivation;
+  unmatchedAtlassian: ReportUnmatched;
+  missingManagerLinks: ReportMissingManager;
+  warnings: ReportWarning;
+  writeFailures: ReportWriteFailure;
+}
+export type ReportListName = keyof ReportEntries;
+export const REPORT_LIST_NAMES: readonly ReportListName[] = [
+  'creates',
+  'updates',
+  'inactivations',
+  'unmatchedAtlassian',
+  'missingManagerLinks',
+  'warnings',
+  'writeFailures',
+];
+
+/** A warning as callers give it: the message is cut and the subjects are capped here. */
+export function makeWarning(code: WarningCode, message: string, subjectIds: readonly string[] = []): ReportWarning {
+  return {
+    code,
+    message: fitText(message, REPORT_MESSAGE_MAX_LENGTH),
+    subjectIds: subjectIds.slice(0, WARNING_SUBJECT_IDS_MAX),
+  };
+}
+
+/** Collects entries while counting them all; only the first listCap entries of each list are built. */
+export interface ReportCollector {
+  /** `first`: put the entry at the head of its list (dropping the last one when full), for run-wide news. */
+  add<K extends ReportListName>(list: K, make: () => ReportEntries[K], placement?: 'last' | 'first'): void;
+  count(list: ReportListName): number;
+  build(figures: { atlassianUsers: number; matched: number; unchanged: number; safety: SafetyCheck }): RunReport;
+}
+
+export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): ReportCollector {
+  if (!Number.isInteger(listCap) || listCap < 0) throw new RangeError('listCap must be a non-negative integer.');
+  const items: { [K in ReportListName]: ReportEntries[K][] } = {
+    creates: [],
+    updates: [],
+    inactivations: [],
+    unmatchedAtlassian: [],
+    missingManagerLinks: [],
+    warnings: [],
+    writeFailures: [],
+  };
+  const counts: Record<ReportListName, number> = {
+    creates: 0,
+    updates: 0,
+    inactivations: 0,
+    unmatchedAtlassian: 0,
+    missingManagerLinks: 0,
+    warnings: 0,
+    writeFailures: 0,
+  };
+  return {
+    add(list, make, placement = 'last') {
+      counts[list]++;
+      const target = items[list] as ReportEntries[typeof list][];
+      if (listCap === 0) return;
+      if (placement === 'first') {
+        target.unshift(make());
+        if (target.length > listCap) target.pop();
+      } else if (target.length < listCap) {
+        target.push(make());
+      }
+    },
+    count: (list) => counts[list],
+    build({ atlassianUsers, matched, unchanged, safety }) {
+      const list = <K extends ReportListName>(name: K) => ({ items: items[name], truncated: counts[name] > items[name].length });
+      return fitReport({
+        v: REPORT_VERSION,
+        listCap,
+        counts: {
+          atlassianUsers,
+          matched,
+          unmatchedAtlassian: counts.unmatchedAtlassian,
+          creates: counts.creates,
+          updates: counts.updates,
+          inactivations: counts.inactivations,
+          unchanged,
+          missingManagerLinks: counts.missingManagerLinks,
+          warnings: counts.warnings,
+          writeFailures: counts.writeFailures,
+        },
+        safety,
+        creates: list('creates'),
+        updates: list('updates'),
+        inactivations: list('inactivations'),
+        unmatchedAtlassian: list('unmatchedAtlassian'),
+        missingManagerLinks: list('missingManagerLinks'),
+        warnings: list('warnings'),
+        writeFailures: list('writeFailures'),
+      });
+    },
+  };
+}
+
+/**
+ * Adds a warning found outside the planner (e.g. hidden emails could not be fetched). It goes first in the list:
+ * such warnings concern the whole run, so they must survive the list cap. Returns a new report.
+ */
+export function addWarning(report: RunReport, warning: ReportWarning): RunReport {
+  const entry = makeWarning(warning.code, warning.message, warning.subjectIds);
+  const kept = [entry, ...report.warnings.items].slice(0, report.listCap);
+  const total = report.counts.warnings + 1;
+  return fitReport({
+    ...report,
+    counts: { ...report.counts, warnings: total },
+    warnings: { items: kept, truncated: total > kept.length },
+  });
+}
+
+export interface WriteFailureInput {
+  readonly objectKey: string | null;
+  readonly entraUserId: string;
+  readonly attribute: EmployeeAttributeKey | null;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Adds the failures the writer met (after the plan was made). Returns a new report. */
+export function recordWriteFailures(report: RunReport, failures: readonly WriteFailureInput[]): RunReport {
+  if (failures.length === 0) return report;
+  const room = Math.max(0, report.listCap - report.writeFailures.items.length);
+  const added = failures.slice(0, room).map(
+    (failure): ReportWriteFailure => ({
+      objectKey: failure.objectKey,
+      entraUserId: failure.entraUserId,
+      attribute: failure.attribute === null ? null : attributeLabel(failure.attribute),
+      code: failure.code,
+      message: fitText(failure.message, REPORT_MESSAGE_MAX_LENGTH),
+    }),
+  );
+  const items = [...report.writeFailures.items, ...added];
+  const total = report.counts.writeFailures + failures.length;
+  return fitReport({
+    ...report,
+    counts: { ...report.counts, writeFailures: total },
+    writeFailures: { items, truncated: total > items.length },
+  });
+}
+
+/** Size of the report as stored: UTF-8 bytes of its JSON. */
+export function reportSizeBytes(report: RunReport): number {
+  return utf8Length(JSON.stringify(report));
+}
+
+/**
+ * Keeps the report within maxBytes by cutting every list to the same length, the largest that fits. Lists keep
+ * their first entries; counts are untouched.
+ */
+export function fitReport(report: RunReport, maxBytes = REPORT_MAX_BYTES): RunReport {
+  if (reportSizeBytes(report) <= maxBytes) return report;
+  const longest = Math.max(...REPORT_LIST_NAMES.map((name) => report[name].items.length));
+  let low = 0;
+  let high = longest - 1;
+  let best = cutLists(report, 0);
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const candidate = cutLists(report, mid);
+    if (reportSizeBytes(candidate) <= maxBytes) {
+      best = candidate;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return best;
+}
+
+function cutLists(report: RunReport, length: number): RunReport {
+  return {
+    ...report,
+    creates: cutList(report.creates, length),
+    updates: cutList(report.updates, length),
+    inactivations: cutList(report.inactivations, length),
+    unmatchedAtlassian: cutList(report.unmatchedAtlassian, length),
+    missingManagerLinks: cutList(report.missingManagerLinks, length),
+    warnings: cutList(report.warnings, length),
+    writeFailures: cutList(report.writeFailures, length),
+  };
+}
+
+function cutList<T>(list: { items: T[]; truncated: boolean }, length: number): { items: T[]; truncated: boolean } {
+  return list.items.length <= length ? list : { items: list.items.slice(0, length), truncated: true };
+}
+
+function utf8Length(value: string): number {
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
