@@ -58,9 +58,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/pipeline/**/*.ts', 'src/clients/**/*.ts'],
+    files: ['src/pipeline/**/*.ts', 'src/clients/**/*.ts', 'src/services/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [forgeImports, { group: ['**/functions/**', '**/ui/**'], message: 'Stages and clients do not depend on entry points.' }] }],
+      'no-restricted-imports': ['error', { patterns: [forgeImports, { group: ['**/functions/**', '**/ui/**'], message: 'Stages, clients and services do not depend on entry points or the UI.' }] }],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'Clients receive their transport; only src/adapters calls fetch.' }],
     },
   },
