@@ -7,22 +7,28 @@ import { createConsoleLogger } from '../adapters/console-logger';
 import { createExternalFetch, createJiraFetch } from '../adapters/forge-http';
 import { createForgeQueue } from '../adapters/forge-queue';
 import { createForgeKeyValueStore, createForgeSecretStore } from '../adapters/forge-storage';
+import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../clients/egress-pacer';
 import { defaultRetryPolicy } from '../clients/retry-policy';
 import { defaultPipelineConfig, type PipelineDeps } from '../pipeline/deps';
 import type { SecretStore } from '../pipeline/ports';
 import { createConnector, type ConnectionDeps } from '../services/connections';
+import type { ExternalFetch } from '../clients/http';
 
 export interface AppDeps extends PipelineDeps {
   readonly secrets: SecretStore;
   readonly connectionDeps: ConnectionDeps;
 }
 
+let sharedEgress: ExternalFetch | undefined;
+
 export function createPipelineDeps(): AppDeps {
   const store = createForgeKeyValueStore();
   const secrets = createForgeSecretStore();
   const clock = { now: () => Date.now() };
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const connectionDeps: ConnectionDeps = {
-    externalFetch: createExternalFetch(),
+    // A little under Forge's 100 fetches per runtime minute, shared by every client in this runtime.
+    externalFetch: sharedEgress ?? (sharedEgress = paceEgress(createExternalFetch(), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),
     jiraFetch: createJiraFetch(),
     store,
     secrets,
@@ -37,7 +43,7 @@ export function createPipelineDeps(): AppDeps {
     clock,
     logger: createConsoleLogger(),
     connect: createConnector(connectionDeps),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     newId: randomUUID,
     config: defaultPipelineConfig,
     connectionDeps,
