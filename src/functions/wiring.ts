@@ -10,6 +10,7 @@ import { createForgeKeyValueStore, createForgeSecretStore } from '../adapters/fo
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../clients/egress-pacer';
 import { defaultRetryPolicy } from '../clients/retry-policy';
 import { defaultPipelineConfig, type PipelineDeps } from '../pipeline/deps';
+import { withStorageRetries } from '../pipeline/retrying-store';
 import type { SecretStore } from '../pipeline/ports';
 import { createConnector, type ConnectionDeps } from '../services/connections';
 import type { ExternalFetch } from '../clients/http';
@@ -22,10 +23,10 @@ export interface AppDeps extends PipelineDeps {
 let sharedEgress: ExternalFetch | undefined;
 
 export function createPipelineDeps(): AppDeps {
-  const store = createForgeKeyValueStore();
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const store = withStorageRetries(createForgeKeyValueStore(), { attempts: 3, baseDelayMs: 200, sleep });
   const secrets = createForgeSecretStore();
   const clock = { now: () => Date.now() };
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const connectionDeps: ConnectionDeps = {
     // A little under Forge's 100 fetches per runtime minute, shared by every client in this runtime.
     externalFetch: sharedEgress ?? (sharedEgress = paceEgress(createExternalFetch(), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),

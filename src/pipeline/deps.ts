@@ -44,7 +44,7 @@ export const defaultPipelineConfig: PipelineConfig = {
   confirmationWindowMs: 7 * 24 * 60 * 60 * 1000,
   progressIntervalMs: 2_000,
   runDataTtlSeconds: 14 * 24 * 60 * 60,
-  maxRetryNow: 4,
+  maxRetryNow: 6,
   aqlPageSize: 500,
   writeConcurrency: 8,
   assetsWritesPerMinute: 1_800,

@@ -8,6 +8,7 @@ import type { EmployeeObject } from '../../src/domain/employee';
 import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
 import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
 import { saveLayout } from '../../src/pipeline/layout-store';
+import { withStorageRetries } from '../../src/pipeline/retrying-store';
 import type { LogFields, Logger } from '../../src/pipeline/ports';
 import { startRun } from '../../src/pipeline/run-control';
 import { loadRun } from '../../src/pipeline/run-store';
@@ -65,6 +66,11 @@ export interface HarnessOptions {
 export interface PumpOptions {
   /** Kill the n-th invocation (1-based, counted across this pump) at its k-th storage operation. */
   readonly crashAt?: (invocation: number) => number | null;
+  /**
+   * Called before every storage operation; returning an error throws it from that operation (as the Forge storage
+   * adapter throws STORAGE_FAILED on a KVS 429 or 5xx).
+   */
+  readonly storageFault?: () => Error | null;
   /** Kill the invocation that makes the n-th Assets write (1-based), right after Assets has applied it. */
   readonly crashAfterWrite?: number;
   /** Yield checks before an invocation "runs out of time" (forces continuations); default plenty. */
@@ -89,7 +95,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   const clock = new FakeClock();
   const world = options.world ?? generateWorld({ users: options.users ?? 120, seed: options.seed ?? 7 });
   const sim: Simulation = await startSimulation({ world, now: clock.now, ...options.simulation });
-  const store = new MemoryStore(clock.now);
+  const memory = new MemoryStore(clock.now);
+  // The app wraps Forge storage in in-process retries (src/functions/wiring.ts); so does the harness.
+  const store = Object.assign(withStorageRetries(memory, { attempts: 3, baseDelayMs: 200, sleep: async (ms) => clock.advance(ms) }), { memory });
   const secrets = new MemorySecretStore();
   const logs: LogLine[] = [];
   const logger: Logger = {
@@ -172,13 +180,15 @@ export async function startHarness(options: HarnessOptions = {}) {
       const crashOp = pumpOptions.crashAt?.(stats.invocations) ?? null;
       let ops = 0;
       let dead = false;
-      store.hooks.beforeOp = () => {
+      memory.hooks.beforeOp = () => {
         if (killNow) {
           killNow = false;
           dead = true;
         }
         if (dead) throw new Crash();
         ops++;
+        const fault = pumpOptions.storageFault?.() ?? null;
+        if (fault !== null) throw fault;
         if (crashOp !== null && ops >= crashOp) {
           dead = true;
           throw new Crash();
@@ -202,7 +212,7 @@ export async function startHarness(options: HarnessOptions = {}) {
         else stats.thrown++;
         driver.redeliver(event, Math.min(900_000, 5_000 * 2 ** event.retryCount));
       } finally {
-        store.hooks.beforeOp = undefined;
+        memory.hooks.beforeOp = undefined;
         stats.opsPerInvocation.push(ops);
       }
     }
