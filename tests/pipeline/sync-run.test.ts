@@ -72,6 +72,20 @@ describe('a sync run', () => {
     expect(after.get(handEdited.objectId)!.values.department).toBe(handEdited.values.department);
   });
 
+  it('keeps the client secret out of app storage and logs, and logs no email or name', async () => {
+    await h.run('sync');
+    await h.run('sync');
+    const secret = h.sim.tenant.clientSecret;
+    expect(h.store.memory.dump().filter((entry) => entry.includes(secret))).toEqual([]);
+    const logText = h.logs.map((l) => JSON.stringify(l)).join('\n');
+    expect(logText).not.toContain(secret);
+    expect(logText).not.toContain('@');
+    const names = h.world.entra.users.map((u) => u.displayName).filter((n): n is string => n !== null && n.length > 3);
+    expect(names.filter((name) => logText.includes(name))).toEqual([]);
+    // The secret lives in the secret store only.
+    expect([...h.secrets.data.values()].some((v) => v.includes(secret))).toBe(true);
+  });
+
   it('ends where the planner says: planning again against the final state plans nothing', async () => {
     await h.run('sync');
     const { run } = await h.run('preview');
