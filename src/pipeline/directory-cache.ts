@@ -9,6 +9,7 @@ import { entraUserSchema, type EntraUser } from '../domain/entra-user';
 import { readChunks, writeChunks } from './chunked-store';
 import { keys } from './keys';
 import type { KeyValueStore } from './ports';
+import { RETENTION_SECONDS } from './retention';
 
 export const directoryMetaSchema = z.object({
   v: z.literal(1),
@@ -31,7 +32,7 @@ export async function readDirectory(store: KeyValueStore, generation: string, ch
 }
 
 export async function writeDirectoryChunks(store: KeyValueStore, generation: string, users: readonly EntraUser[], firstIndex = 0): Promise<number> {
-  return writeChunks(store, (i) => keys.directoryChunk(generation, i), users, { firstIndex });
+  return writeChunks(store, (i) => keys.directoryChunk(generation, i), users, { firstIndex, ttlSeconds: RETENTION_SECONDS.directory });
 }
 
 export async function deleteGeneration(store: KeyValueStore, generation: string, chunks: number): Promise<void> {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { fitReport, runReportSchema, type RunReport } from '../domain/report';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
+import { RETENTION_SECONDS } from './retention';
 
 export async function saveReport(deps: Pick<PipelineDeps, 'store' | 'config'>, runId: string, report: RunReport): Promise<void> {
   await deps.store.set(keys.chunk(runId, 'report', 0), fitReport(report), { ttlSeconds: deps.config.runDataTtlSeconds });
@@ -19,7 +20,7 @@ export async function readReport(deps: Pick<PipelineDeps, 'store'>, runId: strin
 const latestReportSchema = z.object({ v: z.literal(1), runId: z.string(), report: runReportSchema });
 
 export async function saveLatestReport(deps: Pick<PipelineDeps, 'store'>, mode: 'preview' | 'sync', runId: string, report: RunReport): Promise<void> {
-  await deps.store.set(keys.latestReport(mode), { v: 1, runId, report: fitReport(report) });
+  await deps.store.set(keys.latestReport(mode), { v: 1, runId, report: fitReport(report) }, { ttlSeconds: RETENTION_SECONDS.latestReport });
 }
 
 export async function readLatestReport(deps: Pick<PipelineDeps, 'store'>, mode: 'preview' | 'sync'): Promise<{ runId: string; report: RunReport } | null> {

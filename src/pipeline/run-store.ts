@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { PublicError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
+import { RETENTION_SECONDS } from './retention';
 import { releaseLease } from './lease';
 import { HISTORY_SIZE, historyEntrySchema, runStateSchema, toHistoryEntry, type HistoryEntry, type RunCounts, type RunState } from './run-state';
 
@@ -42,7 +43,7 @@ export async function readHistory(deps: Pick<PipelineDeps, 'store'>): Promise<Hi
 }
 
 export async function writeHistory(deps: Pick<PipelineDeps, 'store'>, run: RunState): Promise<void> {
-  await deps.store.set(keys.historySlot(run.number % HISTORY_SIZE), toHistoryEntry(run));
+  await deps.store.set(keys.historySlot(run.number % HISTORY_SIZE), toHistoryEntry(run), { ttlSeconds: RETENTION_SECONDS.history });
 }
 
 /** Ends a run: terminal status, history, last-run summary, lock released. Safe to call twice. */
@@ -66,7 +67,9 @@ export async function finalizeRun(
   if (finished.mode === 'sync') {
     const previous = await readLastRun(deps, finished.trigger);
     const lastSucceededAt = status === 'succeeded' ? finished.startedAt : (previous?.lastSucceededAt ?? null);
-    await deps.store.set(keys.lastRun(finished.trigger), { v: 1, entry: toHistoryEntry(finished), lastSucceededAt } satisfies LastRun);
+    await deps.store.set(keys.lastRun(finished.trigger), { v: 1, entry: toHistoryEntry(finished), lastSucceededAt } satisfies LastRun, {
+      ttlSeconds: RETENTION_SECONDS.history,
+    });
   }
   await releaseLease(deps.store, keys.runLock(), finished.runId);
   deps.logger.info('run.finished', {

@@ -13,6 +13,7 @@ import { readChunks, writeChunks } from '../chunked-store';
 import { deleteGeneration, readDirectory, readDirectoryMeta, writeDirectoryChunks, type DirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
 import type { StageHandler, StepContext } from '../step-runner';
+import { RETENTION_SECONDS } from '../retention';
 
 const checkpointSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('full'), deltaLink: z.string().nullable(), nextLink: z.string().nullable(), started: z.boolean(), chunks: z.number().int(), users: z.number().int() }),
@@ -141,7 +142,7 @@ async function switchGeneration(
     fullReadAt: mode === 'full' ? now : (oldMeta?.fullReadAt ?? now),
     updatedAt: now,
   };
-  await deps.store.set(keys.directoryMeta(), meta);
+  await deps.store.set(keys.directoryMeta(), meta, { ttlSeconds: RETENTION_SECONDS.directory });
   const done: Checkpoint = { phase: 'done', mode, users, changes };
   await ctx.saveCheckpoint(done);
   if (previous !== null && previous.generation !== runId) await deleteGeneration(deps.store, previous.generation, previous.chunks);
