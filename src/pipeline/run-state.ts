@@ -4,22 +4,13 @@
  * Every record carries a version `v` and is parsed with zod when read back.
  */
 import { z } from 'zod';
+import { reportCountsSchema } from '../domain/report';
 import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
 
 export const RUN_STATE_VERSION = 1;
 
-export const runCountsSchema = z.object({
-  atlassianUsers: z.number().int().min(0),
-  matched: z.number().int().min(0),
-  unmatchedAtlassian: z.number().int().min(0),
-  creates: z.number().int().min(0),
-  updates: z.number().int().min(0),
-  inactivations: z.number().int().min(0),
-  unchanged: z.number().int().min(0),
-  missingManagerLinks: z.number().int().min(0),
-  warnings: z.number().int().min(0),
-  writeFailures: z.number().int().min(0),
-});
+/** The run's counts are the report's counts (src/domain/report.ts): one definition. */
+export const runCountsSchema = reportCountsSchema;
 export type RunCounts = z.infer<typeof runCountsSchema>;
 
 export const RUN_STATUSES = ['queued', 'running', 'awaiting-confirmation', 'succeeded', 'failed', 'cancelled'] as const;

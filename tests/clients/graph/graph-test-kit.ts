@@ -3,6 +3,7 @@
  * nothing), a transport over Node's fetch, an in-memory token cache, builders for fake directory users, and a
  * `startWorld` that starts the fake tenant and the real clients pointed at it.
  */
+import { SIMULATED_TENANT } from '../../../fakes/simulation';
 import type { ExternalFetch } from '../../../src/clients/http';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { createGraphClient, type GraphClient } from '../../../src/clients/graph/graph-client';
@@ -76,13 +77,7 @@ export function memoryTokenCache(initial?: unknown): MemoryTokenCache {
   return cache;
 }
 
-export const TENANT: FakeTenantOptions = {
-  tenantId: '6f1c3a52-0b7e-4c1d-9a55-3f2e8d7b1c90',
-  domains: ['contoso.onmicrosoft.com', 'contoso.com'],
-  clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31',
-  clientSecret: 'Qx8~kP2.vN5rT7wY9zA1bC3dE5fG7hJ9kL1mN3pR',
-  secretId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
-};
+export const TENANT: FakeTenantOptions = SIMULATED_TENANT;
 
 /** A deterministic GUID-shaped object id. */
 export function userId(n: number): string {
