@@ -48,6 +48,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     counts: null,
     error: null,
     pushes: 0,
+    retries: { later: 0, now: 0 },
     parked: null,
     safety: null,
   };

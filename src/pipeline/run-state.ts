@@ -43,6 +43,8 @@ export const runStateSchema = z.object({
   finishedAt: z.string().nullable(),
   counts: runCountsSchema.nullable(),
   error: publicErrorSchema.nullable(),
+  /** Retries so far: "later" (throttling, rescheduled) and "now" (transient errors), for logs and support. */
+  retries: z.object({ later: z.number().int().min(0), now: z.number().int().min(0) }).default({ later: 0, now: 0 }),
   /** Queue pushes made by this run's chain (Forge allows 1,000 per originating invocation). */
   pushes: z.number().int().min(0),
   /** Set when the chain stopped pushing near Forge's limit: the step to push when the run is re-seeded. */

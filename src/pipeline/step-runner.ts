@@ -189,7 +189,7 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
         if (next !== null) await push(next, 0);
         current = { ...current, nextPushed: true };
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
-        log('step.complete', { next, elapsedMs: deps.clock.now() - started });
+        log('step.complete', { next, elapsedMs: deps.clock.now() - started, pushes: run.pushes, retriesLater: run.retries.later, retriesNow: run.retries.now });
         return done('complete');
       }
       case 'await-confirmation': {
@@ -248,12 +248,13 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
     if (error.retry === 'later') {
       const seconds = Math.min(900, Math.max(1, error.retryAfterSeconds ?? 60));
       deps.logger.warn('step.retry-later', { runId, stage, seq, code: error.code, retryAfterSeconds: seconds });
-      await saveRun(deps, { ...latest, updatedAt: new Date(deps.clock.now()).toISOString() });
+      await saveRun(deps, { ...latest, retries: { ...latest.retries, later: latest.retries.later + 1 }, updatedAt: new Date(deps.clock.now()).toISOString() });
       return { kind: 'retry-later', seconds, reason: error.code };
     }
     if (error.retry === 'now' && invocation.retryCount < deps.config.maxRetryNow) {
       const seconds = Math.min(900, 10 * 2 ** invocation.retryCount);
       deps.logger.warn('step.retry-soon', { runId, stage, seq, code: error.code, retryCount: invocation.retryCount, retryAfterSeconds: seconds });
+      await saveRun(deps, { ...latest, retries: { ...latest.retries, now: latest.retries.now + 1 } });
       return { kind: 'retry-later', seconds, reason: error.code };
     }
     deps.logger.error('step.failed', { runId, stage, seq, code: error.code, retryCount: invocation.retryCount });
