@@ -1,22 +1,117 @@
 /**
- * `npm start` / `npm run sandbox -- <command>`: the local sandbox (the app's real code on an emulated Forge runtime
- * against simulated Entra and Jira sites). The emulator is not built yet, so this says what it will do and exits
- * non-zero for every command: it never pretends a sync happened.
+ * `npm start` / `npm run --silent sandbox -- <command> [options]`: the app's real code on the emulated Forge runtime
+ * (sandbox/emulator.ts), against the built-in simulated tenant and site or the servers given by --graph-url,
+ * --login-url and --jira-url. The contract (commands, options, JSON shapes, exit codes) is in docs/sandbox.md.
+ * Exit codes: 0 done as asked (a run awaiting confirmation and a skipped tick included), 1 failed, 2 usage error.
  */
-const command = process.argv[2] ?? 'demo';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SIMULATED_TENANT } from '../fakes/simulation';
+import { parseArgs, UsageError, USAGE, type ParsedArgs } from './cli-args';
+import {
+  commandContext,
+  configureCommand,
+  historyCommand,
+  resumePending,
+  runCommand,
+  schemaCommand,
+  statusCommand,
+  testConnectionCommand,
+  type CommandContext,
+} from './cli-commands';
+import { demoCommand } from './cli-demo';
+import { Output } from './cli-output';
+import { scheduledTickCommand } from './cli-schedule';
+import { startEmulator, type Emulator } from './emulator';
+import { isAlive } from './state-lock';
 
-const plan = [
-  'The local sandbox is not available yet in this version.',
-  '',
-  `You asked for: ${command}`,
-  'When it lands, `npm start` will:',
-  '  1. start a simulated Entra tenant (~500 users with every real-world quirk) and a simulated Jira site with Assets,',
-  '  2. load the real manifest.yml and handlers on an emulated Forge runtime (KVS, secret store, queues, limits),',
-  '  3. create the Entra Directory (ENTRA) schema through the app resolver,',
-  '  4. run a preview, then a sync, then a second sync that has nothing to do, and print a readable summary.',
-  '',
-  'Today you can run the test suite (`npm test`), the offline Forge lint (`npm run lint:forge`) and the planning',
-  'benchmark (`npm run bench:plan`).',
-];
-process.stderr.write(`${plan.join('\n')}\n`);
-process.exitCode = 2;
+/** What a state directory may hold: anything else means it is not the sandbox's, and demo will not wipe it. */
+const STATE_ENTRIES = new Set(['clock.json', 'world.json', 'kvs', 'queues', 'logs', 'sandbox.lock']);
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { command, options } = args;
+  const output = new Output({
+    json: options.json,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    secrets: [options.clientSecret ?? '', SIMULATED_TENANT.clientSecret],
+  });
+
+  let emulator: Emulator | undefined;
+  try {
+    if (command === 'demo') freshStateDir(options.stateDir);
+    emulator = await startEmulator({
+      stateDir: options.stateDir,
+      ...(options.graphUrl === undefined ? {} : { graphUrl: options.graphUrl }),
+      ...(options.loginUrl === undefined ? {} : { loginUrl: options.loginUrl }),
+      ...(options.jiraUrl === undefined ? {} : { jiraUrl: options.jiraUrl }),
+      ...(options.users === undefined ? {} : { users: options.users }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      notice: (message) => output.notice(message),
+    });
+    const ctx = commandContext(emulator, output, options);
+    if (command !== 'demo') await resumePending(ctx);
+    return await dispatch(command, ctx);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output.error(`The sandbox failed: ${message}`);
+    if (process.env['SANDBOX_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${output.redact(error.stack)}\n`);
+    return 1;
+  } finally {
+    await emulator?.close();
+  }
+}
+
+function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<number> {
+  switch (command) {
+    case 'demo':
+      return demoCommand(ctx);
+    case 'schema':
+      return schemaCommand(ctx);
+    case 'configure':
+      return configureCommand(ctx);
+    case 'test-connection':
+      return testConnectionCommand(ctx);
+    case 'preview':
+      return runCommand(ctx, 'preview');
+    case 'sync':
+      return runCommand(ctx, 'sync');
+    case 'scheduled-tick':
+      return scheduledTickCommand(ctx);
+    case 'status':
+      return statusCommand(ctx);
+    case 'history':
+      return historyCommand(ctx);
+  }
+}
+
+/** The demo starts from nothing: it clears a previous sandbox state, and refuses a directory that is not one. */
+function freshStateDir(stateDir: string): void {
+  const dir = resolve(stateDir);
+  if (!existsSync(dir)) return;
+  const entries = readdirSync(dir);
+  const foreign = entries.filter((name) => !STATE_ENTRIES.has(name) && !name.endsWith('.tmp'));
+  if (foreign.length > 0) throw new Error(`${dir} is not a sandbox state directory (it holds ${foreign.slice(0, 3).join(', ')}); choose another --state-dir.`);
+  const lock = join(dir, 'sandbox.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new Error(`Another sandbox (pid ${pid}) is using ${dir}.`);
+  }
+  for (const name of entries) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`The sandbox failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

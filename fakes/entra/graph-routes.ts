@@ -12,6 +12,7 @@ import {
   parseSelect,
   parseTop,
   QueryError,
+  singleMailEquals,
   USER_PROPERTIES,
   type ManagerExpansion,
   type Selection,
@@ -71,7 +72,9 @@ function listUsers(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequ
     afterId = state.listCursors.get(skiptoken) ?? null;
     if (afterId === null) return graphError(ctx, 400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
   }
-  const users = state.activeUsers().filter(filter);
+  // parseFilter above has validated the filter; a lone `mail eq` (a per-user lookup) is answered from the index.
+  const mail = singleMailEquals(ctx.query.get('$filter'));
+  const users = mail === null ? state.activeUsers().filter(filter) : state.activeUsersWithMail(mail);
   const start = afterId === null ? 0 : users.findIndex((user) => user.id > afterId);
   const page = start < 0 ? [] : users.slice(start, start + pageSize);
   const last = page.at(-1);

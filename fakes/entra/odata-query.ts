@@ -116,6 +116,16 @@ export function parseFilter(value: string | null): (user: FakeGraphUser) => bool
   return (user) => clauses.every((clause) => clause(user));
 }
 
+/** The wanted address, lower-cased, when the filter is exactly one `mail eq '...'` clause (served from an index). */
+export function singleMailEquals(value: string | null): string | null {
+  if (value === null) return null;
+  const clauses = splitAnd(value.trim());
+  const match = clauses.length === 1 ? /^mail eq (.+)$/.exec(clauses[0] ?? '') : null;
+  if (match?.[1] === undefined) return null;
+  const [text] = parseStringList(match[1].trim(), clauses[0] ?? '');
+  return text === undefined ? null : text.toLowerCase();
+}
+
 function splitAnd(expression: string): string[] {
   const parts: string[] = [];
   let current = '';

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FakeGraphUser, FakeOrgContact } from '../world/types';
 import type { Selection, UserProperty } from './odata-query';
+import type { TenantSnapshot } from './tenant-snapshot';
 
 export interface FakeTenantOptions {
   /** The Directory (tenant) ID, a GUID. */
@@ -84,6 +85,12 @@ export class TenantState {
   readonly listCursors = new Map<string, string>();
   private readonly records = new Map<string, UserRecord>();
   private readonly contacts = new Map<string, FakeOrgContact>();
+  /**
+   * Benchmarks with large worlds set this: the sorted active users and a mail index are kept until `seq` moves
+   * (every mutation advances it; restore() drops them), so a request costs a lookup instead of a sort of the tenant.
+   */
+  useIndexes = false;
+  private readCache: { seq: number; active: FakeGraphUser[]; byMail: Map<string, FakeGraphUser[]> } | null = null;
 
   constructor(tenant: FakeTenantOptions, users: readonly FakeGraphUser[], contacts: readonly FakeOrgContact[]) {
     this.tenant = tenant;
@@ -99,6 +106,32 @@ export class TenantState {
 
   /** Users visible in /users, ordered by id (the order pages are served in). */
   activeUsers(): FakeGraphUser[] {
+    if (this.useIndexes) return [...this.indexed().active];
+    return this.sortedActiveUsers();
+  }
+
+  /** Active users whose mail equals `lowerMail` (compared lower-cased, as `$filter=mail eq` does), ordered by id. */
+  activeUsersWithMail(lowerMail: string): FakeGraphUser[] {
+    if (this.useIndexes) return [...(this.indexed().byMail.get(lowerMail) ?? [])];
+    return this.sortedActiveUsers().filter((user) => user.mail?.toLowerCase() === lowerMail);
+  }
+
+  private indexed(): { active: FakeGraphUser[]; byMail: Map<string, FakeGraphUser[]> } {
+    if (this.readCache?.seq === this.seq) return this.readCache;
+    const active = this.sortedActiveUsers();
+    const byMail = new Map<string, FakeGraphUser[]>();
+    for (const user of active) {
+      const mail = user.mail?.toLowerCase();
+      if (mail === undefined) continue;
+      const list = byMail.get(mail);
+      if (list === undefined) byMail.set(mail, [user]);
+      else list.push(user);
+    }
+    this.readCache = { seq: this.seq, active, byMail };
+    return this.readCache;
+  }
+
+  private sortedActiveUsers(): FakeGraphUser[] {
     return [...this.records.values()]
       .filter((record) => record.deleted === null)
       .map((record) => record.user)
@@ -110,7 +143,7 @@ export class TenantState {
     const byId = this.records.get(key);
     if (byId !== undefined) return byId.deleted === null ? byId.user : undefined;
     const lower = key.toLowerCase();
-    return this.activeUsers().find((user) => user.userPrincipalName.toLowerCase() === lower);
+    return (this.useIndexes ? this.indexed().active : this.activeUsers()).find((user) => user.userPrincipalName.toLowerCase() === lower);
   }
 
   managerOf(user: FakeGraphUser): ManagerTarget | null {
@@ -177,6 +210,59 @@ export class TenantState {
     }
   }
 
+  // ---- snapshot (the sandbox keeps the tenant across processes) ----
+
+  /** Everything the tenant remembers, as plain JSON (Maps as entry lists); restore() takes it back. */
+  snapshot(): TenantSnapshot {
+    const finite = (ms: number) => (Number.isFinite(ms) ? ms : 0);
+    return {
+      v: 1,
+      seq: this.seq,
+      consentGranted: this.consentGranted,
+      secretExpired: this.secretExpired,
+      records: [...this.records.values()].map((r) => ({
+        user: { ...r.user },
+        createdSeq: r.createdSeq,
+        changedSeq: [...r.changedSeq],
+        previousManagerId: r.previousManagerId,
+        deleted: r.deleted === null ? null : { ...r.deleted },
+      })),
+      contacts: [...this.contacts.values()].map((c) => ({ ...c })),
+      accessTokens: [...this.accessTokens].map(([token, grant]) => [token, { consent: grant.consent, expiresAt: finite(grant.expiresAt) }]),
+      deltaTokens: [...this.deltaTokens].map(([token, t]) => [token, { seq: t.seq, selection: copySelection(t.selection), expired: t.expired }]),
+      deltaRounds: [...this.deltaRounds].map(([id, r]) => [id, { items: [...r.items], deltaSeq: r.deltaSeq, selection: copySelection(r.selection), expired: r.expired }]),
+      listCursors: [...this.listCursors],
+    };
+  }
+
+  /** Replaces the whole tenant memory with a snapshot (the app registration given at construction stays). */
+  restore(snapshot: TenantSnapshot): void {
+    this.seq = snapshot.seq;
+    this.readCache = null;
+    this.consentGranted = snapshot.consentGranted;
+    this.secretExpired = snapshot.secretExpired;
+    this.records.clear();
+    for (const r of snapshot.records) {
+      this.records.set(r.user.id, {
+        user: { ...r.user },
+        createdSeq: r.createdSeq,
+        changedSeq: new Map(r.changedSeq),
+        previousManagerId: r.previousManagerId,
+        deleted: r.deleted === null ? null : { ...r.deleted },
+      });
+    }
+    this.contacts.clear();
+    for (const c of snapshot.contacts) this.contacts.set(c.id, { ...c });
+    this.accessTokens.clear();
+    for (const [token, grant] of snapshot.accessTokens) this.accessTokens.set(token, { ...grant });
+    this.deltaTokens.clear();
+    for (const [token, t] of snapshot.deltaTokens) this.deltaTokens.set(token, { ...t });
+    this.deltaRounds.clear();
+    for (const [id, r] of snapshot.deltaRounds) this.deltaRounds.set(id, { ...r });
+    this.listCursors.clear();
+    for (const [token, id] of snapshot.listCursors) this.listCursors.set(token, id);
+  }
+
   // ---- delta ----
 
   /** Items of a delta round: every active user (since null) or what changed after `since`, ordered by id. */
@@ -224,6 +310,10 @@ export class TenantState {
   private newRecord(user: FakeGraphUser): UserRecord {
     return { user: { ...user }, createdSeq: ++this.seq, changedSeq: new Map(), previousManagerId: null, deleted: null };
   }
+}
+
+function copySelection(selection: Selection): TenantSnapshot['deltaTokens'][number][1]['selection'] {
+  return { properties: [...selection.properties], manager: selection.manager, explicit: selection.explicit };
 }
 
 /** A user with only the listed properties, in Graph's JSON names. */

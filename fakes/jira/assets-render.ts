@@ -39,7 +39,7 @@ export class AssetsRenderer {
       status: 'Ok',
       created: ISO_EPOCH,
       updated: ISO_EPOCH,
-      objectCount: this.state.typesOf(s.id).reduce((n, t) => n + this.state.objectsOfType(t.id).length, 0),
+      objectCount: this.state.typesOf(s.id).reduce((n, t) => n + this.state.countOfType(t.id), 0),
       objectTypeCount: this.state.typesOf(s.id).length,
       canManage: true,
     };
@@ -57,7 +57,7 @@ export class AssetsRenderer {
       position: this.state.typesOf(t.schemaId).indexOf(t),
       created: ISO_EPOCH,
       updated: ISO_EPOCH,
-      objectCount: this.state.objectsOfType(t.id).length,
+      objectCount: this.state.countOfType(t.id),
       objectSchemaId: t.schemaId,
       inherited: false,
       abstractObjectType: false,

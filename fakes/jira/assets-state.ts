@@ -5,6 +5,7 @@
  * the site's control API.
  */
 import type { FakeJiraUser } from '../world/types';
+import type { AssetsSnapshot } from './site-snapshot';
 
 export interface SchemaRec {
   id: string;
@@ -125,6 +126,15 @@ export class AssetsState {
   ];
   readonly objects = new Map<string, ObjectRec>();
   private nextId = { schema: 1, objectType: 10, attribute: 100, referenceType: 3, object: 1000 };
+  /**
+   * Benchmarks with large workspaces set this: objects are listed per type, and unique values looked up, through
+   * indexes that createObject/updateObject/insertObject keep up to date; any other change drops them
+   * (invalidateIndexes), and they are rebuilt on next use. Same answers, no scan of every object per write.
+   */
+  useIndexes = false;
+  private byType: Map<string, ObjectRec[]> | null = null;
+  /** unique attribute id -> value -> ids of objects that had it (re-checked on use, so stale entries are harmless). */
+  private uniqueValues: Map<string, Map<string, Set<string>>> | null = null;
 
   constructor(
     private readonly users: () => ReadonlyMap<string, FakeJiraUser>,
@@ -188,6 +198,7 @@ export class AssetsState {
   }
 
   createAttribute(objectTypeId: string, input: AttributeInput): Outcome<AttributeRec> {
+    this.invalidateIndexes();
     if (!this.objectTypes.some((t) => t.id === objectTypeId)) return { ok: false, status: 404, errors: {}, errorMessages: ['Object type not found'] };
     const checked = this.checkAttributeInput(objectTypeId, input, null);
     if (!checked.ok) return checked;
@@ -197,6 +208,7 @@ export class AssetsState {
   }
 
   updateAttribute(objectTypeId: string, attributeId: string, input: AttributeInput): Outcome<AttributeRec> {
+    this.invalidateIndexes();
     const attribute = this.attributes.find((a) => a.id === attributeId && a.objectTypeId === objectTypeId);
     if (!attribute) return { ok: false, status: 404, errors: {}, errorMessages: ['Object type attribute not found'] };
     if (attribute.system) return { ok: false, status: 400, errors: { name: 'System attributes cannot be changed' }, errorMessages: [] };
@@ -230,6 +242,7 @@ export class AssetsState {
 
   /** A hand edit in the UI: bypasses validation. */
   removeAttribute(attributeId: string): void {
+    this.invalidateIndexes();
     const index = this.attributes.findIndex((a) => a.id === attributeId);
     if (index >= 0) this.attributes.splice(index, 1);
     for (const object of this.objects.values()) object.values.delete(attributeId);
@@ -279,6 +292,7 @@ export class AssetsState {
     };
     for (const v of values) if (v.values.length > 0) object.values.set(v.objectTypeAttributeId, [...v.values]);
     this.objects.set(object.id, object);
+    this.indexObject(object, true);
     return { ok: true, value: object };
   }
 
@@ -295,6 +309,7 @@ export class AssetsState {
       else object.values.set(v.objectTypeAttributeId, [...v.values]);
     }
     object.updated = this.now();
+    this.indexObject(object, false);
     return { ok: true, value: object };
   }
 
@@ -313,17 +328,54 @@ export class AssetsState {
       updated: now,
     };
     this.objects.set(object.id, object);
+    this.indexObject(object, true);
     return object;
   }
 
   /** Objects of a type, in id order (stable paging). */
   objectsOfType(objectTypeId: string): ObjectRec[] {
+    if (this.useIndexes) return [...this.typeList(objectTypeId)];
     return [...this.objects.values()].filter((o) => o.objectTypeId === objectTypeId).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  countOfType(objectTypeId: string): number {
+    return this.useIndexes ? this.typeList(objectTypeId).length : this.objectsOfType(objectTypeId).length;
+  }
+
+  /** Call after changing objects other than through createObject/updateObject/insertObject (hand edits, deletes). */
+  invalidateIndexes(): void {
+    this.byType = null;
+    this.uniqueValues = null;
   }
 
   labelOf(object: ObjectRec): string {
     const label = this.attributesOf(object.objectTypeId).find((a) => a.label);
     return (label && object.values.get(label.id)?.[0]) ?? '';
+  }
+
+  // ---- snapshot (the sandbox keeps the workspace across processes) ----
+
+  snapshot(): AssetsSnapshot {
+    return {
+      schemas: this.schemas.map((x) => ({ ...x })),
+      objectTypes: this.objectTypes.map((x) => ({ ...x })),
+      attributes: this.attributes.map((x) => ({ ...x })),
+      referenceTypes: this.referenceTypes.map((x) => ({ ...x })),
+      objects: [...this.objects.values()].map((o) => ({ ...o, values: [...o.values].map(([id, v]) => [id, [...v]] as [string, string[]]) })),
+      nextId: { ...this.nextId },
+    };
+  }
+
+  /** Replaces the whole workspace with a snapshot. */
+  restore(snapshot: AssetsSnapshot): void {
+    this.schemas.splice(0, this.schemas.length, ...snapshot.schemas.map((x) => ({ ...x })));
+    this.objectTypes.splice(0, this.objectTypes.length, ...snapshot.objectTypes.map((x) => ({ ...x })));
+    this.attributes.splice(0, this.attributes.length, ...snapshot.attributes.map((x) => ({ ...x })));
+    this.referenceTypes.splice(0, this.referenceTypes.length, ...snapshot.referenceTypes.map((x) => ({ ...x })));
+    this.objects.clear();
+    for (const o of snapshot.objects) this.objects.set(o.id, { ...o, values: new Map(o.values.map(([id, v]) => [id, [...v]])) });
+    this.nextId = { ...snapshot.nextId };
+    this.invalidateIndexes();
   }
 
   // ---- internals ----
@@ -431,9 +483,11 @@ export class AssetsState {
         }
       }
       if (errors[id] === undefined && attribute.unique && v.values.length > 0) {
-        const taken = [...this.objects.values()].some(
-          (o) => o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attribute.id) ?? []).some((x) => v.values.includes(x)),
-        );
+        const taken = this.useIndexes
+          ? this.uniqueValueTaken(attribute.id, objectTypeId, v.values, selfId)
+          : [...this.objects.values()].some(
+              (o) => o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attribute.id) ?? []).some((x) => v.values.includes(x)),
+            );
         if (taken) errors[id] = `${attribute.name} has duplicated value`;
       }
     }
@@ -452,6 +506,69 @@ export class AssetsState {
       return target && target.objectTypeId === attribute.typeValue ? null : `Referenced object(s) ${value} not found`;
     }
     return null;
+  }
+
+  // ---- indexes (useIndexes) ----
+
+  private typeList(objectTypeId: string): ObjectRec[] {
+    if (this.byType === null) {
+      this.byType = new Map();
+      const sorted = [...this.objects.values()].sort((a, b) => Number(a.id) - Number(b.id));
+      for (const object of sorted) this.listOf(object.objectTypeId).push(object);
+    }
+    return this.byType.get(objectTypeId) ?? [];
+  }
+
+  private listOf(objectTypeId: string): ObjectRec[] {
+    const lists = this.byType ?? (this.byType = new Map());
+    let list = lists.get(objectTypeId);
+    if (list === undefined) lists.set(objectTypeId, (list = []));
+    return list;
+  }
+
+  private uniqueIndex(): Map<string, Map<string, Set<string>>> {
+    if (this.uniqueValues === null) {
+      this.uniqueValues = new Map(this.attributes.filter((a) => a.unique).map((a) => [a.id, new Map()]));
+      for (const object of this.objects.values()) this.addUniqueValues(object);
+    }
+    return this.uniqueValues;
+  }
+
+  private addUniqueValues(object: ObjectRec): void {
+    if (this.uniqueValues === null) return;
+    for (const [attributeId, byValue] of this.uniqueValues) {
+      for (const value of object.values.get(attributeId) ?? []) {
+        let ids = byValue.get(value);
+        if (ids === undefined) byValue.set(value, (ids = new Set()));
+        ids.add(object.id);
+      }
+    }
+  }
+
+  private indexObject(object: ObjectRec, isNew: boolean): void {
+    if (!this.useIndexes) return;
+    if (isNew && this.byType !== null) {
+      const list = this.listOf(object.objectTypeId);
+      const last = list[list.length - 1];
+      if (last === undefined || Number(last.id) < Number(object.id)) list.push(object);
+      else this.byType = null;
+    }
+    this.addUniqueValues(object);
+  }
+
+  private uniqueValueTaken(attributeId: string, objectTypeId: string, values: readonly string[], selfId: string | null): boolean {
+    let byValue = this.uniqueIndex().get(attributeId);
+    if (byValue === undefined) {
+      this.uniqueValues = null;
+      byValue = this.uniqueIndex().get(attributeId) ?? new Map<string, Set<string>>();
+    }
+    for (const value of values) {
+      for (const id of byValue.get(value) ?? []) {
+        const o = this.objects.get(id);
+        if (o !== undefined && o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attributeId) ?? []).includes(value)) return true;
+      }
+    }
+    return false;
   }
 
   private hasValues(attributeId: string): boolean {

@@ -18,6 +18,7 @@ import type { RouteRequest, RouteResponse } from './routing';
 import type { FailNextRule, FakeEndpoint, FakeJiraSite, FakeJiraSiteOptions, FakeObjectInput, RecordedRequest, UnexpectedRequest } from './types';
 
 export type * from './types';
+export { siteSnapshotSchema, type SiteSnapshot } from './site-snapshot';
 
 const ASSETS_PREFIX = /^\/jsm\/assets\/workspace\/([^/]+)\/v1\/(.*)$/;
 /** Longer request lines are refused by Atlassian's edge (414); the app must chunk below this. */
@@ -29,6 +30,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   let userIndex = new Map(users.map((u) => [u.accountId, u]));
   const workspaceId = options.workspaceId ?? 'f1e2d3c4-0000-4000-8000-00000000a55e';
   const state = new AssetsState(() => userIndex, now);
+  state.useIndexes = options.indexes ?? false;
   for (const s of options.preexistingSchemas ?? []) {
     const outcome = state.createSchema(s.name, s.key, s.description ?? '');
     if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);
@@ -80,7 +82,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       response = { status: 501, body: { errorMessages: [reason], errors: {} }, unexpected: reason };
     }
     if (response.unexpected !== undefined) unexpected.push({ method, url: rawUrl, reason: response.unexpected });
-    requests.push({ method, path, query: url.search.replace(/^\?/, ''), url: rawUrl, endpoint, status: response.status, time, body });
+    requests.push({ method, path, query: url.search.replace(/^\?/, ''), url: rawUrl, endpoint, status: response.status, time, body: options.recordBodies === false ? undefined : body });
     const payload = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     res.writeHead(response.status, {
       'Content-Type': typeof response.body === 'string' ? 'text/plain' : 'application/json',
@@ -194,6 +196,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       if (value === null) object.values.delete(attribute.id);
       else object.values.set(attribute.id, [value]);
       object.updated = now();
+      state.invalidateIndexes();
     },
     addObject(input: FakeObjectInput) {
       const type = entraType(input.objectTypeName);
@@ -206,6 +209,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     },
     deleteObject(objectId) {
       state.objects.delete(objectId);
+      state.invalidateIndexes();
     },
     setUser(user) {
       const index = users.findIndex((u) => u.accountId === user.accountId);
@@ -227,6 +231,14 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     },
     requestsTo(endpoint) {
       return requests.filter((r) => r.endpoint === endpoint);
+    },
+    exportState() {
+      return { v: 1, users: users.map((u) => ({ ...u })), assets: state.snapshot() };
+    },
+    importState(snapshot) {
+      users.splice(0, users.length, ...snapshot.users.map((u) => ({ ...u })));
+      userIndex = new Map(users.map((u) => [u.accountId, u]));
+      state.restore(snapshot.assets);
     },
   };
 }

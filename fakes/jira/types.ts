@@ -4,6 +4,7 @@
  */
 import type { EmployeeObject } from '../../src/domain/employee';
 import type { FakeJiraUser } from '../world/types';
+import type { SiteSnapshot } from './site-snapshot';
 
 /** Endpoint classes the fake rate-limits separately (Assets limits are per endpoint per minute). */
 export type FakeEndpoint =
@@ -49,6 +50,10 @@ export interface FakeJiraSiteOptions {
   readonly workspaceId?: string;
   /** accountIds that hold the Jira global permission ADMINISTER (permissions/check). */
   readonly administrators?: readonly string[];
+  /** Index the Assets objects between requests (benchmarks with large workspaces): same answers, far less CPU. */
+  readonly indexes?: boolean;
+  /** Keep request bodies in `requests` (default true); benchmarks with many writes turn it off to save memory. */
+  readonly recordBodies?: boolean;
 }
 
 export interface RecordedRequest {
@@ -108,4 +113,8 @@ export interface FakeJiraSite {
   failNext(rule: FailNextRule): void;
   /** Requests of one endpoint class, in order. */
   requestsTo(endpoint: FakeEndpoint): RecordedRequest[];
+  /** The site's accounts and Assets workspace as JSON, e.g. to keep them across processes. */
+  exportState(): SiteSnapshot;
+  /** Replaces the accounts and the Assets workspace with an exported state. */
+  importState(snapshot: SiteSnapshot): void;
 }

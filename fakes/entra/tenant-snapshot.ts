@@ -1,0 +1,55 @@
+/**
+ * The fake tenant's memory as JSON, so the sandbox can keep one simulated tenant across processes (users with their
+ * change history, issued access tokens, delta tokens and rounds, paging cursors). A snapshot read back from disk is
+ * `unknown` until this schema parses it.
+ */
+import { z } from 'zod';
+import { USER_PROPERTIES } from './odata-query';
+
+export const fakeGraphUserSchema = z.object({
+  id: z.string(),
+  displayName: z.string().nullable(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  mail: z.string().nullable(),
+  userPrincipalName: z.string(),
+  proxyAddresses: z.array(z.string()),
+  otherMails: z.array(z.string()),
+  jobTitle: z.string().nullable(),
+  department: z.string().nullable(),
+  officeLocation: z.string().nullable(),
+  accountEnabled: z.boolean(),
+  userType: z.string(),
+  employeeId: z.string().nullable(),
+  managerId: z.string().nullable(),
+});
+
+const selectionSchema = z.object({ properties: z.array(z.enum(USER_PROPERTIES)), manager: z.boolean(), explicit: z.boolean() });
+const expirySchema = z.union([z.literal(400), z.literal(410)]).nullable();
+
+export const tenantSnapshotSchema = z.object({
+  v: z.literal(1),
+  seq: z.number().int(),
+  consentGranted: z.boolean(),
+  secretExpired: z.boolean(),
+  records: z.array(
+    z.object({
+      user: fakeGraphUserSchema,
+      createdSeq: z.number().int(),
+      changedSeq: z.array(z.tuple([z.string(), z.number().int()])),
+      previousManagerId: z.string().nullable(),
+      deleted: z.object({ kind: z.enum(['soft', 'hard']), seq: z.number().int() }).nullable(),
+    }),
+  ),
+  contacts: z.array(z.object({ id: z.string(), displayName: z.string().nullable(), mail: z.string().nullable() })),
+  accessTokens: z.array(z.tuple([z.string(), z.object({ consent: z.boolean(), expiresAt: z.number() })])),
+  deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection: selectionSchema, expired: expirySchema })])),
+  deltaRounds: z.array(
+    z.tuple([
+      z.string(),
+      z.object({ items: z.array(z.record(z.string(), z.unknown())), deltaSeq: z.number().int(), selection: selectionSchema, expired: expirySchema }),
+    ]),
+  ),
+  listCursors: z.array(z.tuple([z.string(), z.string()])),
+});
+export type TenantSnapshot = z.infer<typeof tenantSnapshotSchema>;

@@ -1,0 +1,176 @@
+/**
+ * The sandbox commands. Each one does what the admin page would do, through the app's own resolvers, then (for
+ * runs) delivers the queued events until the run is over or waits for confirmation. Each returns its exit code.
+ */
+import { performance } from 'node:perf_hooks';
+import { SIMULATED_TENANT } from '../fakes/simulation';
+import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
+import { createAppClient, ResolverError, statusSchema, type AppClient, type RunView } from './app-client';
+import type { CliOptions } from './cli-args';
+import type { Output } from './cli-output';
+import { describeHistory, describeRun, describeSchema, describeStatus } from './cli-text';
+import type { Emulator } from './emulator';
+import { exitCodeOf, notStartedSummary, summaryOf, type RunSummary } from './run-summary';
+
+export const SCHEDULED_SYNC_TRIGGER = 'scheduled-sync-trigger';
+const PROGRESS_EVERY_MS = 200;
+
+export interface CommandContext {
+  readonly emulator: Emulator;
+  readonly client: AppClient;
+  readonly output: Output;
+  readonly options: CliOptions;
+}
+
+export function commandContext(emulator: Emulator, output: Output, options: CliOptions): CommandContext {
+  return { emulator, client: createAppClient(emulator), output, options };
+}
+
+/** What the admin page shows as an error: one line on stderr, and {error} as the JSON result. */
+export function failWith(ctx: CommandContext, error: ResolverError, prefix = ''): number {
+  ctx.output.error(`${prefix}${error.message} [${error.code}]`);
+  ctx.output.result({ error: { code: error.code, message: error.message } });
+  return 1;
+}
+
+/** Delivers queued events until none is left, with a progress bar for `runId` on a terminal. */
+export async function drainRun(ctx: CommandContext, runId: string | null): Promise<void> {
+  const showProgress = runId !== null && !ctx.output.json && process.stdout.isTTY === true;
+  let last = 0;
+  await ctx.emulator.drain({
+    until: async () => {
+      // Real time, not the emulated clock (which jumps over delays).
+      if (!showProgress || performance.now() - last < PROGRESS_EVERY_MS) return false;
+      last = performance.now();
+      const run = await ctx.client.getRun(runId).catch(() => null);
+      if (run !== null) ctx.output.progress(`${run.mode === 'preview' ? 'Preview' : 'Sync'}: ${run.progress.label || run.stage || run.status}`, run.progress.processed, run.progress.total);
+      return false;
+    },
+  });
+  ctx.output.clearProgress();
+}
+
+/** Events left by a sandbox process that stopped (or was killed) are delivered first, as Forge would have. */
+export async function resumePending(ctx: CommandContext): Promise<void> {
+  const pending = ctx.emulator.pendingEvents();
+  if (pending === 0) return;
+  const active = await ctx.client
+    .getStatus()
+    .then((s) => s.activeRun)
+    .catch(() => null);
+  ctx.output.notice(`Resuming ${pending} queued event(s) left by an earlier sandbox process${active === null ? '' : ` (run #${active.number}, ${active.mode})`}...`);
+  await drainRun(ctx, active?.runId ?? null);
+  if (active !== null) {
+    const finished = await ctx.client.getRun(active.runId).catch(() => null);
+    if (finished !== null) ctx.output.notice(`Run #${finished.number} (${finished.mode}) resumed and ended: ${summaryOf(finished).status}.`);
+  }
+}
+
+/** Starts a run through its resolver and runs it to the end (or to awaiting confirmation). */
+export async function runToEnd(ctx: CommandContext, mode: 'preview' | 'sync', start: () => Promise<RunView>): Promise<{ summary: RunSummary; run: RunView | null }> {
+  let started: RunView;
+  try {
+    started = await start();
+  } catch (error) {
+    if (error instanceof ResolverError) return { summary: notStartedSummary(mode, 'manual', error), run: null };
+    throw error;
+  }
+  return finishRun(ctx, started);
+}
+
+export async function finishRun(ctx: CommandContext, started: RunView): Promise<{ summary: RunSummary; run: RunView }> {
+  await drainRun(ctx, started.runId);
+  const run = (await ctx.client.getRun(started.runId)) ?? started;
+  return { summary: summaryOf(run), run };
+}
+
+/** Prints a run summary (JSON or text) and returns the exit code. */
+export function reportRun(ctx: CommandContext, summary: RunSummary, run: RunView | null): number {
+  ctx.output.result(summary);
+  for (const line of describeRun(summary, run)) ctx.output.line(line);
+  if (summary.status === 'failed' || summary.status === 'cancelled') {
+    const what = run === null ? `The ${summary.mode} could not start` : `${summary.mode === 'preview' ? 'Preview' : 'Sync'} run #${run.number} ${summary.status}`;
+    ctx.output.error(`${what}: ${summary.error?.message ?? 'no reason was recorded'}${summary.error ? ` [${summary.error.code}]` : ''}`);
+  }
+  return exitCodeOf(summary);
+}
+
+export async function runCommand(ctx: CommandContext, mode: 'preview' | 'sync'): Promise<number> {
+  const { summary, run } = await runToEnd(ctx, mode, mode === 'preview' ? ctx.client.startPreview : ctx.client.startSync);
+  return reportRun(ctx, summary, run);
+}
+
+export async function schemaCommand(ctx: CommandContext): Promise<number> {
+  try {
+    const result = await ctx.client.createSchema();
+    ctx.output.result(result);
+    for (const line of describeSchema(result)) ctx.output.line(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error);
+    throw error;
+  }
+}
+
+export async function configureCommand(ctx: CommandContext): Promise<number> {
+  const { options, emulator } = ctx;
+  try {
+    const stored = await ctx.client.getSettings();
+    const nothingGiven = options.tenantId === undefined && options.clientId === undefined && options.clientSecret === undefined;
+    // On a fresh built-in world, `configure` alone connects to the simulated tenant's app registration.
+    const builtInTenant = stored === null && nothingGiven && emulator.simulation !== undefined && options.graphUrl === undefined && options.loginUrl === undefined;
+    const form: Record<string, unknown> = {
+      tenantId: options.tenantId ?? stored?.tenantId ?? (builtInTenant ? SIMULATED_TENANT.tenantId : undefined),
+      clientId: options.clientId ?? stored?.clientId ?? (builtInTenant ? SIMULATED_TENANT.clientId : undefined),
+      clientSecret: options.clientSecret ?? (builtInTenant ? SIMULATED_TENANT.clientSecret : undefined),
+      cloud: stored?.cloud ?? 'global',
+      intervalDays: options.intervalDays ?? stored?.intervalDays ?? 1,
+    };
+    const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
+    ctx.output.result(saved);
+    if (builtInTenant) ctx.output.line("Using the built-in simulated tenant's app registration.");
+    ctx.output.line(`Settings saved: tenant ${saved.tenantId}, client ${saved.clientId}, cloud ${saved.cloud}, scheduled sync every ${saved.intervalDays} day(s).`);
+    ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
+    return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error, 'The settings were not saved: ');
+    throw error;
+  }
+}
+
+export async function testConnectionCommand(ctx: CommandContext): Promise<number> {
+  try {
+    const result = await ctx.client.testConnection();
+    ctx.output.result(result);
+    ctx.output.line(`Microsoft Graph connection works: the app registration can read ${result.userCount} users.`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error, 'The connection test failed: ');
+    throw error;
+  }
+}
+
+export async function statusCommand(ctx: CommandContext): Promise<number> {
+  try {
+    const data = await ctx.client.raw(RESOLVER_KEYS.getStatus);
+    ctx.output.result(data);
+    const status = statusSchema.safeParse(data);
+    if (status.success) for (const line of describeStatus(status.data)) ctx.output.line(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error);
+    throw error;
+  }
+}
+
+export async function historyCommand(ctx: CommandContext): Promise<number> {
+  try {
+    const data = await ctx.client.getHistory();
+    ctx.output.result({ runs: data });
+    for (const line of describeHistory(data)) ctx.output.line(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error);
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs the sandbox command line as a user would (`tsx sandbox/cli.ts <command> ... --state-dir <tmp>`), in its own
+ * process group so a test can kill the whole sandbox (tsx runs the script in a child process) with SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function tempStateDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `sandbox-${label}-`));
+}
+
+export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(TSX, ['sandbox/cli.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export function runCli(args: readonly string[]): Promise<CliResult> {
+  return startCli(args).done;
+}
+
+/** Parses stdout of a --json run: it must be exactly one JSON object. */
+export function jsonOf(result: CliResult): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(result.stdout);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`stdout is not one JSON object: ${result.stdout}`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Kills the sandbox and every process it started. */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+}
