@@ -4,6 +4,8 @@ export const RESOLVER_KEYS = {
   saveSettings: 'saveSettings',
   testConnection: 'testConnection',
   createSchema: 'createSchema',
+  getSchemaStatus: 'getSchemaStatus',
+  getOverview: 'getOverview',
   startPreview: 'startPreview',
   startSync: 'startSync',
   cancelRun: 'cancelRun',
@@ -15,3 +17,6 @@ export const RESOLVER_KEYS = {
 } as const;
 
 export type ResolverKey = (typeof RESOLVER_KEYS)[keyof typeof RESOLVER_KEYS];
+
+/** The largest payload (as JSON text) a resolver accepts; the settings form, the biggest, stays far below it. */
+export const MAX_RESOLVER_PAYLOAD_CHARS = 8 * 1024;

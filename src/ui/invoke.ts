@@ -1,38 +1,87 @@
 /**
- * The only way the admin page reaches the backend: one typed function per resolver key. Every answer is
- * {ok: true, data} or {ok: false, error}; callers show error.message as is (it is written for admins).
+ * The only way the admin page reaches the backend: one typed function per resolver key (RESOLVER_KEYS), each answer
+ * parsed with the zod schema of what the page reads (views.ts). Every call resolves to {ok: true, data} or
+ * {ok: false, error}; callers show error.message as is (the backend writes it for admins). Nothing here throws.
  */
 import { invoke } from '@forge/bridge';
 import { z } from 'zod';
-import { RESOLVER_KEYS } from '../functions/resolver-keys';
+import { RESOLVER_KEYS, type ResolverKey } from '../functions/resolver-keys';
+import {
+  connectionTestView,
+  historyEntryView,
+  overviewView,
+  publicSettingsView,
+  reportAnswerView,
+  runView,
+  schemaResultView,
+  schemaStatusView,
+  statusView,
+} from './views';
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
-const answerSchema = z.union([
+/** What each resolver answers in `data`. */
+const DATA = {
+  [RESOLVER_KEYS.getSettings]: publicSettingsView.nullable(),
+  [RESOLVER_KEYS.saveSettings]: publicSettingsView,
+  [RESOLVER_KEYS.testConnection]: connectionTestView,
+  [RESOLVER_KEYS.createSchema]: schemaResultView,
+  [RESOLVER_KEYS.getSchemaStatus]: schemaStatusView,
+  [RESOLVER_KEYS.getOverview]: overviewView,
+  [RESOLVER_KEYS.startPreview]: runView,
+  [RESOLVER_KEYS.startSync]: runView,
+  [RESOLVER_KEYS.cancelRun]: runView,
+  [RESOLVER_KEYS.confirmRun]: runView,
+  [RESOLVER_KEYS.getStatus]: statusView,
+  [RESOLVER_KEYS.getHistory]: z.array(historyEntryView),
+  [RESOLVER_KEYS.getRun]: runView.nullable(),
+  [RESOLVER_KEYS.getReport]: reportAnswerView,
+} as const satisfies Record<ResolverKey, z.ZodType>;
+
+export type DataOf<K extends ResolverKey> = z.infer<(typeof DATA)[K]>;
+
+const envelope = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 
-async function call<T>(key: string, payload?: Record<string, unknown>): Promise<Answer<T>> {
+const MALFORMED = { code: 'RESPONSE_MALFORMED', message: 'The app answered in an unexpected way. Reload the page; if this repeats, the app may be updating.' };
+const UNREACHABLE = { code: 'UNREACHABLE', message: 'The app could not be reached. Check your connection and reload the page.' };
+
+async function call<K extends ResolverKey>(key: K, payload?: Record<string, unknown>): Promise<Answer<DataOf<K>>> {
+  let raw: unknown;
   try {
-    const parsed = answerSchema.safeParse(await invoke(key, payload));
-    if (!parsed.success) return { ok: false, error: { code: 'RESPONSE_MALFORMED', message: 'The app answered in an unexpected way. Reload the page.' } };
-    // The resolver's answer types are declared next to each call below.
-    return parsed.data as Answer<T>;
+    raw = await invoke(key, payload);
   } catch {
-    return { ok: false, error: { code: 'UNREACHABLE', message: 'The app could not be reached. Check your connection and reload the page.' } };
+    return { ok: false, error: UNREACHABLE };
   }
+  const answer = envelope.safeParse(raw);
+  if (!answer.success) return { ok: false, error: MALFORMED };
+  if (!answer.data.ok) return { ok: false, error: answer.data.error };
+  const data = DATA[key].safeParse(answer.data.data);
+  if (!data.success) return { ok: false, error: MALFORMED };
+  return { ok: true, data: data.data as DataOf<K> };
 }
 
-export interface StatusView {
-  activeRun: { runId: string; number: number; mode: string; status: string; stage: string | null; progress: { processed: number; total: number | null; label: string } } | null;
-  lastManual: { entry: { status: string; startedAt: string } } | null;
-  lastScheduled: { entry: { status: string; startedAt: string } } | null;
-  settings: { tenantId: string; secretStored: boolean } | null;
-}
+type RunRef = { runId: string };
+/** What the settings form sends: text fields as typed, the cloud id, the interval as typed (digits). */
+export type SettingsPayload = { tenantId: string; clientId: string; clientSecret?: string; cloud: string; intervalDays: string | number };
 
 export const api = {
-  getStatus: () => call<StatusView>(RESOLVER_KEYS.getStatus),
-  startPreview: () => call<{ runId: string }>(RESOLVER_KEYS.startPreview),
-  startSync: () => call<{ runId: string }>(RESOLVER_KEYS.startSync),
-};
+  getSettings: () => call(RESOLVER_KEYS.getSettings),
+  saveSettings: (settings: SettingsPayload) => call(RESOLVER_KEYS.saveSettings, settings),
+  testConnection: () => call(RESOLVER_KEYS.testConnection),
+  createSchema: () => call(RESOLVER_KEYS.createSchema),
+  getSchemaStatus: () => call(RESOLVER_KEYS.getSchemaStatus),
+  getOverview: () => call(RESOLVER_KEYS.getOverview),
+  startPreview: () => call(RESOLVER_KEYS.startPreview),
+  startSync: () => call(RESOLVER_KEYS.startSync),
+  cancelRun: (ref: RunRef) => call(RESOLVER_KEYS.cancelRun, ref),
+  confirmRun: (ref: RunRef) => call(RESOLVER_KEYS.confirmRun, ref),
+  getStatus: () => call(RESOLVER_KEYS.getStatus),
+  getHistory: () => call(RESOLVER_KEYS.getHistory),
+  getRun: (ref: RunRef) => call(RESOLVER_KEYS.getRun, ref),
+  getReport: (ref: { runId: string } | { mode: 'preview' | 'sync' }) => call(RESOLVER_KEYS.getReport, ref),
+} satisfies { [K in ResolverKey]: (...args: never[]) => Promise<Answer<DataOf<K>>> };
+
+export type Api = typeof api;

@@ -1,0 +1,49 @@
+/**
+ * The Overview tab's picture of the installation in one answer: the connection (from the saved settings and the
+ * last connection test), the schema (read-only check against Assets) and when the next scheduled sync is due.
+ * Run status is not here: the page polls getStatus for that, and this answer is loaded once.
+ */
+import { scheduledSyncStatus } from '../domain/schedule';
+import type { SchemaClient } from '../clients/assets/schema-client';
+import type { KeyValueStore, SecretStore } from '../pipeline/ports';
+import type { LastRun } from '../pipeline/run-store';
+import { connectionStatus, readConnectionCheck, type ConnectionStatus } from './connection-check';
+import { readSchemaStatus, type SchemaStatus } from './schema-status';
+import { getPublicSettings } from './settings-service';
+
+export interface ScheduleStatus {
+  readonly intervalDays: number;
+  /** True when the next daily trigger will start a scheduled sync. */
+  readonly due: boolean;
+  /** Start (00:00 UTC) of the first day a scheduled sync is due. */
+  readonly nextDueAt: string;
+  /** When the last successful scheduled sync started; null when there has been none. */
+  readonly lastSucceededAt: string | null;
+}
+
+export interface Overview {
+  readonly connection: ConnectionStatus;
+  readonly schema: SchemaStatus;
+  readonly schedule: ScheduleStatus | null;
+}
+
+export interface OverviewDeps {
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly clock: { now(): number };
+  readonly assets: Pick<SchemaClient, 'inspectSchema'>;
+  readonly lastScheduled: () => Promise<LastRun | null>;
+}
+
+export async function readOverview(deps: OverviewDeps): Promise<Overview> {
+  const settings = await getPublicSettings(deps);
+  const connection = connectionStatus(settings, await readConnectionCheck(deps.store));
+  const schema = await readSchemaStatus(deps.assets);
+  let schedule: ScheduleStatus | null = null;
+  if (settings !== null) {
+    const lastSucceededAt = (await deps.lastScheduled())?.lastSucceededAt ?? null;
+    const next = scheduledSyncStatus({ intervalDays: settings.intervalDays, lastScheduledSyncAt: lastSucceededAt, now: new Date(deps.clock.now()) });
+    schedule = { intervalDays: settings.intervalDays, due: next.due, nextDueAt: next.nextDueAt, lastSucceededAt };
+  }
+  return { connection, schema, schedule };
+}

@@ -1,0 +1,52 @@
+/**
+ * What the admin page says about the ENTRA schema before anything is written: ready, missing (and what Create
+ * Schema would create), in need of repair (and what it would change), held by another schema (named, with what to
+ * do), or unreadable (Assets missing or refusing the app). Read-only: it uses the same diff the create/repair
+ * executes, so what the page announces is what the button does.
+ */
+import { toAppError } from '../domain/errors';
+import { describeSchemaAction, type SchemaDiff } from '../domain/schema-diff';
+import { ENTRA_SCHEMA } from '../domain/schema-definition';
+import type { SchemaClient } from '../clients/assets/schema-client';
+
+export type SchemaState = 'ready' | 'missing' | 'needs-repair' | 'conflict' | 'unavailable';
+
+export interface SchemaStatus {
+  readonly state: SchemaState;
+  /** The schema the app owns, as the admin knows it: "Entra Directory" (ENTRA). */
+  readonly schemaName: string;
+  readonly schemaKey: string;
+  /** One sentence for the admin: what is the case and what to do. */
+  readonly message: string;
+  /** What Create Schema would create or repair, one admin-readable line each (empty unless missing / needs-repair). */
+  readonly pending: readonly string[];
+  /** Error code when the state is conflict or unavailable. */
+  readonly code: string | null;
+}
+
+export async function readSchemaStatus(assets: Pick<SchemaClient, 'inspectSchema'>): Promise<SchemaStatus> {
+  const base = { schemaName: ENTRA_SCHEMA.name, schemaKey: ENTRA_SCHEMA.key };
+  try {
+    const inspection = await assets.inspectSchema(ENTRA_SCHEMA);
+    return { ...base, ...fromDiff(inspection.diff, inspection.actual.schema === null) };
+  } catch (error) {
+    const appError = toAppError(error, 'The app could not read the Assets schemas. Reload the page to try again.');
+    return { ...base, state: 'unavailable', message: appError.message, pending: [], code: appError.code };
+  }
+}
+
+function fromDiff(diff: SchemaDiff, schemaMissing: boolean): Pick<SchemaStatus, 'state' | 'message' | 'pending' | 'code'> {
+  const name = `"${ENTRA_SCHEMA.name}" (${ENTRA_SCHEMA.key})`;
+  switch (diff.kind) {
+    case 'ok':
+      return { state: 'ready', message: `The ${name} schema and its ${ENTRA_SCHEMA.objectType.name} object type are ready.`, pending: [], code: null };
+    case 'conflict':
+      return { state: 'conflict', message: diff.message, pending: [], code: 'ASSETS_SCHEMA_CONFLICT' };
+    case 'changes': {
+      const pending = diff.actions.map(describeSchemaAction);
+      return schemaMissing
+        ? { state: 'missing', message: `The ${name} schema does not exist yet. Create Schema creates it.`, pending, code: null }
+        : { state: 'needs-repair', message: `The ${name} schema exists but is incomplete. Repair Schema fixes what is listed.`, pending, code: null };
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * "Test connection": signs in to Microsoft with the saved settings and counts the users the app may read, or shows
+ * the failure's title and the backend's message (which names the setting to fix: tenant, client ID, secret value
+ * versus ID, expired secret, missing User.Read.All consent, Microsoft unreachable).
+ */
+import { LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
+import React, { useState } from 'react';
+import { formatDateTime, plural } from './format';
+import { api } from './invoke';
+import { ErrorNotice } from './notices';
+import type { PublicSettingsView } from './views';
+
+type Outcome = { ok: true; userCount: number; checkedAt: string } | { ok: false; code: string; message: string };
+
+export function ConnectionTest({ settings, onTested }: { settings: PublicSettingsView | null; onTested: () => void }) {
+  const [testing, setTesting] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const test = async () => {
+    setTesting(true);
+    setOutcome(null);
+    const answer = await api.testConnection();
+    setOutcome(answer.ok ? { ok: true, ...answer.data } : { ok: false, ...answer.error });
+    setTesting(false);
+    onTested();
+  };
+
+  const ready = settings !== null && settings.secretStored;
+  return (
+    <Stack space="space.100">
+      <Text>Test connection signs in with the saved settings and counts the users the app registration can read. It changes nothing.</Text>
+      <LoadingButton isLoading={testing} isDisabled={!ready} onClick={() => void test()}>
+        Test connection
+      </LoadingButton>
+      {!ready ? <Text>Save the settings (with a client secret) first.</Text> : null}
+      {outcome?.ok === true ? (
+        <SectionMessage appearance="success" title="Connected to Microsoft Entra ID">
+          <Text>{`The app signed in as its app registration and can read ${plural(outcome.userCount, 'user')} (tested ${formatDateTime(outcome.checkedAt)}).`}</Text>
+        </SectionMessage>
+      ) : null}
+      {outcome?.ok === false ? <ErrorNotice code={outcome.code} message={outcome.message} /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The shapes of the resolver answers the admin page reads, as zod schemas: an answer is unknown until parsed (a
+ * page left open across an app upgrade can meet a newer backend). They list only what the page shows; extra
+ * fields are ignored. The backend's own types live in src/pipeline and src/services, which the page does not import.
+ */
+import { z } from 'zod';
+import { microsoftCloudSchema } from '../domain/microsoft-cloud';
+import { reportCountsSchema, runReportSchema } from '../domain/report';
+
+export const publicSettingsView = z.object({
+  tenantId: z.string(),
+  clientId: z.string(),
+  cloud: microsoftCloudSchema,
+  intervalDays: z.number().int(),
+  secretStored: z.boolean(),
+  secretSetAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type PublicSettingsView = z.infer<typeof publicSettingsView>;
+
+export const RUN_STATUS_VALUES = ['queued', 'running', 'awaiting-confirmation', 'succeeded', 'failed', 'cancelled'] as const;
+export const runStatusView = z.enum(RUN_STATUS_VALUES);
+export type RunStatusView = z.infer<typeof runStatusView>;
+export const runModeView = z.enum(['preview', 'sync']);
+export type RunModeView = z.infer<typeof runModeView>;
+export const runTriggerView = z.enum(['manual', 'scheduled']);
+export type RunTriggerView = z.infer<typeof runTriggerView>;
+
+const publicError = z.object({ code: z.string(), message: z.string() });
+export type PublicErrorView = z.infer<typeof publicError>;
+
+export const runView = z.object({
+  runId: z.string(),
+  number: z.number().int(),
+  mode: runModeView,
+  trigger: runTriggerView,
+  startedBy: z.string().nullable(),
+  status: runStatusView,
+  stage: z.string().nullable(),
+  progress: z.object({ processed: z.number(), total: z.number().nullable(), label: z.string() }),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  counts: reportCountsSchema.nullable(),
+  error: publicError.nullable(),
+  safety: z.object({ inactivations: z.number(), activeBefore: z.number(), threshold: z.number() }).nullable(),
+});
+export type RunView = z.infer<typeof runView>;
+
+export const historyEntryView = z.object({
+  runId: z.string(),
+  number: z.number().int(),
+  mode: runModeView,
+  trigger: runTriggerView,
+  startedBy: z.string().nullable(),
+  status: runStatusView,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  counts: reportCountsSchema.nullable(),
+  error: publicError.nullable(),
+});
+export type HistoryEntryView = z.infer<typeof historyEntryView>;
+
+export const lastRunView = z.object({ entry: historyEntryView, lastSucceededAt: z.string().nullable() });
+export type LastRunView = z.infer<typeof lastRunView>;
+
+export const statusView = z.object({
+  activeRun: runView.nullable(),
+  lastManual: lastRunView.nullable(),
+  lastScheduled: lastRunView.nullable(),
+  settings: publicSettingsView.nullable(),
+});
+export type StatusView = z.infer<typeof statusView>;
+
+export const schemaStatusView = z.object({
+  state: z.enum(['ready', 'missing', 'needs-repair', 'conflict', 'unavailable']),
+  schemaName: z.string(),
+  schemaKey: z.string(),
+  message: z.string(),
+  pending: z.array(z.string()),
+  code: z.string().nullable(),
+});
+export type SchemaStatusView = z.infer<typeof schemaStatusView>;
+
+export const connectionCheckView = z.object({
+  at: z.string(),
+  ok: z.boolean(),
+  userCount: z.number().nullable(),
+  error: publicError.nullable(),
+});
+
+export const overviewView = z.object({
+  connection: z.object({
+    state: z.enum(['not-configured', 'secret-missing', 'untested', 'working', 'failing']),
+    message: z.string(),
+    lastCheck: connectionCheckView.nullable(),
+  }),
+  schema: schemaStatusView,
+  schedule: z
+    .object({ intervalDays: z.number(), due: z.boolean(), nextDueAt: z.string(), lastSucceededAt: z.string().nullable() })
+    .nullable(),
+});
+export type OverviewView = z.infer<typeof overviewView>;
+
+export const connectionTestView = z.object({ userCount: z.number().int(), checkedAt: z.string() });
+export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
+export type SchemaResultView = z.infer<typeof schemaResultView>;
+
+export const reportAnswerView = z
+  .object({ runId: z.string(), report: runReportSchema.nullable(), run: runView.nullable().default(null) })
+  .nullable();
+export type ReportAnswerView = z.infer<typeof reportAnswerView>;

@@ -1,0 +1,52 @@
+/**
+ * Setup step 1 on the sandbox: when another Assets schema already holds the key ENTRA the page names it and says
+ * what to do (and offers no button that would fail); when someone deleted an attribute by hand the page lists the
+ * repair before doing it, then repairs exactly that.
+ */
+import type { AdminPage } from '../../sandbox/ui/headless';
+import { startSandboxPages, type SandboxPages } from './support/sandbox-page';
+
+async function openSetup(sandbox: SandboxPages): Promise<AdminPage> {
+  const page = sandbox.open();
+  await page.waitForText('Overview');
+  await page.selectTab('Setup');
+  return page;
+}
+
+describe('the schema card on the sandbox', () => {
+  let sandbox: SandboxPages | null = null;
+  afterEach(async () => {
+    await sandbox?.close();
+    sandbox = null;
+  });
+
+  it('names the schema that already uses the key ENTRA and what to do, with Create Schema disabled', async () => {
+    sandbox = await startSandboxPages({ users: 10, seed: 2, simulation: { jira: { preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] } } });
+    const page = await openSetup(sandbox);
+    await page.waitForText('Another schema is in the way');
+    expect(page.text()).toContain('The Assets schema "HR Directory" already uses the key ENTRA that this app needs.');
+    expect(page.text()).toContain('Fix the problem above in Assets, then check again.');
+    expect(page.button('Create Schema').disabled).toBe(true);
+    expect(page.button('Check again').disabled).toBe(false);
+
+    await page.selectTab('Overview');
+    await page.waitForText('Assets schema "Entra Directory" (ENTRA) Conflict');
+    expect(page.text()).toContain('"HR Directory"');
+  });
+
+  it('lists the repair of a deleted attribute, then repairs it', async () => {
+    sandbox = await startSandboxPages({ users: 10, seed: 2 });
+    await sandbox.emulator.invoke('createSchema');
+    sandbox.emulator.simulation!.jira.deleteAttribute('Employee', 'Job Title');
+    const page = await openSetup(sandbox);
+    await page.waitForText('Schema needs repair');
+    expect(page.text()).toContain('It will create or repair: attribute "Job Title"');
+    await page.click('Repair Schema');
+    await page.waitForText('Schema created or repaired');
+    expect(page.text()).toContain('Created: attribute "Job Title"');
+    await page.waitForText('Nothing to do: the schema is complete.');
+    await page.click('Check again');
+    await page.idle();
+    expect(page.button('Create Schema').disabled).toBe(true);
+  });
+});
