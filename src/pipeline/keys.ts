@@ -13,6 +13,7 @@ function checked(key: string): string {
 
 export const keys = {
   settings: () => 'settings',
+  connectionCheck: () => 'connection:last-check',
   schemaLayout: () => 'assets:layout',
   workspace: () => 'assets:workspace',
   runLock: () => 'lock:run',

@@ -5,11 +5,9 @@
  */
 import { z } from 'zod';
 import { toAppError } from '../domain/errors';
+import { keys } from '../pipeline/keys';
 import type { KeyValueStore } from '../pipeline/ports';
 import type { PublicSettings } from './settings-service';
-
-/** Kept beside the other settings keys (src/pipeline/keys.ts pattern: no '@', no '/'). */
-export const CONNECTION_CHECK_KEY = 'connection:last-check';
 
 export const connectionCheckSchema = z.object({
   v: z.literal(1),
@@ -30,18 +28,18 @@ export async function checkConnection(deps: ConnectionCheckDeps, countUsers: () 
   try {
     const userCount = await countUsers();
     const at = new Date(deps.clock.now()).toISOString();
-    await deps.store.set(CONNECTION_CHECK_KEY, { v: 1, at, ok: true, userCount, error: null } satisfies ConnectionCheck);
+    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: true, userCount, error: null } satisfies ConnectionCheck);
     return { userCount, checkedAt: at };
   } catch (error) {
     const appError = toAppError(error, 'The connection test failed unexpectedly. Try again; if it repeats, contact support.');
     const at = new Date(deps.clock.now()).toISOString();
-    await deps.store.set(CONNECTION_CHECK_KEY, { v: 1, at, ok: false, userCount: null, error: appError.toPublic() } satisfies ConnectionCheck);
+    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: false, userCount: null, error: appError.toPublic() } satisfies ConnectionCheck);
     throw appError;
   }
 }
 
 export async function readConnectionCheck(store: KeyValueStore): Promise<ConnectionCheck | null> {
-  const parsed = connectionCheckSchema.safeParse(await store.get(CONNECTION_CHECK_KEY));
+  const parsed = connectionCheckSchema.safeParse(await store.get(keys.connectionCheck()));
   return parsed.success ? parsed.data : null;
 }
 
