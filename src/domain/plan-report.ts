@@ -4,7 +4,7 @@
  */
 import { blankToNull, type CutAttribute } from './desired-values';
 import type { MatchedPair, MatchResult } from './email-match';
-import type { EmployeeObject } from './employee';
+import { EMPLOYEE_ATTRIBUTE_KEYS, type EmployeeObject } from './employee';
 import type { EntraUser } from './entra-user';
 import type { Directory } from './plan-lookups';
 import {
@@ -137,18 +137,8 @@ export function managerName(user: EntraUser, directory: Directory): string | nul
   return blankToNull(directory.entraUser(managerId)?.displayName);
 }
 
-const CHANGE_ORDER = [
-  'fullName',
-  'entraUserId',
-  'email',
-  'jobTitle',
-  'department',
-  'atlassianAccountId',
-  'jiraUser',
-  'active',
-  'manager',
-  'managerAtlassianAccountId',
-] as const;
+/** Changes are listed in the schema's attribute order. */
+const CHANGE_ORDER = EMPLOYEE_ATTRIBUTE_KEYS;
 
 /** A report change whose `from` is a manager object id, to be replaced by that object's name. */
 export interface PendingManagerName {

@@ -3,6 +3,7 @@
  * after retryAfter with a retryContext, thrown errors and overruns retried with backoff, 24-hour retention,
  * in-flight events redelivered after a restart, seeded duplicates, and a stopped invocation's late calls refused.
  */
+import { mulberry32 } from '../support/queue-driver';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ describe('delivery', () => {
     const clock = new EmulatedClock(dir, () => real);
     const store = new FileQueueStore(join(dir, 'queues'));
     const invoker = fakeInvoker(reply);
-    const random = mulberry(7);
+    const random = mulberry32(7);
     const publish = createQueueApi({ store, now: clock.now, consumerTimeout: () => 300, random, faults: options.faults ?? {}, log: () => undefined });
     const delivery = new Delivery({
       store,
@@ -192,14 +193,3 @@ describe('invoker', () => {
     }
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,6 +4,7 @@
  * be killed at an exact storage operation (everything it would have done after that point is lost, including its
  * `finally` clean-up). Time is a fake clock the driver advances when only delayed events remain.
  */
+import { mulberry32 as prngInts } from '../../fakes/world/prng';
 import type { QueueKey, StageMessage } from '../../src/pipeline/messages';
 import type { QueuePort } from '../../src/pipeline/ports';
 
@@ -74,13 +75,8 @@ export class QueueDriver implements QueuePort {
   }
 }
 
+/** A seeded random number in [0, 1), from the world generator's PRNG. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prngInts(seed);
+  return () => next() / 4294967296;
 }
