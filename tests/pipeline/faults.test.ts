@@ -102,13 +102,42 @@ describe('faults', () => {
     expect(h.assetsState()).toEqual(expected);
   });
 
-  it('waits out Graph 503 and 504 storms, also inside $batch', async () => {
+  it('waits out Graph 503 and 504 storms (storms inside $batch: tests/clients/graph)', async () => {
     h = await startHarness(options);
     h.sim.entra.failNext({ path: '/v1.0/users', status: 503, headers: { 'Retry-After': '30' }, times: 2 });
     h.sim.entra.failNext({ path: '/v1.0/users/delta', status: 504, times: 2 });
     const { run } = await h.run('sync');
     expect(run.status).toBe('succeeded');
     expect(h.assetsState()).toEqual(expected);
+  });
+
+  it('is unaffected when every queue event is delivered twice, reordered and delayed', async () => {
+    h = await startHarness({ ...options, delivery: { duplicateRate: 1, reorder: true, maxJitterMs: 60_000, seed: 5 } });
+    const { run } = await h.run('sync', { budgetCalls: 2 });
+    expect(run.status).toBe('succeeded');
+    expect(h.duplicateEntraIds()).toEqual([]);
+    expect(h.assetsState()).toEqual(expected);
+  });
+
+  it('corrects hand-edited values and leaves attributes the app does not own alone', async () => {
+    h = await startHarness(options);
+    await h.run('sync');
+    const { layout } = (await h.store.get('assets:layout')) as { layout: { workspaceId: string; objectTypeId: string } };
+    const created = await h.sim.jiraFetch({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypeId}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Desk', type: 0, defaultTypeId: 0 }),
+    });
+    expect(created.status).toBe(201);
+    const [first, second] = h.sim.jira.employees();
+    h.sim.jira.editObject(first!.objectId, 'Desk', 'B-204');
+    h.sim.jira.editObject(second!.objectId, 'Job Title', 'Changed by hand');
+    const { run } = await h.run('sync');
+    expect(run.counts).toMatchObject({ updates: 1, creates: 0, inactivations: 0 });
+    expect(h.assetsState()).toEqual(expected);
+    const desk = await h.sim.jiraFetch({ method: 'GET', url: `/jsm/assets/workspace/${layout.workspaceId}/v1/object/${first!.objectId}` });
+    expect(await desk.text()).toContain('B-204');
   });
 
   it('inactivates nothing without confirmation when every user is disabled in Entra', async () => {
