@@ -51,7 +51,7 @@ export function HistoryTab({ handle }: { handle: StatusHandle }) {
 
   return (
     <Stack space="space.200">
-      <Text>{`The last ${formatCount(entries.length)} runs, newest first. Counts for a preview are what a sync would have done.`}</Text>
+      <Text>{`${entries.length === 1 ? "The last run" : `The last ${formatCount(entries.length)} runs, newest first`}. Counts for a preview are what a sync would have done.`}</Text>
       <DynamicTable
         label="Run history"
         head={{ cells: COLUMNS.map((label, index) => ({ key: `h${index}`, content: label })) }}
