@@ -3,12 +3,14 @@
  * storage and the in-memory queue driver, on a fake clock. Tests use it to start runs, pump queue events to the
  * end, inject crashes and faults, and read the Assets state the fake site ends with.
  */
+import type { ExternalFetch } from '../../src/clients/http';
 import { defaultRetryPolicy, type RetryPolicy } from '../../src/clients/retry-policy';
 import type { EmployeeObject } from '../../src/domain/employee';
 import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
 import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
 import { saveLayout } from '../../src/pipeline/layout-store';
 import { withStorageRetries } from '../../src/pipeline/retrying-store';
+import type { StageName } from '../../src/pipeline/messages';
 import type { LogFields, Logger } from '../../src/pipeline/ports';
 import { startRun } from '../../src/pipeline/run-control';
 import { loadRun } from '../../src/pipeline/run-store';
@@ -61,6 +63,34 @@ export interface HarnessOptions {
   /** Configure settings and create the schema before the test (default true). */
   readonly setUp?: boolean;
   readonly intervalDays?: number;
+  /** The clock every part runs on (default a FakeClock at T0 that moves only when advanced). */
+  readonly clock?: FakeClock;
+  /** How the app's waits pass (retry backoff, write pacing, storage retries); default: advance the clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Wraps the Microsoft transport, e.g. in Forge's egress pacer as src/functions/wiring.ts does. */
+  readonly wrapExternalFetch?: (fetch: ExternalFetch) => ExternalFetch;
+  /**
+   * Gives every invocation a time limit on the harness clock (as Forge's invocationRemainingTimeInMillis) and
+   * the yield point the consumer would use; default: plenty of time (see PumpOptions.budgetCalls).
+   */
+  readonly invocationLimits?: (stage: StageName) => { readonly timeoutMs: number; readonly yieldAfterMs: number };
+  /** Called around every invocation the pump delivers, and before each of its storage operations (benchmarks sample memory there). */
+  readonly observeInvocation?: {
+    readonly before?: (stage: StageName) => void;
+    readonly storageOp?: () => void;
+    readonly after?: (record: InvocationRecord) => void;
+  };
+}
+
+/** One delivered invocation, timed on the harness clock. */
+export interface InvocationRecord {
+  readonly stage: StageName;
+  readonly seq: number;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** The limit it ran under (invocationLimits), or null when the harness gave it unlimited time. */
+  readonly timeoutMs: number | null;
+  readonly result: 'done' | 'retry-later' | 'crashed' | 'thrown';
 }
 
 export interface PumpOptions {
@@ -87,17 +117,20 @@ export interface PumpStats {
   crashes: number;
   retriesLater: number;
   thrown: number;
+  /** Every invocation in delivery order. */
+  invocationLog: InvocationRecord[];
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 export async function startHarness(options: HarnessOptions = {}) {
-  const clock = new FakeClock();
+  const clock = options.clock ?? new FakeClock();
+  const sleep = options.sleep ?? (async (ms: number) => clock.advance(ms));
   const world = options.world ?? generateWorld({ users: options.users ?? 120, seed: options.seed ?? 7 });
   const sim: Simulation = await startSimulation({ world, now: clock.now, ...options.simulation });
   const memory = new MemoryStore(clock.now);
   // The app wraps Forge storage in in-process retries (src/functions/wiring.ts); so does the harness.
-  const store = Object.assign(withStorageRetries(memory, { attempts: 3, baseDelayMs: 200, sleep: async (ms) => clock.advance(ms) }), { memory });
+  const store = Object.assign(withStorageRetries(memory, { attempts: 3, baseDelayMs: 200, sleep }), { memory });
   const secrets = new MemorySecretStore();
   const logs: LogLine[] = [];
   const logger: Logger = {
@@ -106,7 +139,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     error: (event, fields = {}) => logs.push({ level: 'error', event, fields }),
   };
   const random = mulberry32(options.seed ?? 7);
-  const policy: RetryPolicy = { ...defaultRetryPolicy, sleep: async (ms) => clock.advance(ms), now: clock.now, random };
+  const policy: RetryPolicy = { ...defaultRetryPolicy, sleep, now: clock.now, random };
   let ids = 0;
   const newId = () => `id${(++ids).toString(36).padStart(8, '0')}`;
   let writesSeen = 0;
@@ -119,7 +152,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     return response;
   };
   const connectionDeps: ConnectionDeps = {
-    externalFetch: sim.externalFetch,
+    externalFetch: options.wrapExternalFetch?.(sim.externalFetch) ?? sim.externalFetch,
     jiraFetch,
     store,
     secrets,
@@ -136,7 +169,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     clock,
     logger,
     connect: createConnector(connectionDeps),
-    sleep: async (ms) => clock.advance(ms),
+    sleep,
     newId,
     config,
   };
@@ -166,7 +199,7 @@ export async function startHarness(options: HarnessOptions = {}) {
 
   /** Delivers queued events until none is left. */
   async function pump(pumpOptions: PumpOptions = {}): Promise<PumpStats> {
-    const stats: PumpStats = { invocations: 0, opsPerInvocation: [], crashes: 0, retriesLater: 0, thrown: 0 };
+    const stats: PumpStats = { invocations: 0, opsPerInvocation: [], crashes: 0, retriesLater: 0, thrown: 0, invocationLog: [] };
     const max = pumpOptions.maxInvocations ?? 5_000;
     writesSeen = 0;
     killAfterWrite = pumpOptions.crashAfterWrite ?? null;
@@ -186,6 +219,7 @@ export async function startHarness(options: HarnessOptions = {}) {
           dead = true;
         }
         if (dead) throw new Crash();
+        options.observeInvocation?.storageOp?.();
         ops++;
         const fault = pumpOptions.storageFault?.() ?? null;
         if (fault !== null) throw fault;
@@ -195,25 +229,42 @@ export async function startHarness(options: HarnessOptions = {}) {
         }
       };
       let calls = pumpOptions.budgetCalls ?? Number.POSITIVE_INFINITY;
+      const { stage, seq } = event.message;
+      const limits = options.invocationLimits?.(stage) ?? null;
+      options.observeInvocation?.before?.(stage);
+      const startedAt = clock.now();
+      let outcome: InvocationRecord['result'] = 'done';
       try {
-        const result = await runStep(event.message, deps, stages[event.message.stage], {
-          budget: { remainingMs: () => (--calls > 0 ? 600_000 : 0) },
-          yieldAfterMs: 120_000,
+        const result = await runStep(event.message, deps, stages[stage], {
+          budget:
+            limits === null
+              ? { remainingMs: () => (--calls > 0 ? 600_000 : 0) }
+              : { remainingMs: () => (--calls > 0 ? limits.timeoutMs - (clock.now() - startedAt) : 0) },
+          yieldAfterMs: limits?.yieldAfterMs ?? 120_000,
           retryCount: event.retryCount,
         });
         if (dead) throw new Crash();
         if (result.kind === 'retry-later') {
           stats.retriesLater++;
+          outcome = 'retry-later';
           driver.redeliver(event, result.seconds * 1000);
         }
       } catch (error) {
         // A killed or failed invocation: Forge delivers the event again after a backoff.
-        if (dead || error instanceof Crash) stats.crashes++;
-        else stats.thrown++;
+        if (dead || error instanceof Crash) {
+          stats.crashes++;
+          outcome = 'crashed';
+        } else {
+          stats.thrown++;
+          outcome = 'thrown';
+        }
         driver.redeliver(event, Math.min(900_000, 5_000 * 2 ** event.retryCount));
       } finally {
         memory.hooks.beforeOp = undefined;
         stats.opsPerInvocation.push(ops);
+        const record: InvocationRecord = { stage, seq, startedAt, durationMs: clock.now() - startedAt, timeoutMs: limits?.timeoutMs ?? null, result: outcome };
+        stats.invocationLog.push(record);
+        options.observeInvocation?.after?.(record);
       }
     }
     return stats;

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench` (`tsx --expose-gc bench/bench-sync.ts [--sizes 1000,10000] [--k 5] [--check-k 2.5|off]
+ * [--no-baseline] [--config writeBatchSize=96,...] [--out file]`): the whole sync, on the real pipeline against the simulated tenant and site with
+ * latency and rate limits on, for worlds of 1,000, 10,000 and 50,000 users, in three scenarios (first sync, no-change
+ * resync, resync after 1% churn), next to the per-user baseline. Prints the figures, the ratios and the targets,
+ * writes them to bench/results/sync.json, and exits non-zero when a target is missed. Method: docs/performance.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultPipelineConfig, type PipelineConfig } from '../src/pipeline/deps';
+import { figuresTable, ratiosTable, targetsTable } from './sync/report';
+import { DEFAULT_K, DEFAULT_SIZES, runSyncBench, type SyncBenchOptions } from './sync/run-bench';
+
+interface CliOptions {
+  readonly sizes: number[];
+  readonly k: number;
+  readonly checkK: number | null;
+  readonly baseline: boolean;
+  readonly config: Partial<PipelineConfig>;
+  readonly out: string;
+}
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  let sizes = [...DEFAULT_SIZES];
+  let k = DEFAULT_K;
+  let checkK: number | null | undefined;
+  let baseline = true;
+  let config: Partial<PipelineConfig> = {};
+  let out = path.resolve(__dirname, 'results', 'sync.json');
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--sizes') sizes = value().split(',').map((s) => positive(s, '--sizes'));
+    else if (arg === '--k') k = positive(value(), '--k');
+    else if (arg === '--check-k') {
+      const v = value();
+      checkK = v === 'off' ? null : positive(v, '--check-k');
+    } else if (arg === '--no-baseline') baseline = false;
+    else if (arg === '--out') out = path.resolve(value());
+    else if (arg === '--config') config = parseConfig(value());
+    else throw new Error(`unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file)`);
+  }
+  return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out };
+}
+
+/** `writeBatchSize=96,assetsWritesPerMinute=1950`: numeric PipelineConfig fields only. */
+function parseConfig(text: string): Partial<PipelineConfig> {
+  const config: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const [key = '', raw = ''] = pair.split('=');
+    if (!(key in defaultPipelineConfig)) throw new Error(`--config: ${key} is not a pipeline setting (${Object.keys(defaultPipelineConfig).join(', ')})`);
+    config[key] = positive(raw, `--config ${key}`);
+  }
+  return config as Partial<PipelineConfig>;
+}
+
+function positive(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${option}: '${text}' is not a positive number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('Run with --expose-gc (npm run bench) so heap figures are taken after a collection.');
+  const cli = parseArgs(process.argv.slice(2));
+  const options: SyncBenchOptions = { sizes: cli.sizes, k: cli.k, checkK: cli.checkK, baseline: cli.baseline, config: cli.config, gc, log: (line) => console.log(line) };
+  const result = await runSyncBench(options);
+
+  const overrides = Object.keys(cli.config).length === 0 ? '' : `, config overrides ${JSON.stringify(cli.config)}`;
+  console.log(`\nSync benchmark: clock scale k=${result.meta.k}${overrides}, ${result.meta.cpus} CPUs, load ${result.meta.loadAverage.join(' ')}, ${(result.meta.realMs / 1000).toFixed(0)} s real\n`);
+  console.log(figuresTable(result.results));
+  if (result.ratios.length > 0) console.log(`\n${ratiosTable(result.ratios)}`);
+  console.log(`\n${targetsTable(result.targets)}`);
+
+  mkdirSync(path.dirname(cli.out), { recursive: true });
+  writeFileSync(cli.out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), cli.out)}`);
+
+  const missed = result.targets.filter((t) => !t.pass);
+  if (missed.length > 0) {
+    console.error(`\n${missed.length} target(s) missed:`);
+    for (const t of missed) console.error(`  ${t.size === null ? '' : `${t.size.toLocaleString('en')} users, `}${t.scenario}: ${t.target} (measured ${t.actual})`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 2;
+});

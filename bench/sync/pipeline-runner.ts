@@ -1,0 +1,146 @@
+/**
+ * Runs this app's pipeline through the three benchmark scenarios on one simulated world: the real step runner,
+ * stages and clients against the fakes, on a scaled clock, with the fakes' latency and rate limits on, Forge's
+ * egress pacer around the Microsoft transport (as src/functions/wiring.ts wires it) and every invocation given its
+ * stage's time limit from src/functions/stage-limits.ts. A run that parks near Forge's push limit is re-seeded as
+ * the hourly watchdog would, and its chains are counted.
+ */
+import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../../src/clients/egress-pacer';
+import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from '../../src/functions/stage-limits';
+import type { PipelineConfig } from '../../src/pipeline/deps';
+import { reseedParkedRun, startRun } from '../../src/pipeline/run-control';
+import { loadRun } from '../../src/pipeline/run-store';
+import { isTerminal, type RunState } from '../../src/pipeline/run-state';
+import { mutateWorld } from '../../fakes/world/generate-world';
+import type { World } from '../../fakes/world/types';
+import { startHarness, type Harness, type InvocationRecord } from '../../tests/support/pipeline-harness';
+import { changedObjects, employeeState, graphFigures, invocationFigures, kvsFigures, mark, siteFigures, type Scenario, type ScenarioFigures } from './figures';
+import { HeapMeter } from './heap-meter';
+import { ScaledClock } from './scaled-clock';
+import { applyWorldChange } from './world-change';
+
+export interface SimulatedApis {
+  readonly graphLatencyMs: number;
+  readonly jiraLatencyMs: number;
+  /** Graph resource units per 10 s (8,000 for a tenant over 500 users). */
+  readonly graphResourceUnitsPer10s: number;
+}
+
+export const DEFAULT_APIS: SimulatedApis = { graphLatencyMs: 80, jiraLatencyMs: 120, graphResourceUnitsPer10s: 8_000 };
+
+/** Assets' documented object/create limit, per minute. */
+export const ASSETS_CREATES_PER_MINUTE = 2_000;
+
+export interface WorldUnderTest {
+  readonly size: number;
+  readonly world: World;
+  readonly churnSeed: number;
+}
+
+export interface PipelineRunOptions {
+  readonly k: number;
+  readonly apis: SimulatedApis;
+  readonly gc: () => void;
+  readonly scenarios: readonly Scenario[];
+  /** Overrides of the shipped pipeline config, to measure a proposed change (default: none). */
+  readonly config?: Partial<PipelineConfig>;
+  readonly onScenario?: (figures: ScenarioFigures) => void;
+}
+
+export async function runPipelineScenarios(subject: WorldUnderTest, options: PipelineRunOptions): Promise<ScenarioFigures[]> {
+  const { k, apis } = options;
+  const clock = new ScaledClock(k);
+  const heap = new HeapMeter(options.gc, clock);
+  const h = await startHarness({
+    world: subject.world,
+    config: options.config ?? {},
+    clock,
+    sleep: clock.sleep,
+    simulation: {
+      entra: { latencyMs: apis.graphLatencyMs / k, throttling: { resourceUnitsPer10s: apis.graphResourceUnitsPer10s }, indexes: true },
+      jira: { latencyMs: apis.jiraLatencyMs / k, rateLimits: { enabled: true }, indexes: true, recordBodies: false },
+    },
+    wrapExternalFetch: (fetch) =>
+      paceEgress(fetch, { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep: clock.sleep }),
+    invocationLimits: (stage) => {
+      const timeoutMs = STAGE_TIMEOUT_SECONDS[stage] * 1000;
+      return { timeoutMs, yieldAfterMs: timeoutMs * YIELD_FRACTION };
+    },
+    observeInvocation: { before: heap.beforeInvocation, storageOp: heap.observe, after: heap.afterInvocation },
+  });
+  const results: ScenarioFigures[] = [];
+  try {
+    for (const scenario of options.scenarios) {
+      if (scenario === 'churn-1pct') applyWorldChange(h.sim, subject.world, churned(subject));
+      const figures = await runScenario(h, clock, heap, subject, scenario, apis);
+      results.push(figures);
+      options.onScenario?.(figures);
+    }
+    h.sim.entra.expectNoUnexpected();
+    h.sim.jira.expectNoUnexpected();
+  } finally {
+    await h.close();
+  }
+  return results;
+}
+
+async function runScenario(h: Harness, clock: ScaledClock, heap: HeapMeter, subject: WorldUnderTest, scenario: Scenario, apis: SimulatedApis): Promise<ScenarioFigures> {
+  const before = scenario === 'churn-1pct' ? employeeState(h) : null;
+  const from = mark(h);
+  heap.start();
+  const log: InvocationRecord[] = [];
+  let retriesLater = 0;
+  const chains: number[] = [];
+  let run: RunState = await startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: '5b10ac8d82e05b22cc7d4ef5' });
+  for (;;) {
+    const stats = await h.pump({ maxInvocations: 50_000 });
+    log.push(...stats.invocationLog);
+    retriesLater += stats.retriesLater;
+    run = (await loadRun(h.deps, run.runId)) ?? run;
+    chains.push(run.pushes);
+    if (isTerminal(run.status) || run.parked === null) break;
+    // The hourly watchdog (an originating invocation) re-seeds a parked chain.
+    if ((await reseedParkedRun(h.deps)) === null) break;
+  }
+  const memory = heap.stop();
+  const wallMs = run.finishedAt === null ? clock.now() - Date.parse(run.startedAt) : Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  const { jira, assets } = siteFigures(h, from);
+  const graph = graphFigures(h, from);
+  const creates = run.counts?.creates ?? 0;
+  const stats = worldCounts(subject.world);
+  return {
+    strategy: 'pipeline',
+    scenario,
+    size: subject.size,
+    ...stats,
+    k: clock.k,
+    status: run.status === 'succeeded' ? 'succeeded' : `${run.status}${run.error === null ? '' : `: ${run.error.code}`}`,
+    plan: { creates, updates: run.counts?.updates ?? 0, inactivations: run.counts?.inactivations ?? 0 },
+    graph,
+    jira,
+    assets,
+    throttled: graph.throttled + jira.throttled + assets.throttled,
+    invocations: invocationFigures(log, retriesLater, h.driver.pushes - from.pushes, chains),
+    kvs: kvsFigures(h, from),
+    heap: memory,
+    wallMs: Math.round(wallMs),
+    floorMs: scenario === 'first-sync' ? floorMs(creates, apis) : null,
+    changedObjects: before === null ? null : changedObjects(before, employeeState(h)),
+  };
+}
+
+/** The world after 1% of its matched users changed (the same change for both strategies). */
+export function churned(subject: WorldUnderTest): World {
+  return mutateWorld(subject.world, { seed: subject.churnSeed, fraction: 0.01 }).world;
+}
+
+export function floorMs(creates: number, apis: SimulatedApis): number {
+  return Math.round((creates * 60_000) / ASSETS_CREATES_PER_MINUTE + apis.jiraLatencyMs);
+}
+
+export function worldCounts(world: World): { entraUsers: number; atlassianAccounts: number } {
+  return {
+    entraUsers: world.entra.users.length,
+    atlassianAccounts: world.jira.users.filter((u) => u.accountType === 'atlassian' && u.active).length,
+  };
+}

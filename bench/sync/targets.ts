@@ -1,0 +1,81 @@
+/**
+ * The performance targets of the sync (issue "Performance: measured against the per-user design and against the
+ * APIs' own limits"), checked on the pipeline's figures. The benchmark exits non-zero when one is missed and
+ * prints which. The baseline has no targets: its figures are there to be compared with.
+ */
+import type { ScenarioFigures } from './figures';
+
+export interface TargetCheck {
+  readonly size: number | null;
+  readonly scenario: string;
+  readonly target: string;
+  readonly actual: string;
+  readonly pass: boolean;
+}
+
+export interface KCheck {
+  readonly size: number;
+  readonly k: readonly [number, number];
+  readonly wallMs: readonly [number, number];
+  /** |a - b| / min(a, b) */
+  readonly difference: number;
+}
+
+export const FLOOR_FACTOR = 1.25;
+export const FLOOR_CHECKED_AT = 10_000;
+export const HEAP_CHECKED_AT = 50_000;
+export const HEAP_LIMIT_MB = 256;
+export const MAX_KVS_VALUE_BYTES = 200 * 1024;
+export const MAX_PUSHES_PER_CHAIN = 500;
+export const MAX_INVOCATION_FRACTION = 0.5;
+export const MAX_THROTTLED_SHARE = 0.01;
+/** Two clock scales must agree this closely for the scaled-clock method to be trusted. */
+export const MAX_K_DIFFERENCE = 0.1;
+
+export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck | null): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const add = (f: ScenarioFigures | null, target: string, actual: string, pass: boolean) =>
+    checks.push({ size: f?.size ?? null, scenario: f?.scenario ?? 'method', target, actual, pass });
+
+  for (const f of results.filter((r) => r.strategy === 'pipeline')) {
+    add(f, 'run succeeds', f.status, f.status === 'succeeded');
+    if (f.scenario === 'first-sync') {
+      const limit = Math.ceil(f.entraUsers / 999) + 5;
+      add(f, `Graph requests <= ceil(${f.entraUsers} / 999) + 5 = ${limit}`, String(f.graph.requests), f.graph.requests <= limit);
+      if (f.size === FLOOR_CHECKED_AT && f.floorMs !== null) {
+        const ratio = f.wallMs / f.floorMs;
+        add(f, `wall time <= ${FLOOR_FACTOR} x floor (${seconds(f.floorMs)})`, `${seconds(f.wallMs)} = ${ratio.toFixed(2)} x floor`, ratio <= FLOOR_FACTOR);
+        const share = f.assets.requests === 0 ? 0 : f.assets.throttled / f.assets.requests;
+        add(f, `429s < ${MAX_THROTTLED_SHARE * 100}% of Assets requests`, `${f.assets.throttled} of ${f.assets.requests} (${(share * 100).toFixed(2)}%)`, share < MAX_THROTTLED_SHARE);
+      }
+    }
+    if (f.scenario === 'no-change') {
+      add(f, 'Graph requests <= 3 (token, delta)', String(f.graph.requests), f.graph.requests <= 3);
+      add(f, 'zero Assets writes', String(f.assets.writeRequests), f.assets.writeRequests === 0);
+    }
+    if (f.scenario === 'churn-1pct') {
+      add(f, 'Graph requests <= 5', String(f.graph.requests), f.graph.requests <= 5);
+      add(f, 'Assets writes = changed objects', `${f.assets.writeRequests} write requests, ${f.assets.writes} applied, ${f.changedObjects ?? '?'} objects changed`,
+        f.assets.writeRequests === f.changedObjects && f.assets.writes === f.changedObjects);
+    }
+    const longest = f.invocations.longest;
+    add(f, `every invocation < ${MAX_INVOCATION_FRACTION * 100}% of its limit`,
+      longest === null ? 'no invocation' : `${longest.stage}: ${seconds(longest.durationMs)} of ${seconds(longest.limitMs)} (${(longest.fraction * 100).toFixed(1)}%)`,
+      longest !== null && longest.fraction < MAX_INVOCATION_FRACTION);
+    const pushes = Math.max(0, ...f.invocations.pushesPerChain);
+    add(f, `pushes per chain < ${MAX_PUSHES_PER_CHAIN}`, `${pushes} (${f.invocations.pushesPerChain.length} chain(s))`, pushes < MAX_PUSHES_PER_CHAIN);
+    add(f, `no KVS value over ${MAX_KVS_VALUE_BYTES / 1024} KiB`, `${(f.kvs.largestValueBytes / 1024).toFixed(1)} KiB`, f.kvs.largestValueBytes <= MAX_KVS_VALUE_BYTES);
+    if (f.size === HEAP_CHECKED_AT) {
+      add(f, `peak heap of an invocation < ${HEAP_LIMIT_MB} MB`, `${f.heap.invocationPeakMb} MB`, f.heap.invocationPeakMb < HEAP_LIMIT_MB);
+    }
+  }
+  if (kCheck !== null) {
+    add(null, `first sync of ${kCheck.size} users: wall time at k=${kCheck.k[0]} and k=${kCheck.k[1]} within ${MAX_K_DIFFERENCE * 100}%`,
+      `${seconds(kCheck.wallMs[0])} vs ${seconds(kCheck.wallMs[1])} (${(kCheck.difference * 100).toFixed(1)}%)`, kCheck.difference <= MAX_K_DIFFERENCE);
+  }
+  return checks;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,109 @@
+/**
+ * Smoke test of the sync benchmark's machinery on a 200-user world: both strategies run the three scenarios to
+ * the end, the figures add up (writes against plans and changed objects, requests against the fakes' records),
+ * and the scaled clock keeps its promises. The real figures come from `npm run bench`, not from here.
+ */
+import { runSyncBench, type SyncBenchResult } from '../../bench/sync/run-bench';
+import { figuresTable, targetsTable } from '../../bench/sync/report';
+import { ScaledClock } from '../../bench/sync/scaled-clock';
+import type { Scenario, ScenarioFigures, Strategy } from '../../bench/sync/figures';
+
+describe('the sync benchmark on 200 users', () => {
+  let result: SyncBenchResult;
+  const find = (strategy: Strategy, scenario: Scenario): ScenarioFigures => {
+    const found = result.results.find((r) => r.strategy === strategy && r.scenario === scenario);
+    if (found === undefined) throw new Error(`no ${strategy} ${scenario} figures`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    result = await runSyncBench({ sizes: [200], k: 20, checkK: null, baseline: true, gc: () => undefined });
+  }, 60_000);
+
+  it('runs both strategies through the three scenarios', () => {
+    expect(result.results.map((r) => `${r.strategy} ${r.scenario} ${r.status}`)).toEqual([
+      'pipeline first-sync succeeded',
+      'baseline first-sync succeeded',
+      'pipeline no-change succeeded',
+      'baseline no-change succeeded',
+      'pipeline churn-1pct succeeded',
+      'baseline churn-1pct succeeded',
+    ]);
+  });
+
+  it('counts the first sync: every planned create written once, Graph read in pages, invocations under their limits', () => {
+    const ours = find('pipeline', 'first-sync');
+    expect(ours.plan.creates).toBeGreaterThan(150);
+    expect(ours.assets.writes).toBe(ours.plan.creates);
+    expect(ours.assets.byEndpoint['object/create']).toBe(ours.plan.creates);
+    // Token, the "from now on" delta link, then /users pages of 999.
+    expect(ours.graph).toMatchObject({ requests: 2 + Math.ceil(ours.entraUsers / 999), tokenRequests: 1, batchItems: 0 });
+    expect(ours.invocations.count).toBeGreaterThanOrEqual(6);
+    expect(ours.invocations.longest!.fraction).toBeGreaterThan(0);
+    expect(ours.invocations.pushesPerChain).toEqual([ours.invocations.pushes]);
+    expect(ours.kvs.bytesWritten).toBeGreaterThan(ours.kvs.largestValueBytes);
+    expect(ours.floorMs).toBe(Math.round((ours.plan.creates * 60_000) / 2_000 + 120));
+    expect(ours.wallMs).toBeGreaterThan(ours.floorMs! * 0.9);
+  });
+
+  it('gives the baseline a Graph lookup per Atlassian email and per found user, 20 to a $batch, and sequential writes', () => {
+    const base = find('baseline', 'first-sync');
+    const ours = find('pipeline', 'first-sync');
+    expect(base.graph.batchItems).toBeGreaterThan(1.5 * ours.plan.creates);
+    // Two phases (lookups, then managers) of full batches of 20, each ending with at most one partial batch.
+    const envelopes = base.graph.requests - base.graph.tokenRequests;
+    expect(base.graph.batchItems).toBeLessThanOrEqual(20 * envelopes);
+    expect(base.graph.batchItems).toBeGreaterThan(20 * (envelopes - 2));
+    expect(base.assets.writes).toBe(base.plan.creates);
+    // One write after another: at least the simulated latency per write.
+    expect(base.wallMs).toBeGreaterThanOrEqual(base.assets.writes * 120);
+    expect(base.k).toBeNull();
+  });
+
+  it('writes nothing on a no-change resync and exactly the changed objects after churn', () => {
+    expect(find('pipeline', 'no-change').assets.writeRequests).toBe(0);
+    expect(find('pipeline', 'no-change').graph.requests).toBeLessThanOrEqual(3);
+    const churn = find('pipeline', 'churn-1pct');
+    expect(churn.changedObjects).toBeGreaterThan(0);
+    expect(churn.assets.writes).toBe(churn.changedObjects);
+    const baseChurn = find('baseline', 'churn-1pct');
+    expect(baseChurn.assets.writes).toBe(baseChurn.changedObjects);
+  });
+
+  it('reports ratios and checks the targets that apply at this size', () => {
+    expect(result.ratios.map((r) => r.scenario)).toEqual(['first-sync', 'no-change', 'churn-1pct']);
+    for (const r of result.ratios) expect(r.graphRequests.ratio).toBeLessThan(0.2);
+    const first = result.ratios[0]!;
+    expect(first.graphLookups).toMatchObject({ ours: find('pipeline', 'first-sync').graph.requests - 1, baseline: find('baseline', 'first-sync').graph.batchItems });
+    expect(first.wallMs.ratio).toBeCloseTo(first.wallMs.ours / first.wallMs.baseline);
+    expect(result.targets.filter((t) => !t.pass)).toEqual([]);
+    expect(result.targets.map((t) => t.target)).toEqual(expect.arrayContaining(['Graph requests <= 3 (token, delta)', 'Assets writes = changed objects']));
+    expect(figuresTable(result.results).split('\n')).toHaveLength(2 + 6);
+    expect(targetsTable(result.targets)).toContain('PASS');
+  });
+});
+
+describe('ScaledClock', () => {
+  it('runs k times faster than real time, jumps on advance, and leaves excluded work out', async () => {
+    const clock = new ScaledClock(50);
+    const t0 = clock.now();
+    await clock.sleep(1_000);
+    const slept = clock.now() - t0;
+    // Node may fire a timer up to a millisecond early by performance.now(): k = 50 makes that 50 ms.
+    expect(slept).toBeGreaterThanOrEqual(900);
+    expect(slept).toBeLessThan(20_000);
+
+    const t1 = clock.now();
+    clock.advance(60_000);
+    expect(clock.now() - t1).toBeGreaterThanOrEqual(60_000);
+
+    const t2 = clock.now();
+    clock.exclude(() => {
+      const until = performance.now() + 30;
+      while (performance.now() < until) {
+        // busy: 30 ms of real time, 1.5 s of virtual time if it were counted
+      }
+    });
+    expect(clock.now() - t2).toBeLessThan(500);
+  });
+});
