@@ -47,8 +47,8 @@ export const defaultPipelineConfig: PipelineConfig = {
   maxRetryNow: 6,
   aqlPageSize: 500,
   writeConcurrency: 8,
-  assetsWritesPerMinute: 1_800,
-  writeBatchSize: 48,
+  assetsWritesPerMinute: 1_900,
+  writeBatchSize: 96,
   reseedAfterPushes: 800,
 };
 
