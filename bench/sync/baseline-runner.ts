@@ -17,10 +17,10 @@ import { isInPopulation } from '../../src/domain/email-match';
 import type { EmployeeObject } from '../../src/domain/employee';
 import { MICROSOFT_CLOUDS } from '../../src/domain/microsoft-cloud';
 import { planSync } from '../../src/domain/plan-sync';
-import type { ManagerTarget, PlannedChanges, SyncOperation } from '../../src/domain/sync-operations';
 import { defaultPipelineConfig } from '../../src/pipeline/deps';
 import { readLayout } from '../../src/pipeline/layout-store';
-import type { EmployeeWrite } from '../../src/pipeline/ports';
+import type { SyncOperation } from '../../src/domain/sync-operations';
+import { toWriteRequest } from '../../src/pipeline/write-request';
 import { createConnector, createMicrosoftClients, type ConnectionDeps } from '../../src/services/connections';
 import { requireSettings } from '../../src/services/settings-service';
 import type { FakeClock, Harness } from '../../tests/support/pipeline-harness';
@@ -168,36 +168,10 @@ async function runBaseline(h: Harness, apis: SimulatedApis, observe: () => void)
   const operations: SyncOperation[] = [...plan.creates, ...plan.updates, ...plan.inactivations, ...plan.managerLinks];
   for (const [index, op] of operations.entries()) {
     if (index % 500 === 499) observe();
-    const request = toRequest(op, created);
+    const request = toWriteRequest(op, created);
     if (request === null) continue;
     const result = request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
     if (result.ok && op.kind === 'create') created.set(op.entraUserId, result.objectId);
   }
   return { creates: plan.creates.length, updates: plan.updates.length, inactivations: plan.inactivations.length };
-}
-
-function toRequest(op: SyncOperation, created: ReadonlyMap<string, string>): { objectId: string | null; values: EmployeeWrite } | null {
-  switch (op.kind) {
-    case 'create':
-      return { objectId: null, values: toWrite(op.values, created) };
-    case 'update':
-    case 'inactivate':
-      return { objectId: op.objectId, values: toWrite(op.changes, created) };
-    case 'manager-link': {
-      const objectId = created.get(op.entraUserId);
-      return objectId === undefined ? null : { objectId, values: toWrite({ manager: op.manager, managerAtlassianAccountId: op.managerAtlassianAccountId }, created) };
-    }
-  }
-}
-
-function toWrite(values: PlannedChanges, created: ReadonlyMap<string, string>): EmployeeWrite {
-  const { manager, ...rest } = values;
-  const out: EmployeeWrite = { ...rest };
-  if (manager !== undefined) out.managerObjectId = resolve(manager, created);
-  return out;
-}
-
-function resolve(target: ManagerTarget | null, created: ReadonlyMap<string, string>): string | null {
-  if (target === null) return null;
-  return target.objectId ?? created.get(target.entraUserId) ?? null;
 }

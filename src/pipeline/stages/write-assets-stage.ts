@@ -8,14 +8,14 @@
  * second Employee object. Per-object failures are recorded and the run goes on; the next run retries them.
  */
 import { z } from 'zod';
-import type { EmployeeAttributeKey } from '../../domain/employee';
 import type { WriteFailureInput } from '../../domain/report';
-import { syncOperationSchema, type ManagerTarget, type PlannedChanges, type SyncOperation } from '../../domain/sync-operations';
+import { syncOperationSchema, type SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
-import type { AssetsPort, EmployeeWrite, SchemaLayout, WriteResult } from '../ports';
+import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
+import { toWriteRequest } from '../write-request';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
 import { planCheckpointSchema } from './plan-stage';
@@ -94,7 +94,7 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
             return;
           }
         }
-        const request = toRequest(op, created);
+        const request = toWriteRequest(op, created);
         if (request === null) return;
         await pacer();
         writes++;
@@ -172,44 +172,6 @@ async function findExisting(assets: AssetsPort, layout: SchemaLayout, batch: rea
     if (entraId !== null && !found.has(entraId)) found.set(entraId, { objectId: object.objectId, objectKey: object.objectKey });
   }
   return found;
-}
-
-/** The Assets write for an operation, with manager references resolved; null when there is nothing to write. */
-function toRequest(op: SyncOperation, created: ReadonlyMap<string, string>): { objectId: string | null; values: EmployeeWrite } | null {
-  switch (op.kind) {
-    case 'create':
-      return { objectId: null, values: toWrite(op.values, created) };
-    case 'update':
-    case 'inactivate':
-      return { objectId: op.objectId, values: toWrite(op.changes, created) };
-    case 'manager-link': {
-      const objectId = created.get(op.entraUserId);
-      if (objectId === undefined) return null; // its create failed: the next run creates it with its manager
-      return { objectId, values: toWrite({ manager: op.manager, managerAtlassianAccountId: op.managerAtlassianAccountId }, created) };
-    }
-  }
-}
-
-function toWrite(values: PlannedChanges, created: ReadonlyMap<string, string>): EmployeeWrite {
-  const out: EmployeeWrite = {};
-  for (const [key, value] of Object.entries(values) as [keyof PlannedChanges, PlannedChanges[keyof PlannedChanges]][]) {
-    if (value === undefined) continue;
-    if (key === 'manager') {
-      const managerObjectId = resolveManager(value as ManagerTarget | null, created);
-      out.managerObjectId = managerObjectId;
-      // A reference that cannot be written yet (the manager's create failed) leaves both manager fields empty.
-      if (managerObjectId === null && value !== null) out.managerAtlassianAccountId = null;
-      continue;
-    }
-    if (key === 'managerAtlassianAccountId' && out.managerAtlassianAccountId === null && 'managerObjectId' in out) continue;
-    (out as Record<EmployeeAttributeKey | string, unknown>)[key] = value;
-  }
-  return out;
-}
-
-function resolveManager(target: ManagerTarget | null, created: ReadonlyMap<string, string>): string | null {
-  if (target === null) return null;
-  return target.objectId ?? created.get(target.entraUserId) ?? null;
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
