@@ -11,6 +11,7 @@ import { createTokenProvider, type CachedToken, type TokenCache, type TokenProvi
 import type { MicrosoftCloudEndpoints } from '../../../src/domain/microsoft-cloud';
 import { startFakeEntra, type FakeEntra, type FakeEntraOptions, type FakeTenantOptions } from '../../../fakes/entra/fake-entra-server';
 import type { FakeGraphUser } from '../../../fakes/world/types';
+import { testPolicy } from '../../support/test-retry-policy';
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
 
@@ -40,19 +41,7 @@ export function fakeClock(start = T0): FakeClock {
 export const nodeFetch: ExternalFetch = async (request) =>
   fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
 
-export function testPolicy(clock: FakeClock, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return {
-    maxAttempts: 4,
-    maxInlineWaitMs: 5_000,
-    maxTotalInlineWaitMs: 10_000,
-    baseBackoffMs: 500,
-    maxBackoffMs: 60_000,
-    sleep: clock.sleep,
-    random: () => 0.5,
-    now: clock.now,
-    ...overrides,
-  };
-}
+export { testPolicy };
 
 export interface MemoryTokenCache extends TokenCache {
   value: unknown;

@@ -5,6 +5,7 @@
  */
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import type { FakeJiraUser } from '../../../fakes/world/types';
+import { testPolicy } from '../../support/test-retry-policy';
 
 export interface FakeClock {
   now(): number;
@@ -25,19 +26,7 @@ export function fakeClock(start = Date.parse('2026-03-02T09:00:00Z')): FakeClock
   };
 }
 
-export function testPolicy(clock: FakeClock, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return {
-    maxAttempts: 4,
-    maxInlineWaitMs: 5_000,
-    maxTotalInlineWaitMs: 10_000,
-    baseBackoffMs: 500,
-    maxBackoffMs: 60_000,
-    sleep: clock.sleep,
-    random: () => 0.5,
-    now: clock.now,
-    ...overrides,
-  };
-}
+export { testPolicy };
 
 /** A policy that sleeps (on the fake clock) through waits of minutes, to observe a retry after the wait. */
 export function patientPolicy(clock: FakeClock, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
