@@ -21,6 +21,22 @@ export const employeeValuesSchema = z.object({
 
 export type EmployeeValues = z.infer<typeof employeeValuesSchema>;
 
+/** An object with none of the app's attributes set. */
+export function emptyEmployeeValues(): EmployeeValues {
+  return {
+    fullName: null,
+    entraUserId: null,
+    email: null,
+    jobTitle: null,
+    department: null,
+    atlassianAccountId: null,
+    jiraUser: null,
+    active: null,
+    managerObjectId: null,
+    managerAtlassianAccountId: null,
+  };
+}
+
 export const employeeObjectSchema = z.object({
   objectId: z.string().min(1),
   objectKey: z.string(),

@@ -3,7 +3,7 @@
  * about. Ids are deterministic (a counter) so failures are readable and reproducible.
  */
 import type { AtlassianAccount } from '../../src/domain/atlassian-account';
-import type { EmployeeObject, EmployeeValues } from '../../src/domain/employee';
+import { emptyEmployeeValues, type EmployeeObject, type EmployeeValues } from '../../src/domain/employee';
 import type { EntraUser } from '../../src/domain/entra-user';
 
 let sequence = 0;
@@ -51,19 +51,7 @@ export function accountFor(user: EntraUser, overrides: Partial<AtlassianAccount>
 }
 
 export function employeeValues(overrides: Partial<EmployeeValues> = {}): EmployeeValues {
-  return {
-    fullName: null,
-    entraUserId: null,
-    email: null,
-    jobTitle: null,
-    department: null,
-    atlassianAccountId: null,
-    jiraUser: null,
-    active: null,
-    managerObjectId: null,
-    managerAtlassianAccountId: null,
-    ...overrides,
-  };
+  return { ...emptyEmployeeValues(), ...overrides };
 }
 
 export function employeeObject(values: Partial<EmployeeValues> = {}, ids: { objectId?: string; objectKey?: string } = {}): EmployeeObject {

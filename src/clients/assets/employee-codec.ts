@@ -5,7 +5,7 @@
  * writing is exact.
  */
 import type { EmployeeAttributeKey, EmployeeObject, EmployeeValues } from '../../domain/employee';
-import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
+import { EMPLOYEE_ATTRIBUTE_KEYS, emptyEmployeeValues } from '../../domain/employee';
 import { ENTRA_SCHEMA } from '../../domain/schema-definition';
 import type { AssetsObjectAttributeValue, AssetsObjectEntry } from './assets-schemas';
 import type { SchemaLayout } from './schema-layout';
@@ -65,18 +65,7 @@ export function attributeKeysById(layout: SchemaLayout): Map<string, EmployeeAtt
 }
 
 export function decodeEmployee(entry: AssetsObjectEntry, keysById: ReadonlyMap<string, EmployeeAttributeKey>): EmployeeObject {
-  const values: EmployeeValues = {
-    fullName: null,
-    entraUserId: null,
-    email: null,
-    jobTitle: null,
-    department: null,
-    atlassianAccountId: null,
-    jiraUser: null,
-    active: null,
-    managerObjectId: null,
-    managerAtlassianAccountId: null,
-  };
+  const values: EmployeeValues = emptyEmployeeValues();
   for (const attribute of entry.attributes ?? []) {
     const key = keysById.get(attribute.objectTypeAttributeId);
     const first = attribute.objectAttributeValues[0];
