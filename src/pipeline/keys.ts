@@ -29,6 +29,7 @@ export const keys = {
   latestReport: (mode: 'preview' | 'sync') => `report:latest:${mode}`,
   scheduleClaim: (day: string) => checked(`schedule:${day}`),
   privacyLastReport: () => 'privacy:last-report',
+  platformObservations: () => 'platform:observations',
 } as const;
 
 export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta';
