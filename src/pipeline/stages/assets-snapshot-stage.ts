@@ -9,10 +9,13 @@ import { ENTRA_SCHEMA } from '../../domain/schema-definition';
 import { writeChunks } from '../chunked-store';
 import { keys } from '../keys';
 import { readLayout, saveLayout } from '../layout-store';
+import { recordObservations } from '../platform-observations';
 import type { StageHandler } from '../step-runner';
 
 export const snapshotCheckpointSchema = z.object({
   startAt: z.number().int().min(0),
+  /** The largest AQL page Assets served in this read (Diagnostics shows it); absent in checkpoints of older versions. */
+  largestPage: z.number().int().min(0).default(0),
   chunks: z.number().int().min(0),
   objects: z.number().int().min(0),
   schemaPresent: z.boolean(),
@@ -25,6 +28,7 @@ export const createAssetsSnapshotStage = (): StageHandler => async (ctx) => {
   const { deps, runId, run } = ctx;
   let cp: SnapshotCheckpoint = (await ctx.readCheckpoint(snapshotCheckpointSchema)) ?? {
     startAt: 0,
+    largestPage: 0,
     chunks: 0,
     objects: 0,
     schemaPresent: false,
@@ -60,9 +64,20 @@ export const createAssetsSnapshotStage = (): StageHandler => async (ctx) => {
       firstIndex: cp.chunks,
       ttlSeconds: deps.config.runDataTtlSeconds,
     });
-    cp = { ...cp, startAt: cp.startAt + page.objects.length, chunks: cp.chunks + written, objects: cp.objects + page.objects.length, done: page.isLast };
+    cp = {
+      ...cp,
+      startAt: cp.startAt + page.objects.length,
+      largestPage: Math.max(cp.largestPage, page.objects.length),
+      chunks: cp.chunks + written,
+      objects: cp.objects + page.objects.length,
+      done: page.isLast,
+    };
     await ctx.saveCheckpoint(cp);
     await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
+  }
+  // Only a read that filled more than one page says what page size the site really serves.
+  if (cp.objects > cp.largestPage) {
+    await recordObservations(deps.store, { assetsAqlPageSize: { requested: deps.config.aqlPageSize, served: cp.largestPage, at: new Date(deps.clock.now()).toISOString() } });
   }
   deps.logger.info('stage.assets-snapshot', { runId, objects: cp.objects, schemaPresent: cp.schemaPresent });
   return { kind: 'complete' };

@@ -1,0 +1,223 @@
+/**
+ * Diagnostics: read-only checks of everything only a live site and tenant can answer (docs/platform-assumptions.md
+ * names, for each assumption the app relies on, the check that settles it here). Each check ends pass, fail or
+ * unknown with one sentence of what was found and, unless it passed, what to do. Nothing is written to Assets,
+ * Jira or Entra; the only thing stored is the clock skew measured, beside the other platform observations.
+ *
+ * The report is for a support ticket: codes, counts, sizes, rates and times only. No email, name, account id,
+ * tenant id, token or secret ever enters it (the probes return none, and error messages carry none).
+ */
+import { toAppError } from '../domain/errors';
+import type { SchemaDiff } from '../domain/schema-diff';
+import type { PlatformObservations } from '../pipeline/platform-observations';
+
+export type DiagnosticStatus = 'pass' | 'fail' | 'unknown';
+
+export const DIAGNOSTIC_IDS = [
+  'assets-reachable',
+  'assets-schema',
+  'admin-check',
+  'email-api',
+  'graph-permissions',
+  'graph-page-size',
+  'assets-page-size',
+  'assets-write-rate',
+  'clock-skew',
+] as const;
+export type DiagnosticId = (typeof DIAGNOSTIC_IDS)[number];
+
+export interface DiagnosticCheck {
+  readonly id: DiagnosticId;
+  readonly title: string;
+  readonly status: DiagnosticStatus;
+  /** What was found, one or two sentences, no personal data. */
+  readonly detail: string;
+  /** What to do, or null when nothing is needed. */
+  readonly action: string | null;
+  /** The app's error code when the check failed on an error. */
+  readonly code: string | null;
+}
+
+export interface DiagnosticsResult {
+  readonly checkedAt: string;
+  readonly checks: readonly DiagnosticCheck[];
+  readonly summary: { readonly pass: number; readonly fail: number; readonly unknown: number };
+  /** Plain text for a support ticket. */
+  readonly report: string;
+}
+
+/** Microsoft Graph application permissions that let the app read every user's profile. */
+export const USER_READ_ROLES = ['User.Read.All', 'Directory.Read.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'] as const;
+
+/** A clock difference above this can make tokens look not yet valid or expired, and skews every wait. */
+export const CLOCK_SKEW_LIMIT_MS = 5 * 60 * 1000;
+
+/** One live read each; every probe may throw (an AppError whose message says what to do). */
+export interface DiagnosticsProbes {
+  /** The Assets workspace and the ENTRA schema as Assets reports it (read-only inspection). */
+  inspectSchema(): Promise<{ workspaceFound: true; schemaExists: boolean; diff: SchemaDiff }>;
+  /** Asks Jira, as the calling user, whether they hold Administer Jira (never from a cache). */
+  adminCheck(): Promise<{ admin: boolean }>;
+  /** Asks Jira's email API (as the app) for the calling user's own address; only whether it answered is kept. */
+  emailApi(): Promise<{ enabled: true } | { enabled: false; message: string }>;
+  /** null when the Microsoft connection is not set up yet. */
+  graphRoles(): Promise<{ roles: readonly string[] } | null>;
+  /** The servers' Date headers (epoch ms) from one small read each, and the app clock when each answered. */
+  jiraClock(): Promise<{ serverMs: number | null; localMs: number }>;
+  graphClock(): Promise<{ serverMs: number | null; localMs: number } | null>;
+  observations(): Promise<PlatformObservations>;
+  now(): number;
+}
+
+type Outcome = Omit<DiagnosticCheck, 'id' | 'title'>;
+
+const TITLES: Record<DiagnosticId, string> = {
+  'assets-reachable': 'Assets reachable as the app',
+  'assets-schema': 'Entra Directory schema and attributes readable',
+  'admin-check': 'Administrator check, asked as you',
+  'email-api': 'Jira email API enabled for the app',
+  'graph-permissions': 'Microsoft Graph application permission',
+  'graph-page-size': 'Page size Microsoft Graph serves',
+  'assets-page-size': 'Page size Assets serves',
+  'assets-write-rate': 'Assets write rate this site allows',
+  'clock-skew': 'Clock difference between Forge, Jira and Microsoft',
+};
+
+const pass = (detail: string): Outcome => ({ status: 'pass', detail, action: null, code: null });
+const unknown = (detail: string, action: string): Outcome => ({ status: 'unknown', detail, action, code: null });
+const fail = (detail: string, action: string, code: string | null = null): Outcome => ({ status: 'fail', detail, action, code });
+
+function failed(error: unknown, action: string): Outcome {
+  const appError = toAppError(error, 'The check failed unexpectedly.');
+  return fail(appError.message, action, appError.code);
+}
+
+export async function runDiagnostics(probes: DiagnosticsProbes): Promise<DiagnosticsResult> {
+  const checkedAt = new Date(probes.now()).toISOString();
+  const observations = await probes.observations().catch((): PlatformObservations => ({}));
+
+  const schema = probes.inspectSchema().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const outcomes: Record<DiagnosticId, Promise<Outcome>> = {
+    'assets-reachable': schema.then((s) =>
+      s.ok
+        ? pass('The app found the Assets workspace and listed the object schemas.')
+        : failed(s.error, 'Follow the message above; the Assets checks below cannot run until Assets answers the app.'),
+    ),
+    'assets-schema': schema.then((s) => (s.ok ? schemaOutcome(s.value) : unknown('Assets did not answer, so the schema could not be read.', 'Fix "Assets reachable as the app" first.'))),
+    'admin-check': probes.adminCheck().then(
+      (a) =>
+        a.admin
+          ? pass('Jira confirmed, asked as you, that you hold the Administer Jira global permission.')
+          : fail('Jira answered that you do not hold the Administer Jira global permission.', 'Ask a Jira administrator to run Diagnostics.'),
+      (error: unknown) => failed(error, 'Try again in a minute; if it repeats, check that the app version installed has the scopes in its manifest.'),
+    ),
+    'email-api': probes.emailApi().then(
+      (e) =>
+        e.enabled
+          ? pass('Jira returned an email address to the app, so hidden addresses can still be matched.')
+          : fail(e.message, 'Until it is enabled, only accounts whose email is visible in their Atlassian profile can be matched.'),
+      (error: unknown) => failed(error, 'Try again in a minute.'),
+    ),
+    'graph-permissions': probes.graphRoles().then(
+      (r) => (r === null ? unknown('The Microsoft connection is not set up.', 'Enter and save the settings above, then run Diagnostics again.') : rolesOutcome(r.roles)),
+      (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
+    ),
+    'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
+    'assets-page-size': Promise.resolve(assetsPageOutcome(observations)),
+    'assets-write-rate': Promise.resolve(writeRateOutcome(observations)),
+    'clock-skew': clockOutcome(probes),
+  };
+
+  const checks: DiagnosticCheck[] = [];
+  for (const id of DIAGNOSTIC_IDS) checks.push({ id, title: TITLES[id], ...(await outcomes[id]) });
+  const summary = {
+    pass: checks.filter((c) => c.status === 'pass').length,
+    fail: checks.filter((c) => c.status === 'fail').length,
+    unknown: checks.filter((c) => c.status === 'unknown').length,
+  };
+  return { checkedAt, checks, summary, report: formatReport(checkedAt, checks, summary) };
+}
+
+function schemaOutcome(inspection: { schemaExists: boolean; diff: SchemaDiff }): Outcome {
+  if (!inspection.schemaExists) return unknown('The Entra Directory (ENTRA) schema does not exist yet.', 'Use Create Schema above.');
+  switch (inspection.diff.kind) {
+    case 'ok':
+      return pass('The app read the ENTRA schema, its Employee object type and every attribute it writes, each of a type that can hold its values.');
+    case 'changes':
+      return fail(`The ENTRA schema is incomplete: ${inspection.diff.actions.length} item(s) to create or repair.`, 'Use Repair Schema above.');
+    case 'conflict':
+      return fail(inspection.diff.message, 'Follow the message; the app never deletes an attribute or a schema.', 'ASSETS_SCHEMA_CONFLICT');
+  }
+}
+
+function rolesOutcome(roles: readonly string[]): Outcome {
+  const granted = USER_READ_ROLES.filter((role) => roles.includes(role));
+  if (granted.length > 0) return pass(`The app registration's token carries ${granted.join(', ')}: the app can read every user's profile and manager.`);
+  const held = roles.length === 0 ? 'no application permissions' : `only ${[...roles].sort().join(', ')}`;
+  return fail(
+    `The app registration's token carries ${held}; reading users needs User.Read.All.`,
+    'In the Entra admin center, open the app registration -> API permissions -> Add a permission -> Microsoft Graph -> Application permissions -> User.Read.All, then Grant admin consent.',
+    'GRAPH_CONSENT_MISSING',
+  );
+}
+
+function graphPageOutcome(o: PlatformObservations): Outcome {
+  const seen = o.graphPageSize;
+  if (seen === undefined) return unknown('Not measured yet: it is measured during a full directory read.', 'Run a Preview or a Sync, then run Diagnostics again.');
+  return pass(`In the last full directory read (${seen.endpoint}, ${seen.at}) Microsoft Graph served pages of up to ${seen.served} users (asked for ${seen.requested}).`);
+}
+
+function assetsPageOutcome(o: PlatformObservations): Outcome {
+  const seen = o.assetsAqlPageSize;
+  if (seen === undefined) return unknown('Not measured yet: it is measured when a run reads the Employee objects.', 'Run a Preview or a Sync after creating the schema, then run Diagnostics again.');
+  return pass(`In the last read (${seen.at}) Assets served AQL pages of up to ${seen.served} objects (asked for ${seen.requested}); the app pages until Assets says the last page was served.`);
+}
+
+function writeRateOutcome(o: PlatformObservations): Outcome {
+  const seen = o.assetsWriteRate;
+  if (seen === undefined) return unknown('Not measured yet: it is learned while a sync writes to Assets.', 'Run a Sync that writes, then run Diagnostics again.');
+  return pass(
+    `The last sync (${seen.at}) wrote ${seen.writes} time(s) and settled at ${Math.round(seen.perMinute)} writes a minute after ${seen.throttled} throttled answer(s); the next sync starts from that rate.`,
+  );
+}
+
+async function clockOutcome(probes: DiagnosticsProbes): Promise<Outcome> {
+  const skews: string[] = [];
+  let worst = 0;
+  let measured = 0;
+  const [jira, graph] = await Promise.all([probes.jiraClock().catch(() => null), probes.graphClock().catch(() => null)]);
+  for (const [name, clock] of [
+    ['Jira', jira],
+    ['Microsoft', graph],
+  ] as const) {
+    if (clock === null || clock.serverMs === null) continue;
+    const skew = clock.serverMs - clock.localMs;
+    measured++;
+    worst = Math.max(worst, Math.abs(skew));
+    skews.push(`${name} ${skew >= 0 ? '+' : ''}${(skew / 1000).toFixed(0)} s`);
+  }
+  if (measured === 0) return unknown('No server Date header could be read.', 'Run Diagnostics again once Jira and Microsoft answer.');
+  const detail = `Server clock minus the app's clock: ${skews.join(', ')} (Date headers have one-second resolution).`;
+  if (worst > CLOCK_SKEW_LIMIT_MS) {
+    return fail(detail, 'The app measures every wait against the server\'s own Date header, so a skew cannot shorten a wait; report this to Atlassian support with this report if syncs keep waiting.');
+  }
+  return pass(detail);
+}
+
+const STATUS_LABEL: Record<DiagnosticStatus, string> = { pass: 'PASS   ', fail: 'FAIL   ', unknown: 'UNKNOWN' };
+
+function formatReport(checkedAt: string, checks: readonly DiagnosticCheck[], summary: DiagnosticsResult['summary']): string {
+  const lines = [
+    `Entra ID Sync diagnostics, ${checkedAt}`,
+    `${summary.pass} passed, ${summary.fail} failed, ${summary.unknown} unknown`,
+    '',
+    ...checks.flatMap((c) => [
+      `${STATUS_LABEL[c.status]} ${c.id}${c.code === null ? '' : ` [${c.code}]`}: ${c.detail}`,
+      ...(c.action === null ? [] : [`        what to do: ${c.action}`]),
+    ]),
+  ];
+  return lines.join('\n');
+}

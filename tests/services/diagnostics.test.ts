@@ -1,0 +1,109 @@
+import { AppError } from '../../src/domain/errors';
+import { runDiagnostics, type DiagnosticsProbes } from '../../src/services/diagnostics';
+
+const NOW = Date.parse('2026-12-01T10:00:00Z');
+
+function probes(overrides: Partial<DiagnosticsProbes> = {}): DiagnosticsProbes {
+  return {
+    inspectSchema: async () => ({ workspaceFound: true, schemaExists: true, diff: { kind: 'ok' } }),
+    adminCheck: async () => ({ admin: true }),
+    emailApi: async () => ({ enabled: true }),
+    graphRoles: async () => ({ roles: ['User.Read.All'] }),
+    jiraClock: async () => ({ serverMs: NOW + 1_000, localMs: NOW }),
+    graphClock: async () => ({ serverMs: NOW - 2_000, localMs: NOW }),
+    observations: async () => ({
+      graphPageSize: { endpoint: 'users/delta', requested: 999, served: 200, at: '2026-11-30T10:00:00.000Z' },
+      assetsAqlPageSize: { requested: 500, served: 500, at: '2026-11-30T10:00:00.000Z' },
+      assetsWriteRate: { perMinute: 940.4, throttled: 3, writes: 1200, at: '2026-11-30T10:00:00.000Z' },
+    }),
+    now: () => NOW,
+    ...overrides,
+  };
+}
+
+const statusOf = (result: Awaited<ReturnType<typeof runDiagnostics>>, id: string) => result.checks.find((c) => c.id === id)?.status;
+
+describe('Diagnostics', () => {
+  it('passes every check on a healthy site and lists them in a fixed order', async () => {
+    const result = await runDiagnostics(probes());
+    expect(result.checks.map((c) => [c.id, c.status])).toEqual([
+      ['assets-reachable', 'pass'],
+      ['assets-schema', 'pass'],
+      ['admin-check', 'pass'],
+      ['email-api', 'pass'],
+      ['graph-permissions', 'pass'],
+      ['graph-page-size', 'pass'],
+      ['assets-page-size', 'pass'],
+      ['assets-write-rate', 'pass'],
+      ['clock-skew', 'pass'],
+    ]);
+    expect(result.summary).toEqual({ pass: 9, fail: 0, unknown: 0 });
+    expect(result.report).toContain('9 passed, 0 failed, 0 unknown');
+    expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
+    expect(result.report).toContain('settled at 940 writes a minute after 3 throttled');
+    expect(result.report).toContain('Jira +1 s, Microsoft -2 s');
+  });
+
+  it('names the missing Graph application permission from the token roles', async () => {
+    const result = await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['Group.Read.All'] }) }));
+    const check = result.checks.find((c) => c.id === 'graph-permissions')!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toContain('only Group.Read.All');
+    expect(check.detail).toContain('User.Read.All');
+    expect(check.action).toContain('Grant admin consent');
+    const none = await runDiagnostics(probes({ graphRoles: async () => ({ roles: [] }) }));
+    expect(none.checks.find((c) => c.id === 'graph-permissions')!.detail).toContain('no application permissions');
+  });
+
+  it('accepts Directory.Read.All as enough to read users', async () => {
+    const result = await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['Directory.Read.All'] }) }));
+    expect(statusOf(result, 'graph-permissions')).toBe('pass');
+  });
+
+  it('fails Assets with the client message and leaves the schema check unknown when Assets does not answer', async () => {
+    const refused = new AppError('ASSETS_UNAUTHORIZED', 'Assets refused listing the object schemas (HTTP 401).');
+    const result = await runDiagnostics(probes({ inspectSchema: async () => Promise.reject(refused) }));
+    const reach = result.checks.find((c) => c.id === 'assets-reachable')!;
+    expect(reach).toMatchObject({ status: 'fail', code: 'ASSETS_UNAUTHORIZED', detail: refused.message });
+    expect(statusOf(result, 'assets-schema')).toBe('unknown');
+    expect(result.report).toContain('FAIL    assets-reachable [ASSETS_UNAUTHORIZED]');
+  });
+
+  it('says what Create Schema or Repair Schema would do', async () => {
+    const missing = await runDiagnostics(probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: false, diff: { kind: 'changes', actions: [] } }) }));
+    expect(missing.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'unknown', action: 'Use Create Schema above.' });
+    const conflict = await runDiagnostics(
+      probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: true, diff: { kind: 'conflict', schemaName: 'HR', message: 'The key ENTRA belongs to HR.' } }) }),
+    );
+    expect(conflict.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'fail', code: 'ASSETS_SCHEMA_CONFLICT' });
+  });
+
+  it('is unknown, with what to run, for figures no run has measured yet', async () => {
+    const result = await runDiagnostics(probes({ observations: async () => ({}) }));
+    for (const id of ['graph-page-size', 'assets-page-size', 'assets-write-rate']) {
+      const check = result.checks.find((c) => c.id === id)!;
+      expect(check.status).toBe('unknown');
+      expect(check.action).toMatch(/Run a (Preview or a )?Sync/);
+    }
+  });
+
+  it('fails the clock check past five minutes of skew and is unknown without Date headers', async () => {
+    const skewed = await runDiagnostics(probes({ jiraClock: async () => ({ serverMs: NOW + 6 * 60_000, localMs: NOW }) }));
+    expect(statusOf(skewed, 'clock-skew')).toBe('fail');
+    const blind = await runDiagnostics(probes({ jiraClock: async () => ({ serverMs: null, localMs: NOW }), graphClock: async () => null }));
+    expect(statusOf(blind, 'clock-skew')).toBe('unknown');
+  });
+
+  it('reports a refused admin check or email API as a failure with its code, never as a crash', async () => {
+    const result = await runDiagnostics(
+      probes({
+        adminCheck: async () => Promise.reject(new AppError('JIRA_THROTTLED', 'Jira is busy; try again in a minute.')),
+        emailApi: async () => ({ enabled: false, message: 'The Jira email API is not enabled for this app (HTTP 503).' }),
+        graphRoles: async () => null,
+      }),
+    );
+    expect(result.checks.find((c) => c.id === 'admin-check')).toMatchObject({ status: 'fail', code: 'JIRA_THROTTLED' });
+    expect(result.checks.find((c) => c.id === 'email-api')).toMatchObject({ status: 'fail' });
+    expect(statusOf(result, 'graph-permissions')).toBe('unknown');
+  });
+});
