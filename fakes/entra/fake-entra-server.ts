@@ -11,7 +11,7 @@ import type { MicrosoftCloudEndpoints } from '../../src/domain/microsoft-cloud';
 import type { FakeGraphUser, FakeOrgContact } from '../world/types';
 import { routeBatch, type BatchItemRequest } from './batch-route';
 import { defaultErrorCode, graphError, json, NotUnderstood, type FakeResponse, type GraphRequestContext } from './fake-http';
-import { routeGraphGet, type GraphBehaviour } from './graph-routes';
+import { routeGraphGet, type GraphBehaviour, type TokenAccess } from './graph-routes';
 import { TenantState, type FakeTenantOptions } from './tenant-state';
 import type { TenantSnapshot } from './tenant-snapshot';
 import { requestCost, ResourceBucket, type ThrottleOptions } from './throttle';
@@ -91,20 +91,33 @@ export interface FakeEntra {
   restoreUser(id: string): void;
   hardDeleteUser(id: string): void;
   setManager(userId: string, managerId: string | null): void;
-  setConsent(granted: boolean): void;
+  /** Admin consent on or off; `roles` replaces the application permissions consent grants (default User.Read.All). */
+  setConsent(granted: boolean, roles?: readonly string[]): void;
   expireSecret(): void;
   /** Every issued access token becomes expired (Graph answers 401). */
   expireAccessTokens(): void;
   failNext(rule: FailRule): void;
   /** Every delta token and unfinished round so far becomes unusable: 400 syncStateNotFound or 410 Gone. */
   expireDeltaTokens(answer?: 400 | 410): void;
+  /** Every paging link handed out so far (users list and unfinished delta rounds) answers 400 Directory_ExpiredPageToken. */
+  expirePageTokens(): void;
+  /** Incremental delta never reports the changes made so far to these users (delta is not lossless); full reads do. */
+  loseDeltaChanges(ids: readonly string[]): void;
   /** The tenant's memory as JSON (users and their history, tokens, delta rounds), e.g. to keep it across processes. */
   exportState(): TenantSnapshot;
   /** Replaces the tenant's memory with an exported one; the app registration given at start stays. */
   importState(snapshot: TenantSnapshot): void;
 }
 
-const DEFAULT_BEHAVIOUR: GraphBehaviour = { managerExpandSelect: 'honoured', absentManager: 'omit', expandPageCap: null, deltaPageSize: 200 };
+const DEFAULT_BEHAVIOUR: GraphBehaviour = {
+  managerExpandSelect: 'honoured',
+  absentManager: 'omit',
+  expandPageCap: 100,
+  deltaPageSize: 200,
+  replicationLagSeconds: 120,
+  rolelessToken: 'AccessDenied',
+  deltaOmitsNulls: false,
+};
 const RECORDED_HEADERS = ['client-request-id', 'x-ms-throttle-priority', 'consistencylevel', 'content-type', 'accept'];
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 
@@ -113,6 +126,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   const behaviour: GraphBehaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
   const state = new TenantState(options.tenant, options.users ?? [], options.orgContacts ?? []);
   state.useIndexes = options.indexes ?? false;
+  state.now = clock;
   const capacity = options.throttling?.resourceUnitsPer10s;
   const bucket = capacity === undefined ? null : new ResourceBucket(capacity, options.throttling?.now ?? clock);
   const requests: RecordedRequest[] = [];
@@ -159,7 +173,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   }
 
   /** Throttling, consent and routing for one Graph GET (plain or inside $batch). */
-  function answerGet(ctx: GraphRequestContext, consent: boolean): FakeResponse {
+  function answerGet(ctx: GraphRequestContext, consent: TokenAccess): FakeResponse {
     if (bucket !== null) {
       const decision = bucket.take(requestCost(ctx.path, ctx.query));
       if (!decision.ok) {
@@ -172,7 +186,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return { ...answer, headers: { ...answer.headers, 'x-ms-resource-unit': String(requestCost(ctx.path, ctx.query)) } };
   }
 
-  function answerBatchItem(item: BatchItemRequest, envelope: GraphRequestContext, envelopeSeq: number, consent: boolean): FakeResponse {
+  function answerBatchItem(item: BatchItemRequest, envelope: GraphRequestContext, envelopeSeq: number, consent: TokenAccess): FakeResponse {
     const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const relative = item.url.startsWith('/') ? item.url : `/${item.url}`;
     const url = new URL(`/v1.0${relative}`, origin);
@@ -241,13 +255,15 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return answerGet(ctx, auth.consent);
   }
 
-  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: boolean } {
+  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: TokenAccess } {
     const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
     if (token === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const grant = state.accessTokens.get(token);
     if (grant === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
     if (grant.expiresAt <= ctx.now) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-    return { consent: grant.consent };
+    if (grant.consent) return { consent: 'granted' };
+    // Snapshots from before roles were modelled lack them: a token without consent had no roles either.
+    return { consent: (grant.roles ?? []).length === 0 ? 'noRoles' : 'insufficient' };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -307,8 +323,9 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     restoreUser: (id) => state.restoreUser(id),
     hardDeleteUser: (id) => state.hardDeleteUser(id),
     setManager: (userId, managerId) => state.setManager(userId, managerId),
-    setConsent(granted) {
+    setConsent(granted, roles) {
       state.consentGranted = granted;
+      if (roles !== undefined) state.grantedRoles = [...roles];
     },
     expireSecret() {
       state.secretExpired = true;
@@ -323,6 +340,11 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       for (const token of state.deltaTokens.values()) token.expired = answer;
       for (const round of state.deltaRounds.values()) round.expired = answer;
     },
+    expirePageTokens() {
+      state.listCursors.clear();
+      for (const round of state.deltaRounds.values()) round.pageTokensExpired = true;
+    },
+    loseDeltaChanges: (ids) => state.loseDeltaChanges(ids),
     exportState: () => state.snapshot(),
     importState: (snapshot) => state.restore(snapshot),
   };

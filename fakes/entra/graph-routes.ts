@@ -20,21 +20,53 @@ import {
 } from './odata-query';
 import { projectUser, type ManagerTarget, type TenantState } from './tenant-state';
 
+/** How the token presented may read users: it may, it has no roles claim at all, or its roles do not allow it. */
+export type TokenAccess = 'granted' | 'noRoles' | 'insufficient';
+
 /** Readings of Graph behaviour the documentation leaves open; tests pick one to prove the client copes. */
 export interface GraphBehaviour {
   /** `$expand=manager($select=id)`: honoured (id only), ignored (full object) or rejected (400). */
   readonly managerExpandSelect: 'honoured' | 'ignored' | 'rejected';
   /** A user without a manager under $expand: key left out, or `manager: null`. */
   readonly absentManager: 'omit' | 'null';
-  /** Page size cap when $expand is used (reported in the field: 100); null = $top as asked. */
+  /**
+   * Page size cap when $expand is used; null = $top as asked. Default 100: Microsoft's known issue 13635 "$expand
+   * on directory objects returns a maximum of 100 objects" whatever $top says
+   * (https://developer.microsoft.com/graph/known-issues/?search=13635, and the $expand section of
+   * https://learn.microsoft.com/graph/query-parameters#expand-parameter). null is the old friendly reading.
+   */
   readonly expandPageCap: number | null;
   /** Delta page size; Graph uses about 200 and ignores $top. */
   readonly deltaPageSize: number;
+  /**
+   * Seconds after a user is created or restored during which a GET by id (plain or inside $batch) still answers
+   * 404 Request_ResourceNotFound, although /users and delta already list it: Entra ID is eventually consistent
+   * across replicas (Microsoft Entra developer support, "Why do I sometimes get a 404 when trying to update an
+   * Azure directory object after I just created it?",
+   * https://blogs.aaddevsup.xyz/2021/08/why-do-i-sometimes-get-a-404-when-trying-to-update-an-azure-directory-object-after-i-just-created-it/;
+   * Graph's user docs warn of replication delay for recent changes). Microsoft gives no figure; default 120 s,
+   * 0 switches it off (the old friendly reading). Users the fake starts with count as long replicated.
+   */
+  readonly replicationLagSeconds: number;
+  /**
+   * What Graph answers a token without a roles claim (consent never granted): 403 AccessDenied "Either scp or roles
+   * claim need to be present in the token." (default: the answer reported for app-only tokens without roles, e.g.
+   * https://pnp.github.io/cli-microsoft365/user-guide/cli-certificate-caveats/) or 403 Authorization_RequestDenied
+   * (the old reading, and what a token whose roles do not allow the read always gets).
+   */
+  readonly rolelessToken: 'AccessDenied' | 'Authorization_RequestDenied';
+  /**
+   * Delta items of users new to a round leave out properties whose value is null (as `Prefer: return=minimal`
+   * would for changes). Default false: Microsoft documents that delta's default mode returns every selected
+   * property (https://learn.microsoft.com/graph/delta-query-users#properties); true exercises the app's re-read
+   * path for items that lack a property.
+   */
+  readonly deltaOmitsNulls: boolean;
 }
 
 type Route = (ctx: GraphRequestContext, match: RegExpExecArray) => FakeResponse;
 
-export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, consent: boolean): FakeResponse {
+export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, consent: TokenAccess): FakeResponse {
   const routes: [RegExp, Route][] = [
     [/^\/v1\.0\/users$/, (c) => listUsers(state, behaviour, c)],
     [/^\/v1\.0\/users\/\$count$/, (c) => countUsers(state, c)],
@@ -45,7 +77,10 @@ export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx
   for (const [pattern, route] of routes) {
     const match = pattern.exec(ctx.path);
     if (match === null) continue;
-    if (!consent) return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    if (consent === 'noRoles' && behaviour.rolelessToken === 'AccessDenied') {
+      return graphError(ctx, 403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.');
+    }
+    if (consent !== 'granted') return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     try {
       return route(ctx, match);
     } catch (error) {
@@ -70,7 +105,7 @@ function listUsers(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequ
   let afterId: string | null = null;
   if (skiptoken !== null) {
     afterId = state.listCursors.get(skiptoken) ?? null;
-    if (afterId === null) return graphError(ctx, 400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+    if (afterId === null) return expiredPageToken(ctx);
   }
   // parseFilter above has validated the filter; a lone `mail eq` (a per-user lookup) is answered from the index.
   const mail = singleMailEquals(ctx.query.get('$filter'));
@@ -106,6 +141,8 @@ function getUser(state: TenantState, behaviour: GraphBehaviour, ctx: GraphReques
   const expansion = checkExpansion(behaviour, parseExpand(ctx.query.get('$expand')));
   const user = state.findActive(key);
   if (user === undefined) return notFound(ctx, key);
+  // Not replicated to the replica answering yet (see GraphBehaviour.replicationLagSeconds).
+  if (state.createdWithin(user.id, ctx.now, behaviour.replicationLagSeconds * 1000)) return notFound(ctx, key);
   return json(200, { '@odata.context': `${ctx.origin}/v1.0/$metadata#users/$entity`, ...userJson(state, behaviour, user, selection, expansion) });
 }
 
@@ -188,6 +225,7 @@ function delta(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestC
     const offset = Number(offsetText);
     if (roundId === undefined || round === undefined || !Number.isInteger(offset)) return syncStateNotFound(ctx);
     if (round.expired !== null) return expired(ctx, round.expired);
+    if (round.pageTokensExpired) return expiredPageToken(ctx);
     return deltaPage(state, behaviour, ctx, roundId, offset);
   }
   if (deltatoken === 'latest') {
@@ -207,7 +245,7 @@ function delta(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestC
     selection = parseSelect(ctx.query.get('$select'));
   }
   const roundId = state.newToken();
-  state.deltaRounds.set(roundId, { items: state.deltaItems(since, selection), deltaSeq: state.seq, selection, expired: null });
+  state.deltaRounds.set(roundId, { items: state.deltaItems(since, selection, behaviour.deltaOmitsNulls), deltaSeq: state.seq, selection, expired: null });
   return deltaPage(state, behaviour, ctx, roundId, 0);
 }
 
@@ -229,6 +267,15 @@ function deltaPage(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequ
 
 function deltaLink(ctx: GraphRequestContext, token: string): string {
   return linkWith(ctx, '/v1.0/users/delta', [['$deltatoken', token]]);
+}
+
+/**
+ * A paging link (skiptoken) the directory no longer honours: 400 Directory_ExpiredPageToken, as reported for
+ * long /users reads (microsoftgraph/msgraph-sdk-java#368; code listed in Azure AD Graph's error reference,
+ * https://learn.microsoft.com/previous-versions/azure/ad/graph/howto/azure-ad-graph-api-error-codes-and-error-handling).
+ */
+function expiredPageToken(ctx: GraphRequestContext): FakeResponse {
+  return graphError(ctx, 400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
 }
 
 function syncStateNotFound(ctx: GraphRequestContext): FakeResponse {

@@ -19,8 +19,13 @@ export interface FakeTenantOptions {
   /** The secret's ID (a GUID admins often paste by mistake). */
   readonly secretId: string;
   readonly secretExpired?: boolean;
-  /** Admin consent for the User.Read.All application permission (default true). */
+  /** Admin consent for the app registration's application permissions (default true). */
   readonly consentGranted?: boolean;
+  /**
+   * The application permissions admin consent grants, as the token's `roles` claim lists them (default
+   * ['User.Read.All']). Without consent a token carries no roles claim at all.
+   */
+  readonly grantedRoles?: readonly string[];
   /** expires_in of issued tokens (default 3599). */
   readonly tokenLifetimeSeconds?: number;
 }
@@ -30,6 +35,10 @@ export type DeltaExpiry = 400 | 410;
 interface UserRecord {
   user: FakeGraphUser;
   createdSeq: number;
+  /** Fake-clock time of creation or restore; undefined for users the tenant started with (long replicated). */
+  createdAt?: number;
+  /** Changes up to this seq are never reported by incremental delta rounds (loseDeltaChanges). */
+  deltaHiddenSeq?: number;
   /** Last change per property name, `manager` included. */
   readonly changedSeq: Map<string, number>;
   previousManagerId: string | null;
@@ -37,8 +46,11 @@ interface UserRecord {
 }
 
 export interface AccessTokenGrant {
+  /** The token may read users (one of its roles allows it). */
   readonly consent: boolean;
   readonly expiresAt: number;
+  /** The roles claim the token was issued with ([] = no claim); absent in snapshots written before roles existed. */
+  readonly roles?: readonly string[];
 }
 
 export interface DeltaTokenState {
@@ -53,6 +65,8 @@ export interface DeltaRoundState {
   readonly deltaSeq: number;
   readonly selection: Selection;
   expired: DeltaExpiry | null;
+  /** Its paging links answer 400 Directory_ExpiredPageToken (expirePageTokens). */
+  pageTokensExpired?: boolean;
 }
 
 export type ManagerTarget = { kind: 'user'; user: FakeGraphUser } | { kind: 'contact'; contact: FakeOrgContact };
@@ -76,6 +90,7 @@ const TRACKED: readonly (keyof FakeGraphUser)[] = [
 export class TenantState {
   seq = 0;
   consentGranted: boolean;
+  grantedRoles: readonly string[];
   secretExpired: boolean;
   readonly tenant: FakeTenantOptions;
   readonly accessTokens = new Map<string, AccessTokenGrant>();
@@ -90,11 +105,14 @@ export class TenantState {
    * (every mutation advances it; restore() drops them), so a request costs a lookup instead of a sort of the tenant.
    */
   useIndexes = false;
+  /** The fake's clock (creation times for replication lag); set by the server. */
+  now: () => number = Date.now;
   private readCache: { seq: number; active: FakeGraphUser[]; byMail: Map<string, FakeGraphUser[]> } | null = null;
 
   constructor(tenant: FakeTenantOptions, users: readonly FakeGraphUser[], contacts: readonly FakeOrgContact[]) {
     this.tenant = tenant;
     this.consentGranted = tenant.consentGranted ?? true;
+    this.grantedRoles = tenant.grantedRoles ?? ['User.Read.All'];
     this.secretExpired = tenant.secretExpired ?? false;
     for (const contact of contacts) this.contacts.set(contact.id, { ...contact });
     for (const user of users) this.records.set(user.id, this.newRecord(user));
@@ -159,7 +177,7 @@ export class TenantState {
   upsertUser(user: FakeGraphUser): void {
     const record = this.records.get(user.id);
     if (record === undefined || record.deleted?.kind === 'hard') {
-      this.records.set(user.id, this.newRecord(user));
+      this.records.set(user.id, this.newRecord(user, this.now()));
       return;
     }
     if (record.deleted !== null) throw new Error(`fake Entra: user ${user.id} is soft-deleted; restore it before updating`);
@@ -188,8 +206,24 @@ export class TenantState {
     const record = this.records.get(id);
     if (record?.deleted?.kind !== 'soft') throw new Error(`fake Entra: user ${id} is not soft-deleted`);
     record.deleted = null;
-    // A restored user reappears in delta with all its properties, like a new one.
+    // A restored user reappears in delta with all its properties, like a new one, and replicates like one.
     record.createdSeq = ++this.seq;
+    record.createdAt = this.now();
+  }
+
+  /** True when the user was created or restored less than `lagMs` before `now` (GET by id may not see it yet). */
+  createdWithin(id: string, now: number, lagMs: number): boolean {
+    const createdAt = this.records.get(id)?.createdAt;
+    return lagMs > 0 && createdAt !== undefined && now - createdAt < lagMs;
+  }
+
+  /** Incremental delta rounds from now on never report the changes made so far to these users (a missed change). */
+  loseDeltaChanges(ids: readonly string[]): void {
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (record === undefined) throw new Error(`fake Entra: no user ${id}`);
+      record.deltaHiddenSeq = this.seq;
+    }
   }
 
   hardDeleteUser(id: string): void {
@@ -226,11 +260,19 @@ export class TenantState {
         changedSeq: [...r.changedSeq],
         previousManagerId: r.previousManagerId,
         deleted: r.deleted === null ? null : { ...r.deleted },
+        ...(r.createdAt === undefined ? {} : { createdAt: r.createdAt }),
+        ...(r.deltaHiddenSeq === undefined ? {} : { deltaHiddenSeq: r.deltaHiddenSeq }),
       })),
       contacts: [...this.contacts.values()].map((c) => ({ ...c })),
-      accessTokens: [...this.accessTokens].map(([token, grant]) => [token, { consent: grant.consent, expiresAt: finite(grant.expiresAt) }]),
+      accessTokens: [...this.accessTokens].map(([token, grant]) => [
+        token,
+        { consent: grant.consent, expiresAt: finite(grant.expiresAt), ...(grant.roles === undefined ? {} : { roles: [...grant.roles] }) },
+      ]),
       deltaTokens: [...this.deltaTokens].map(([token, t]) => [token, { seq: t.seq, selection: copySelection(t.selection), expired: t.expired }]),
-      deltaRounds: [...this.deltaRounds].map(([id, r]) => [id, { items: [...r.items], deltaSeq: r.deltaSeq, selection: copySelection(r.selection), expired: r.expired }]),
+      deltaRounds: [...this.deltaRounds].map(([id, r]) => [
+        id,
+        { items: [...r.items], deltaSeq: r.deltaSeq, selection: copySelection(r.selection), expired: r.expired, ...(r.pageTokensExpired === true ? { pageTokensExpired: true } : {}) },
+      ]),
       listCursors: [...this.listCursors],
     };
   }
@@ -249,6 +291,8 @@ export class TenantState {
         changedSeq: new Map(r.changedSeq),
         previousManagerId: r.previousManagerId,
         deleted: r.deleted === null ? null : { ...r.deleted },
+        ...(r.createdAt === undefined ? {} : { createdAt: r.createdAt }),
+        ...(r.deltaHiddenSeq === undefined ? {} : { deltaHiddenSeq: r.deltaHiddenSeq }),
       });
     }
     this.contacts.clear();
@@ -266,7 +310,7 @@ export class TenantState {
   // ---- delta ----
 
   /** Items of a delta round: every active user (since null) or what changed after `since`, ordered by id. */
-  deltaItems(since: number | null, selection: Selection): Record<string, unknown>[] {
+  deltaItems(since: number | null, selection: Selection, omitNulls = false): Record<string, unknown>[] {
     const items: Record<string, unknown>[] = [];
     const records = [...this.records.values()].sort((a, b) => (a.user.id < b.user.id ? -1 : 1));
     for (const record of records) {
@@ -279,13 +323,16 @@ export class TenantState {
       }
       if (since === null || record.createdSeq > since) {
         const item = projectUser(user, selection.properties);
+        if (omitNulls && since !== null) for (const key of Object.keys(item)) if (item[key] === null) delete item[key];
         const manager = this.managerOf(user);
         if (selection.manager && manager !== null) item['manager@delta'] = [managerReference(manager)];
         items.push(item);
         continue;
       }
-      const changed = selection.properties.filter((property) => (record.changedSeq.get(property) ?? -1) > since);
-      const managerChanged = selection.manager && (record.changedSeq.get('manager') ?? -1) > since;
+      // A lost change (loseDeltaChanges) is one delta never reports; a full read still sees the current value.
+      const reported = (name: string) => (record.changedSeq.get(name) ?? -1) > Math.max(since, record.deltaHiddenSeq ?? -1);
+      const changed = selection.properties.filter((property) => reported(property));
+      const managerChanged = selection.manager && reported('manager');
       if (changed.length === 0 && !managerChanged) continue;
       const item = projectUser(user, ['id', ...changed]);
       if (managerChanged) item['manager@delta'] = this.managerDelta(record);
@@ -307,8 +354,10 @@ export class TenantState {
     return record;
   }
 
-  private newRecord(user: FakeGraphUser): UserRecord {
-    return { user: { ...user }, createdSeq: ++this.seq, changedSeq: new Map(), previousManagerId: null, deleted: null };
+  private newRecord(user: FakeGraphUser, createdAt?: number): UserRecord {
+    const record: UserRecord = { user: { ...user }, createdSeq: ++this.seq, changedSeq: new Map(), previousManagerId: null, deleted: null };
+    if (createdAt !== undefined) record.createdAt = createdAt;
+    return record;
   }
 }
 

@@ -2,9 +2,12 @@
  * The fake token authority: POST /{tenant}/oauth2/v2.0/token with the client-credentials grant, answering the
  * identity platform's real error shapes and AADSTS codes for the mistakes admins make (unknown or malformed
  * tenant, wrong client id, wrong secret or the secret's ID pasted, expired secret, scope without /.default).
- * An issued token remembers whether admin consent existed when it was issued, as a real token's roles do.
+ * An issued token is JWT-shaped (header.payload.signature, base64url) and carries the application permissions
+ * admin consent granted in its `roles` claim, as the Microsoft identity platform's access-token claims reference
+ * documents for app-only tokens (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference:
+ * `roles` is absent when no permission was granted). The signature is random: nothing verifies it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { json, NotUnderstood, type FakeResponse } from './fake-http';
 import type { TenantState } from './tenant-state';
 
@@ -80,9 +83,39 @@ export function routeToken(state: TenantState, request: TokenRequest): FakeRespo
     );
   }
   const lifetime = tenant.tokenLifetimeSeconds ?? 3599;
-  const accessToken = `fake-at-${state.newToken()}`;
-  state.accessTokens.set(accessToken, { consent: state.consentGranted, expiresAt: request.now + lifetime * 1000 });
+  const roles = state.consentGranted ? [...state.grantedRoles] : [];
+  const accessToken = jwtShapedToken(state, request, scope, lifetime, roles);
+  state.accessTokens.set(accessToken, { consent: roles.some((role) => USER_READ_ROLES.includes(role)), expiresAt: request.now + lifetime * 1000, roles });
   return json(200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
+}
+
+/** Application permissions that may read users (https://learn.microsoft.com/graph/api/user-list#permissions). */
+export const USER_READ_ROLES: readonly string[] = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/** A v1.0 app-only access token's shape and claims (aud, iss, iat/nbf/exp, appid, tid, idtyp, roles, ...). */
+function jwtShapedToken(state: TenantState, request: TokenRequest, scope: string, lifetime: number, roles: readonly string[]): string {
+  const iat = Math.floor(request.now / 1000);
+  const payload: Record<string, unknown> = {
+    aud: scope.slice(0, -'/.default'.length),
+    iss: `https://sts.windows.net/${state.tenant.tenantId}/`,
+    iat,
+    nbf: iat,
+    exp: iat + lifetime,
+    appid: state.tenant.clientId,
+    appidacr: '1',
+    idtyp: 'app',
+    oid: randomUUID(),
+    sub: randomUUID(),
+    tid: state.tenant.tenantId,
+    uti: randomBytes(16).toString('base64url'),
+    ver: '1.0',
+  };
+  if (roles.length > 0) payload['roles'] = [...roles];
+  return `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'fake-entra' })}.${base64url(payload)}.${randomBytes(64).toString('base64url')}`;
 }
 
 function aadError(now: number, status: number, error: string, code: number, text: string): FakeResponse {

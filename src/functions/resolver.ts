@@ -64,8 +64,8 @@ define(RESOLVER_KEYS.getSettings, empty, (deps) => getPublicSettings(deps));
 define(RESOLVER_KEYS.saveSettings, settingsForm, (deps, payload) => saveSettings(deps, payload));
 define(RESOLVER_KEYS.testConnection, empty, async (deps) => {
   const settings = await requireSettings(deps);
-  const { graph } = createMicrosoftClients(deps.connectionDeps, settings);
-  return checkConnection(deps, () => graph.countUsers());
+  // An admin is waiting: interactive priority (no x-ms-throttle-priority: Low), unlike the background sync.
+  return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }));
 });
 define(RESOLVER_KEYS.createSchema, empty, async (deps) => {
   const result = await createAssets(deps.connectionDeps).ensureSchema(ENTRA_SCHEMA);

@@ -1,10 +1,14 @@
 /**
- * "Test connection": signs in to Microsoft with the saved settings and counts the users the app registration may
- * read. The outcome (never the secret: only a count, or an error code and its admin message) is kept so the
- * Overview can say whether the connection works without calling Microsoft on every page load.
+ * "Test connection": signs in to Microsoft with the saved settings, reads the application permissions the access
+ * token carries (its `roles` claim) and counts the users the app registration may read. When no permission that
+ * reads users was granted it says exactly which one to add, without asking Graph. The outcome (never the secret
+ * or the token: a count, the role names, or an error code and its admin message) is kept so the Overview can say
+ * whether the connection works without calling Microsoft on every page load.
  */
 import { z } from 'zod';
-import { toAppError } from '../domain/errors';
+import type { GraphClient } from '../clients/graph/graph-client';
+import type { TokenProvider } from '../clients/graph/token-client';
+import { AppError, toAppError } from '../domain/errors';
 import { keys } from '../pipeline/keys';
 import type { KeyValueStore } from '../pipeline/ports';
 import type { PublicSettings } from './settings-service';
@@ -15,6 +19,8 @@ export const connectionCheckSchema = z.object({
   ok: z.boolean(),
   userCount: z.number().int().nonnegative().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Application permissions in the token's roles claim; null when unknown (checks stored before roles were read). */
+  roles: z.array(z.string()).nullable().default(null),
 });
 export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
 
@@ -23,17 +29,60 @@ export interface ConnectionCheckDeps {
   readonly clock: { now(): number };
 }
 
-/** Runs the count, records the outcome, and returns the count or rethrows the failure (as an AppError). */
-export async function checkConnection(deps: ConnectionCheckDeps, countUsers: () => Promise<number>): Promise<{ userCount: number; checkedAt: string }> {
+/**
+ * Application permissions of Microsoft Graph that may list and read users (with their manager): User.Read.All is
+ * the least privileged; the others include it. Source, the Permissions table of "List users" and "user: delta":
+ * https://learn.microsoft.com/graph/api/user-list#permissions and https://learn.microsoft.com/graph/api/user-delta#permissions
+ */
+export const USER_READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
+
+/** The clients Test connection uses (createMicrosoftClients builds them with interactive priority). */
+export interface ConnectionProbe {
+  readonly graph: Pick<GraphClient, 'countUsers'>;
+  readonly tokens: Pick<TokenProvider, 'grantedRoles' | 'invalidate'>;
+}
+
+export interface ConnectionTestResult {
+  readonly userCount: number;
+  readonly checkedAt: string;
+  /** The token's application permissions, sorted; null when the token could not be read (the count still proved access). */
+  readonly roles: readonly string[] | null;
+}
+
+export function canReadUsers(roles: readonly string[]): boolean {
+  return USER_READ_ROLES.some((role) => roles.includes(role));
+}
+
+function rolesMissing(roles: readonly string[]): AppError {
+  const held = roles.length === 0 ? 'no Microsoft Graph application permissions' : `only ${[...roles].sort().join(', ')}`;
+  return new AppError(
+    'GRAPH_CONSENT_MISSING',
+    `The app registration's access token carries ${held}; reading users needs the Microsoft Graph application permission User.Read.All (Directory.Read.All also works). In the Microsoft Entra admin center open the app registration > API permissions > Add a permission > Microsoft Graph > Application permissions > User.Read.All, then Grant admin consent.`,
+    { context: { operation: 'testConnection', roles: roles.length } },
+  );
+}
+
+/** Reads the token's roles, runs the count, records the outcome, and returns it or rethrows the failure (as an AppError). */
+export async function checkConnection(deps: ConnectionCheckDeps, probe: ConnectionProbe): Promise<ConnectionTestResult> {
+  let roles: readonly string[] | null = null;
   try {
-    const userCount = await countUsers();
+    roles = await probe.tokens.grantedRoles();
+    if (roles !== null && !canReadUsers(roles)) {
+      // The cached token may predate the consent: sign in once more before telling the admin it is missing.
+      await probe.tokens.invalidate();
+      roles = await probe.tokens.grantedRoles();
+      if (roles !== null && !canReadUsers(roles)) throw rolesMissing(roles);
+    }
+    const userCount = await probe.graph.countUsers();
     const at = new Date(deps.clock.now()).toISOString();
-    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: true, userCount, error: null } satisfies ConnectionCheck);
-    return { userCount, checkedAt: at };
+    const sorted = roles === null ? null : [...roles].sort();
+    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: true, userCount, error: null, roles: sorted } satisfies ConnectionCheck);
+    return { userCount, checkedAt: at, roles: sorted };
   } catch (error) {
     const appError = toAppError(error, 'The connection test failed unexpectedly. Try again; if it repeats, contact support.');
     const at = new Date(deps.clock.now()).toISOString();
-    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: false, userCount: null, error: appError.toPublic() } satisfies ConnectionCheck);
+    const sorted = roles === null ? null : [...roles].sort();
+    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: false, userCount: null, error: appError.toPublic(), roles: sorted } satisfies ConnectionCheck);
     throw appError;
   }
 }

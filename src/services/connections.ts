@@ -26,7 +26,8 @@ export interface ConnectionDeps {
   readonly newRequestId: () => string;
 }
 
-export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSettings) {
+/** `priority: 'interactive'` for an admin waiting on the page (Test connection); the sync keeps the default, background. */
+export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSettings, options: { priority?: 'background' | 'interactive' } = {}) {
   const endpoints = MICROSOFT_CLOUDS[settings.cloud];
   const tokens = createTokenProvider({
     fetch: deps.externalFetch,
@@ -43,7 +44,14 @@ export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSet
     policy: deps.policy,
     fingerprint: `${settings.cloud}|${settings.tenantId}|${settings.clientId}|${settings.secretSetAt ?? ''}`,
   });
-  const graph = createGraphClient({ fetch: deps.externalFetch, endpoints, tokens, policy: deps.policy, newRequestId: deps.newRequestId });
+  const graph = createGraphClient({
+    fetch: deps.externalFetch,
+    endpoints,
+    tokens,
+    policy: deps.policy,
+    newRequestId: deps.newRequestId,
+    priority: options.priority ?? 'background',
+  });
   return { tokens, graph };
 }
 

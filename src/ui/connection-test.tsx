@@ -1,7 +1,8 @@
 /**
  * "Test connection": signs in to Microsoft with the saved settings and counts the users the app may read, or shows
  * the failure's title and the backend's message (which names the setting to fix: tenant, client ID, secret value
- * versus ID, expired secret, missing User.Read.All consent, Microsoft unreachable).
+ * versus ID, expired secret, wrong Microsoft cloud, missing User.Read.All consent, Microsoft unreachable), and on
+ * success the Microsoft Graph application permissions the token carries.
  */
 import { LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
@@ -10,7 +11,7 @@ import { api } from './invoke';
 import { ErrorNotice } from './notices';
 import type { PublicSettingsView } from './views';
 
-type Outcome = { ok: true; userCount: number; checkedAt: string } | { ok: false; code: string; message: string };
+type Outcome = { ok: true; userCount: number; checkedAt: string; roles: string[] | null } | { ok: false; code: string; message: string };
 
 export function ConnectionTest({ settings, onTested }: { settings: PublicSettingsView | null; onTested: () => void }) {
   const [testing, setTesting] = useState(false);
@@ -36,6 +37,9 @@ export function ConnectionTest({ settings, onTested }: { settings: PublicSetting
       {outcome?.ok === true ? (
         <SectionMessage appearance="success" title="Connected to Microsoft Entra ID">
           <Text>{`The app signed in as its app registration and can read ${plural(outcome.userCount, 'user')} (tested ${formatDateTime(outcome.checkedAt)}).`}</Text>
+          {outcome.roles !== null ? (
+            <Text>{`Microsoft Graph application permissions granted: ${outcome.roles.length === 0 ? 'none' : outcome.roles.join(', ')}.`}</Text>
+          ) : null}
         </SectionMessage>
       ) : null}
       {outcome?.ok === false ? <ErrorNotice code={outcome.code} message={outcome.message} /> : null}

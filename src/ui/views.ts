@@ -88,6 +88,7 @@ export const connectionCheckView = z.object({
   ok: z.boolean(),
   userCount: z.number().nullable(),
   error: publicError.nullable(),
+  roles: z.array(z.string()).nullable().default(null),
 });
 
 export const overviewView = z.object({
@@ -103,7 +104,7 @@ export const overviewView = z.object({
 });
 export type OverviewView = z.infer<typeof overviewView>;
 
-export const connectionTestView = z.object({ userCount: z.number().int(), checkedAt: z.string() });
+export const connectionTestView = z.object({ userCount: z.number().int(), checkedAt: z.string(), roles: z.array(z.string()).nullable().default(null) });
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;
 

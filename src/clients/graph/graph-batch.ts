@@ -10,7 +10,7 @@ import { readJson } from '../http';
 import { backoffMs, parseRetryAfter, toRetryAfterSeconds } from '../retry-policy';
 import { consentMissing, graphFailure, isConsentDenied, isGraphRetryable, type GraphFailure } from './graph-errors';
 import { batchResponseSchema, graphErrorSchema, graphUserSchema, toEntraUser, type BatchItemResponse } from './graph-schemas';
-import type { GraphCall, GraphClientDeps } from './graph-transport';
+import { priorityHeaders, type GraphCall, type GraphClientDeps } from './graph-transport';
 
 export const BATCH_MAX_REQUESTS = 20;
 const OPERATION = 'getUsersByIds';
@@ -98,7 +98,7 @@ async function sendBatch(
     id: String(index + 1),
     method: 'GET',
     url: `/users/${encodeURIComponent(id)}?$select=${select}&$expand=${expand}`,
-    headers: { 'x-ms-throttle-priority': 'Low' },
+    headers: priorityHeaders(deps),
   }));
   const result = await call(OPERATION, {
     method: 'POST',

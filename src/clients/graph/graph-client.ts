@@ -27,8 +27,13 @@ export const MANAGER_EXPAND_FULL = 'manager';
 /** Graph's maximum page size for /users. */
 export const USERS_PAGE_SIZE = 999;
 
-/** Graph error codes that mean a delta token can no longer be used. */
-const DELTA_EXPIRED_CODES = new Set(['syncStateNotFound', 'syncStateInvalid', 'resyncRequired']);
+/**
+ * Graph error codes that mean a delta token can no longer be used, lower-cased: Graph's casing is not stable across
+ * services, so codes are compared ignoring case (https://learn.microsoft.com/graph/delta-query-overview: "synchronization reset").
+ */
+const DELTA_EXPIRED_CODES = new Set(['syncstatenotfound', 'syncstateinvalid', 'resyncrequired']);
+/** A paging link the directory no longer honours (400; see fakes/entra/graph-routes.ts for the sources). */
+const PAGE_TOKEN_EXPIRED_CODE = 'directory_expiredpagetoken';
 
 export interface UsersPage {
   readonly users: EntraUser[];
@@ -45,11 +50,17 @@ export interface DeltaPage {
 }
 
 export interface GraphClient {
-  /** null starts a full read; then follow nextLink until it is null. */
+  /**
+   * The user list with the manager expanded. No longer the sync's full read (the first delta round is: $expand
+   * pages hold at most 100 users, see docs/clients/graph.md); kept for the benchmark that compares both designs.
+   */
   listUsersPage(nextLink: string | null): Promise<UsersPage>;
-  /** null starts a delta round (every user); otherwise a nextLink or deltaLink. Throws GRAPH_DELTA_EXPIRED. */
+  /**
+   * null starts a delta round (every user: the sync's full read); otherwise a nextLink or deltaLink. Throws
+   * GRAPH_DELTA_EXPIRED (delta position unknown) and GRAPH_PAGE_TOKEN_EXPIRED (a nextLink expired mid-round).
+   */
   deltaPage(link: string | null): Promise<DeltaPage>;
-  /** A deltaLink meaning "from now on"; taken before a full read so changes made during the read replay later. */
+  /** A deltaLink meaning "from now on" (benchmark of the old design; the full read's own last page gives one). */
   latestDeltaLink(): Promise<string>;
   /** Users by Entra object id; ids Graph does not know come back in notFound. Order is not kept. */
   getUsersByIds(ids: readonly string[]): Promise<{ users: EntraUser[]; notFound: string[] }>;
@@ -82,6 +93,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
   async function delta(operation: string, url: string, isStoredLink: boolean): Promise<DeltaPage> {
     const result = await call(operation, { method: 'GET', url });
     if (!result.ok) {
+      if (isStoredLink && isPageTokenExpired(result.failure)) throw pageTokenExpired(operation, result.failure);
       if (isStoredLink && isDeltaExpired(result.failure)) throw deltaExpired(operation, result.failure);
       throw graphFailure(result.failure, operation);
     }
@@ -108,7 +120,10 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
         assertGraphLink(nextLink, graph, operation);
         result = await call(operation, { method: 'GET', url: nextLink });
       }
-      if (!result.ok) throw graphFailure(result.failure, operation);
+      if (!result.ok) {
+        if (nextLink !== null && isPageTokenExpired(result.failure)) throw pageTokenExpired(operation, result.failure);
+        throw graphFailure(result.failure, operation);
+      }
       const page = await readJson(result.response, usersPageSchema(graph), 'Microsoft Graph (list users)', result.context);
       return { users: page.value.map(toEntraUser), nextLink: page['@odata.nextLink'] ?? null };
     },
@@ -163,7 +178,19 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
 }
 
 function isDeltaExpired(failure: GraphFailure): boolean {
-  return failure.status === 410 || (failure.status === 400 && failure.graphCode !== null && DELTA_EXPIRED_CODES.has(failure.graphCode));
+  return failure.status === 410 || (failure.status === 400 && failure.graphCode !== null && DELTA_EXPIRED_CODES.has(failure.graphCode.toLowerCase()));
+}
+
+function isPageTokenExpired(failure: GraphFailure): boolean {
+  return failure.status === 400 && failure.graphCode?.toLowerCase() === PAGE_TOKEN_EXPIRED_CODE;
+}
+
+function pageTokenExpired(operation: string, failure: GraphFailure): AppError {
+  return new AppError(
+    'GRAPH_PAGE_TOKEN_EXPIRED',
+    'Microsoft Graph no longer accepts the paging link of the directory read in progress; the app starts the read again.',
+    { context: failureContext(failure, operation), retry: 'later', retryAfterSeconds: 60 },
+  );
 }
 
 function deltaExpired(operation: string, failure: GraphFailure): AppError {

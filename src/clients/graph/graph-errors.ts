@@ -46,6 +46,8 @@ const TOKEN_MESSAGES = {
   ENTRA_SECRET_EXPIRED:
     'The client secret has expired. Create a new client secret in Certificates & secrets and save it here (the app registration > Certificates & secrets > New client secret; copy its Value).',
   ENTRA_SCOPE_INVALID: SCOPE_MESSAGE,
+  ENTRA_WRONG_CLOUD:
+    'The tenant lives in a different Microsoft cloud than the one chosen. On the Setup tab, choose the Microsoft cloud the tenant lives in (Global, US Government or China), save, and test the connection again.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type TokenErrorCode = keyof typeof TOKEN_MESSAGES;
@@ -60,6 +62,12 @@ const AADSTS_CODES: Readonly<Record<string, TokenErrorCode>> = {
   '1002012': 'ENTRA_SCOPE_INVALID',
   '500011': 'ENTRA_SCOPE_INVALID',
   '70011': 'ENTRA_SCOPE_INVALID',
+  // Tenant in another (national) cloud than the authority asked: AADSTS90038 NationalCloudTenantRedirection,
+  // AADSTS900382 and AADSTS900432 "Confidential Client is not supported in Cross Cloud request".
+  // Source: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+  '90038': 'ENTRA_WRONG_CLOUD',
+  '900382': 'ENTRA_WRONG_CLOUD',
+  '900432': 'ENTRA_WRONG_CLOUD',
 };
 
 /** Only when no AADSTS code can be read: OAuth's error field and the status still say which setting is wrong. */
@@ -110,8 +118,17 @@ export interface GraphFailure {
   readonly clientRequestId: string;
 }
 
+/**
+ * Graph codes that mean "the token carries no role that allows this": Authorization_RequestDenied ("Insufficient
+ * privileges"), and AccessDenied "Either scp or roles claim need to be present in the token." which Graph answers
+ * for an app-only token without any roles (consent never granted; reported e.g. in
+ * https://pnp.github.io/cli-microsoft365/user-guide/cli-certificate-caveats/). Codes are compared ignoring case:
+ * Graph's own casing varies between workloads (accessDenied / AccessDenied).
+ */
+const CONSENT_CODES = new Set(['authorization_requestdenied', 'accessdenied']);
+
 export function isConsentDenied(failure: GraphFailure): boolean {
-  return failure.status === 403 && failure.graphCode === 'Authorization_RequestDenied';
+  return failure.status === 403 && failure.graphCode !== null && CONSENT_CODES.has(failure.graphCode.toLowerCase());
 }
 
 export function failureContext(failure: GraphFailure, operation: string): ErrorContext {

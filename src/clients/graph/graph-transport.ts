@@ -1,7 +1,7 @@
 /**
- * One authenticated Graph request, as every Graph operation sends it: bearer token, background priority, a fresh
+ * One authenticated Graph request, as every Graph operation sends it: bearer token, priority (Low for background), a fresh
  * client-request-id per attempt, the shared retry policy, and one new sign-in when Graph rejects the token (401)
- * or its roles (403 Authorization_RequestDenied: consent may have been granted after the token was issued).
+ * or its roles (403 Authorization_RequestDenied or AccessDenied: consent may have been granted after the token was issued).
  * Failures come back as data so each operation decides what a status means for it.
  */
 import { AppError, type ErrorContext } from '../../domain/errors';
@@ -19,6 +19,17 @@ export interface GraphClientDeps {
   readonly policy: RetryPolicy;
   /** A GUID per request, sent as client-request-id so Microsoft support can find the call. */
   readonly newRequestId: () => string;
+  /**
+   * 'background' (the default: the sync) sends `x-ms-throttle-priority: Low`, so Graph throttles the app's
+   * background reads before its interactive ones; 'interactive' (Test connection, an admin waiting) leaves the
+   * header out (normal priority). https://learn.microsoft.com/graph/throttling#throttling-priority
+   */
+  readonly priority?: 'background' | 'interactive';
+}
+
+/** The throttle-priority header for a request under these deps: Low for background work, nothing otherwise. */
+export function priorityHeaders(deps: Pick<GraphClientDeps, 'priority'>): Record<string, string> {
+  return (deps.priority ?? 'background') === 'background' ? { 'x-ms-throttle-priority': 'Low' } : {};
 }
 
 export type GraphResult =
@@ -41,7 +52,7 @@ export function createGraphCall(deps: GraphClientDeps): GraphCall {
               Accept: 'application/json',
               ...request.headers,
               Authorization: `Bearer ${token}`,
-              'x-ms-throttle-priority': 'Low',
+              ...priorityHeaders(deps),
               'client-request-id': clientRequestId,
             },
           });

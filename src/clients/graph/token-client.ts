@@ -31,6 +31,12 @@ export interface TokenCache {
 
 export interface TokenProvider {
   getToken(): Promise<string>;
+  /**
+   * The application permissions (the `roles` claim) of the current token, read from its payload; [] when the token
+   * has no roles (consent never granted); null when the token is not a JWT the app can read (Microsoft documents
+   * access tokens as opaque to clients, so this is a hint, never a gate for the sync).
+   */
+  grantedRoles(): Promise<readonly string[] | null>;
   /** Forgets the token (Graph rejected it, or its roles are stale); the next getToken signs in again. */
   invalidate(): Promise<void>;
 }
@@ -79,11 +85,35 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       });
       return inflight;
     },
+    async grantedRoles() {
+      return rolesOfAccessToken(await this.getToken());
+    },
     async invalidate() {
       current = null;
       await deps.cache.clear();
     },
   };
+}
+
+/**
+ * The Microsoft identity platform's access-token claims reference documents `roles` as the array of application
+ * permissions granted to an app-only token, absent when none was granted:
+ * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference#payload-claims
+ * The payload is base64url JSON (RFC 7519); it is parsed, never logged, and only `roles` is kept.
+ */
+const tokenPayloadSchema = z.looseObject({ roles: z.array(z.string()).optional() });
+
+export function rolesOfAccessToken(token: string): readonly string[] | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[1] === undefined || parts[1] === '') return null;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = tokenPayloadSchema.safeParse(payload);
+  return parsed.success ? [...(parsed.data.roles ?? [])] : null;
 }
 
 async function requestToken(deps: TokenProviderDeps): Promise<CachedToken> {

@@ -10,11 +10,14 @@ afterEach(async () => {
 });
 
 describe('consent and tokens', () => {
-  it('missing admin consent -> GRAPH_CONSENT_MISSING naming User.Read.All, after one fresh sign-in', async () => {
-    world = await startWorld({ users: directory(3), tenant: { ...TENANT, consentGranted: false } });
+  it.each([
+    ['AccessDenied', 'AccessDenied'],
+    ['Authorization_RequestDenied', 'Authorization_RequestDenied'],
+  ] as const)('missing admin consent (a token without roles answered %s) -> GRAPH_CONSENT_MISSING naming User.Read.All, after one fresh sign-in', async (rolelessToken, graphCode) => {
+    world = await startWorld({ users: directory(3), tenant: { ...TENANT, consentGranted: false }, behaviour: { rolelessToken } });
     const error = await failureOf(world.graph.countUsers());
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'GRAPH_CONSENT_MISSING', retry: 'permanent', context: { status: 403, graphCode: 'Authorization_RequestDenied' } });
+    expect(error).toMatchObject({ code: 'GRAPH_CONSENT_MISSING', retry: 'permanent', context: { status: 403, graphCode } });
     expect((error as AppError).message).toMatch(/application permission User\.Read\.All.*grant admin consent/);
     expect(world.tokenRequests()).toHaveLength(2);
     expect(world.graphRequests().map((r) => r.status)).toEqual([403, 403]);
@@ -110,7 +113,7 @@ describe('retries and throttling outside $batch', () => {
 
   it('the tenant bucket throttles a full read: the client waits for Retry-After and never comes early', async () => {
     // List pages cost 2 RU ($select -1, $expand +1): 3 pages of 999 do not fit a budget of 4 per 10 s.
-    world = await startWorld({ users: directory(2_500), throttling: { resourceUnitsPer10s: 4 }, policy: { maxInlineWaitMs: 10_000 } });
+    world = await startWorld({ users: directory(2_500), throttling: { resourceUnitsPer10s: 4 }, policy: { maxInlineWaitMs: 10_000 }, behaviour: { expandPageCap: null } });
     const { users } = await readAllUsers(world.graph);
     expect(users).toHaveLength(2_500);
     const requests = world.graphRequests();

@@ -37,6 +37,8 @@ function provider(overrides: Partial<TokenProviderDeps> = {}, cache: MemoryToken
 }
 
 const tokenRequests = () => fake.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token'));
+/** header.payload.signature, each base64url (the fake issues JWT-shaped tokens as Entra does). */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 describe('token provider: success and cache', () => {
   it('signs in with the client-credentials form and reuses the token', async () => {
@@ -96,7 +98,7 @@ describe('token provider: success and cache', () => {
 
   it('ignores cache content it cannot read', async () => {
     const { tokens } = provider({}, memoryTokenCache({ accessToken: 42, expiresAt: 'soon' }));
-    await expect(tokens.getToken()).resolves.toMatch(/^fake-at-/);
+    await expect(tokens.getToken()).resolves.toMatch(JWT_SHAPE);
     expect(tokenRequests()).toHaveLength(1);
   });
 
@@ -118,14 +120,14 @@ describe('token provider: success and cache', () => {
 
   it('accepts a verified domain name as tenant', async () => {
     const { tokens } = provider({ tenantId: 'contoso.onmicrosoft.com' });
-    await expect(tokens.getToken()).resolves.toMatch(/^fake-at-/);
+    await expect(tokens.getToken()).resolves.toMatch(JWT_SHAPE);
     expect(tokenRequests()[0]?.path).toBe('/contoso.onmicrosoft.com/oauth2/v2.0/token');
   });
 
   it('waits out a 503 from the token endpoint and then succeeds', async () => {
     fake.failNext({ path: /\/token$/, status: 503, headers: { 'Retry-After': '2' } });
     const { tokens } = provider();
-    await expect(tokens.getToken()).resolves.toMatch(/^fake-at-/);
+    await expect(tokens.getToken()).resolves.toMatch(JWT_SHAPE);
     expect(clock.slept).toEqual([2000]);
     expect(tokenRequests().map((r) => r.status)).toEqual([503, 200]);
   });
@@ -202,6 +204,24 @@ describe('token provider: AADSTS errors become actionable codes', () => {
     expect((error as AppError).cause).toBeUndefined();
   });
 
+  // Microsoft's AADSTS list (https://learn.microsoft.com/entra/identity-platform/reference-error-codes): the tenant
+  // lives in another national cloud than the authority asked.
+  it.each([
+    [90038, 400, 'invalid_request', "NationalCloudTenantRedirection - The specified tenant 'x' belongs to the National Cloud 'USGov'."],
+    [900382, 400, 'invalid_client', 'Confidential Client is not supported in Cross Cloud request.'],
+    [900432, 400, 'invalid_client', 'Confidential Client is not supported in Cross Cloud request.'],
+  ])('AADSTS%s (tenant in another Microsoft cloud) -> ENTRA_WRONG_CLOUD: choose the right Microsoft cloud', async (code, status, oauthError, text) => {
+    fake.failNext({
+      path: /\/token$/,
+      status,
+      body: { error: oauthError, error_description: `AADSTS${code}: ${text} Trace ID: t Correlation ID: c`, error_codes: [code] },
+    });
+    const error = (await failureOf(provider().tokens.getToken())) as AppError;
+    expect(error).toMatchObject({ code: 'ENTRA_WRONG_CLOUD', retry: 'permanent', context: { aadsts: `AADSTS${code}` } });
+    expect(error.message).toMatch(/choose the Microsoft cloud the tenant lives in/);
+    expect(error.message).not.toContain('Trace ID');
+  });
+
   it('an unknown AADSTS code -> ENTRA_AUTH_FAILED naming the code, never echoing the description', async () => {
     fake.failNext({
       path: /\/token$/,
@@ -250,5 +270,26 @@ describe('token provider: AADSTS errors become actionable codes', () => {
     const error = await failureOf(provider({ endpoints }).tokens.getToken());
     expect(error).toMatchObject({ code: 'MICROSOFT_UNREACHABLE' });
     expect(clock.slept).toHaveLength(3);
+  });
+});
+
+describe('token provider: the roles claim', () => {
+  it('reads the application permissions from the token payload: User.Read.All once consent is granted', async () => {
+    await expect(provider().tokens.grantedRoles()).resolves.toEqual(['User.Read.All']);
+  });
+
+  it('a token issued without consent has no roles claim: []', async () => {
+    fake.setConsent(false);
+    await expect(provider().tokens.grantedRoles()).resolves.toEqual([]);
+  });
+
+  it('lists every role consent granted', async () => {
+    fake.setConsent(true, ['Directory.Read.All', 'Mail.Read']);
+    await expect(provider().tokens.grantedRoles()).resolves.toEqual(['Directory.Read.All', 'Mail.Read']);
+  });
+
+  it('a token that is not a JWT -> null (unknown), never an error', async () => {
+    fake.failNext({ path: /\/token$/, status: 200, body: { token_type: 'Bearer', expires_in: 3599, access_token: 'opaque-token' } });
+    await expect(provider().tokens.grantedRoles()).resolves.toBeNull();
   });
 });
