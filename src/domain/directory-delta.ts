@@ -32,13 +32,38 @@ export interface DeltaMergeResult {
   /** Users that were in the directory before and are not any more. */
   readonly removed: number;
   /**
-   * Users created from a partial upsert (unknown id, some properties missing): their record holds nulls and
-   * defaults for what was missing, so the caller fetches them in full (getUsersByIds) before planning.
+   * Users created from a partial upsert (unknown id, some selected property missing): their record holds nulls and
+   * defaults for what was missing, so the caller re-reads them (getUsersByIds) before planning. A new user whose
+   * item carries every selected property is complete without a re-read, even without `manager@delta`: delta's
+   * default mode returns every selected property of a new user (https://learn.microsoft.com/graph/delta-query-users)
+   * and reports a manager as `manager@delta` when there is one, so its absence means "no manager". This matters:
+   * Graph may still answer 404 to a GET by id of a user created seconds ago (replication delay).
    */
   readonly incomplete: readonly string[];
 }
 
 const FIELD_KEYS = Object.keys(entraUserSchema.shape).filter((key) => key !== 'id') as (keyof EntraUserFields)[];
+/** The selected properties (managerId is a relationship, reported only when set). */
+const PROPERTY_KEYS = FIELD_KEYS.filter((key) => key !== 'managerId');
+
+/**
+ * Delta is not lossless (https://learn.microsoft.com/graph/delta-query-overview: changes can be replayed or
+ * arrive late; field reports of missed manager changes), so a full directory read reconciles the cached
+ * directory when the last one is older than this.
+ */
+export const FULL_READ_MAX_AGE_DAYS = 7;
+const FULL_READ_MAX_AGE_MS = FULL_READ_MAX_AGE_DAYS * 24 * 60 * 60 * 1000;
+
+/** When the next full directory read is due, from the last one (ISO); the first run after that time does it. */
+export function fullReadDueAt(lastFullReadAt: string): string {
+  return new Date(Date.parse(lastFullReadAt) + FULL_READ_MAX_AGE_MS).toISOString();
+}
+
+/** True when a run starting at `now` must read the whole directory instead of only the changes. */
+export function isFullReadDue(lastFullReadAt: string, now: number): boolean {
+  const last = Date.parse(lastFullReadAt);
+  return !Number.isFinite(last) || now >= last + FULL_READ_MAX_AGE_MS;
+}
 
 function emptyUser(id: string): EntraUser {
   return {
@@ -95,7 +120,7 @@ export function applyDeltaChanges(directory: Map<string, EntraUser>, changes: re
     else if (previous !== undefined && now === undefined) removed++;
     else if (previous !== undefined && now !== undefined && !sameUser(previous, now)) updated++;
   }
-  const incomplete = [...seenForNew].filter(([id, seen]) => directory.has(id) && seen.size < FIELD_KEYS.length).map(([id]) => id);
+  const incomplete = [...seenForNew].filter(([id, seen]) => directory.has(id) && PROPERTY_KEYS.some((key) => !seen.has(key))).map(([id]) => id);
   return { added, updated, removed, incomplete };
 }
 

@@ -17,8 +17,15 @@ export const directoryMetaSchema = z.object({
   chunks: z.number().int().min(0),
   users: z.number().int().min(0),
   deltaLink: z.string().nullable(),
+  /** When the whole directory was last read (the next full read is due FULL_READ_MAX_AGE_DAYS later). */
   fullReadAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * Users new to the directory whose delta item lacked a property and whose re-read by id answered 404 (not yet
+   * replicated): their partial record is kept and re-read by the next runs, at most MAX_REREAD_ATTEMPTS times.
+   * Entra object ids and counts only. Absent in metas written before this field existed.
+   */
+  pendingReads: z.array(z.object({ id: z.string().min(1), attempts: z.number().int().min(1) })).default([]),
 });
 export type DirectoryMeta = z.infer<typeof directoryMetaSchema>;
 

@@ -59,9 +59,8 @@ export interface AtlassianUsersPort {
 }
 
 export interface EntraDirectoryPort {
-  listUsersPage(nextLink: string | null): Promise<{ users: readonly EntraUser[]; nextLink: string | null }>;
-  latestDeltaLink(): Promise<string>;
-  deltaPage(link: string): Promise<{ changes: readonly DeltaChange[]; nextLink: string | null; deltaLink: string | null }>;
+  /** null starts a round of every user (the full read); a nextLink or a stored deltaLink continues. */
+  deltaPage(link: string | null): Promise<{ changes: readonly DeltaChange[]; nextLink: string | null; deltaLink: string | null }>;
   getUsersByIds(ids: readonly string[]): Promise<{ users: readonly EntraUser[]; notFound: readonly string[] }>;
 }
 

@@ -105,11 +105,11 @@ describe('run control', () => {
 
   it('waits out a Graph 429 storm by rescheduling, never sending before Retry-After', async () => {
     h = await startHarness({ users: 60 });
-    h.sim.entra.failNext({ path: '/v1.0/users', status: 429, headers: { 'Retry-After': '120' }, times: 3 });
+    h.sim.entra.failNext({ path: '/v1.0/users/delta', status: 429, headers: { 'Retry-After': '120' }, times: 3 });
     const { run, stats } = await h.run('sync');
     expect(run.status).toBe('succeeded');
     expect(stats.retriesLater).toBeGreaterThanOrEqual(1);
-    const calls = h.sim.entra.requests.filter((r) => r.path === '/v1.0/users');
+    const calls = h.sim.entra.requests.filter((r) => r.path === '/v1.0/users/delta');
     for (let i = 1; i < calls.length; i++) {
       if (calls[i - 1]!.status === 429) expect(calls[i]!.time - calls[i - 1]!.time).toBeGreaterThanOrEqual(120_000);
     }

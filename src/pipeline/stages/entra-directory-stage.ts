@@ -1,29 +1,71 @@
 /**
- * Stage 2: the Entra directory. The first run (and any run whose delta token is missing or expired) reads the
- * whole directory: one `$deltatoken=latest` call first (so changes made during the read replay next time), then
- * /users pages of 999 with the manager expanded. Later runs read only users/delta from the stored deltaLink and
- * merge the changes into the cached directory. Throttling is never slept away: the client hands back
- * "retry later", the step runner reschedules the event and the checkpoint resumes at the same page.
+ * Stage 2: the Entra directory. A full read is the first round of `/users/delta?$select=...,manager`: pages of
+ * about 200 users with every selected property and the manager id, ending in the deltaLink later runs follow. (The
+ * old full read, /users with `$expand=manager`, gets at most 100 users a page whatever `$top` says, Microsoft's
+ * known issue 13635, and needed a separate `$deltatoken=latest` call; docs/clients/graph.md has the figures.)
+ *
+ * A run reads the whole directory when there is no cached directory or delta position, when the delta position
+ * expired, and when the last full read is older than FULL_READ_MAX_AGE_DAYS (delta is not lossless: the full read
+ * reconciles changes it never reported). Otherwise it reads only the changes from the stored deltaLink. Either way
+ * the pages are stored as changes and merged into a new generation of the cached directory in one step, so a user
+ * repeated across pages is merged (last wins) and a crash never leaves a half-written directory.
+ *
+ * Replication lag: users new to the directory whose delta item lacks a selected property are re-read by id; a
+ * 404 there means "not replicated yet" (the same round reported the user), so the partial record is KEPT and
+ * re-read by the next runs, at most MAX_REREAD_ATTEMPTS times. An expired paging link during a full read
+ * restarts the read (at most MAX_FULL_READ_RESTARTS times a run). Throttling is never slept away: the client hands
+ * back "retry later", the step runner reschedules the event and the checkpoint resumes at the same page.
  */
 import { z } from 'zod';
-import { AppError } from '../../domain/errors';
-import { applyDeltaChanges, deltaChangeSchema, type DeltaChange } from '../../domain/directory-delta';
+import { AppError, isAppError } from '../../domain/errors';
+import { applyDeltaChanges, deltaChangeSchema, isFullReadDue, type DeltaChange } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
 import { readChunks, writeChunks } from '../chunked-store';
 import { deleteGeneration, readDirectory, readDirectoryMeta, writeDirectoryChunks, type DirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
+import { recordObservations } from '../platform-observations';
 import type { StageHandler, StepContext } from '../step-runner';
 import { RETENTION_SECONDS } from '../retention';
 
+/** Restarts of an expired full read within one run before the run waits and tries again later. */
+export const MAX_FULL_READ_RESTARTS = 3;
+/** Runs that re-read a new user Graph still answers 404 for, before the app stops asking (the record stays). */
+export const MAX_REREAD_ATTEMPTS = 3;
+/** The endpoint of the full read, as recorded in the platform observations. */
+export const FULL_READ_ENDPOINT = '/v1.0/users/delta';
+
 const checkpointSchema = z.discriminatedUnion('phase', [
+  /** Stored by versions that read /users with $expand: never resumed, restarted as a delta full read (see below). */
   z.object({ phase: z.literal('full'), deltaLink: z.string().nullable(), nextLink: z.string().nullable(), started: z.boolean(), chunks: z.number().int(), users: z.number().int() }),
+  z.object({
+    phase: z.literal('fullRead'),
+    /** null: the next request starts the round. */
+    link: z.string().nullable(),
+    changeChunks: z.number().int(),
+    changes: z.number().int(),
+    restarts: z.number().int(),
+    largestPage: z.number().int(),
+  }),
   z.object({ phase: z.literal('delta'), link: z.string(), changeChunks: z.number().int(), changes: z.number().int() }),
-  z.object({ phase: z.literal('merge'), deltaLink: z.string(), changeChunks: z.number().int(), changes: z.number().int(), from: z.object({ generation: z.string(), chunks: z.number().int() }) }),
+  z.object({
+    phase: z.literal('merge'),
+    deltaLink: z.string(),
+    changeChunks: z.number().int(),
+    changes: z.number().int(),
+    /** The generation the changes apply to; null for a full read (they apply to an empty directory). */
+    from: z.object({ generation: z.string(), chunks: z.number().int() }).nullable(),
+    mode: z.enum(['full', 'delta']).default('delta'),
+    largestPage: z.number().int().default(0),
+  }),
   z.object({ phase: z.literal('done'), mode: z.enum(['full', 'delta']), users: z.number().int(), changes: z.number().int() }),
 ]);
 type Checkpoint = z.infer<typeof checkpointSchema>;
+type MergeCheckpoint = Extract<Checkpoint, { phase: 'merge' }>;
 
-const startFull = (): Checkpoint => ({ phase: 'full', deltaLink: null, nextLink: null, started: false, chunks: 0, users: 0 });
+const startFull = (restarts = 0): Checkpoint => ({ phase: 'fullRead', link: null, changeChunks: 0, changes: 0, restarts, largestPage: 0 });
+
+const isExpiry = (error: unknown): error is AppError =>
+  isAppError(error) && (error.code === 'GRAPH_DELTA_EXPIRED' || error.code === 'GRAPH_PAGE_TOKEN_EXPIRED');
 
 export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
   const { deps, runId } = ctx;
@@ -31,7 +73,13 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
   let cp: Checkpoint;
   if (saved === undefined) {
     const meta = await readDirectoryMeta(deps.store);
-    cp = meta?.deltaLink ? { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 } : startFull();
+    const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
+    if (meta?.deltaLink && !due) {
+      cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
+    } else {
+      deps.logger.info('stage.entra-directory.full-read', { runId, reason: meta === null ? 'no-directory' : due ? 'reconciliation-due' : 'no-delta-link' });
+      cp = startFull();
+    }
     await ctx.saveCheckpoint(cp);
   } else {
     cp = saved;
@@ -42,20 +90,41 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
     if (ctx.shouldYield()) return { kind: 'continue' };
     switch (cp.phase) {
       case 'full': {
-        if (cp.deltaLink === null) {
-          cp = { ...cp, deltaLink: await entra.latestDeltaLink() };
-          await ctx.saveCheckpoint(cp);
-          continue;
-        }
-        if (cp.started && cp.nextLink === null) {
-          cp = await switchGeneration(ctx, cp.deltaLink, cp.chunks, cp.users, 'full', 0);
-          continue;
-        }
-        const page = await entra.listUsersPage(cp.nextLink);
-        const written = await writeDirectoryChunks(deps.store, runId, page.users, cp.chunks);
-        cp = { ...cp, started: true, nextLink: page.nextLink, chunks: cp.chunks + written, users: cp.users + page.users.length };
+        // Written by the previous version (list with $expand into directory chunks of this run's generation):
+        // drop what it wrote and read again the current way.
+        await deleteGeneration(deps.store, runId, cp.chunks);
+        deps.logger.info('stage.entra-directory.full-read', { runId, reason: 'old-checkpoint' });
+        cp = startFull();
         await ctx.saveCheckpoint(cp);
-        await ctx.progress(cp.users, null, 'Reading the Entra directory');
+        continue;
+      }
+      case 'fullRead': {
+        let page;
+        try {
+          page = await entra.deltaPage(cp.link);
+        } catch (error) {
+          if (cp.link === null || !isExpiry(error)) throw error;
+          cp = await restartFullRead(ctx, cp, error);
+          continue;
+        }
+        const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
+          firstIndex: cp.changeChunks,
+          ttlSeconds: deps.config.runDataTtlSeconds,
+        });
+        const base = {
+          changeChunks: cp.changeChunks + written,
+          changes: cp.changes + page.changes.length,
+          largestPage: Math.max(cp.largestPage, page.changes.length),
+        };
+        if (page.nextLink !== null) {
+          cp = { ...cp, ...base, link: page.nextLink };
+        } else if (page.deltaLink !== null) {
+          cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: null, mode: 'full' };
+        } else {
+          throw malformedPage(runId);
+        }
+        await ctx.saveCheckpoint(cp);
+        await ctx.progress(base.changes, null, 'Reading the Entra directory');
         continue;
       }
       case 'delta': {
@@ -63,8 +132,8 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
         try {
           page = await entra.deltaPage(cp.link);
         } catch (error) {
-          if (error instanceof AppError && error.code === 'GRAPH_DELTA_EXPIRED') {
-            deps.logger.info('stage.entra-directory.delta-expired', { runId });
+          if (isExpiry(error)) {
+            deps.logger.info('stage.entra-directory.delta-expired', { runId, code: error.code });
             cp = startFull();
             await ctx.saveCheckpoint(cp);
             continue;
@@ -83,10 +152,10 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
           if (meta === null) {
             cp = startFull();
           } else {
-            cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: { generation: meta.generation, chunks: meta.chunks } };
+            cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: { generation: meta.generation, chunks: meta.chunks }, mode: 'delta', largestPage: 0 };
           }
         } else {
-          throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph returned a delta page with neither a next link nor a delta link.', { context: { runId }, retry: 'now' });
+          throw malformedPage(runId);
         }
         await ctx.saveCheckpoint(cp);
         await ctx.progress(cp.phase === 'delta' ? cp.changes : 0, null, 'Reading changes from Entra ID');
@@ -102,49 +171,109 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
   return { kind: 'complete' };
 };
 
-async function merge(ctx: StepContext, cp: Extract<Checkpoint, { phase: 'merge' }>): Promise<Checkpoint> {
+function malformedPage(runId: string): AppError {
+  return new AppError('RESPONSE_MALFORMED', 'Microsoft Graph returned a delta page with neither a next link nor a delta link.', { context: { runId }, retry: 'now' });
+}
+
+/** An expired paging link mid full read: start the read again, or, after too many restarts, wait and retry later. */
+async function restartFullRead(ctx: StepContext, cp: Extract<Checkpoint, { phase: 'fullRead' }>, error: AppError): Promise<Checkpoint> {
   const { deps, runId } = ctx;
-  const users = await readDirectory(deps.store, cp.from.generation, cp.from.chunks);
+  const restarts = cp.restarts + 1;
+  deps.logger.info('stage.entra-directory.full-read-restart', { runId, code: error.code, restarts });
+  if (restarts > MAX_FULL_READ_RESTARTS) {
+    // The next attempt starts afresh; the error says when.
+    await ctx.saveCheckpoint(startFull());
+    throw new AppError(
+      'GRAPH_PAGE_TOKEN_EXPIRED',
+      `Microsoft Graph expired the paging link of the directory read ${restarts} times in a row; the app will read the directory again in 60 s.`,
+      { context: { runId, restarts }, cause: error, retry: 'later', retryAfterSeconds: 60 },
+    );
+  }
+  const next = startFull(restarts);
+  await ctx.saveCheckpoint(next);
+  return next;
+}
+
+async function merge(ctx: StepContext, cp: MergeCheckpoint): Promise<Checkpoint> {
+  const { deps, runId } = ctx;
+  const previousMeta = await readDirectoryMeta(deps.store);
+  const users = cp.from === null ? [] : await readDirectory(deps.store, cp.from.generation, cp.from.chunks);
   const directory = new Map<string, EntraUser>(users.map((u) => [u.id, u]));
   const changes: DeltaChange[] = await readChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), cp.changeChunks, deltaChangeSchema);
   const result = applyDeltaChanges(directory, changes);
-  if (result.incomplete.length > 0) {
+
+  // Re-read by id: users new in this round whose item lacked a property, and (delta runs) the ones earlier runs
+  // could not re-read yet. A full read has just read everyone, so older pending re-reads are settled by it.
+  const attemptsBefore = new Map((cp.mode === 'delta' ? (previousMeta?.pendingReads ?? []) : []).map((p) => [p.id, p.attempts]));
+  const reread = [...new Set([...result.incomplete, ...attemptsBefore.keys()])].filter((id) => directory.has(id));
+  const pendingReads: DirectoryMeta['pendingReads'] = [];
+  let gaveUp = 0;
+  if (reread.length > 0) {
     const { entra } = await deps.connect();
-    const fetched = await entra.getUsersByIds(result.incomplete);
+    const fetched = await entra.getUsersByIds(reread);
     for (const user of fetched.users) directory.set(user.id, user);
-    for (const id of fetched.notFound) directory.delete(id);
+    for (const id of fetched.notFound) {
+      // Delta reported this user (created or restored) and did not report it removed: a 404 here is replication
+      // lag, not a deletion. Keep the record; ask again next run, a bounded number of times.
+      const attempts = (attemptsBefore.get(id) ?? 0) + 1;
+      if (attempts < MAX_REREAD_ATTEMPTS) pendingReads.push({ id, attempts });
+      else gaveUp++;
+    }
   }
   const merged = [...directory.values()];
   const chunks = await writeDirectoryChunks(deps.store, runId, merged);
-  deps.logger.info('stage.entra-directory.merge', { runId, added: result.added, updated: result.updated, removed: result.removed, incomplete: result.incomplete.length });
-  return switchGeneration(ctx, cp.deltaLink, chunks, merged.length, 'delta', cp.changes, cp.from);
+  deps.logger.info('stage.entra-directory.merge', {
+    runId,
+    mode: cp.mode,
+    added: result.added,
+    updated: result.updated,
+    removed: result.removed,
+    incomplete: result.incomplete.length,
+    reread: reread.length,
+    notYetReplicated: pendingReads.length,
+    rereadGivenUp: gaveUp,
+  });
+  if (cp.mode === 'full') {
+    const at = new Date(deps.clock.now()).toISOString();
+    // requested 0: delta takes no page size ($top is ignored); served = the largest page Graph sent.
+    await recordObservations(deps.store, { graphPageSize: { endpoint: FULL_READ_ENDPOINT, requested: 0, served: cp.largestPage, at } });
+  }
+  // The generation to delete afterwards: the one the changes applied to (kept in the checkpoint, so a merge re-run
+  // after a crash past the meta switch still finds it), else whatever the meta pointed at before.
+  const replaced = cp.from ?? (previousMeta === null ? null : { generation: previousMeta.generation, chunks: previousMeta.chunks });
+  return switchGeneration(ctx, { deltaLink: cp.deltaLink, chunks, users: merged.length, mode: cp.mode, changes: cp.changes, pendingReads, previous: previousMeta, replaced });
 }
 
 async function switchGeneration(
   ctx: StepContext,
-  deltaLink: string,
-  chunks: number,
-  users: number,
-  mode: 'full' | 'delta',
-  changes: number,
-  from?: { generation: string; chunks: number },
+  next: {
+    deltaLink: string;
+    chunks: number;
+    users: number;
+    mode: 'full' | 'delta';
+    changes: number;
+    pendingReads: DirectoryMeta['pendingReads'];
+    previous: DirectoryMeta | null;
+    replaced: { generation: string; chunks: number } | null;
+  },
 ): Promise<Checkpoint> {
   const { deps, runId } = ctx;
-  const previous = from ?? (await readDirectoryMeta(deps.store));
   const now = new Date(deps.clock.now()).toISOString();
-  const oldMeta = await readDirectoryMeta(deps.store);
+  const { previous } = next;
   const meta: DirectoryMeta = {
     v: 1,
     generation: runId,
-    chunks,
-    users,
-    deltaLink,
-    fullReadAt: mode === 'full' ? now : (oldMeta?.fullReadAt ?? now),
+    chunks: next.chunks,
+    users: next.users,
+    deltaLink: next.deltaLink,
+    fullReadAt: next.mode === 'full' ? now : (previous?.fullReadAt ?? now),
     updatedAt: now,
+    pendingReads: next.pendingReads,
   };
   await deps.store.set(keys.directoryMeta(), meta, { ttlSeconds: RETENTION_SECONDS.directory });
-  const done: Checkpoint = { phase: 'done', mode, users, changes };
+  const done: Checkpoint = { phase: 'done', mode: next.mode, users: next.users, changes: next.changes };
   await ctx.saveCheckpoint(done);
-  if (previous !== null && previous.generation !== runId) await deleteGeneration(deps.store, previous.generation, previous.chunks);
+  const { replaced } = next;
+  if (replaced !== null && replaced.generation !== runId) await deleteGeneration(deps.store, replaced.generation, replaced.chunks);
   return done;
 }
