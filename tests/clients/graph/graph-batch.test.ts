@@ -1,6 +1,6 @@
 import { MANAGER_EXPAND_ID_ONLY, USER_SELECT } from '../../../src/clients/graph/graph-client';
 import type { RecordedRequest } from '../../../fakes/entra/fake-entra-server';
-import { directory, failureOf, startWorld, userId, type World } from './graph-test-kit';
+import { directory, failureOf, graphUser, readDeltaRound, startWorld, userId, type World } from './graph-test-kit';
 
 let world: World | undefined;
 
@@ -116,5 +116,33 @@ describe('getUsersByIds ($batch)', () => {
     world = await startWorld();
     await expect(world.graph.getUsersByIds([])).resolves.toEqual({ users: [], notFound: [] });
     expect(world.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('getUsersByIds: the fake tenant\'s replication lag and roleless tokens', () => {
+  it('a user created seconds ago answers 404 by id (replication lag, default) although delta reports it; later it is found', async () => {
+    world = await startWorld({ users: directory(3) });
+    const fresh = graphUser();
+    world.fake.upsertUser(fresh);
+    const { changes } = await readDeltaRound(world.graph, null);
+    expect(changes.some((c) => c.id === fresh.id)).toBe(true);
+    await expect(world.graph.getUsersByIds([fresh.id])).resolves.toEqual({ users: [], notFound: [fresh.id] });
+    world.clock.advance(121_000);
+    await expect(world.graph.getUsersByIds([fresh.id])).resolves.toMatchObject({ users: [{ id: fresh.id }], notFound: [] });
+  });
+
+  it('with the lag switched off the new user is found at once', async () => {
+    world = await startWorld({ users: directory(3), behaviour: { replicationLagSeconds: 0 } });
+    const fresh = graphUser();
+    world.fake.upsertUser(fresh);
+    await expect(world.graph.getUsersByIds([fresh.id])).resolves.toMatchObject({ users: [{ id: fresh.id }], notFound: [] });
+  });
+
+  it('a $batch item answered 403 AccessDenied (token without roles) -> GRAPH_CONSENT_MISSING and the cached token is dropped', async () => {
+    world = await startWorld({ users: directory(3) });
+    await world.tokens.getToken();
+    world.fake.failNext({ path: /^\/v1\.0\/users\/[^/]+$/, status: 403, body: { error: { code: 'AccessDenied', message: 'Either scp or roles claim need to be present in the token.' } } });
+    await expect(world.graph.getUsersByIds([userId(1)])).rejects.toMatchObject({ code: 'GRAPH_CONSENT_MISSING', context: { graphCode: 'AccessDenied' } });
+    expect(world.cache.value).toBeUndefined();
   });
 });

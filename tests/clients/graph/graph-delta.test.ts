@@ -1,3 +1,4 @@
+import type { AppError } from '../../../src/domain/errors';
 import { applyDeltaChanges } from '../../../src/domain/directory-delta';
 import type { EntraUser } from '../../../src/domain/entra-user';
 import { USER_SELECT } from '../../../src/clients/graph/graph-client';
@@ -184,6 +185,28 @@ describe('deltaPage: expired and foreign links', () => {
     world = await startWorld({ users: directory(5) });
     const error = await failureOf(world.graph.deltaPage(`${world.fake.url}/v1.0/users/delta?$deltatoken=unknown`));
     expect(error).toMatchObject({ code: 'GRAPH_DELTA_EXPIRED', context: { status: 400, graphCode: 'syncStateNotFound' } });
+  });
+
+  it.each(['SyncStateNotFound', 'SYNCSTATEINVALID', 'ResyncRequired'])('the reset code %s is recognised whatever its letter case -> GRAPH_DELTA_EXPIRED', async (code) => {
+    world = await startWorld({ users: directory(3) });
+    const { deltaLink } = await readDeltaRound(world.graph, null);
+    world.fake.failNext({ path: '/v1.0/users/delta', status: 400, body: { error: { code, message: 'Please perform a full sync.' } } });
+    await expect(world.graph.deltaPage(deltaLink)).rejects.toMatchObject({ code: 'GRAPH_DELTA_EXPIRED', context: { status: 400, graphCode: code } });
+  });
+
+  it('an expired paging link mid-round (400 Directory_ExpiredPageToken) -> GRAPH_PAGE_TOKEN_EXPIRED', async () => {
+    world = await startWorld({ users: directory(450) });
+    const first = await world.graph.deltaPage(null);
+    world.fake.expirePageTokens();
+    const error = (await failureOf(world.graph.deltaPage(first.nextLink))) as AppError;
+    expect(error).toMatchObject({ code: 'GRAPH_PAGE_TOKEN_EXPIRED', context: { status: 400, graphCode: 'Directory_ExpiredPageToken' } });
+  });
+
+  it('an expired paging link of the user list -> GRAPH_PAGE_TOKEN_EXPIRED', async () => {
+    world = await startWorld({ users: directory(250) });
+    const first = await world.graph.listUsersPage(null);
+    world.fake.expirePageTokens();
+    await expect(world.graph.listUsersPage(first.nextLink)).rejects.toMatchObject({ code: 'GRAPH_PAGE_TOKEN_EXPIRED' });
   });
 
   it('a stored delta link of another cloud -> GRAPH_DELTA_EXPIRED without a request', async () => {
