@@ -10,6 +10,7 @@
 import { toAppError } from '../domain/errors';
 import type { SchemaDiff } from '../domain/schema-diff';
 import type { PlatformObservations } from '../pipeline/platform-observations';
+import { USER_READ_ROLES } from './connection-check';
 
 export type DiagnosticStatus = 'pass' | 'fail' | 'unknown';
 
@@ -45,9 +46,6 @@ export interface DiagnosticsResult {
   /** Plain text for a support ticket. */
   readonly report: string;
 }
-
-/** Microsoft Graph application permissions that let the app read every user's profile. */
-export const USER_READ_ROLES = ['User.Read.All', 'Directory.Read.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'] as const;
 
 /** A clock difference above this can make tokens look not yet valid or expired, and skews every wait. */
 export const CLOCK_SKEW_LIMIT_MS = 5 * 60 * 1000;
