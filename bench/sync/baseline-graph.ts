@@ -2,7 +2,7 @@
  * The baseline's Graph reads, as the product this app replaces describes them: every Atlassian email looked up
  * with `$filter=mail eq '...'`, then the manager of every user found (`/users/{id}/manager`), 20 requests per
  * $batch, one batch after another. Built on the app's own Graph transport (token, retry policy, request ids), so
- * only the strategy differs from the pipeline's full read of /users pages of 999.
+ * only the strategy differs from the pipeline's full read (the first /users/delta round, about 200 users a page).
  */
 import { z } from 'zod';
 import { USER_SELECT } from '../../src/clients/graph/graph-client';

@@ -1,9 +1,12 @@
 /**
  * The Overview tab's picture of the installation in one answer: the connection (from the saved settings and the
- * last connection test), the schema (read-only check against Assets) and when the next scheduled sync is due.
+ * last connection test), the schema (read-only check against Assets), when the next scheduled sync is due, and
+ * when the app last read the whole Entra directory and when the next full read (the reconciliation) is due.
  * Run status is not here: the page polls getStatus for that, and this answer is loaded once.
  */
+import { FULL_READ_MAX_AGE_DAYS, fullReadDueAt, isFullReadDue } from '../domain/directory-delta';
 import { scheduledSyncStatus } from '../domain/schedule';
+import { readDirectoryMeta } from '../pipeline/directory-cache';
 import type { SchemaClient } from '../clients/assets/schema-client';
 import type { KeyValueStore, SecretStore } from '../pipeline/ports';
 import type { LastRun } from '../pipeline/run-store';
@@ -21,10 +24,36 @@ export interface ScheduleStatus {
   readonly lastSucceededAt: string | null;
 }
 
+/** The cached Entra directory: runs read only the changes, and the whole directory every FULL_READ_MAX_AGE_DAYS. */
+export interface DirectoryStatus {
+  /** When the whole directory was last read; null before the first run. */
+  readonly lastFullReadAt: string | null;
+  /** From when the next run reads the whole directory again; null before the first run (it reads everything). */
+  readonly nextFullReadDueAt: string | null;
+  /** True when the next run will read the whole directory. */
+  readonly fullReadDue: boolean;
+  readonly fullReadEveryDays: number;
+  /** Users in the cached directory; null before the first run. */
+  readonly users: number | null;
+}
+
 export interface Overview {
   readonly connection: ConnectionStatus;
   readonly schema: SchemaStatus;
   readonly schedule: ScheduleStatus | null;
+  readonly directory: DirectoryStatus;
+}
+
+export async function readDirectoryStatus(store: KeyValueStore, now: number): Promise<DirectoryStatus> {
+  const meta = await readDirectoryMeta(store);
+  if (meta === null) return { lastFullReadAt: null, nextFullReadDueAt: null, fullReadDue: true, fullReadEveryDays: FULL_READ_MAX_AGE_DAYS, users: null };
+  return {
+    lastFullReadAt: meta.fullReadAt,
+    nextFullReadDueAt: fullReadDueAt(meta.fullReadAt),
+    fullReadDue: meta.deltaLink === null || isFullReadDue(meta.fullReadAt, now),
+    fullReadEveryDays: FULL_READ_MAX_AGE_DAYS,
+    users: meta.users,
+  };
 }
 
 export interface OverviewDeps {
@@ -45,5 +74,5 @@ export async function readOverview(deps: OverviewDeps): Promise<Overview> {
     const next = scheduledSyncStatus({ intervalDays: settings.intervalDays, lastScheduledSyncAt: lastSucceededAt, now: new Date(deps.clock.now()) });
     schedule = { intervalDays: settings.intervalDays, due: next.due, nextDueAt: next.nextDueAt, lastSucceededAt };
   }
-  return { connection, schema, schedule };
+  return { connection, schema, schedule, directory: await readDirectoryStatus(deps.store, deps.clock.now()) };
 }

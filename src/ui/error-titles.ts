@@ -15,6 +15,7 @@ const TITLES: Readonly<Record<string, string>> = {
   ENTRA_SECRET_EXPIRED: 'Client secret expired',
   ENTRA_SCOPE_INVALID: 'Microsoft cloud does not match the tenant',
   ENTRA_AUTH_FAILED: 'Microsoft sign-in failed',
+  ENTRA_WRONG_CLOUD: 'Tenant is in another Microsoft cloud',
   GRAPH_CONSENT_MISSING: 'Permission User.Read.All not granted',
   GRAPH_THROTTLED: 'Microsoft Graph is busy',
   GRAPH_UNAVAILABLE: 'Microsoft Graph is unavailable',

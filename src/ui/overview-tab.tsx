@@ -52,6 +52,15 @@ function StateLine(props: { testId: string; title: string; lozenge: { text: stri
   );
 }
 
+/** "Last full directory read" and when the next one is due (delta is not lossless; see docs/sync-rules.md). */
+export function fullReadText(directory: NonNullable<OverviewView['directory']>): string {
+  const every = `The app reads only what changed in Entra ID, and the whole directory every ${plural(directory.fullReadEveryDays, 'day')} to catch changes Microsoft Graph did not report.`;
+  if (directory.lastFullReadAt === null || directory.nextFullReadDueAt === null) return `${every} The first sync reads the whole directory.`;
+  const last = `Last full directory read: ${formatDateTime(directory.lastFullReadAt)}.`;
+  const next = directory.fullReadDue ? 'The next sync reads the whole directory.' : `The next full read is due from ${formatDateTime(directory.nextFullReadDueAt)}.`;
+  return `${last} ${next} ${every}`;
+}
+
 function nextSyncText(schedule: OverviewView['schedule']): string {
   if (schedule === null) return 'Scheduled syncs start once the Microsoft connection is set up.';
   const every = `Every ${plural(schedule.intervalDays, 'day')}.`;
@@ -109,6 +118,12 @@ export function OverviewTab({ handle, goTo }: { handle: StatusHandle; goTo: (tab
         <Heading as="h4">Next scheduled sync</Heading>
         {overview === null ? <Text>-</Text> : <Text>{nextSyncText(overview.schedule)}</Text>}
       </Stack>
+      {overview?.directory ? (
+        <Stack space="space.050" testId="overview-directory">
+          <Heading as="h4">Entra directory</Heading>
+          <Text>{fullReadText(overview.directory)}</Text>
+        </Stack>
+      ) : null}
       {loaded.state === 'loading' ? <Loading label="Checking the connection and the schema" /> : null}
       {loaded.state === 'error' ? <ErrorNotice message={loaded.message} /> : null}
       {overview === null ? null : (

@@ -101,6 +101,17 @@ export const overviewView = z.object({
   schedule: z
     .object({ intervalDays: z.number(), due: z.boolean(), nextDueAt: z.string(), lastSucceededAt: z.string().nullable() })
     .nullable(),
+  /** Optional so an answer from a backend without it still parses (the page then leaves the line out). */
+  directory: z
+    .object({
+      lastFullReadAt: z.string().nullable(),
+      nextFullReadDueAt: z.string().nullable(),
+      fullReadDue: z.boolean(),
+      fullReadEveryDays: z.number(),
+      users: z.number().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type OverviewView = z.infer<typeof overviewView>;
 

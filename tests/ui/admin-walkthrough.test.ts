@@ -151,6 +151,10 @@ describe('admin walk-through on the sandbox', () => {
     expect(text).toMatch(/Last manual sync Succeeded Run #2, started \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(text).toContain('No scheduled sync yet.');
     expect(text).toContain('Every 1 day. The next scheduled sync starts at the next daily check');
+    // The full reconciliation read: when the whole directory was last read and when the next full read is due.
+    const fullRead = /Entra directory Last full directory read: (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The next full read is due from (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The app reads only what changed in Entra ID, and the whole directory every 7 days/.exec(text);
+    expect(fullRead).not.toBeNull();
+    expect(Date.parse(fullRead![2]!) - Date.parse(fullRead![1]!)).toBe(7 * 86_400_000);
     expect(text).toMatch(/Microsoft connection Working The app signed in to Microsoft and can read \d+ users/);
     expect(text).toContain('Assets schema "Entra Directory" (ENTRA) Ready');
     expect(page.buttons().map((b) => b.text)).not.toContain('Fix on the Setup tab');

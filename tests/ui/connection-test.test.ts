@@ -45,7 +45,9 @@ describe('Test connection on the sandbox', () => {
 
   it('succeeds with the right settings and says how many users the app can read', async () => {
     await saveThroughPage(page, {});
-    expect(await testConnection(page)).toMatch(/^Connected to Microsoft Entra ID The app signed in as its app registration and can read \d+ users/);
+    const text = await testConnection(page);
+    expect(text).toMatch(/^Connected to Microsoft Entra ID The app signed in as its app registration and can read \d+ users/);
+    expect(text).toContain('Microsoft Graph application permissions granted: User.Read.All.');
   });
 
   it('names an unknown tenant', async () => {
@@ -75,7 +77,9 @@ describe('Test connection on the sandbox', () => {
     await saveThroughPage(page, {});
     const text = await testConnection(page);
     expect(text).toContain('Permission User.Read.All not granted');
-    expect(text).toContain('Add the Microsoft Graph application permission User.Read.All to the app registration and grant admin consent');
+    // Read from the token's roles claim: it names what is missing and where to grant it.
+    expect(text).toContain("The app registration's access token carries no Microsoft Graph application permissions; reading users needs the Microsoft Graph application permission User.Read.All");
+    expect(text).toContain('Grant admin consent');
     sandbox.emulator.simulation!.entra.setConsent(true);
   });
 
