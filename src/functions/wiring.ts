@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createConsoleLogger } from '../adapters/console-logger';
-import { createExternalFetch, createJiraFetch } from '../adapters/forge-http';
+import { createExternalFetch, createJiraFetch, createUserJiraFetch } from '../adapters/forge-http';
+import { withFetchLimit } from '../adapters/forge-fetch-limit';
 import { createForgeQueue } from '../adapters/forge-queue';
 import { createForgeKeyValueStore, createForgeSecretStore } from '../adapters/forge-storage';
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../clients/egress-pacer';
@@ -13,11 +14,13 @@ import { defaultPipelineConfig, type PipelineDeps } from '../pipeline/deps';
 import { withStorageRetries } from '../pipeline/retrying-store';
 import type { SecretStore } from '../pipeline/ports';
 import { createConnector, type ConnectionDeps } from '../services/connections';
-import type { ExternalFetch } from '../clients/http';
+import type { ExternalFetch, JiraFetch } from '../clients/http';
 
 export interface AppDeps extends PipelineDeps {
   readonly secrets: SecretStore;
   readonly connectionDeps: ConnectionDeps;
+  /** requestJira as the user who invoked the resolver: only the admin check uses it (src/services/admin-check.ts). */
+  readonly userJiraFetch: JiraFetch;
 }
 
 let sharedEgress: ExternalFetch | undefined;
@@ -29,8 +32,9 @@ export function createPipelineDeps(): AppDeps {
   const clock = { now: () => Date.now() };
   const connectionDeps: ConnectionDeps = {
     // A little under Forge's 100 fetches per runtime minute, shared by every client in this runtime.
-    externalFetch: sharedEgress ?? (sharedEgress = paceEgress(createExternalFetch(), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),
-    jiraFetch: createJiraFetch(),
+    externalFetch: sharedEgress ?? (sharedEgress = paceEgress(withFetchLimit(createExternalFetch(), 'external'), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),
+    // Forge's per-invocation outbound request limit is recognised on both transports (src/adapters/forge-fetch-limit.ts).
+    jiraFetch: withFetchLimit(createJiraFetch(), 'jira'),
     store,
     secrets,
     clock,
@@ -48,5 +52,6 @@ export function createPipelineDeps(): AppDeps {
     newId: randomUUID,
     config: defaultPipelineConfig,
     connectionDeps,
+    userJiraFetch: createUserJiraFetch(),
   };
 }

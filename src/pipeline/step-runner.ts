@@ -59,6 +59,8 @@ const envelopeSchema = z.object({
   nextPushed: z.boolean(),
   next: z.string().nullable(),
   state: z.unknown(),
+  /** Forge fetch-limit continuations in a row that saved no checkpoint (see continueAfterFetchLimit). */
+  fetchLimitStalls: z.number().int().min(0).optional(),
 });
 type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -71,6 +73,13 @@ export interface StepInvocation {
 }
 
 const MIN_REMAINING_MS = 15_000;
+
+/**
+ * A stage that hits Forge's per-invocation request limit (FORGE_FETCH_LIMIT) continues in a new invocation. If it hit
+ * the limit this many times in a row without saving a checkpoint, it cannot make progress within one invocation's
+ * allowance and the run fails instead of looping.
+ */
+export const MAX_FETCH_LIMIT_STALLS = 3;
 
 export async function runStep(message: StageMessage, deps: PipelineDeps, handler: StageHandler, invocation: StepInvocation): Promise<StepResult> {
   const { runId, stage, seq } = message;
@@ -170,7 +179,9 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
     try {
       outcome = await handler(ctx);
     } catch (error) {
-      return await handleFailure(toAppError(error), ctx.run);
+      const appError = toAppError(error);
+      if (appError.code === 'FORGE_FETCH_LIMIT') return await continueAfterFetchLimit(appError, current, savedThisInvocation);
+      return await handleFailure(appError, ctx.run);
     }
     run = (await loadRun(deps, runId)) ?? run;
 
@@ -237,6 +248,30 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
     await deps.queue.push(queueFor(target), { v: 1, runId, stage: target, seq: targetSeq });
     run = { ...latest, pushes: latest.pushes + 1, updatedAt };
     await saveRun(deps, run);
+  }
+
+  /**
+   * Forge refused more outbound requests in this invocation (ECO-491; src/adapters/forge-fetch-limit.ts). Not
+   * throttling and not a failure: the checkpoint the stage last saved stays, the same stage continues in a new
+   * invocation at once (a fresh allowance), and nothing is counted against the run's retries.
+   */
+  async function continueAfterFetchLimit(error: AppError, at: Envelope, savedThisInvocation: boolean): Promise<StepResult> {
+    const stalls = savedThisInvocation ? 0 : (at.fetchLimitStalls ?? 0) + 1;
+    if (stalls >= MAX_FETCH_LIMIT_STALLS) {
+      return handleFailure(
+        new AppError(
+          'FORGE_FETCH_LIMIT',
+          `The ${stage} step needs more outbound requests than Forge allows in one invocation and made no progress in ${stalls} invocations in a row. ` +
+            'Start the run again; if this repeats, contact support with the run number.',
+          { context: { runId, stage, stalls }, cause: error },
+        ),
+        run!,
+      );
+    }
+    await push(stage, seq + 1);
+    await deps.store.set(cpKey, { ...at, seq: seq + 1, fetchLimitStalls: stalls }, { ttlSeconds: deps.config.runDataTtlSeconds });
+    log('step.fetch-limit', { elapsedMs: deps.clock.now() - started, stalls });
+    return done('continued');
   }
 
   async function handleFailure(error: AppError, atRun: RunState): Promise<StepResult> {

@@ -3,7 +3,7 @@
  * storage and the in-memory queue driver, on a fake clock. Tests use it to start runs, pump queue events to the
  * end, inject crashes and faults, and read the Assets state the fake site ends with.
  */
-import type { ExternalFetch } from '../../src/clients/http';
+import type { ExternalFetch, JiraFetch } from '../../src/clients/http';
 import { defaultRetryPolicy, type RetryPolicy } from '../../src/clients/retry-policy';
 import type { EmployeeObject } from '../../src/domain/employee';
 import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
@@ -69,6 +69,8 @@ export interface HarnessOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Wraps the Microsoft transport, e.g. in Forge's egress pacer as src/functions/wiring.ts does. */
   readonly wrapExternalFetch?: (fetch: ExternalFetch) => ExternalFetch;
+  /** Wraps the Jira/Assets transport (requestJira in Forge), e.g. in a model of Forge's per-invocation fetch limit. */
+  readonly wrapJiraFetch?: (fetch: JiraFetch) => JiraFetch;
   /**
    * Gives every invocation a time limit on the harness clock (as Forge's invocationRemainingTimeInMillis) and
    * the yield point the consumer would use; default: plenty of time (see PumpOptions.budgetCalls).
@@ -153,7 +155,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   const connectionDeps: ConnectionDeps = {
     externalFetch: options.wrapExternalFetch?.(sim.externalFetch) ?? sim.externalFetch,
-    jiraFetch,
+    jiraFetch: options.wrapJiraFetch?.(jiraFetch) ?? jiraFetch,
     store,
     secrets,
     clock,

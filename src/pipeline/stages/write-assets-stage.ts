@@ -174,15 +174,28 @@ async function findExisting(assets: AssetsPort, layout: SchemaLayout, batch: rea
   return found;
 }
 
+/**
+ * After one write throws (e.g. Forge's per-invocation request limit), no new write starts and the error is raised
+ * only once the writes in flight have settled: the invocation that replays this batch then sees every object this
+ * one created, and no write of this invocation lands after the replay looked (which would make a duplicate).
+ */
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++]!;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
-  await Promise.all(workers);
+  const settled = await Promise.allSettled(workers);
+  const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
 }
 
 /** Spaces request starts evenly so the per-minute Assets limits are used without tripping them. */
