@@ -1,6 +1,7 @@
 /**
  * Forge allows an invocation 100 outbound fetches per runtime minute (requestJira excluded). A full directory
- * read normally needs far fewer (pages of 999), but if Graph serves small pages the app must not trip that limit:
+ * read is the first /users/delta round, about 200 users a page (10k users: 50 requests; 100k: 500, spread over
+ * invocations by the stage's checkpoints), and Graph may serve smaller pages, so the app must not trip that limit:
  * this wraps the Microsoft transport in a sliding window of `maxPerMinute` requests. A short wait is slept; a
  * longer one becomes "retry later", so a consumer reschedules instead of idling on billed time.
  */
