@@ -1,4 +1,4 @@
-import { applyDeltaChanges, deltaChangeSchema, type DeltaChange } from '../../src/domain/directory-delta';
+import { applyDeltaChanges, deltaChangeSchema, FULL_READ_MAX_AGE_DAYS, fullReadDueAt, isFullReadDue, type DeltaChange } from '../../src/domain/directory-delta';
 import type { EntraUser } from '../../src/domain/entra-user';
 
 function entraUser(overrides: Partial<EntraUser> = {}): EntraUser {
@@ -63,6 +63,29 @@ describe('applyDeltaChanges', () => {
       accountEnabled: false,
       managerId: null,
     });
+  });
+
+  it('a new user whose change carries every selected property but no manager is complete (no manager@delta = no manager): no re-read that replication lag could answer 404', () => {
+    const { id, managerId: _none, ...fields } = entraUser({ id: 'u-5' });
+    const directory = directoryOf();
+    const result = applyDeltaChanges(directory, [{ kind: 'upsert', id, fields }]);
+    expect(result).toEqual({ added: 1, updated: 0, removed: 0, incomplete: [] });
+    expect(directory.get('u-5')).toEqual(entraUser({ id: 'u-5', managerId: null }));
+  });
+
+  it('a new user whose change lacks one selected property (here: accountEnabled) is incomplete', () => {
+    const { id, managerId: _none, accountEnabled: _missing, ...fields } = entraUser({ id: 'u-6' });
+    const result = applyDeltaChanges(directoryOf(), [{ kind: 'upsert', id, fields }]);
+    expect(result.incomplete).toEqual(['u-6']);
+  });
+
+  it('a full read is due when the last one is 7 days old or older, and says from when', () => {
+    const last = '2026-03-02T09:00:00.000Z';
+    expect(fullReadDueAt(last)).toBe('2026-03-09T09:00:00.000Z');
+    expect(isFullReadDue(last, Date.parse('2026-03-09T08:59:59.999Z'))).toBe(false);
+    expect(isFullReadDue(last, Date.parse('2026-03-09T09:00:00.000Z'))).toBe(true);
+    expect(isFullReadDue('not a date', Date.parse(last))).toBe(true);
+    expect(FULL_READ_MAX_AGE_DAYS).toBe(7);
   });
 
   it('an unknown user whose partial upserts together carry every property is complete', () => {
