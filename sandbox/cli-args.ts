@@ -3,7 +3,7 @@
  * (docs/sandbox.md). A mistake in the command line is a usage error (exit 2) with one clear line.
  */
 
-export const COMMANDS = ['demo', 'schema', 'configure', 'test-connection', 'preview', 'sync', 'scheduled-tick', 'status', 'history'] as const;
+export const COMMANDS = ['demo', 'serve', 'schema', 'configure', 'test-connection', 'preview', 'sync', 'scheduled-tick', 'status', 'history', 'settings', 'run', 'confirm', 'cancel'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -19,38 +19,72 @@ export interface CliOptions {
   readonly json: boolean;
   readonly users?: number;
   readonly seed?: number;
+  /** The RUN_ID argument of run, confirm and cancel. */
+  readonly runId?: string;
+  /** --port N: the admin page's port (serve, demo). */
+  readonly port?: number;
+  /** --once: demo exits after the demo instead of serving the admin page. */
+  readonly once?: boolean;
 }
 
 export interface ParsedArgs {
   readonly command: Command;
   readonly options: CliOptions;
+  /** `--help` / `-h` was given: print the help of the command (or the general help) and do nothing else. */
+  readonly help?: boolean;
 }
+
+/** Commands that take the run ID as their one argument. */
+export const RUN_ID_COMMANDS: readonly Command[] = ['run', 'confirm', 'cancel'];
+/** Options only some commands read; given to another command they are a usage error. */
+const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = { '--port': ['serve', 'demo'], '--once': ['demo'] };
+const HELP_FLAGS = ['--help', '-h'];
 
 export class UsageError extends Error {}
 
 export const DEFAULT_STATE_DIR = '.sandbox';
 
-const VALUE_OPTIONS = ['--state-dir', '--graph-url', '--login-url', '--jira-url', '--tenant-id', '--client-id', '--client-secret', '--interval-days', '--now', '--users', '--seed'] as const;
+const VALUE_OPTIONS = ['--state-dir', '--graph-url', '--login-url', '--jira-url', '--tenant-id', '--client-id', '--client-secret', '--interval-days', '--now', '--users', '--seed', '--port'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
-export const USAGE = `Usage: npm run --silent sandbox -- <command> [options]
+export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S`;
+         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S
+         --port N (serve, demo)  --once (demo)  --help`;
+
+/** `--help` (or `-h`) before any command, or no command but --help: the general help. */
+export function wantsGeneralHelp(argv: readonly string[]): boolean {
+  const first = argv[0];
+  return first !== undefined && HELP_FLAGS.includes(first);
+}
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (rest.some((arg) => HELP_FLAGS.includes(arg))) return { command: command as Command, options: { stateDir: DEFAULT_STATE_DIR, json: false }, help: true };
   const values = new Map<ValueOption, string>();
   let json = false;
+  let once = false;
+  const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
     if (arg === '--json') {
       json = true;
       continue;
     }
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
+    const only = COMMAND_ONLY_OPTIONS[eq > 0 ? arg.slice(0, eq) : arg];
+    if (only !== undefined && !only.includes(command as Command)) throw new UsageError(`${eq > 0 ? arg.slice(0, eq) : arg} is an option of ${only.join(' and ')} only.`);
+    if (arg === '--once') {
+      once = true;
+      continue;
+    }
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`Unknown option "${name}".`);
     const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
@@ -84,6 +118,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
 
+  const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
+  if (takesRunId && positional.length === 0) throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
+  if (positional.length > (takesRunId ? 1 : 0)) throw new UsageError(`Unexpected argument "${positional[takesRunId ? 1 : 0]}".`);
+  const runId = positional[0];
+  // Run IDs are a timestamp and letters and digits (run-control.ts); anything else cannot name a run.
+  if (runId !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(runId)) throw new UsageError(`RUN_ID must be a run ID such as 20260302060000-3f2b1c4d5e6f (see the history command), got "${runId}".`);
+
   const options: CliOptions = {
     stateDir: values.get('--state-dir') ?? DEFAULT_STATE_DIR,
     json,
@@ -97,6 +138,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),
+    ...defined('runId', runId),
+    ...defined('port', integer('--port', 1, 65_535)),
+    ...(once ? { once: true } : {}),
   };
   return { command: command as Command, options };
 }

@@ -56,6 +56,7 @@ export function describeStatus(status: StatusView): string[] {
 }
 
 const historyEntrySchema = z.object({
+  runId: z.string(),
   number: z.number(),
   mode: z.string(),
   trigger: z.string(),
@@ -73,7 +74,7 @@ export function describeHistory(data: unknown): string[] {
   return entries.data.map((e) => {
     const duration = e.durationMs === null ? '' : ` ${(e.durationMs / 1000).toFixed(1)} s`;
     const counts = e.counts === null ? '' : ` · +${e.counts.creates} ~${e.counts.updates} -${e.counts.inactivations}`;
-    return `#${e.number} ${e.startedAt} ${e.trigger} ${e.mode} ${e.status}${duration}${counts}${e.error ? ` · ${e.error.code}` : ''}`;
+    return `#${e.number} ${e.startedAt} ${e.trigger} ${e.mode} ${e.status}${duration}${counts}${e.error ? ` · ${e.error.code}` : ''} · run ${e.runId}`;
   });
 }
 

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SIMULATED_TENANT } from '../fakes/simulation';
-import { parseArgs, UsageError, USAGE, type ParsedArgs } from './cli-args';
+import { parseArgs, UsageError, USAGE, wantsGeneralHelp, type ParsedArgs } from './cli-args';
 import {
   commandContext,
   configureCommand,
@@ -20,6 +20,8 @@ import {
   type CommandContext,
 } from './cli-commands';
 import { demoCommand } from './cli-demo';
+import { commandHelp, generalHelp } from './cli-help';
+import { decideRunCommand, runDetailsCommand, serveCommand, servesAfterDemo, settingsCommand } from './cli-page-commands';
 import { Output } from './cli-output';
 import { scheduledTickCommand } from './cli-schedule';
 import { startEmulator, type Emulator } from './emulator';
@@ -29,6 +31,10 @@ import { isAlive } from './state-lock';
 const STATE_ENTRIES = new Set(['clock.json', 'world.json', 'kvs', 'queues', 'logs', 'sandbox.lock']);
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (wantsGeneralHelp(argv)) {
+    process.stdout.write(`${generalHelp()}\n`);
+    return 0;
+  }
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
@@ -38,6 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { command, options } = args;
+  if (args.help === true) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return 0;
+  }
   const output = new Output({
     json: options.json,
     stdout: process.stdout,
@@ -73,7 +83,17 @@ async function main(argv: readonly string[]): Promise<number> {
 function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<number> {
   switch (command) {
     case 'demo':
-      return demoCommand(ctx);
+      return demoCommand(ctx).then((code) => (code === 0 && servesAfterDemo(ctx.options, process.stdout.isTTY === true, process.env) ? serveCommand(ctx, { afterDemo: true }) : code));
+    case 'serve':
+      return serveCommand(ctx);
+    case 'settings':
+      return settingsCommand(ctx);
+    case 'run':
+      return runDetailsCommand(ctx);
+    case 'confirm':
+      return decideRunCommand(ctx, 'confirm');
+    case 'cancel':
+      return decideRunCommand(ctx, 'cancel');
     case 'schema':
       return schemaCommand(ctx);
     case 'configure':

@@ -173,7 +173,8 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startPageServer(options: PageServerOptions): Promise<PageServer> {
   const { emulator } = options;
   const notice = options.notice ?? (() => undefined);
-  const accountId = options.accountId ?? emulator.adminAccountId;
+  // The page calls as the emulator's caller (--as, else the site's admin) unless told otherwise.
+  const accountId = options.accountId ?? (emulator as { callerAccountId?: string }).callerAccountId ?? emulator.adminAccountId;
   const bundle = options.bundle ?? (await bundlePage());
   const html = pageHtml(bundle, { accountId, accountName: displayNameOf(emulator, accountId) ?? accountId });
   let origins = new Set<string>();
@@ -204,7 +205,7 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
         throw new HttpError(400, 'The body must be {"functionKey": string, "payload"?: object}.');
       }
       try {
-        const value = await emulator.invoke(parsed.functionKey, parsed.payload ?? {}, { accountId });
+        const value = await emulator.invoke(parsed.functionKey, parsed.payload ?? {}, options.accountId === undefined ? undefined : { accountId });
         return sendJson(response, 200, { ok: true, value: value ?? null });
       } catch (error) {
         // What @forge/bridge invoke rejects with on a site when the invocation fails.
