@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly json: boolean;
   readonly users?: number;
   readonly seed?: number;
+  /** --fetch-limit-counts-jira: requestJira counts towards Forge's per-invocation outbound request limit. */
+  readonly fetchLimitCountsJira?: boolean;
   /** The RUN_ID argument of run, confirm and cancel. */
   readonly runId?: string;
   /** --port N: the admin page's port (serve, demo). */
@@ -50,7 +52,7 @@ type ValueOption = (typeof VALUE_OPTIONS)[number];
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S
+         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -66,12 +68,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (rest.some((arg) => HELP_FLAGS.includes(arg))) return { command: command as Command, options: { stateDir: DEFAULT_STATE_DIR, json: false }, help: true };
   const values = new Map<ValueOption, string>();
   let json = false;
+  let fetchLimitCountsJira = false;
   let once = false;
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--fetch-limit-counts-jira') {
+      fetchLimitCountsJira = true;
       continue;
     }
     if (!arg.startsWith('-')) {
@@ -128,6 +135,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const options: CliOptions = {
     stateDir: values.get('--state-dir') ?? DEFAULT_STATE_DIR,
     json,
+    ...(fetchLimitCountsJira ? { fetchLimitCountsJira: true } : {}),
     ...defined('graphUrl', url('--graph-url')),
     ...defined('loginUrl', url('--login-url')),
     ...defined('jiraUrl', url('--jira-url')),

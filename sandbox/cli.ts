@@ -65,6 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(options.jiraUrl === undefined ? {} : { jiraUrl: options.jiraUrl }),
       ...(options.users === undefined ? {} : { users: options.users }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.fetchLimitCountsJira === true ? { fetchLimit: { countsJira: true } } : {}),
       notice: (message) => output.notice(message),
     });
     const ctx = commandContext(emulator, output, options);

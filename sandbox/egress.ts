@@ -7,6 +7,7 @@
  * follows links on its own Graph host). Calls made outside any app invocation (tests, fakes) pass through untouched.
  */
 import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
+import { fetchLimitResponse, type FetchLimiter } from './fetch-limit';
 import { currentInvocation, InvocationStoppedError } from './invocation-context';
 import { withoutEncoding } from './jira-proxy';
 
@@ -22,6 +23,8 @@ export interface EgressDeps {
   readonly realFetch: typeof fetch;
   /** Runs after a call reached the built-in tenant (whose memory the sandbox keeps on disk). */
   readonly afterMicrosoftCall?: (kind: 'login' | 'graph') => void;
+  /** Forge's per-invocation outbound request limit (every fetch to a declared host counts; see fetch-limit.ts). */
+  readonly fetchLimit?: FetchLimiter;
 }
 
 const LOGIN_ORIGINS = new Set(Object.values(MICROSOFT_CLOUDS).map((cloud) => new URL(cloud.login).origin));
@@ -56,6 +59,7 @@ export function createEgressFetch(deps: EgressDeps): typeof fetch {
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (!isDeclared(url, deps.declared)) throw new EgressNotAllowedError(url.href);
+    if (deps.fetchLimit !== undefined && !deps.fetchLimit.take(invocation, 'external')) return fetchLimitResponse();
 
     const kind = LOGIN_ORIGINS.has(url.origin) ? 'login' : GRAPH_ORIGINS.has(url.origin) ? 'graph' : null;
     if (kind === null) return deps.realFetch(request);

@@ -13,6 +13,7 @@ import { createPrng } from '../fakes/world/prng';
 import { EmulatedClock, installClock } from './clock';
 import { Delivery, type DrainOptions, type DrainStats } from './delivery';
 import { createEgressFetch } from './egress';
+import { createFetchLimiter, type FetchLimiter, type FetchLimitOptions } from './fetch-limit';
 import { createForgeFetch } from './forge-fetch';
 import type { LogEntry } from './invocation-context';
 import { Invoker } from './invoker';
@@ -59,6 +60,11 @@ export interface EmulatorOptions {
   readonly fastForward?: boolean;
   /** Behaviour of the built-in fakes (throttling, consent, preexisting schemas, latency...). */
   readonly simulation?: Omit<SimulationOptions, 'world' | 'now'>;
+  /**
+   * Forge's per-invocation outbound request limit (sandbox/fetch-limit.ts): always on for the global fetch;
+   * `countsJira` (CLI --fetch-limit-counts-jira, default off) counts requestJira too.
+   */
+  readonly fetchLimit?: FetchLimitOptions;
   readonly adminAccountId?: string;
   /** Where sandbox notices go (default: stderr). The app's own log lines go to <stateDir>/logs/app.log. */
   readonly notice?: (message: string) => void;
@@ -71,6 +77,8 @@ export interface Emulator {
   readonly simulation?: Simulation;
   /** Every log line the app wrote in this process, in order. */
   readonly logs: readonly LogEntry[];
+  /** Forge's per-invocation outbound request limit as enforced here, with the requests it refused. */
+  readonly fetchLimit: FetchLimiter;
   /** Calls a resolver as @forge/bridge invoke does and answers what invoke would return to the page. */
   invoke(resolverKey: string, payload?: unknown, options?: { accountId?: string }): Promise<unknown>;
   /** Delivers queued events until none is left (or until() says stop), honouring delays on the emulated clock. */
@@ -144,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const kvsSecrets = new FileKeyValueStore(join(stateDir, 'kvs', 'secret'), clock.now);
     const queueStore = new FileQueueStore(join(stateDir, 'queues'));
     const invoker = new Invoker(manifest, timeFactor);
+    const fetchLimit = createFetchLimiter(options.fetchLimit);
     const logs: LogEntry[] = [];
     const logFile = join(logsDir, 'app.log');
 
@@ -167,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ...(options.jiraUrl === undefined ? { afterChange: () => world?.persist('jira') } : {}),
       }),
       scopes: manifest.scopes,
+      fetchLimit,
     });
     const egressFetch = createEgressFetch({
       declared: manifest.egress,
@@ -174,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       graphTarget: options.graphUrl ?? builtIn!.entra.url,
       graphAliases: options.graphUrl === undefined ? ['https://graph.microsoft.com'] : [],
       realFetch,
+      fetchLimit,
       afterMicrosoftCall: (kind) => {
         const usesBuiltIn = kind === 'login' ? options.loginUrl === undefined : options.graphUrl === undefined;
         if (usesBuiltIn) world?.persist('entra');
@@ -211,6 +222,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       stateDir,
       ...(builtIn === undefined ? {} : { simulation: builtIn }),
       logs,
+      fetchLimit,
       invoke: async (resolverKey, payload, invokeOptions) => {
         const page = manifest.adminPage;
         if (page === null) throw new Error('manifest.yml declares no admin page resolver');

@@ -5,6 +5,7 @@
  * Forge would already have stopped is refused.
  */
 import { z } from 'zod';
+import { fetchLimitResponse, type FetchLimiter } from './fetch-limit';
 import { currentInvocation, InvocationStoppedError } from './invocation-context';
 import type { KvsAnswer } from './kvs-api';
 import type { QueueAnswer } from './queue-api';
@@ -31,6 +32,8 @@ export interface ForgeFetchDeps {
   readonly publish: (path: string, body: unknown, chainId: string) => QueueAnswer;
   readonly requestJira: (provider: string, path: string, init: ForgeFetchInit) => Promise<Response>;
   readonly scopes: ReadonlySet<string>;
+  /** Forge's per-invocation outbound request limit; requestJira counts only when the limiter says so (fetch-limit.ts). */
+  readonly fetchLimit?: FetchLimiter;
 }
 
 export type ForgeFetch = (descriptor: unknown, path: string, init?: ForgeFetchInit) => Promise<Response>;
@@ -48,6 +51,7 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
       const answer = deps.kvs(path, parseBody(init.body));
       return json(answer.status, answer.body);
     }
+    if (type === 'fpp' && remote === 'jira' && deps.fetchLimit !== undefined && !deps.fetchLimit.take(invocation, 'jira')) return fetchLimitResponse();
     if (type === 'fpp' && remote === 'jira') return deps.requestJira(provider ?? 'none', path, init);
     if (type === 'fpp' && remote === 'stargate') {
       if (path.startsWith('/webhook/queue/')) {

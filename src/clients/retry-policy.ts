@@ -2,7 +2,10 @@
  * The one retry policy for every outbound call (Microsoft token endpoint, Graph, Jira, Assets).
  *
  * - Retryable statuses (429 everywhere; 503/504 for Graph; 5xx for Jira/Assets) honour Retry-After, in seconds or
- *   as an HTTP date. Without it (Assets often sends 429 with no headers) we back off exponentially with jitter.
+ *   as an HTTP date, and (where the service's rules name them) reset-time headers such as Jira's X-RateLimit-Reset.
+ *   A date is measured against the response's own `Date` header when it has one (RFC 9110 §6.6.1: the origin's
+ *   clock when it made the response), so a Forge clock running ahead of the server's cannot shorten the wait.
+ *   Without any of these (Assets often sends 429 with no headers) we back off exponentially with jitter.
  * - A wait up to `maxInlineWaitMs` is slept in-process; a longer one is handed back to the caller as an AppError
  *   with retry 'later' and retryAfterSeconds, so a Forge consumer reschedules its event instead of sleeping away
  *   billed invocation time.
@@ -40,6 +43,11 @@ export interface RetryRules {
   readonly unavailableCode: ErrorCode;
   /** Code used when the service cannot be reached at all. */
   readonly unreachableCode: ErrorCode;
+  /**
+   * Headers (lower case) that carry the time a limit resets, read when Retry-After is absent, in order. Each holds
+   * an absolute time (ISO 8601 or HTTP date), or epoch seconds; see parseResetTime.
+   */
+  readonly resetHeaders?: readonly string[];
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -56,14 +64,58 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** The longest "retry later" we ask for: Forge's InvocationError retryAfter maximum. */
 export const MAX_RETRY_LATER_SECONDS = 900;
 
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+/** The response's `Date` header as epoch ms (the server's clock when it answered); undefined when absent or unreadable. */
+export function serverDateOf(response: Pick<HttpResponse, 'headers'>): number | undefined {
+  const value = response.headers.get('date');
+  if (value === null) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * Retry-After as milliseconds to wait: delta-seconds, or an HTTP date; undefined when absent or unreadable. A date is
+ * measured against `serverNowMs` (the response's Date header) when given, else against the local `nowMs`.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number, serverNowMs?: number): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
+  return Math.max(0, date - (serverNowMs ?? nowMs));
+}
+
+/**
+ * A reset-time header as milliseconds to wait. Atlassian documents X-RateLimit-Reset as an ISO 8601 timestamp in the
+ * form yyyy-MM-ddTHH:mmZ (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/); other services and
+ * the beta headers are read tolerantly: an ISO 8601 / HTTP date, or a number of epoch seconds (> 10^9). Measured
+ * against the server's Date when given. undefined when absent or unreadable.
+ */
+export function parseResetTime(value: string | null, nowMs: number, serverNowMs?: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  let at: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const n = Number(trimmed);
+    if (n < 1e9) return undefined;
+    at = n * 1000;
+  } else {
+    at = Date.parse(trimmed);
+    if (Number.isNaN(at)) return undefined;
+  }
+  return Math.max(0, at - (serverNowMs ?? nowMs));
+}
+
+/** How long a response asks the client to wait: Retry-After, else the first readable reset header of the rules. */
+export function waitFromHeaders(response: Pick<HttpResponse, 'headers'>, nowMs: number, resetHeaders: readonly string[] = []): number | undefined {
+  const serverNow = serverDateOf(response);
+  const fromRetryAfter = parseRetryAfter(response.headers.get('retry-after'), nowMs, serverNow);
+  if (fromRetryAfter !== undefined) return fromRetryAfter;
+  for (const name of resetHeaders) {
+    const wait = parseResetTime(response.headers.get(name), nowMs, serverNow);
+    if (wait !== undefined) return wait;
+  }
+  return undefined;
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so waits never collapse to zero. */
@@ -118,7 +170,7 @@ export async function sendWithRetry(
         if (!rules.isRetryable(response.status)) return response;
         // Drain the body so the connection can be reused; its content is not needed.
         await response.text().catch(() => undefined);
-        const fromHeader = parseRetryAfter(response.headers.get('retry-after'), policy.now());
+        const fromHeader = waitFromHeaders(response, policy.now(), rules.resetHeaders);
         throw new RetryableResponse(response, fromHeader ?? backoffMs(attempt, policy));
       },
       {

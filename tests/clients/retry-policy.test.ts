@@ -1,6 +1,6 @@
 import { AppError } from '../../src/domain/errors';
 import type { HttpResponse } from '../../src/clients/http';
-import { backoffMs, parseRetryAfter, sendWithRetry, type RetryPolicy, type RetryRules } from '../../src/clients/retry-policy';
+import { backoffMs, parseResetTime, parseRetryAfter, sendWithRetry, waitFromHeaders, type RetryPolicy, type RetryRules } from '../../src/clients/retry-policy';
 
 const rules: RetryRules = {
   service: 'Microsoft Graph',
@@ -41,6 +41,37 @@ describe('parseRetryAfter', () => {
   it('ignores absent and unreadable values', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
+
+describe("reset times measured against the server's Date header", () => {
+  const local = Date.parse('2026-01-01T00:00:30Z'); // the app's clock, 30 s ahead of the server's
+  const server = 'Thu, 01 Jan 2026 00:00:00 GMT';
+  it('measures an HTTP-date Retry-After from the Date header, not the local clock', () => {
+    expect(waitFromHeaders(response(429, { 'Retry-After': 'Thu, 01 Jan 2026 00:01:00 GMT', Date: server }), local)).toBe(60_000);
+    expect(waitFromHeaders(response(429, { 'Retry-After': 'Thu, 01 Jan 2026 00:01:00 GMT' }), local)).toBe(30_000);
+  });
+  it('reads reset headers only when the rules name them, in order, and only when Retry-After is absent', () => {
+    const headers = { 'X-RateLimit-Reset': '2026-01-01T00:02Z', 'X-Beta-RateLimit-Reset': '2026-01-01T00:03:00Z', Date: server };
+    expect(waitFromHeaders(response(429, headers), local)).toBeUndefined();
+    expect(waitFromHeaders(response(429, headers), local, ['x-ratelimit-reset', 'x-beta-ratelimit-reset'])).toBe(120_000);
+    expect(waitFromHeaders(response(429, { ...headers, 'X-RateLimit-Reset': 'garbage' }), local, ['x-ratelimit-reset', 'x-beta-ratelimit-reset'])).toBe(180_000);
+    expect(waitFromHeaders(response(429, { ...headers, 'Retry-After': '5' }), local, ['x-ratelimit-reset'])).toBe(5_000);
+  });
+  it('reads epoch seconds, refuses small numbers (not a time), and never waits a negative time', () => {
+    expect(parseResetTime(String(Date.parse('2026-01-01T00:01:00Z') / 1000), local)).toBe(30_000);
+    expect(parseResetTime('30', local)).toBeUndefined();
+    expect(parseResetTime('2025-12-31T23:00Z', local)).toBe(0);
+  });
+  it('sendWithRetry defers a 429 until the reset its rules read, measured from Date', async () => {
+    const p = policy({ now: () => local });
+    const error = await sendWithRetry(
+      async () => response(429, { 'X-RateLimit-Reset': '2026-01-01T00:05Z', Date: server }),
+      { ...rules, resetHeaders: ['x-ratelimit-reset'] },
+      p,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'GRAPH_THROTTLED', retry: 'later', retryAfterSeconds: 300 });
+    expect(p.slept).toEqual([]);
   });
 });
 
