@@ -13,9 +13,9 @@ import { AssetsRenderer } from './assets-render';
 import { routeAssets } from './assets-routes';
 import { AssetsState, type ObjectRec, type ObjectTypeRec } from './assets-state';
 import { routeJira } from './jira-routes';
-import { RateLimiter } from './rate-limiter';
+import { Jira429Headers, RateLimiter } from './rate-limiter';
 import type { RouteRequest, RouteResponse } from './routing';
-import type { FailNextRule, FakeEndpoint, FakeJiraSite, FakeJiraSiteOptions, FakeObjectInput, RecordedRequest, UnexpectedRequest } from './types';
+import type { FailNextRule, FakeEndpoint, FakeJiraSite, FakeJiraSiteOptions, FakeObjectInput, FakePrincipal, RecordedRequest, UnexpectedRequest } from './types';
 
 export type * from './types';
 export { siteSnapshotSchema, type SiteSnapshot } from './site-snapshot';
@@ -40,6 +40,8 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   const failRules: { rule: FailNextRule; remaining: number }[] = [];
   const requests: RecordedRequest[] = [];
   const unexpected: UnexpectedRequest[] = [];
+  const jira429 = new Jira429Headers(options.rateLimits?.jira429);
+  let searchCount = 0;
   let origin = '';
   const render = new AssetsRenderer(state, workspaceId, () => origin, () => userIndex);
   const jiraDeps = {
@@ -55,6 +57,10 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const time = now();
     const rawUrl = req.url ?? '/';
+    permissionModel: options.permissionModel ?? 'jira',
+    usersPageCap: options.usersPageCap === undefined ? 100 : options.usersPageCap,
+    usersSearch409Every: options.usersSearch409Every ?? 0,
+    countSearch: () => ++searchCount,
     const method = req.method ?? 'GET';
     const url = new URL(rawUrl, 'http://fake.invalid');
     const path = url.pathname;
@@ -74,8 +80,11 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     } else if (typeof body === 'string') {
       response = { status: 400, body: { errorMessages: ['The request body is not JSON'], errors: {} }, unexpected: 'request body is not JSON' };
     } else {
-      response = injected(method, path) ?? throttled(endpoint) ?? route({ method, path, query: url.searchParams, body });
+      response = injected(method, path) ?? throttled(endpoint) ?? route({ method, path, query: url.searchParams, body }, principalOf(req.headers.authorization) ?? { kind: 'app' });
     }
+    } else if (principalOf(req.headers.authorization) === null) {
+      // Forge's proxy always authenticates the call; a request without it is the app or sandbox misbehaving: loud.
+      response = { status: 401, body: { errorMessages: ['Authorization must be "Bearer forge-app" or "Bearer forge-user:<accountId>".'], errors: {} }, unexpected: 'no or unknown Authorization' };
 
     if (response === null) {
       const reason = `the fake Jira site does not understand ${method} ${path}`;
@@ -90,10 +99,21 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     });
     res.end(payload);
   }
+      // The server's clock (RFC 9110 §6.6.1), from the fake's own `now`: clients measure reset times against it.
+      Date: new Date(now()).toUTCString(),
 
-  function route(request: RouteRequest): RouteResponse | null {
+  /** The caller from `Authorization` (FakePrincipal); null when missing or unknown ('lenient': missing = the app). */
+  function principalOf(header: string | undefined): FakePrincipal | null {
+    if (header === undefined) return jiraDeps.permissionModel === 'lenient' ? { kind: 'app' } : null;
+    const value = header.trim();
+    if (value === 'Bearer forge-app') return { kind: 'app' };
+    const user = /^Bearer forge-user:(\S{1,128})$/.exec(value);
+    return user?.[1] !== undefined ? { kind: 'user', accountId: user[1] } : null;
+  }
+
+  function route(request: RouteRequest, principal: FakePrincipal): RouteResponse | null {
     const assets = ASSETS_PREFIX.exec(request.path);
-    if (!assets) return routeJira(jiraDeps, request);
+    if (!assets) return routeJira(jiraDeps, request, principal);
     if (options.assetsAuth === 'unauthorized') {
       return { status: 401, body: { errorMessages: ['Unauthorized; scope does not match'], errors: {} } };
     }
@@ -118,9 +138,10 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     if (endpoint === null) return null;
     const waitMs = limiter.take(endpoint);
     if (waitMs === null) return null;
-    const headers: Record<string, string> = {};
-    if (limiter.sendsRetryAfter) headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
-    if (!endpoint.startsWith('object') && endpoint !== 'assets/config') headers['RateLimit-Reason'] = 'jira-burst-based';
+    const isAssets = endpoint.startsWith('object') || endpoint === 'assets/config';
+    // Jira platform and JSM endpoints answer in the forms of Jira's 2026 rate limits (Jira429Headers).
+    const headers: Record<string, string> = isAssets ? {} : jira429.headers(waitMs, now());
+    if (isAssets && limiter.sendsRetryAfter) headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
     return { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers };
   }
 

@@ -1,11 +1,13 @@
 /**
  * The fake's Jira platform and JSM endpoints: user search (all account types, active and inactive, hidden emails
  * left out as profile visibility does), the email API in its three states (ok, not approved: 400, disabled: 503),
- * and the Assets workspace lookup. Response bodies follow the Jira platform and JSM OpenAPI schemas (checked by
+ * the Assets workspace lookup, and the caller's permissions (mypermissions, permissions/check) under Jira's permission
+ * model for the principal the request comes from (app or user). Response bodies follow the Jira platform and JSM OpenAPI schemas (checked by
  * tests/clients/jira/spec-conformance.test.ts).
  */
 import type { FakeJiraUser } from '../world/types';
 import { intParam, jiraError, json, misuse, type RouteRequest, type RouteResponse } from './routing';
+import type { FakePrincipal } from './types';
 
 export interface JiraRouteDeps {
   readonly users: () => readonly FakeJiraUser[];
@@ -16,17 +18,24 @@ export interface JiraRouteDeps {
   readonly workspaceId: string;
   /** accountIds holding the Jira global permission ADMINISTER. */
   readonly administrators: () => ReadonlySet<string>;
+  readonly permissionModel: 'jira' | 'lenient';
+  readonly usersPageCap: number | null;
+  readonly usersSearch409Every: number;
+  /** Counts users/search requests (1, 2, ...) for usersSearch409Every. */
+  readonly countSearch: () => number;
 }
 
 const USERS_MAX_RESULTS = 1000;
 const USERS_DEFAULT_RESULTS = 50;
 
-export function routeJira(deps: JiraRouteDeps, request: RouteRequest): RouteResponse | null {
-  if (request.method === 'POST' && request.path === '/rest/api/3/permissions/check') return permissionsCheck(deps, request);
+export function routeJira(deps: JiraRouteDeps, request: RouteRequest, principal: FakePrincipal): RouteResponse | null {
+  if (request.method === 'POST' && request.path === '/rest/api/3/permissions/check') return permissionsCheck(deps, request, principal);
   if (request.method !== 'GET') return null;
   switch (request.path) {
+    case '/rest/api/3/mypermissions':
+      return myPermissions(deps, request, principal);
     case '/rest/api/3/users/search':
-      return usersSearch(deps, request);
+      return usersSearch(deps, request, deps.countSearch());
     case '/rest/api/3/user/email/bulk':
       return emailBulk(deps, request);
     case '/rest/api/3/user/email':
@@ -38,11 +47,14 @@ export function routeJira(deps: JiraRouteDeps, request: RouteRequest): RouteResp
   }
 }
 
-function usersSearch(deps: JiraRouteDeps, request: RouteRequest): RouteResponse {
+function usersSearch(deps: JiraRouteDeps, request: RouteRequest, count: number): RouteResponse {
   const startAt = intParam(request.query, 'startAt', 0);
   const maxResults = intParam(request.query, 'maxResults', USERS_DEFAULT_RESULTS);
   if (startAt === null || maxResults === null) return misuse('startAt and maxResults must be integers');
-  const size = Math.min(maxResults, USERS_MAX_RESULTS);
+  if (deps.usersSearch409Every > 0 && count % deps.usersSearch409Every === 0) {
+    return jiraError(409, ['The request took longer than 10 seconds and was interrupted.']);
+  }
+  const size = Math.min(maxResults, USERS_MAX_RESULTS, deps.usersPageCap ?? USERS_MAX_RESULTS);
   const page = deps.users().slice(startAt, startAt + size);
   return json(
     200,
@@ -111,14 +123,49 @@ function workspace(deps: JiraRouteDeps): RouteResponse {
   });
 }
 
-/** POST /rest/api/3/permissions/check (BulkPermissionsRequestBean -> BulkPermissionGrants), global permissions only. */
-function permissionsCheck(deps: JiraRouteDeps, request: RouteRequest): RouteResponse {
+/** The global permissions the fake knows: ADMINISTER only (UserPermission fields from the spec's example). */
+const GLOBAL_PERMISSIONS: Readonly<Record<string, { id: string; name: string; description: string }>> = {
+  ADMINISTER: { id: '0', name: 'Administer Jira', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects.' },
+};
+
+/** Whether an account (or the app's own user, which holds no global admin permission) has a global permission. */
+function holds(deps: JiraRouteDeps, who: FakePrincipal, permission: string): boolean {
+  return permission === 'ADMINISTER' && who.kind === 'user' && deps.administrators().has(who.accountId);
+}
+
+/**
+ * GET /rest/api/3/mypermissions?permissions=A,B (Permissions: {permissions: {KEY: UserPermission}}): the CALLER's own
+ * permissions ("Permissions required: None"). As the app, that is the app's user: never ADMINISTER.
+ */
+function myPermissions(deps: JiraRouteDeps, request: RouteRequest, principal: FakePrincipal): RouteResponse {
+  const keys = (request.query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  if (keys.length === 0) return jiraError(400, ['The permissions parameter is required.']);
+  const unknown = keys.find((k) => GLOBAL_PERMISSIONS[k] === undefined);
+  if (unknown !== undefined) return misuse(`the fake answers mypermissions for ${Object.keys(GLOBAL_PERMISSIONS).join(', ')} only, not ${unknown}`);
+  const permissions = Object.fromEntries(
+    keys.map((key) => [key, { ...GLOBAL_PERMISSIONS[key], key, type: 'GLOBAL', havePermission: holds(deps, principal, key) }]),
+  );
+  return json(200, { permissions });
+}
+
+/**
+ * POST /rest/api/3/permissions/check (BulkPermissionsRequestBean -> BulkPermissionGrants), global permissions only.
+ * The spec: "If no account ID is provided, the operation returns details for the logged in user"; checking ANOTHER
+ * user needs *Administer Jira*, else 403 "Returned if the user does not have the necessary permission". The app's
+ * user is not a Jira admin, so the app may not check anyone but itself. 'lenient' keeps the old fake (anyone may ask).
+ */
+function permissionsCheck(deps: JiraRouteDeps, request: RouteRequest, principal: FakePrincipal): RouteResponse {
   const body = request.body as { accountId?: unknown; globalPermissions?: unknown; projectPermissions?: unknown } | undefined;
-  if (typeof body !== 'object' || body === null || typeof body.accountId !== 'string' || !Array.isArray(body.globalPermissions)) {
-    return misuse('permissions/check needs {accountId, globalPermissions: [...]}');
+  if (typeof body !== 'object' || body === null || (body.accountId !== undefined && typeof body.accountId !== 'string') || !Array.isArray(body.globalPermissions)) {
+    return misuse('permissions/check needs {accountId?, globalPermissions: [...]}');
   }
   if (body.projectPermissions !== undefined) return misuse('the fake answers global permissions only');
-  const isAdmin = deps.administrators().has(body.accountId);
-  const granted = body.globalPermissions.filter((p): p is string => typeof p === 'string' && (p === 'ADMINISTER' ? isAdmin : false));
+  const asked = typeof body.accountId === 'string' ? body.accountId : undefined;
+  const self = principal.kind === 'user' && (asked === undefined || asked === principal.accountId);
+  let subject: FakePrincipal;
+  if (asked === undefined) subject = principal;
+  else if (self || deps.permissionModel === 'lenient' || holds(deps, principal, 'ADMINISTER')) subject = { kind: 'user', accountId: asked };
+  else return jiraError(403, ['You do not have the permission to see the specified permissions of other users.']);
+  const granted = body.globalPermissions.filter((p): p is string => typeof p === 'string' && holds(deps, subject, p));
   return json(200, { globalPermissions: granted, projectPermissions: [] });
 }

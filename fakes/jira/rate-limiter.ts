@@ -3,7 +3,7 @@
  * (object/create 2,000/min, GET object 2,000/min, object/aql 1,000/min). A refused request says when the oldest
  * request in the window leaves it: that is the Retry-After the fake sends (when it sends one at all).
  */
-import type { FakeEndpoint, FakeRateLimits } from './types';
+import type { FakeEndpoint, FakeJira429Variant, FakeRateLimits } from './types';
 
 export const DEFAULT_PER_MINUTE: Readonly<Record<FakeEndpoint, number>> = {
   'users/search': 600,
@@ -44,5 +44,47 @@ export class RateLimiter {
 
   get sendsRetryAfter(): boolean {
     return this.limits?.sendRetryAfter ?? true;
+  }
+}
+
+const JIRA_429_VARIANTS: readonly Exclude<FakeJira429Variant, 'mixed'>[] = ['gateway', 'burst', 'cost-based', 'quota', 'beta'];
+
+/**
+ * The headers of a Jira platform 429 in one of the forms real sites send. Sources: "Rate limiting"
+ * (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/, quoted in JRACLOUD-69262): 429s "may be
+ * accompanied by Retry-After and X-RateLimit-Reset"; X-RateLimit-Reset is ISO 8601 "yyyy-MM-ddTHH:mmZ"; RateLimit-Reason
+ * is jira-burst-based, jira-cost-based or jira-quota-*. The 2026 points-based limits add beta headers
+ * (X-Beta-RateLimit-Reason, X-Beta-RateLimit-Reset) and a gateway 429 with no Retry-After (issue 11 point 4).
+ * - gateway: X-RateLimit-Reset only (no Retry-After, no reason): the least friendly, the default;
+ * - burst: Retry-After + RateLimit-Reason jira-burst-based + X-RateLimit-Reset (the old fake);
+ * - cost-based: the same with jira-cost-based;
+ * - quota: RateLimit-Reason jira-quota-tenant-based + X-RateLimit-Reset (the hourly budget is spent);
+ * - beta: X-Beta-RateLimit-Reason jira-cost-based + X-Beta-RateLimit-Reset (ISO 8601), no Retry-After;
+ * - mixed: the forms above in turn, one per refused request.
+ * The reset time is rounded UP to the whole minute the documented format can carry, so it never precedes the moment
+ * the limiter accepts again.
+ */
+export class Jira429Headers {
+  private turn = 0;
+
+  constructor(private readonly variant: FakeJira429Variant = 'gateway') {}
+
+  headers(waitMs: number, nowMs: number): Record<string, string> {
+    const variant = this.variant === 'mixed' ? (JIRA_429_VARIANTS[this.turn++ % JIRA_429_VARIANTS.length] ?? 'gateway') : this.variant;
+    const resetAt = Math.ceil((nowMs + waitMs) / 60_000) * 60_000;
+    const reset = new Date(resetAt).toISOString().slice(0, 16) + 'Z';
+    const retryAfter = String(Math.max(1, Math.ceil((resetAt - nowMs) / 1000)));
+    switch (variant) {
+      case 'gateway':
+        return { 'X-RateLimit-Reset': reset };
+      case 'burst':
+        return { 'Retry-After': retryAfter, 'RateLimit-Reason': 'jira-burst-based', 'X-RateLimit-Reset': reset };
+      case 'cost-based':
+        return { 'Retry-After': retryAfter, 'RateLimit-Reason': 'jira-cost-based', 'X-RateLimit-Reset': reset };
+      case 'quota':
+        return { 'RateLimit-Reason': 'jira-quota-tenant-based', 'X-RateLimit-Reset': reset };
+      case 'beta':
+        return { 'X-Beta-RateLimit-Reason': 'jira-cost-based', 'X-Beta-RateLimit-Reset': new Date(resetAt).toISOString() };
+    }
   }
 }

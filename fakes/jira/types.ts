@@ -22,9 +22,19 @@ export interface FakeRateLimits {
   readonly enabled: boolean;
   /** Requests per rolling minute per endpoint; unset endpoints use DEFAULT_PER_MINUTE. */
   readonly perMinute?: Partial<Record<FakeEndpoint, number>>;
-  /** Whether a 429 carries Retry-After (Assets often sends none). */
+  /** Whether an Assets 429 carries Retry-After (Assets often sends none). Jira platform 429s follow `jira429`. */
   readonly sendRetryAfter?: boolean;
+  /** The form of a Jira platform 429 (see Jira429Headers in rate-limiter.ts); default 'gateway' (no Retry-After). */
+  readonly jira429?: FakeJira429Variant;
 }
+
+export type FakeJira429Variant = 'gateway' | 'burst' | 'cost-based' | 'quota' | 'beta' | 'mixed';
+
+/**
+ * Who a request comes from, from its Authorization header (the sandbox contract, docs/sandbox.md):
+ * `Bearer forge-app` (asApp) or `Bearer forge-user:<accountId>` (asUser).
+ */
+export type FakePrincipal = { readonly kind: 'app' } | { readonly kind: 'user'; readonly accountId: string };
 
 /** An Assets schema that exists before the app arrives (e.g. another one already using the key ENTRA). */
 export interface PreexistingSchema {
@@ -48,7 +58,7 @@ export interface FakeJiraSiteOptions {
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
   readonly workspaceId?: string;
-  /** accountIds that hold the Jira global permission ADMINISTER (permissions/check). */
+  /** accountIds that hold the Jira global permission ADMINISTER (mypermissions, permissions/check). */
   readonly administrators?: readonly string[];
   /** Index the Assets objects between requests (benchmarks with large workspaces): same answers, far less CPU. */
   readonly indexes?: boolean;
@@ -58,6 +68,24 @@ export interface FakeJiraSiteOptions {
 
 export interface RecordedRequest {
   readonly method: string;
+  /**
+   * 'jira' (default): every request needs `Authorization: Bearer forge-app` or `Bearer forge-user:<accountId>` (else
+   * 401), and Jira's permission model applies (permissions/check spec: checking another user's permissions needs
+   * Administer Jira, which the app's user lacks -> 403; mypermissions answers the caller's own). 'lenient': the old
+   * friendly fake: no Authorization needed (read as the app) and the app may check anyone.
+   */
+  readonly permissionModel?: 'jira' | 'lenient';
+  /**
+   * The most accounts one users/search page holds (default 100). The spec's maxResults is "The maximum number of
+   * items to return (limited to 1000)": a maximum, not a promise, so pages may be short before the end. null: no cap
+   * below 1000 (the old fake).
+   */
+  readonly usersPageCap?: number | null;
+  /**
+   * Every Nth users/search request answers 409 ("Returned if the request takes longer than 10 seconds or is
+   * interrupted", the spec). Default 0: off (the fake's searches are never slow); failNext can inject one too.
+   */
+  readonly usersSearch409Every?: number;
   readonly path: string;
   /** The raw query string, without '?'. */
   readonly query: string;

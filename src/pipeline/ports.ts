@@ -52,7 +52,7 @@ export interface Logger {
 // ---- external systems, as the stages need them ----
 
 export interface AtlassianUsersPort {
-  /** One page of Jira's user search (every account type; email null when hidden); isLast when the page was short. */
+  /** One page of Jira's user search (every account type; email null when hidden); isLast only when the page was empty. */
   listUsersPage(startAt: number): Promise<{ accounts: readonly AtlassianAccount[]; isLast: boolean }>;
   /** Emails for accounts whose profile hides them; `unavailable` explains why matching is incomplete. */
   getEmails(accountIds: readonly string[]): Promise<{ emails: ReadonlyMap<string, string>; unavailable: null | { message: string } }>;

@@ -6,7 +6,7 @@
 import type { ErrorContext } from '../../domain/errors';
 import { readJson, type JiraFetch } from '../http';
 import type { RetryPolicy, RetryRules } from '../retry-policy';
-import { JIRA_RETRY_RULES, jiraFailure, jiraGet } from './jira-http';
+import { BROWSE_USERS_PERMISSION, JIRA_RETRY_RULES, jiraFailure, jiraGet, type JiraAccess } from './jira-http';
 import { emailBulkSchema, usersSearchPageSchema, type JiraAccountRecord } from './jira-user-schemas';
 
 export type { JiraAccountRecord } from './jira-user-schemas';
@@ -20,8 +20,15 @@ export const EMAIL_BULK_MAX_IDS = 100;
 export const USERS_SEARCH_PATH = '/rest/api/3/users/search';
 export const EMAIL_BULK_PATH = '/rest/api/3/user/email/bulk';
 
-const READ_USERS_SCOPE = 'read:jira-user';
-const READ_EMAIL_SCOPE = 'read:email-address:jira';
+const READ_USERS_ACCESS: JiraAccess = { scope: 'read:jira-user', permission: BROWSE_USERS_PERMISSION };
+/** The email API checks no Jira permission: it needs the scope, a call as the app, and Atlassian's approval (400). */
+const READ_EMAIL_ACCESS: JiraAccess = { scope: 'read:email-address:jira' };
+
+/**
+ * users/search documents 409 "Returned if the request takes longer than 10 seconds or is interrupted"
+ * (jira-platform.swagger-v3.json): a slow search, not a wrong request. Retried in-process with backoff, then later.
+ */
+const USERS_SEARCH_RULES: RetryRules = { ...JIRA_RETRY_RULES, isRetryable: (status) => status === 409 || JIRA_RETRY_RULES.isRetryable(status) };
 
 /** 503 from the email API means "not enabled": permanent for this site, so it is not retried. */
 const EMAIL_RETRY_RULES: RetryRules = { ...JIRA_RETRY_RULES, isRetryable: (status) => status === 429 || (status >= 500 && status !== 503) };
@@ -30,7 +37,10 @@ export interface JiraUsersPage {
   readonly accounts: JiraAccountRecord[];
   /** Accounts whose email the search did not show (hidden by profile visibility, or none). */
   readonly emailHidden: string[];
-  /** A page shorter than the page size is the last (the endpoint gives no total). */
+  /**
+   * True only for an EMPTY page. The endpoint gives no total and nothing documents that a short page is the last:
+   * maxResults is "The maximum number of items to return" (the spec), so Jira may answer fewer before the end.
+   */
   readonly isLast: boolean;
 }
 
@@ -55,13 +65,13 @@ export function createJiraUsersClient(deps: { fetch: JiraFetch; policy: RetryPol
   async function listUsersPage(startAt: number): Promise<JiraUsersPage> {
     const context: ErrorContext = { endpoint: 'users/search', startAt };
     const path = `${USERS_SEARCH_PATH}?startAt=${startAt}&maxResults=${JIRA_USERS_PAGE_SIZE}`;
-    const response = await jiraGet(fetch, policy, { path, rules: JIRA_RETRY_RULES, context });
-    if (response.status !== 200) throw await jiraFailure(response, 'the user search', READ_USERS_SCOPE, context);
+    const response = await jiraGet(fetch, policy, { path, rules: USERS_SEARCH_RULES, context });
+    if (response.status !== 200) throw await jiraFailure(response, 'the user search', READ_USERS_ACCESS, context);
     const accounts = await readJson(response, usersSearchPageSchema, 'Jira user search', context);
     return {
       accounts,
       emailHidden: accounts.filter((a) => a.emailAddress === null).map((a) => a.accountId),
-      isLast: accounts.length < JIRA_USERS_PAGE_SIZE,
+      isLast: accounts.length === 0,
     };
   }
 
@@ -76,7 +86,7 @@ export function createJiraUsersClient(deps: { fetch: JiraFetch; policy: RetryPol
         await response.text().catch(() => undefined);
         return { emails, unavailable: { status: response.status, message: unavailableMessage(response.status, unique.length - emails.size) } };
       }
-      if (response.status !== 200) throw await jiraFailure(response, 'the email lookup', READ_EMAIL_SCOPE, context);
+      if (response.status !== 200) throw await jiraFailure(response, 'the email lookup', READ_EMAIL_ACCESS, context);
       const entries = await readJson(response, emailBulkSchema, 'Jira email lookup', context);
       for (const entry of entries) {
         if (typeof entry.email === 'string' && entry.email.trim() !== '') emails.set(entry.accountId, entry.email);

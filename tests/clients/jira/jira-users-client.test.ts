@@ -24,8 +24,43 @@ describe('Jira users client against the fake site', () => {
   }
 
   describe('listUsersPage', () => {
-    it('pages 2,500 users 1,000 at a time until a short page', async () => {
-      const { site, client } = await setup({ users: jiraUsers(2500) });
+    async function readAll(client: ReturnType<typeof createJiraUsersClient>): Promise<{ seen: string[]; flags: boolean[] }> {
+      const seen: string[] = [];
+      const flags: boolean[] = [];
+      let startAt = 0;
+      for (;;) {
+        const page = await client.listUsersPage(startAt);
+        seen.push(...page.accounts.map((a) => a.accountId));
+        flags.push(page.isLast);
+        if (page.isLast) return { seen, flags };
+        startAt += page.accounts.length;
+      }
+    }
+
+    it('pages until an EMPTY page, through the short pages the site serves before the end (default page cap)', async () => {
+      const { site, client } = await setup({ users: jiraUsers(250) });
+      const { seen, flags } = await readAll(client);
+      expect(flags).toEqual([false, false, false, true]);
+      expect(new Set(seen).size).toBe(250);
+      expect(site.requestsTo('users/search').map((r) => r.query)).toEqual([
+        'startAt=0&maxResults=1000',
+        'startAt=100&maxResults=1000',
+        'startAt=200&maxResults=1000',
+        'startAt=250&maxResults=1000',
+      ]);
+    });
+
+    it('retries a 409 ("took longer than 10 seconds") in-process, then asks to retry later; the read still completes', async () => {
+      const { site, client } = await setup({ users: jiraUsers(250), usersSearch409Every: 3 });
+      const { seen } = await readAll(client);
+      expect(new Set(seen).size).toBe(250);
+      expect(site.requestsTo('users/search').map((r) => r.status)).toEqual([200, 200, 409, 200, 200]);
+      site.failNext({ path: '/users/search', status: 409, times: 10, body: { errorMessages: ['The request took longer than 10 seconds.'] } });
+      expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_REQUEST_FAILED', retry: 'later' });
+    });
+
+    it('pages 2,500 users 1,000 at a time until an empty page when the site serves full pages (usersPageCap null)', async () => {
+      const { site, client } = await setup({ users: jiraUsers(2500), usersPageCap: null });
       const seen: string[] = [];
       let startAt = 0;
       const flags: boolean[] = [];
@@ -36,12 +71,13 @@ describe('Jira users client against the fake site', () => {
         if (page.isLast) break;
         startAt += page.accounts.length;
       }
-      expect(flags).toEqual([false, false, true]);
+      expect(flags).toEqual([false, false, false, true]);
       expect(new Set(seen).size).toBe(2500);
       expect(site.requestsTo('users/search').map((r) => r.query)).toEqual([
         'startAt=0&maxResults=1000',
         'startAt=1000&maxResults=1000',
         'startAt=2000&maxResults=1000',
+        'startAt=2500&maxResults=1000',
       ]);
     });
 
@@ -55,7 +91,7 @@ describe('Jira users client against the fake site', () => {
       ];
       const { client } = await setup({ users });
       const page = await client.listUsersPage(0);
-      expect(page.isLast).toBe(true);
+      expect(page.isLast).toBe(false);
       expect(page.accounts).toEqual([
         { accountId: 'a-visible', accountType: 'atlassian', active: true, emailAddress: 'visible@example.com' },
         { accountId: 'a-hidden', accountType: 'atlassian', active: true, emailAddress: null },
@@ -77,18 +113,22 @@ describe('Jira users client against the fake site', () => {
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
     });
 
-    it('maps 401 to JIRA_UNAUTHORIZED naming the read:jira-user scope', async () => {
+    it('maps 401/403 to JIRA_UNAUTHORIZED naming both causes: the read:jira-user scope and "Browse users and groups"', async () => {
       const { site, client } = await setup({ users: jiraUsers(1) });
       site.failNext({ path: '/users/search', status: 401, body: { errorMessages: ['Unauthorized'] } });
       const error = await rejection(client.listUsersPage(0));
       expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({ code: 'JIRA_UNAUTHORIZED', retry: 'permanent' });
       expect((error as AppError).message).toContain('read:jira-user');
+      expect((error as AppError).message).toContain('"Browse users and groups"');
+      expect((error as AppError).message).toContain('Global permissions');
+      site.failNext({ path: '/users/search', status: 403, body: { errorMessages: ['Forbidden'] } });
+      expect((await rejection(client.listUsersPage(0))) as AppError).toMatchObject({ code: 'JIRA_UNAUTHORIZED', message: expect.stringContaining('Browse users and groups') });
     });
 
     it('maps other 4xx to JIRA_REQUEST_FAILED and a redirect to a clear error', async () => {
       const { site, client } = await setup({ users: jiraUsers(1) });
-      site.failNext({ path: '/users/search', status: 409, body: { errorMessages: ['took too long'] } });
+      site.failNext({ path: '/users/search', status: 400, body: { errorMessages: ['bad request'] } });
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_REQUEST_FAILED', retry: 'permanent' });
       site.failNext({ path: '/users/search', status: 303, headers: { Location: 'https://elsewhere.example/' } });
       const redirect = await rejection(client.listUsersPage(0));
@@ -125,6 +165,50 @@ describe('Jira users client against the fake site', () => {
       expect(error).toMatchObject({ code: 'JIRA_THROTTLED', retry: 'later', retryAfterSeconds: 60 });
       expect(clock.slept).toEqual([]);
       expect(site.requestsTo('users/search')).toHaveLength(2);
+    });
+
+    it("waits until a gateway 429's X-RateLimit-Reset (no Retry-After): one retry later, not a loop of short retries", async () => {
+      const { site, client } = await setup({ users: jiraUsers(1), rateLimits: { enabled: true, perMinute: { 'users/search': 1 } } });
+      await client.listUsersPage(0);
+      clock.sleep(20_000);
+      const error = await rejection(client.listUsersPage(0));
+      // The window reopens at 09:01:00 (the header's whole minute), 40 s after this request.
+      expect(error).toMatchObject({ code: 'JIRA_THROTTLED', retry: 'later', retryAfterSeconds: 40 });
+      expect(site.requestsTo('users/search').map((r) => r.status)).toEqual([200, 429]);
+      expect(clock.slept).toEqual([20_000]);
+    });
+
+    it("measures a reset time against Jira's Date header, so a Forge clock running ahead cannot shorten the wait", async () => {
+      const siteClock = fakeClock(Date.parse('2026-03-02T09:00:00Z'));
+      const ahead = fakeClock(Date.parse('2026-03-02T09:00:30Z'));
+      site = await startFakeJiraSite({ users: jiraUsers(1), now: siteClock.now, rateLimits: { enabled: true, perMinute: { 'users/search': 1 } } });
+      const client = createJiraUsersClient({ fetch: jiraFetchTo(site.url), policy: testPolicy(ahead) });
+      await client.listUsersPage(0);
+      expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 60 });
+      // An HTTP-date Retry-After, and the beta reset header, are measured the same way.
+      site.failNext({ path: '/users/search', status: 429, headers: { 'Retry-After': 'Mon, 02 Mar 2026 09:02:00 GMT' } });
+      expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 120 });
+      site.failNext({ path: '/users/search', status: 429, headers: { 'X-Beta-RateLimit-Reason': 'jira-cost-based', 'X-Beta-RateLimit-Reset': '2026-03-02T09:03:00Z' } });
+      expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 180 });
+      expect(ahead.slept).toEqual([]);
+    });
+
+    it('treats a quota named only in the beta header (X-Beta-RateLimit-Reason: jira-quota-*) as retry later at once', async () => {
+      const { site, client } = await setup({ users: jiraUsers(1) });
+      site.failNext({
+        path: '/users/search',
+        status: 429,
+        headers: { 'X-Beta-RateLimit-Reason': 'jira-quota-global-based', 'X-Beta-RateLimit-Reset': new Date(clock.now() + 600_000).toISOString() },
+      });
+      expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retry: 'later', retryAfterSeconds: 600 });
+      expect(site.requestsTo('users/search')).toHaveLength(1);
+    });
+
+    it.each(['gateway', 'burst', 'cost-based', 'beta', 'mixed'] as const)('reads every account through %s 429s when it may wait', async (jira429) => {
+      const { site, client } = await setup({ users: jiraUsers(250), rateLimits: { enabled: true, perMinute: { 'users/search': 2 }, jira429 } }, patientPolicy);
+      const { seen } = await readAll(client);
+      expect(new Set(seen).size).toBe(250);
+      expect(site.requestsTo('users/search').filter((r) => r.status === 429).length).toBeGreaterThan(0);
     });
 
     it('treats a quota 429 (jira-quota-*) as retry later at once, even with a short Retry-After', async () => {

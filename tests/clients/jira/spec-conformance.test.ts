@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { APP_AUTHORIZATION, userAuthorization } from '../../../fakes/jira/fake-jira-fetch';
 import { startFakeJiraSite, type FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
 import { jiraUser } from './support';
 import { validateAgainst, type JsonSchema } from './json-schema-subset';
@@ -51,7 +52,7 @@ if (!specsDir) {
     });
 
     async function get(url: string): Promise<unknown> {
-      const response = await fetch(`${site.url}${url}`);
+      const response = await fetch(`${site.url}${url}`, { headers: { Authorization: APP_AUTHORIZATION } });
       expect(response.status).toBe(200);
       return response.json() as Promise<unknown>;
     }
@@ -70,7 +71,7 @@ if (!specsDir) {
 
       const objectSite = await startFakeJiraSite({ users: [jiraUser({ accountId: 'one' })], emailBulkShape: 'object' });
       try {
-        const response = await fetch(`${objectSite.url}/rest/api/3/user/email/bulk?accountId=one`);
+        const response = await fetch(`${objectSite.url}/rest/api/3/user/email/bulk?accountId=one`, { headers: { Authorization: APP_AUTHORIZATION } });
         expect(validateAgainst(platform, schema, await response.json())).toEqual([]);
       } finally {
         await objectSite.close();
@@ -80,6 +81,14 @@ if (!specsDir) {
     it('assets/workspace fits PagedDTOAssetsWorkspaceDTO', async () => {
       const body = await get('/rest/servicedeskapi/assets/workspace');
       expect(validateAgainst(jsm, responseSchema(jsm, '/rest/servicedeskapi/assets/workspace'), body)).toEqual([]);
+    });
+
+    it('mypermissions fits Permissions, as a user and as the app', async () => {
+      const schema = responseSchema(platform, '/rest/api/3/mypermissions');
+      const asApp = await get('/rest/api/3/mypermissions?permissions=ADMINISTER');
+      expect(validateAgainst(platform, schema, asApp)).toEqual([]);
+      const response = await fetch(`${site.url}/rest/api/3/mypermissions?permissions=ADMINISTER`, { headers: { Authorization: userAuthorization('visible') } });
+      expect(validateAgainst(platform, schema, await response.json())).toEqual([]);
     });
 
     it('the validator is not vacuous: it rejects a field the spec forbids', () => {
