@@ -21,6 +21,8 @@ export interface CliOptions {
   readonly seed?: number;
   /** --fetch-limit-counts-jira: requestJira counts towards Forge's per-invocation outbound request limit. */
   readonly fetchLimitCountsJira?: boolean;
+  /** --as: the Atlassian accountId the page calls come from. */
+  readonly as?: string;
   /** The RUN_ID argument of run, confirm and cancel. */
   readonly runId?: string;
   /** --port N: the admin page's port (serve, demo). */
@@ -46,13 +48,13 @@ export class UsageError extends Error {}
 
 export const DEFAULT_STATE_DIR = '.sandbox';
 
-const VALUE_OPTIONS = ['--state-dir', '--graph-url', '--login-url', '--jira-url', '--tenant-id', '--client-id', '--client-secret', '--interval-days', '--now', '--users', '--seed', '--port'] as const;
+const VALUE_OPTIONS = ['--state-dir', '--graph-url', '--login-url', '--jira-url', '--tenant-id', '--client-id', '--client-secret', '--interval-days', '--now', '--users', '--seed', '--as', '--port'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira
+         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -125,6 +127,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
 
+  const as = values.get('--as');
+  // Atlassian accountIds: at most 128 characters of letters, digits, ':' and '-' (e.g. 712020:5a7e1b3c-...).
+  if (as !== undefined && !/^[A-Za-z0-9:-]{1,128}$/.test(as)) throw new UsageError(`--as must be an Atlassian account ID such as 712020:5a7e1b3c-0d4f-4e2a-9b8c-5ad0b0c0ffee, got "${as}".`);
+
   const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
   if (takesRunId && positional.length === 0) throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
   if (positional.length > (takesRunId ? 1 : 0)) throw new UsageError(`Unexpected argument "${positional[takesRunId ? 1 : 0]}".`);
@@ -146,6 +152,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),
+    ...defined('as', as),
     ...defined('runId', runId),
     ...defined('port', integer('--port', 1, 65_535)),
     ...(once ? { once: true } : {}),

@@ -66,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(options.users === undefined ? {} : { users: options.users }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.fetchLimitCountsJira === true ? { fetchLimit: { countsJira: true } } : {}),
+      ...(options.as === undefined ? {} : { callerAccountId: options.as }),
       notice: (message) => output.notice(message),
     });
     const ctx = commandContext(emulator, output, options);

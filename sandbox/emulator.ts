@@ -66,12 +66,16 @@ export interface EmulatorOptions {
    */
   readonly fetchLimit?: FetchLimitOptions;
   readonly adminAccountId?: string;
+  /** The Atlassian account the page calls come from (`--as`); default: adminAccountId, the built-in site's admin. */
+  readonly callerAccountId?: string;
   /** Where sandbox notices go (default: stderr). The app's own log lines go to <stateDir>/logs/app.log. */
   readonly notice?: (message: string) => void;
 }
 
 export interface Emulator {
   readonly adminAccountId: string;
+  /** The account invoke() calls as when not told otherwise. */
+  readonly callerAccountId: string;
   readonly stateDir: string;
   /** The built-in tenant and site, when used. */
   readonly simulation?: Simulation;
@@ -114,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   try {
     const notice = options.notice ?? ((message: string) => process.stderr.write(`${message}\n`));
     const adminAccountId = options.adminAccountId ?? SANDBOX_ADMIN_ACCOUNT_ID;
+    const callerAccountId = options.callerAccountId ?? adminAccountId;
     const timeFactor = options.timeFactor ?? 1;
     if (!(timeFactor > 0)) throw new Error('timeFactor must be greater than 0');
     const manifest = loadManifest(PROJECT_ROOT);
@@ -219,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
     const emulator: Emulator = {
       adminAccountId,
+      callerAccountId,
       stateDir,
       ...(builtIn === undefined ? {} : { simulation: builtIn }),
       logs,
@@ -228,7 +234,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         if (page === null) throw new Error('manifest.yml declares no admin page resolver');
         const payloadJson = JSON.stringify(payload ?? {});
         if (Buffer.byteLength(payloadJson) > REQUEST_MAX_BYTES) throw new Error('The request payload is larger than the 500 KB Forge accepts from the page.');
-        const accountId = invokeOptions?.accountId ?? adminAccountId;
+        const accountId = invokeOptions?.accountId ?? callerAccountId;
         const outcome = await invoker.invoke({
           functionKey: page.resolverFunction,
           moduleKey: page.moduleKey,

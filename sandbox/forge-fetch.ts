@@ -30,7 +30,8 @@ export interface ForgeFetchInit {
 export interface ForgeFetchDeps {
   readonly kvs: (path: string, body: unknown) => KvsAnswer;
   readonly publish: (path: string, body: unknown, chainId: string) => QueueAnswer;
-  readonly requestJira: (provider: string, path: string, init: ForgeFetchInit) => Promise<Response>;
+  /** `accountId`: the asUser(accountId) descriptor's, when the app named one (asUser() names none: the caller). */
+  readonly requestJira: (provider: string, path: string, init: ForgeFetchInit, accountId?: string) => Promise<Response>;
   readonly scopes: ReadonlySet<string>;
   /** Forge's per-invocation outbound request limit; requestJira counts only when the limiter says so (fetch-limit.ts). */
   readonly fetchLimit?: FetchLimiter;
@@ -52,7 +53,7 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
       return json(answer.status, answer.body);
     }
     if (type === 'fpp' && remote === 'jira' && deps.fetchLimit !== undefined && !deps.fetchLimit.take(invocation, 'jira')) return fetchLimitResponse();
-    if (type === 'fpp' && remote === 'jira') return deps.requestJira(provider ?? 'none', path, init);
+    if (type === 'fpp' && remote === 'jira') return deps.requestJira(provider ?? 'none', path, init, descriptor.data.accountId);
     if (type === 'fpp' && remote === 'stargate') {
       if (path.startsWith('/webhook/queue/')) {
         const answer = deps.publish(path, parseBody(init.body), invocation?.chainId ?? 'outside-any-invocation');

@@ -1,7 +1,9 @@
 /**
  * requestJira in the sandbox: a site-relative call goes to the configured Jira site (the built-in simulated site or
  * --jira-url) only when manifest.yml declares the scope it needs; otherwise it gets the 403 Forge gives. The email
- * API answers only calls made as the app, as on Forge. Forge does not follow redirects from Assets, so neither does
+ * API answers only calls made as the app, as on Forge. Every forwarded call carries its caller (docs/sandbox.md):
+ * `Authorization: Bearer forge-app` for asApp(), `Authorization: Bearer forge-user:<accountId>` for asUser() (the
+ * invocation's user unless the app named one), so the site can apply Jira's permission model. Forge does not follow redirects from Assets, so neither does
  * this. After a call that may have changed the built-in site, `afterChange` runs before the app sees the answer,
  * so the site's state on disk never lags behind what the app believes.
  */
@@ -22,13 +24,17 @@ const READ_ONLY_POSTS = [/\/object\/aql$/, /\/aql\/totalcount$/, /^\/rest\/api\/
 
 export function createJiraProxy(deps: JiraProxyDeps) {
   const base = deps.siteUrl.replace(/\/+$/, '');
-  return async (provider: string, path: string, init: ForgeFetchInit): Promise<Response> => {
+  return async (provider: string, path: string, init: ForgeFetchInit, accountId?: string): Promise<Response> => {
     const method = (init.method ?? 'GET').toUpperCase();
     if (!path.startsWith('/')) return json(400, { message: `requestJira takes a site-relative path, got ${path}` });
     const bare = path.split('?')[0] ?? path;
-    if (provider === 'user' && currentInvocation()?.accountId === undefined) {
+    const user = accountId ?? currentInvocation()?.accountId;
+    if (provider === 'user' && user === undefined) {
       return new Response(null, { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } });
     }
+    // requestJira without asApp()/asUser() (provider 'none') is deprecated in @forge/api and the app never uses it:
+    // it is sent without a caller, and the built-in site refuses it with 401.
+    const caller = provider === 'app' ? 'Bearer forge-app' : provider === 'user' ? `Bearer forge-user:${user}` : undefined;
     if (provider !== 'app' && /^\/rest\/api\/3\/user\/email(\/bulk)?$/.test(bare)) {
       return json(403, { errorMessages: ['The email API can only be called with api.asApp().'], errors: {} });
     }
@@ -37,7 +43,7 @@ export function createJiraProxy(deps: JiraProxyDeps) {
 
     const response = await deps.fetch(`${base}${path}`, {
       method,
-      headers: init.headers as RequestInit['headers'],
+      headers: withCaller(init.headers, caller),
       body: init.body as RequestInit['body'],
       redirect: bare.startsWith('/jsm/assets/') ? 'manual' : ((init.redirect as RequestInit['redirect']) ?? 'follow'),
     });
@@ -45,6 +51,14 @@ export function createJiraProxy(deps: JiraProxyDeps) {
     if (method !== 'GET' && !READ_ONLY_POSTS.some((p) => p.test(bare))) deps.afterChange?.();
     return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, statusText: response.statusText, headers: withoutEncoding(response.headers) });
   };
+}
+
+/** The app's headers with Authorization set to the caller (any Authorization the app set is replaced, as Forge does). */
+function withCaller(headers: unknown, caller: string | undefined): Headers {
+  const copy = new Headers(headers as ConstructorParameters<typeof Headers>[0]);
+  copy.delete('authorization');
+  if (caller !== undefined) copy.set('authorization', caller);
+  return copy;
 }
 
 /** The body was decoded when read, so length and encoding headers no longer describe it. */

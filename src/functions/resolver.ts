@@ -47,7 +47,8 @@ function define<S extends z.ZodType>(key: ResolverKey, schema: S, run: (deps: Ap
     const deps = createPipelineDeps();
     try {
       const accountId = (context as { accountId?: string }).accountId;
-      await requireJiraAdmin(deps.connectionDeps.jiraFetch, accountId);
+      // Asked as the caller (asUser): the app itself may not check another user's permissions.
+      await requireJiraAdmin({ userFetch: deps.userJiraFetch, store: deps.store, now: deps.clock.now }, accountId);
       if (payloadChars(payload) > MAX_RESOLVER_PAYLOAD_CHARS) throw new AppError('INPUT_INVALID', INPUT_TOO_LARGE_MESSAGE, { context: { resolver: key } });
       const parsed = schema.safeParse(payload ?? undefined);
       if (!parsed.success) throw new AppError('INPUT_INVALID', INPUT_INVALID_MESSAGE, { context: { resolver: key } });

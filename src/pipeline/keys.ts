@@ -30,6 +30,8 @@ export const keys = {
   scheduleClaim: (day: string) => checked(`schedule:${day}`),
   privacyLastReport: () => 'privacy:last-report',
   platformObservations: () => 'platform:observations',
+  /** A positive admin check of one account, kept 5 minutes (src/services/admin-check.ts). */
+  adminCheck: (accountId: string) => checked(`admin:${accountId}`),
 } as const;
 
 export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta';

@@ -119,3 +119,60 @@ describe('admin page resolvers', () => {
     expect(JSON.stringify(sandbox.emulator.logs)).not.toContain(SECRET);
   });
 });
+
+/**
+ * The admin check on the built-in site's default permission model (issue 11 point 1): asked AS THE USER
+ * (GET /rest/api/3/mypermissions), because Jira refuses the app checking another user (permissions/check with an
+ * accountId needs Administer Jira: 403). A positive answer is kept 5 minutes; busy Jira means "try again".
+ */
+describe('the admin check', () => {
+  const OTHER_ADMIN = '712020:0a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+  let sandbox: SandboxPages;
+  beforeAll(async () => {
+    sandbox = await startSandboxPages({ users: 10, seed: 5, simulation: { jira: { administrators: [OTHER_ADMIN] } } });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  const site = () => sandbox.emulator.simulation!.jira;
+  const checks = () => site().requests.filter((r) => r.path === '/rest/api/3/mypermissions' || r.path === '/rest/api/3/permissions/check');
+  const status = (accountId?: string) => sandbox.emulator.invoke(RESOLVER_KEYS.getStatus, {}, accountId === undefined ? undefined : { accountId }) as Promise<Answer>;
+
+  it('accepts an admin, asking Jira as the user (never permissions/check as the app), and keeps the answer 5 minutes', async () => {
+    expect(await status()).toMatchObject({ ok: true });
+    expect(checks().map((r) => `${r.method} ${r.path}?${r.query} ${r.status}`)).toEqual(['GET /rest/api/3/mypermissions?permissions=ADMINISTER 200']);
+    // The page polls: within the 5 minutes no further Jira request.
+    for (let i = 0; i < 3; i++) expect(await status()).toMatchObject({ ok: true });
+    expect(checks()).toHaveLength(1);
+    sandbox.emulator.setNow(sandbox.emulator.now() + 5 * 60_000 + 1_000);
+    expect(await status()).toMatchObject({ ok: true });
+    expect(checks()).toHaveLength(2);
+  });
+
+  it('never keeps a negative answer: a refused account is asked again each time', async () => {
+    const before = checks().length;
+    for (let i = 0; i < 2; i++) expect(await status(NOT_AN_ADMIN)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+    expect(checks().length - before).toBe(2);
+  });
+
+  it.each([
+    [429, { 'Retry-After': '7' }, 'JIRA_THROTTLED'],
+    [429, { 'X-RateLimit-Reset': '2026-03-02T09:01Z' }, 'JIRA_THROTTLED'],
+    [503, {}, 'JIRA_REQUEST_FAILED'],
+    [500, {}, 'JIRA_REQUEST_FAILED'],
+  ] as const)('answers %s from Jira with "try again" (%j), never "not an administrator"', async (code, headers, expected) => {
+    site().failNext({ path: '/rest/api/3/mypermissions', status: code, headers });
+    const answer = await status(OTHER_ADMIN);
+    expect(answer).toEqual({ ok: false, error: { code: expected, message: expect.stringContaining('Try again in a moment') } });
+    expect(JSON.stringify(answer)).not.toContain('Only Jira administrators');
+    // Once Jira answers, the same admin gets in.
+    expect(await status(OTHER_ADMIN)).toMatchObject({ ok: true });
+    sandbox.emulator.setNow(sandbox.emulator.now() + 6 * 60_000);
+  });
+
+  it('names the scope it needs when Jira refuses the check itself (401/403)', async () => {
+    site().failNext({ path: '/rest/api/3/mypermissions', status: 403, body: { errorMessages: ['Forbidden'] } });
+    const answer = await status(OTHER_ADMIN);
+    expect(answer).toEqual({ ok: false, error: { code: 'JIRA_UNAUTHORIZED', message: expect.stringContaining('read:jira-work') } });
+  });
+});
