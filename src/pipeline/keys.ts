@@ -30,6 +30,9 @@ export const keys = {
   scheduleClaim: (day: string) => checked(`schedule:${day}`),
   privacyLastReport: () => 'privacy:last-report',
   platformObservations: () => 'platform:observations',
+  /** The Create Schema job's state (steps, result), and the lease of the invocation working on it (schema-job.ts). */
+  schemaJob: () => 'schema:job',
+  schemaJobLease: () => 'schema:job:lease',
   /** A positive admin check of one account, kept 5 minutes (src/services/admin-check.ts). */
   adminCheck: (accountId: string) => checked(`admin:${accountId}`),
 } as const;

@@ -38,9 +38,14 @@ const SCHEMA_PAGE_SIZE = 50;
 /** A site with more schemas than this is not plausible; the bound keeps a misbehaving server from looping us. */
 const MAX_SCHEMA_PAGES = 200;
 
+export interface EnsureSchemaOptions {
+  /** Called after each step completes (workspace found, schema read, each create or repair, result checked), in order. */
+  readonly onStep?: (step: string) => Promise<void>;
+}
+
 export interface SchemaClient {
   inspectSchema(def: SchemaDefinition): Promise<SchemaInspection>;
-  ensureSchema(def: SchemaDefinition): Promise<SchemaEnsureResult>;
+  ensureSchema(def: SchemaDefinition, options?: EnsureSchemaOptions): Promise<SchemaEnsureResult>;
 }
 
 export function createSchemaClient(transport: AssetsTransport, workspaceId: () => Promise<string>): SchemaClient {
@@ -96,9 +101,12 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
     return { workspaceId: ws, actual, diff, layout: diff.kind === 'ok' ? layoutOf(ws, def, actual) : null };
   }
 
-  async function ensureSchema(def: SchemaDefinition): Promise<SchemaEnsureResult> {
+  async function ensureSchema(def: SchemaDefinition, options: EnsureSchemaOptions = {}): Promise<SchemaEnsureResult> {
+    const step = options.onStep ?? (async () => undefined);
     const ws = await workspaceId();
+    await step('Find the Assets workspace');
     const actual = await readActual(ws, def);
+    await step(`Read the ${def.key} schema as it is in Assets`);
     const diff = diffSchema(def, actual);
     if (diff.kind === 'conflict') {
       throw new AppError('ASSETS_SCHEMA_CONFLICT', diff.message, { context: { schemaId: actual.schema?.id ?? null } });
@@ -106,7 +114,11 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
     if (diff.kind === 'ok') return { layout: layoutOf(ws, def, actual), created: [], repaired: [] };
 
     const run = new ActionRunner(transport, ws, def, actual);
-    for (const action of diff.actions) await run.execute(action);
+    for (const action of diff.actions) {
+      const repairs = run.repaired.length;
+      await run.execute(action);
+      await step(`${run.repaired.length > repairs ? 'Repair' : 'Create'} ${describeSchemaAction(action)}`);
+    }
 
     const after = await readActual(ws, def);
     const check = diffSchema(def, after);
@@ -119,6 +131,7 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
         { context: { schemaId: after.schema?.id ?? null } },
       );
     }
+    await step('Check the result');
     return { layout: layoutOf(ws, def, after), created: run.created, repaired: run.repaired };
   }
 
