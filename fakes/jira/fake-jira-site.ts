@@ -21,6 +21,10 @@ export type * from './types';
 export { siteSnapshotSchema, type SiteSnapshot } from './site-snapshot';
 
 const ASSETS_PREFIX = /^\/jsm\/assets\/workspace\/([^/]+)\/v1\/(.*)$/;
+/** Query parameter marking a request that followed one of the fake's Assets redirects (it is served, not redirected). */
+const REDIRECT_MARK = 'redirected';
+/** In the default 'some' mode, the 1st, 8th, 15th... request of each Assets endpoint class redirects. */
+const REDIRECT_EVERY = 7;
 /** Longer request lines are refused by Atlassian's edge (414); the app must chunk below this. */
 const MAX_URL_LENGTH = 8192;
 
@@ -36,12 +40,13 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);
   }
   const limiter = new RateLimiter(options.rateLimits, now);
-  const administrators = new Set(options.administrators ?? []);
-  const failRules: { rule: FailNextRule; remaining: number }[] = [];
-  const requests: RecordedRequest[] = [];
-  const unexpected: UnexpectedRequest[] = [];
   const jira429 = new Jira429Headers(options.rateLimits?.jira429);
   let searchCount = 0;
+  const administrators = new Set(options.administrators ?? []);
+  const failRules: { rule: FailNextRule; remaining: number }[] = [];
+  const redirectCounts = new Map<FakeEndpoint, number>();
+  const requests: RecordedRequest[] = [];
+  const unexpected: UnexpectedRequest[] = [];
   let origin = '';
   const render = new AssetsRenderer(state, workspaceId, () => origin, () => userIndex);
   const jiraDeps = {
@@ -52,15 +57,15 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     assetsEnabled: options.assetsEnabled ?? true,
     workspaceId,
     administrators: () => administrators,
+    permissionModel: options.permissionModel ?? 'jira',
+    usersPageCap: options.usersPageCap === undefined ? 100 : options.usersPageCap,
+    usersSearch409Every: options.usersSearch409Every ?? 0,
+    countSearch: () => ++searchCount,
   } as const;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const time = now();
     const rawUrl = req.url ?? '/';
-    permissionModel: options.permissionModel ?? 'jira',
-    usersPageCap: options.usersPageCap === undefined ? 100 : options.usersPageCap,
-    usersSearch409Every: options.usersSearch409Every ?? 0,
-    countSearch: () => ++searchCount,
     const method = req.method ?? 'GET';
     const url = new URL(rawUrl, 'http://fake.invalid');
     const path = url.pathname;
@@ -77,14 +82,14 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
 
     if (rawUrl.length > MAX_URL_LENGTH) {
       response = { status: 414, body: 'URI Too Long', unexpected: `request line of ${rawUrl.length} characters (limit ${MAX_URL_LENGTH})` };
+    } else if (principalOf(req.headers.authorization) === null) {
+      // Forge's proxy always authenticates the call; a request without it is the app or sandbox misbehaving: loud.
+      response = { status: 401, body: { errorMessages: ['Authorization must be "Bearer forge-app" or "Bearer forge-user:<accountId>".'], errors: {} }, unexpected: 'no or unknown Authorization' };
     } else if (typeof body === 'string') {
       response = { status: 400, body: { errorMessages: ['The request body is not JSON'], errors: {} }, unexpected: 'request body is not JSON' };
     } else {
       response = injected(method, path) ?? throttled(endpoint) ?? route({ method, path, query: url.searchParams, body }, principalOf(req.headers.authorization) ?? { kind: 'app' });
     }
-    } else if (principalOf(req.headers.authorization) === null) {
-      // Forge's proxy always authenticates the call; a request without it is the app or sandbox misbehaving: loud.
-      response = { status: 401, body: { errorMessages: ['Authorization must be "Bearer forge-app" or "Bearer forge-user:<accountId>".'], errors: {} }, unexpected: 'no or unknown Authorization' };
 
     if (response === null) {
       const reason = `the fake Jira site does not understand ${method} ${path}`;
@@ -94,13 +99,13 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     requests.push({ method, path, query: url.search.replace(/^\?/, ''), url: rawUrl, endpoint, status: response.status, time, body: options.recordBodies === false ? undefined : body });
     const payload = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     res.writeHead(response.status, {
+      // The server's clock (RFC 9110 §6.6.1), from the fake's own `now`: clients measure reset times against it.
+      Date: new Date(now()).toUTCString(),
       'Content-Type': typeof response.body === 'string' ? 'text/plain' : 'application/json',
       ...response.headers,
     });
     res.end(payload);
   }
-      // The server's clock (RFC 9110 §6.6.1), from the fake's own `now`: clients measure reset times against it.
-      Date: new Date(now()).toUTCString(),
 
   /** The caller from `Authorization` (FakePrincipal); null when missing or unknown ('lenient': missing = the app). */
   function principalOf(header: string | undefined): FakePrincipal | null {
@@ -120,7 +125,22 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     if (!jiraDeps.assetsEnabled || decodeURIComponent(assets[1] ?? '') !== workspaceId) {
       return { status: 404, body: { errorMessages: ['Workspace not found'], errors: {} } };
     }
-    return routeAssets({ state, render, aqlMaxResults: options.aqlMaxResults ?? 100 }, request, assets[2] ?? '');
+    return redirect(request) ?? routeAssets({ state, render, aqlMaxResults: options.aqlMaxResults ?? 100 }, request, assets[2] ?? '');
+  }
+
+  /** See FakeJiraSiteOptions.assetsRedirects: the redirected request is served at the same path with REDIRECT_MARK. */
+  function redirect(request: RouteRequest): RouteResponse | null {
+    const mode = options.assetsRedirects ?? 'some';
+    if (mode === 'off' || request.query.has(REDIRECT_MARK)) return null;
+    const endpoint = classify(request.method, request.path) ?? 'assets/config';
+    const seen = (redirectCounts.get(endpoint) ?? 0) + 1;
+    redirectCounts.set(endpoint, seen);
+    if (mode === 'some' && seen % REDIRECT_EVERY !== 1) return null;
+    const query = new URLSearchParams(request.query);
+    query.set(REDIRECT_MARK, '1');
+    const target = `${request.path}?${query.toString()}`;
+    if (request.method === 'GET') return { status: 303, headers: { Location: target } };
+    return { status: endpoint === 'object/aql' ? 308 : 307, headers: { Location: `${origin}${target}` } };
   }
 
   function injected(method: string, path: string): RouteResponse | null {

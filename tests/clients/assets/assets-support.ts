@@ -5,7 +5,7 @@
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { createAssetsClient, type AssetsClient } from '../../../src/clients/assets/assets-client';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeJiraSite, type FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
+import { startFakeJiraSite, type FakeEndpoint, type FakeJiraSite, type FakeJiraSiteOptions, type RecordedRequest } from '../../../fakes/jira/fake-jira-site';
 import { fakeClock, testPolicy, type FakeClock } from '../jira/support';
 
 export interface MemoryWorkspaceCache {
@@ -49,10 +49,31 @@ export async function assetsTestBed(
   return { site, clock, cache, client: clientWith(policyFor(clock)), clientWith };
 }
 
-/** Requests that change something (anything but GET and the read-only AQL search). */
-export function writesOf(site: FakeJiraSite, since = 0): string[] {
+/**
+ * The requests the fake served, in order: its Assets redirects (on by default, see FakeJiraSiteOptions.assetsRedirects)
+ * are left out and the marker of a followed redirect is removed, so tests compare what Assets answered.
+ */
+export function served(site: FakeJiraSite, endpoint?: FakeEndpoint, since = 0): RecordedRequest[] {
   return site.requests
     .slice(since)
+    .filter((r) => (endpoint === undefined || r.endpoint === endpoint) && !isRedirect(r.status))
+    .map((r) => ({ ...r, query: unmark(r.query), url: r.url.replace(/[?&]redirected=1$/, '').replace('redirected=1&', '') }));
+}
+
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+function unmark(query: string): string {
+  return query
+    .split('&')
+    .filter((p) => p !== 'redirected=1')
+    .join('&');
+}
+
+/** Requests that change something (anything but GET and the read-only AQL search). */
+export function writesOf(site: FakeJiraSite, since = 0): string[] {
+  return served(site, undefined, since)
     .filter((r) => r.method !== 'GET' && !r.path.endsWith('/object/aql'))
     .map((r) => `${r.method} ${r.path.replace(/^\/jsm\/assets\/workspace\/[^/]+\/v1\//, '')}`);
 }

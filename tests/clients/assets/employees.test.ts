@@ -5,7 +5,7 @@ import type { EmployeeWrite, SchemaLayout } from '../../../src/clients/assets/as
 import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { jiraUser, patientPolicy, rejection, testPolicy, type FakeClock } from '../jira/support';
-import { assetsTestBed, type AssetsTestBed } from './assets-support';
+import { assetsTestBed, served, type AssetsTestBed } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 const GRACE = jiraUser({ accountId: 'acc-grace' });
@@ -64,12 +64,12 @@ describe('Assets Employee snapshot and writes', () => {
       expect(byId.get(manager.objectId)?.values).toMatchObject({ active: false, jiraUser: GRACE.accountId, managerObjectId: null });
       expect(site.employees().find((e) => e.objectId === report.objectId)?.values).toEqual(expected);
 
-      const createBody = site.requestsTo('object/create')[1]?.body as { objectTypeId: string; attributes: unknown[] };
+      const createBody = served(site, 'object/create')[1]?.body as { objectTypeId: string; attributes: unknown[] };
       expect(createBody.objectTypeId).toBe(layout.objectTypeId);
       expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.active, objectAttributeValues: [{ value: 'true' }] });
       expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.manager, objectAttributeValues: [{ value: manager.objectId }] });
       // null on create is simply not sent: the manager's create carries 8 of the 10 attributes
-      expect((site.requestsTo('object/create')[0]?.body as { attributes: unknown[] }).attributes).toHaveLength(8);
+      expect((served(site, 'object/create')[0]?.body as { attributes: unknown[] }).attributes).toHaveLength(8);
     });
 
     it('updates only the attributes given, and null clears one', async () => {
@@ -77,7 +77,7 @@ describe('Assets Employee snapshot and writes', () => {
       const { objectId } = created(await client.createEmployee(layout, employee()));
       const result = await client.updateEmployee(layout, objectId, { jobTitle: 'Principal Engineer', department: null, active: false });
       expect(result).toMatchObject({ ok: true, objectId });
-      const body = site.requestsTo('object/update')[0]?.body as { attributes: unknown[] };
+      const body = served(site, 'object/update')[0]?.body as { attributes: unknown[] };
       expect(body.attributes).toEqual([
         { objectTypeAttributeId: layout.attributeIds.jobTitle, objectAttributeValues: [{ value: 'Principal Engineer' }] },
         { objectTypeAttributeId: layout.attributeIds.department, objectAttributeValues: [] },
@@ -133,7 +133,7 @@ describe('Assets Employee snapshot and writes', () => {
       }
       expect(seen.size).toBe(1000);
       expect(pages).toBe(4);
-      const calls = site.requestsTo('object/aql');
+      const calls = served(site, 'object/aql');
       expect(calls.map((c) => c.query)).toEqual([0, 250, 500, 750].map((s) => `startAt=${s}&maxResults=250&includeAttributes=true`));
       expect(calls[0]?.body).toEqual({ qlQuery: `objectTypeId = ${layout.objectTypeId}` });
     });
@@ -159,13 +159,13 @@ describe('Assets Employee snapshot and writes', () => {
       const found = await client.findEmployeesByEntraUserIds(layout, [tricky, 'plain', 'missing', 'plain']);
       expect(found.map((o) => o.values.entraUserId).sort()).toEqual([tricky, 'plain'].sort());
       expect(found.find((o) => o.values.entraUserId === tricky)?.objectId).toBe(made.objectId);
-      const calls = site.requestsTo('object/aql');
+      const calls = served(site, 'object/aql');
       expect(calls).toHaveLength(1);
       expect(calls[0]?.body).toEqual({
         qlQuery: `objectTypeId = ${layout.objectTypeId} AND "Entra User ID" IN ("odd\\"id\\\\with quotes", "plain", "missing")`,
       });
       expect(await client.findEmployeesByEntraUserIds(layout, [])).toEqual([]);
-      expect(site.requestsTo('object/aql')).toHaveLength(1);
+      expect(served(site, 'object/aql')).toHaveLength(1);
     });
 
     it('decodes hand-edited objects and tolerates missing values', async () => {
@@ -188,11 +188,11 @@ describe('Assets Employee snapshot and writes', () => {
   describe('throttling and failures', () => {
     it('waits out a 429 Retry-After: no request to the endpoint before it (recorded times)', async () => {
       const { client, site } = await setup(
-        { rateLimits: { enabled: true, perMinute: { 'object/create': 2 }, sendRetryAfter: true } },
+        { rateLimits: { enabled: true, perMinute: { 'object/create': 2 }, sendRetryAfter: true }, assetsRedirects: 'off' }, // a redirect takes a slot too
         (clock) => patientPolicy(clock),
       );
       for (let i = 0; i < 3; i++) created(await client.createEmployee(layout, employee({ entraUserId: `e-${i}` })));
-      const calls = site.requestsTo('object/create');
+      const calls = served(site, 'object/create');
       expect(calls.map((c) => c.status)).toEqual([201, 201, 429, 201]);
       const throttled = calls[2]!;
       const after = calls.slice(3);
@@ -201,12 +201,12 @@ describe('Assets Employee snapshot and writes', () => {
 
     it('backs off exponentially with jitter when a 429 has no Retry-After', async () => {
       const { client, site, clock } = await setup(
-        { rateLimits: { enabled: true, perMinute: { 'object/create': 1 }, sendRetryAfter: false } },
+        { rateLimits: { enabled: true, perMinute: { 'object/create': 1 }, sendRetryAfter: false }, assetsRedirects: 'off' },
         (c) => patientPolicy(c, { baseBackoffMs: 20_000, maxBackoffMs: 120_000, maxAttempts: 5 }),
       );
       created(await client.createEmployee(layout, employee({ entraUserId: 'e-1' })));
       created(await client.createEmployee(layout, employee({ entraUserId: 'e-2' })));
-      const calls = site.requestsTo('object/create');
+      const calls = served(site, 'object/create');
       expect(calls.map((c) => c.status)).toEqual([201, 429, 429, 429, 201]);
       expect(clock.slept).toEqual([15_000, 30_000, 60_000]);
       const gaps = calls.slice(1).map((c, i) => c.time - calls[i]!.time);
@@ -214,13 +214,13 @@ describe('Assets Employee snapshot and writes', () => {
     });
 
     it('hands persistent throttling back as ASSETS_THROTTLED retry later', async () => {
-      const { client, site, clock } = await setup({ rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false } });
+      const { client, site, clock } = await setup({ rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false }, assetsRedirects: 'off' });
       await client.searchEmployees(layout, 0, 10);
       const error = await rejection(client.searchEmployees(layout, 0, 10));
       expect(error).toMatchObject({ code: 'ASSETS_THROTTLED', retry: 'later' });
       expect((error as AppError).retryAfterSeconds).toBeGreaterThan(0);
       expect(clock.slept.length).toBeGreaterThan(0);
-      expect(site.requestsTo('object/aql').filter((c) => c.status === 429).length).toBe(clock.slept.length + 1);
+      expect(served(site, 'object/aql').filter((c) => c.status === 429).length).toBe(clock.slept.length + 1);
     });
 
     it('retries a 5xx in-process and defers a persistent one', async () => {
@@ -232,15 +232,22 @@ describe('Assets Employee snapshot and writes', () => {
       expect(error).toMatchObject({ code: 'ASSETS_REQUEST_FAILED', retry: 'later' });
     });
 
-    it('maps 401/403 on writes to ASSETS_UNAUTHORIZED and a redirect to a clear error', async () => {
+    it('maps 401/403 on writes to ASSETS_UNAUTHORIZED naming the scopes and the Assets roles, and a redirect off the API to a clear error', async () => {
       const { client, site } = await setup();
-      site.failNext({ path: '/object/create', status: 403, body: { errorMessages: ['Forbidden'] } });
-      const auth = await rejection(client.createEmployee(layout, employee()));
-      expect(auth).toMatchObject({ code: 'ASSETS_UNAUTHORIZED', retry: 'permanent' });
-      expect((auth as AppError).message).toContain('write:cmdb-object:jira');
+      for (const status of [401, 403]) {
+        site.failNext({ path: '/object/create', status, body: { errorMessages: ['Forbidden'] } });
+        const auth = await rejection(client.createEmployee(layout, employee()));
+        expect(auth).toMatchObject({ code: 'ASSETS_UNAUTHORIZED', retry: 'permanent' });
+        const message = (auth as AppError).message;
+        expect(message).toContain('write:cmdb-object:jira');
+        expect(message).toContain('Schema configuration -> Roles');
+        expect(message).toContain('"Object schema managers"');
+        expect(message).toContain('"Object schema developers"');
+        expect(message).not.toContain('ada@example.com');
+      }
       site.failNext({ path: '/object/create', status: 303, headers: { Location: '/login' } });
       const redirect = await rejection(client.createEmployee(layout, employee()));
-      expect(redirect).toMatchObject({ code: 'ASSETS_REQUEST_FAILED' });
+      expect(redirect).toMatchObject({ code: 'ASSETS_REDIRECT_FAILED', retry: 'permanent' });
       expect((redirect as AppError).message).toContain('redirect (HTTP 303)');
     });
 

@@ -4,7 +4,7 @@ import { schemaLayoutSchema, type SchemaLayout } from '../../../src/clients/asse
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
 import { rejection } from '../jira/support';
-import { assetsTestBed, writesOf, type AssetsTestBed } from './assets-support';
+import { assetsTestBed, served, writesOf, type AssetsTestBed } from './assets-support';
 
 interface AttributeJson {
   id: string;
@@ -29,7 +29,7 @@ describe('Assets schema ensure and inspect', () => {
   async function attributesOn(site: FakeJiraSite, layout: SchemaLayout): Promise<AttributeJson[]> {
     const response = await jiraFetchTo(site.url)({
       method: 'GET',
-      url: `/jsm/assets/workspace/${site.workspaceId}/v1/objecttype/${layout.objectTypeId}/attributes`,
+      url: `/jsm/assets/workspace/${site.workspaceId}/v1/objecttype/${layout.objectTypeId}/attributes?redirected=1`, // a direct read: not redirected
     });
     return JSON.parse(await response.text()) as AttributeJson[];
   }
@@ -67,7 +67,7 @@ describe('Assets schema ensure and inspect', () => {
     const second = await bed.client.ensureSchema(ENTRA_SCHEMA);
     expect(second).toEqual({ layout: first.layout, created: [], repaired: [] });
     expect(writesOf(bed.site, mark)).toEqual([]);
-    expect(bed.site.requests.slice(mark).map((r) => r.path.replace(/^.*\/v1\//, ''))).toEqual([
+    expect(served(bed.site, undefined, mark).map((r) => r.path.replace(/^.*\/v1\//, ''))).toEqual([
       'objectschema/list',
       `objectschema/${first.layout.schemaId}/objecttypes`,
       `objecttype/${first.layout.objectTypeId}/attributes`,
@@ -115,7 +115,7 @@ describe('Assets schema ensure and inspect', () => {
     const fetch = jiraFetchTo(bed.site.url);
     const made = await fetch({
       method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}`,
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'Active', type: 0, defaultTypeId: 0 }),
     });
@@ -133,7 +133,7 @@ describe('Assets schema ensure and inspect', () => {
     const fetch = jiraFetchTo(bed.site.url);
     await fetch({
       method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}`,
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'Jira User', type: 0, defaultTypeId: 0 }),
     });
@@ -174,7 +174,7 @@ describe('Assets schema ensure and inspect', () => {
     const others = Array.from({ length: 60 }, (_, i) => ({ name: `Other ${i}`, key: `OTH${i}` }));
     bed = await assetsTestBed({ preexistingSchemas: others });
     await bed.client.ensureSchema(ENTRA_SCHEMA);
-    const lists = bed.site.requests.filter((r) => r.path.endsWith('/objectschema/list'));
+    const lists = served(bed.site).filter((r) => r.path.endsWith('/objectschema/list'));
     expect(lists.slice(0, 2).map((r) => r.query)).toEqual(['startAt=0&maxResults=50', 'startAt=50&maxResults=50']);
   });
 
@@ -191,7 +191,7 @@ describe('Assets schema ensure and inspect', () => {
     expect(await rejection(bed.client.ensureSchema(ENTRA_SCHEMA))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
     bed.site.failNext({ path: '/objectschema/list', status: 303, headers: { Location: '/elsewhere' } });
     const redirect = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
-    expect(redirect).toMatchObject({ code: 'ASSETS_REQUEST_FAILED' });
+    expect(redirect).toMatchObject({ code: 'ASSETS_REDIRECT_FAILED' });
     expect((redirect as AppError).message).toContain('redirect');
   });
 });
