@@ -3,7 +3,8 @@
  * 14-day expiry: who started each run (history and last-run summaries) and the accounts named in the latest
  * preview and sync reports. Accounts Atlassian reports as closed are erased: their id is removed from history,
  * and a latest report that names them is deleted (it is a derived view; the next run makes a new one).
- * Account ids in per-run chunks and reports expire with the run data (14 days).
+ * Account ids in per-run chunks and reports expire with the run data (14 days); a positive admin check
+ * (`admin:<accountId>`, src/services/admin-check.ts) expires after 5 minutes: neither needs reporting.
  */
 import type { PipelineDeps } from '../pipeline/deps';
 import { keys } from '../pipeline/keys';
