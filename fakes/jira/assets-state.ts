@@ -82,6 +82,10 @@ export const TYPE_USER = 2;
 export const DEFAULT_TEXT = 0;
 export const DEFAULT_BOOLEAN = 2;
 export const DEFAULT_DATETIME = 6;
+export const DEFAULT_URL = 7;
+export const DEFAULT_EMAIL = 8;
+export const DEFAULT_TEXTAREA = 9;
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const DEFAULT_TYPE_NAMES: Readonly<Record<number, string>> = {
   0: 'Text',
@@ -498,6 +502,12 @@ export class AssetsState {
     if (attribute.type === TYPE_DEFAULT) {
       if (attribute.defaultTypeId === DEFAULT_BOOLEAN) return value === 'true' || value === 'false' ? null : `${attribute.name} must be true or false`;
       if (attribute.defaultTypeId === DEFAULT_TEXT && value.length > TEXT_MAX) return `${attribute.name} must be less than ${TEXT_MAX} characters`;
+      // Email and URL attributes validate their values; Textarea has no 255 limit (Atlassian, "Adding attributes to
+      // object types", attribute types table: Email "an email field", URL "an URL field", Textarea "unlimited
+      // characters"; the Data Center page, the Cloud API accepts the same defaultTypeIds). The exact rule and message
+      // are undocumented: a plain local@domain.tld check, and a message that names the attribute, not the value.
+      if (attribute.defaultTypeId === DEFAULT_EMAIL && !EMAIL_SHAPE.test(value)) return `${attribute.name} is not a valid email address`;
+      if (attribute.defaultTypeId === DEFAULT_URL && !/^https?:\/\/[^\s]+$/i.test(value)) return `${attribute.name} is not a valid URL`;
       return null;
     }
     if (attribute.type === TYPE_USER) return users.has(value) ? null : `User(s) ${value} not found`;

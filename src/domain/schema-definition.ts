@@ -6,6 +6,8 @@ import type { EmployeeAttributeKey } from './employee';
 
 export type AttributeKind =
   | { readonly type: 'text' }
+  /** An email address: created as Text; an existing Email (or Text, Textarea) attribute is used as it is. */
+  | { readonly type: 'email' }
   | { readonly type: 'boolean' }
   | { readonly type: 'user' }
   /** A reference to another object of the same object type (the Employee type). */
@@ -47,7 +49,7 @@ export const ENTRA_SCHEMA: SchemaDefinition = {
   attributes: [
     { key: 'fullName', name: 'Full Name', description: 'Entra display name', kind: text, label: true, unique: false },
     { key: 'entraUserId', name: 'Entra User ID', description: 'Entra object id (the sync anchor)', kind: text, label: false, unique: true },
-    { key: 'email', name: 'Email', description: 'Entra mail, or the matched Atlassian email', kind: text, label: false, unique: false },
+    { key: 'email', name: 'Email', description: 'Entra mail, or the matched Atlassian email', kind: { type: 'email' }, label: false, unique: false },
     { key: 'jobTitle', name: 'Job Title', description: 'Entra job title', kind: text, label: false, unique: false },
     { key: 'department', name: 'Department', description: 'Entra department', kind: text, label: false, unique: false },
     { key: 'atlassianAccountId', name: 'Atlassian Account ID', description: 'Matched Atlassian account id', kind: text, label: false, unique: false },

@@ -10,7 +10,43 @@ import type { AttributeDefinition, AttributeKind, SchemaDefinition } from './sch
 /** Assets attribute type numbers (objecttypeattribute `type`). */
 export const ASSETS_ATTRIBUTE_TYPE = { default: 0, objectReference: 1, user: 2 } as const;
 /** Assets default type ids (`defaultTypeId` when type is 0). */
-export const ASSETS_DEFAULT_TYPE = { text: 0, boolean: 2 } as const;
+export const ASSETS_DEFAULT_TYPE = { text: 0, integer: 1, boolean: 2, double: 3, date: 4, time: 5, dateTime: 6, url: 7, email: 8, textarea: 9, select: 10, ipAddress: 11 } as const;
+
+/** Admin-facing names of the Assets default types, as the Assets UI shows them. */
+const DEFAULT_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'Text',
+  1: 'Integer',
+  2: 'Boolean',
+  3: 'Float',
+  4: 'Date',
+  5: 'Time',
+  6: 'DateTime',
+  7: 'URL',
+  8: 'Email',
+  9: 'Textarea',
+  10: 'Select',
+  11: 'IP Address',
+};
+
+/**
+ * Which existing Assets types can hold what the app writes for each kind (issue 11 point 9: an attribute the app
+ * can use is used as it is, never retyped, and an admin is never told to delete it). Values are strings whatever
+ * the type (the Assets object API). Text holds at most 255 characters, Textarea any length, Email and URL
+ * validate their values (Atlassian, "Adding attributes to object types": Text, Textarea, Email, URL types; the
+ * Data Center page, assumed the same on Cloud), so:
+ * - text: Text or Textarea (an Email or URL attribute would reject ordinary text);
+ * - email: Email, Text or Textarea (an Email attribute rejects a malformed address: that object's write fails and
+ *   is reported like any other rejected value);
+ * - boolean: Boolean, or Text/Textarea holding "true"/"false" (the decoder reads both);
+ * - user: User only (a Text attribute would hold the account id, but not the Jira user link the attribute exists for);
+ * - employee-reference: an object reference to the Employee object type only.
+ * The first type listed is the one the app creates.
+ */
+const ACCEPTED_DEFAULT_TYPES: Readonly<Record<'text' | 'email' | 'boolean', readonly number[]>> = {
+  text: [ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.textarea],
+  email: [ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.email, ASSETS_DEFAULT_TYPE.textarea],
+  boolean: [ASSETS_DEFAULT_TYPE.boolean, ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.textarea],
+};
 
 export interface ActualAttribute {
   readonly id: string;
@@ -49,7 +85,15 @@ export type SchemaAction =
    * A new object type comes with a "Name" label attribute: it is renamed rather than a second label created.
    * attributeId is null when the object type is created in the same run (its label id is not known yet).
    */
-  | { readonly kind: 'rename-label'; readonly key: EmployeeAttributeKey; readonly attributeId: string | null; readonly from: string; readonly to: string }
+  | {
+      readonly kind: 'rename-label';
+      readonly key: EmployeeAttributeKey;
+      readonly attributeId: string | null;
+      readonly from: string;
+      readonly to: string;
+      /** The existing label (null when the object type is new): the rename keeps its type (Textarea stays Textarea). */
+      readonly current?: ActualAttribute | null;
+    }
   | { readonly kind: 'create-attribute'; readonly key: EmployeeAttributeKey; readonly definition: AttributeDefinition }
   | {
       readonly kind: 'repair-attribute';
@@ -58,6 +102,8 @@ export type SchemaAction =
       readonly definition: AttributeDefinition;
       readonly reason: string;
       readonly fix: AttributeFix;
+      /** The attribute as it is: a repair that does not change the type keeps it (Email stays Email). */
+      readonly current: ActualAttribute;
     };
 
 export type SchemaDiff =
@@ -102,7 +148,7 @@ export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState): Sc
       // A label that is not one of ours (the default "Name", or a rename undone by hand) becomes ours again.
       const label = candidates.find((a) => a.label && !ownNames.has(normaliseName(a.name)));
       if (label && kindMatches(attribute.kind, label, objectTypeId)) {
-        actions.push({ kind: 'rename-label', key: attribute.key, attributeId: label.id, from: label.name, to: attribute.name });
+        actions.push({ kind: 'rename-label', key: attribute.key, attributeId: label.id, from: label.name, to: attribute.name, current: label });
         continue;
       }
     }
@@ -131,14 +177,24 @@ export function describeSchemaAction(action: SchemaAction): string {
 export function describeAttributeKind(kind: AttributeKind): string {
   switch (kind.type) {
     case 'text':
-      return 'Text';
+      return 'Text (or Textarea)';
+    case 'email':
+      return 'Email (or Text, Textarea)';
     case 'boolean':
-      return 'Boolean';
+      return 'Boolean (or Text, Textarea)';
     case 'user':
       return 'User';
     case 'employee-reference':
       return 'an object reference to Employee';
   }
+}
+
+/** Admin-readable type of an existing attribute: "Text", "Email", "User", "an object reference", ... */
+export function describeActualType(attribute: Pick<ActualAttribute, 'type' | 'defaultTypeId'>): string {
+  if (attribute.type === ASSETS_ATTRIBUTE_TYPE.default) return DEFAULT_TYPE_NAMES[attribute.defaultTypeId ?? -1] ?? `Default (${attribute.defaultTypeId ?? '?'})`;
+  if (attribute.type === ASSETS_ATTRIBUTE_TYPE.objectReference) return 'an object reference';
+  if (attribute.type === ASSETS_ATTRIBUTE_TYPE.user) return 'User';
+  return `type ${attribute.type}`;
 }
 
 function schemaConflict(def: SchemaDefinition, schema: ActualSchemaState['schema']): SchemaDiff | null {
@@ -173,7 +229,12 @@ function repairFor(def: AttributeDefinition, found: ActualAttribute, objectTypeI
     fix = { ...fix, name: def.name };
   }
   if (!kindMatches(def.kind, found, objectTypeId)) {
-    reasons.push(`type was not ${describeAttributeKind(def.kind)}`);
+    const referenceElsewhere = def.kind.type === 'employee-reference' && found.type === ASSETS_ATTRIBUTE_TYPE.objectReference;
+    reasons.push(
+      referenceElsewhere
+        ? 'it refers to another object type, the app needs an object reference to Employee'
+        : `its type is ${describeActualType(found)}, which cannot hold what the app writes; the app needs ${describeAttributeKind(def.kind)}`,
+    );
     fix = { ...fix, kind: def.kind };
   }
   if (def.label && !found.label) {
@@ -185,16 +246,19 @@ function repairFor(def: AttributeDefinition, found: ActualAttribute, objectTypeI
     fix = { ...fix, unique: true };
   }
   if (reasons.length === 0) return null;
-  return { kind: 'repair-attribute', key: def.key, attributeId: found.id, definition: def, reason: reasons.join('; '), fix };
+  return { kind: 'repair-attribute', key: def.key, attributeId: found.id, definition: def, reason: reasons.join('; '), fix, current: found };
 }
 
-/** Whether an attribute holds values of the kind the app writes. The reference type (additionalValue) is not checked: any one works. */
+/**
+ * Whether an attribute can hold the values the app writes for this kind (ACCEPTED_DEFAULT_TYPES). The reference
+ * type (additionalValue) is not checked: any one works.
+ */
 export function kindMatches(kind: AttributeKind, attribute: ActualAttribute, objectTypeId: string): boolean {
   switch (kind.type) {
     case 'text':
-      return attribute.type === ASSETS_ATTRIBUTE_TYPE.default && attribute.defaultTypeId === ASSETS_DEFAULT_TYPE.text;
+    case 'email':
     case 'boolean':
-      return attribute.type === ASSETS_ATTRIBUTE_TYPE.default && attribute.defaultTypeId === ASSETS_DEFAULT_TYPE.boolean;
+      return attribute.type === ASSETS_ATTRIBUTE_TYPE.default && attribute.defaultTypeId !== null && ACCEPTED_DEFAULT_TYPES[kind.type].includes(attribute.defaultTypeId);
     case 'user':
       return attribute.type === ASSETS_ATTRIBUTE_TYPE.user;
     case 'employee-reference':

@@ -112,8 +112,10 @@ describe('diffSchema', () => {
   });
 
   it('renames the label back when the Full Name rename was undone', () => {
-    const actions = actionsOf(completeState((a) => a.map((x) => (x.name === 'Full Name' ? { ...x, name: 'Name' } : x))));
-    expect(actions).toEqual([{ kind: 'rename-label', key: 'fullName', attributeId: 'attr-fullName', from: 'Name', to: 'Full Name' }]);
+    const state = completeState((a) => a.map((x) => (x.name === 'Full Name' ? { ...x, name: 'Name' } : x)));
+    const actions = actionsOf(state);
+    const current = state.attributes.find((x) => x.name === 'Name');
+    expect(actions).toEqual([{ kind: 'rename-label', key: 'fullName', attributeId: 'attr-fullName', from: 'Name', to: 'Full Name', current }]);
   });
 
   it('does not rename one of our own attributes that became the label; it creates Full Name instead', () => {
@@ -123,17 +125,59 @@ describe('diffSchema', () => {
     expect(actions).toEqual([{ kind: 'create-attribute', key: 'fullName', definition: defOf('fullName') }]);
   });
 
-  it('repairs a wrongly typed attribute, saying why', () => {
-    const actions = actionsOf(completeState((a) => a.map((x) => (x.name === 'Active' ? { ...x, defaultTypeId: 0 } : x))));
+  it('repairs an attribute whose type cannot hold what the app writes, saying which type it has and which it needs', () => {
+    const state = completeState((a) => a.map((x) => (x.name === 'Active' ? { ...x, defaultTypeId: 4 } : x)));
+    const actions = actionsOf(state);
     expect(actions).toEqual([
       {
         kind: 'repair-attribute',
         key: 'active',
         attributeId: 'attr-active',
         definition: defOf('active'),
-        reason: 'type was not Boolean',
+        reason: 'its type is Date, which cannot hold what the app writes; the app needs Boolean (or Text, Textarea)',
         fix: { kind: { type: 'boolean' } },
+        current: state.attributes.find((x) => x.name === 'Active'),
       },
+    ]);
+    expect(describeSchemaAction(actions[0]!)).not.toMatch(/delete/i);
+  });
+
+  // Issue 11 point 9: an attribute whose type can hold what the app writes is used as it is, never retyped.
+  it.each([
+    ['Email', 8, 'Email'],
+    ['Email', 9, 'Textarea'],
+    ['Job Title', 9, 'Textarea'],
+    ['Entra User ID', 9, 'Textarea'],
+    ['Active', 0, 'Text'],
+    ['Active', 9, 'Textarea'],
+  ])('accepts "%s" typed %s (%s) as it is', (name, defaultTypeId) => {
+    const state = completeState((a) => a.map((x) => (x.name === name ? { ...x, defaultTypeId } : x)));
+    expect(diffSchema(ENTRA_SCHEMA, state)).toEqual({ kind: 'ok' });
+  });
+
+  it.each([
+    ['Job Title', 8, 'Email', 'Text (or Textarea)'],
+    ['Department', 7, 'URL', 'Text (or Textarea)'],
+    ['Email', 7, 'URL', 'Email (or Text, Textarea)'],
+    ['Active', 1, 'Integer', 'Boolean (or Text, Textarea)'],
+  ])('repairs "%s" typed %s (%s): the app needs %s', (name, defaultTypeId, has, needs) => {
+    const actions = actionsOf(completeState((a) => a.map((x) => (x.name === name ? { ...x, defaultTypeId } : x))));
+    expect(actions).toEqual([
+      expect.objectContaining({ kind: 'repair-attribute', reason: `its type is ${has}, which cannot hold what the app writes; the app needs ${needs}` }),
+    ]);
+  });
+
+  it('keeps the accepted type when it repairs something else on the attribute', () => {
+    const state = completeState((a) => a.map((x) => (x.name === 'Email' ? { ...x, name: 'email', defaultTypeId: 8 } : x)));
+    const actions = actionsOf(state);
+    expect(actions).toEqual([expect.objectContaining({ kind: 'repair-attribute', key: 'email', fix: { name: 'Email' } })]);
+    expect(actions[0]).toMatchObject({ current: { defaultTypeId: 8 } });
+  });
+
+  it('does not accept a Text attribute for the Jira User (a User attribute is the point of it)', () => {
+    const actions = actionsOf(completeState((a) => a.map((x) => (x.name === 'Jira User' ? { ...x, type: 0, defaultTypeId: 0, additionalValue: null } : x))));
+    expect(actions).toEqual([
+      expect.objectContaining({ key: 'jiraUser', reason: 'its type is Text, which cannot hold what the app writes; the app needs User' }),
     ]);
   });
 
@@ -151,7 +195,7 @@ describe('diffSchema', () => {
     expect(actions.map((a) => (a.kind === 'repair-attribute' ? [a.key, a.reason] : a.kind))).toEqual([
       ['fullName', 'was not the label'],
       ['entraUserId', 'was not unique'],
-      ['manager', 'type was not an object reference to Employee'],
+      ['manager', 'it refers to another object type, the app needs an object reference to Employee'],
     ]);
   });
 

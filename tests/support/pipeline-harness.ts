@@ -301,8 +301,11 @@ export async function startHarness(options: HarnessOptions = {}) {
     return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
   }
 
+  /** Writes Assets answered (a redirect the fake sent first is not a write: the followed request is). */
   function assetsWrites(): number {
-    return sim.jira.requests.filter((r) => (r.method === 'POST' && /\/object\/create$/.test(r.path)) || (r.method === 'PUT' && /\/object\/\d+$/.test(r.path))).length;
+    return sim.jira.requests.filter(
+      (r) => (r.status < 300 || r.status >= 400) && ((r.method === 'POST' && /\/object\/create$/.test(r.path)) || (r.method === 'PUT' && /\/object\/\d+$/.test(r.path))),
+    ).length;
   }
 
   return {

@@ -9,6 +9,7 @@ import { readJson } from '../http';
 import {
   ASSETS_ATTRIBUTE_TYPE,
   ASSETS_DEFAULT_TYPE,
+  describeAttributeKind,
   describeSchemaAction,
   diffSchema,
   findByName,
@@ -127,7 +128,8 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
         `Assets accepted the schema changes but still does not match what the app needs: ${check.actions.map(describeSchemaAction).join('; ')}. ` +
-          `Fix these attributes on the "${def.objectType.name}" object type in Assets (or delete them so the app can recreate them), then run the schema check again.`,
+          `Fix these attributes on the "${def.objectType.name}" object type in Assets (or rename them, which keeps their data, so the app can ` +
+          `create its own), then run the schema check again.`,
         { context: { schemaId: after.schema?.id ?? null } },
       );
     }
@@ -241,7 +243,7 @@ class ActionRunner {
       await this.createAttribute(definition);
       return;
     }
-    await this.putAttribute(attributeId, definition, `renaming the label attribute "${action.from}" to "${action.to}"`);
+    await this.putAttribute(attributeId, definition, `renaming the label attribute "${action.from}" to "${action.to}"`, action.current ?? null);
   }
 
   private async createAttribute(definition: AttributeDefinition): Promise<void> {
@@ -261,39 +263,53 @@ class ActionRunner {
 
   private async repairAttribute(action: Extract<SchemaAction, { kind: 'repair-attribute' }>): Promise<void> {
     try {
-      await this.putAttribute(action.attributeId, action.definition, `repairing the attribute "${action.definition.name}"`);
+      await this.putAttribute(
+        action.attributeId,
+        action.definition,
+        `repairing the attribute "${action.definition.name}"`,
+        action.fix.kind === undefined ? action.current : null,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'ASSETS_REQUEST_FAILED' || error.retry !== 'permanent') throw error;
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
         `The attribute "${action.definition.name}" on the "${this.def.objectType.name}" object type is not usable by the app ` +
-          `(${action.reason}) and Assets would not change it. Rename or delete that attribute in Assets so the app can create ` +
-          `it correctly, then run the schema check again.`,
+          `(${action.reason}) and Assets would not change it (an attribute that holds values keeps its type). Rename that ` +
+          `attribute in Assets (for example to "${action.definition.name} (old)"; renaming keeps its data) so the app can create ` +
+          `its own "${action.definition.name}" as ${describeAttributeKind(action.definition.kind)}, then run the schema check again.`,
         { context: { ...error.context, attributeId: action.attributeId }, cause: error },
       );
     }
   }
 
-  private async putAttribute(attributeId: string, definition: AttributeDefinition, what: string): Promise<void> {
+  /** `keep`: an existing attribute whose type the app accepts; its type is sent back unchanged (Email stays Email). */
+  private async putAttribute(attributeId: string, definition: AttributeDefinition, what: string, keep: ActualAttribute | null): Promise<void> {
     const objectTypeId = this.requireObjectTypeId();
     await assetsJson(
       this.transport,
       this.ws,
-      { method: 'PUT', path: `objecttypeattribute/${segment(objectTypeId)}/${segment(attributeId)}`, body: await this.attributeBody(definition), what },
+      { method: 'PUT', path: `objecttypeattribute/${segment(objectTypeId)}/${segment(attributeId)}`, body: await this.attributeBody(definition, keep), what },
       objectTypeAttributeSchema,
     );
   }
 
-  /** The full desired definition: a repair sends all of it, so Assets ends up with exactly what a creation would make. */
-  private async attributeBody(definition: AttributeDefinition): Promise<Record<string, unknown>> {
+  /**
+   * The full desired definition: a repair sends all of it, so Assets ends up with exactly what a creation would make,
+   * except the type of an attribute the app accepts as it is (`keep`), which is sent back unchanged.
+   */
+  private async attributeBody(definition: AttributeDefinition, keep: ActualAttribute | null = null): Promise<Record<string, unknown>> {
     const common: Record<string, unknown> = {
       name: definition.name,
       description: definition.description,
       uniqueAttribute: definition.unique,
       ...(definition.label ? { label: true } : {}),
     };
+    if (keep !== null && keep.type === ASSETS_ATTRIBUTE_TYPE.default && keep.defaultTypeId !== null && definition.kind.type !== 'user' && definition.kind.type !== 'employee-reference') {
+      return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: keep.defaultTypeId };
+    }
     switch (definition.kind.type) {
       case 'text':
+      case 'email':
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.text };
       case 'boolean':
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.boolean };

@@ -3,8 +3,10 @@ import { ENTRA_SCHEMA } from '../../../src/domain/schema-definition';
 import { schemaLayoutSchema, type SchemaLayout } from '../../../src/clients/assets/assets-client';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
-import { rejection } from '../jira/support';
+import { jiraUser, rejection } from '../jira/support';
 import { assetsTestBed, served, writesOf, type AssetsTestBed } from './assets-support';
+
+const ADA = jiraUser({ accountId: 'acc-ada' });
 
 interface AttributeJson {
   id: string;
@@ -117,11 +119,13 @@ describe('Assets schema ensure and inspect', () => {
       method: 'POST',
       url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Active', type: 0, defaultTypeId: 0 }),
+      body: JSON.stringify({ name: 'Active', type: 0, defaultTypeId: 4 }),
     });
     expect(made.status).toBe(201);
     const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
-    expect(result.repaired).toEqual(['attribute "Active" (type was not Boolean)']);
+    expect(result.repaired).toEqual([
+      'attribute "Active" (its type is Date, which cannot hold what the app writes; the app needs Boolean (or Text, Textarea))',
+    ]);
     const active = (await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Active');
     expect(active).toMatchObject({ type: 0, defaultType: { id: 2 } });
   });
@@ -140,8 +144,66 @@ describe('Assets schema ensure and inspect', () => {
     bed.site.addObject({ attributes: { 'Full Name': 'Ada', 'Jira User': 'free text' } });
     const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
     expect(error).toMatchObject({ code: 'ASSETS_SCHEMA_CONFLICT', retry: 'permanent' });
-    expect((error as AppError).message).toContain('"Jira User"');
-    expect((error as AppError).message).toContain('Rename or delete that attribute');
+    const message = (error as AppError).message;
+    expect(message).toContain('"Jira User"');
+    expect(message).toContain('its type is Text');
+    expect(message).toContain('the app needs User');
+    expect(message).toContain('Rename that attribute in Assets (for example to "Jira User (old)"; renaming keeps its data)');
+    expect(message).not.toMatch(/delete/i);
+  });
+
+  // Issue 11 point 9: an existing Email attribute of the Assets Email type, holding data, is used as it is.
+  it('accepts an existing Email attribute of the Email type that holds values, and keeps its type and data', async () => {
+    bed = await assetsTestBed({ users: [ADA] });
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.deleteAttribute('Employee', 'Email');
+    const made = await jiraFetchTo(bed.site.url)({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Email', type: 0, defaultTypeId: 8 }),
+    });
+    expect(made.status).toBe(201);
+    bed.site.addObject({ attributes: { 'Full Name': 'Ada', 'Entra User ID': 'e-old', Email: 'ada@example.com' } });
+    const mark = bed.site.requests.length;
+
+    const inspection = await bed.client.inspectSchema(ENTRA_SCHEMA);
+    expect(inspection.diff).toEqual({ kind: 'ok' });
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result).toMatchObject({ created: [], repaired: [] });
+    expect(writesOf(bed.site, mark)).toEqual([]);
+    const email = (await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Email');
+    expect(email).toMatchObject({ type: 0, defaultType: { id: 8 } });
+
+    // The codec writes and reads it like a Text attribute; a malformed address is that object's own failure.
+    const layout = result.layout;
+    const write = { fullName: 'Grace', entraUserId: 'e-new', email: 'grace@example.com', active: true };
+    const ok = await bed.client.createEmployee(layout, write);
+    expect(ok).toMatchObject({ ok: true });
+    const bad = await bed.client.createEmployee(layout, { ...write, entraUserId: 'e-bad', email: 'not an address' });
+    expect(bad).toEqual({ ok: false, failure: { code: 'invalid-value', attribute: 'email', message: 'Assets rejected the value of "Email" as invalid.' } });
+    const page = await bed.client.searchEmployees(layout, 0, 50);
+    expect(page.objects.map((o) => [o.values.entraUserId, o.values.email]).sort()).toEqual([
+      ['e-new', 'grace@example.com'],
+      ['e-old', 'ada@example.com'],
+    ]);
+  });
+
+  it('renames a label of the Textarea type back to Full Name without retyping it', async () => {
+    bed = await assetsTestBed();
+    const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    bed.site.deleteAttribute('Employee', 'Full Name');
+    const made = await jiraFetchTo(bed.site.url)({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Name', type: 0, defaultTypeId: 9, label: true }),
+    });
+    expect(made.status).toBe(201);
+    bed.site.addObject({ attributes: { Name: 'A long name', 'Entra User ID': 'e-1' } });
+    const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
+    expect(result.repaired).toEqual(['attribute "Full Name" (the label, renamed from "Name")']);
+    expect((await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Full Name')).toMatchObject({ label: true, defaultType: { id: 9 } });
   });
 
   it('stops with a conflict naming the schema that already uses the key ENTRA', async () => {
