@@ -62,6 +62,18 @@ export const statusSchema = z
   .passthrough();
 export type StatusView = z.infer<typeof statusSchema>;
 
+/** The Create Schema job as createSchema and getSchemaJob answer it (src/services/schema-job.ts). */
+export const schemaJobSchema = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    steps: z.array(z.object({ label: z.string(), at: z.string() }).passthrough()),
+    result: z.object({ created: z.array(z.string()), repaired: z.array(z.string()) }).nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .passthrough();
+export type SchemaJobView = z.infer<typeof schemaJobSchema>;
+
 export function createAppClient(emulator: Pick<Emulator, 'invoke'>) {
   async function call(key: string, payload?: Record<string, unknown>): Promise<unknown> {
     const answer = answerSchema.safeParse(await emulator.invoke(key, payload));
@@ -82,7 +94,9 @@ export function createAppClient(emulator: Pick<Emulator, 'invoke'>) {
     getSettings: () => parsed(RESOLVER_KEYS.getSettings, publicSettingsSchema.nullable()),
     saveSettings: (settings: Record<string, unknown>) => parsed(RESOLVER_KEYS.saveSettings, publicSettingsSchema, settings),
     testConnection: () => parsed(RESOLVER_KEYS.testConnection, z.object({ userCount: z.number() }).passthrough()),
-    createSchema: () => parsed(RESOLVER_KEYS.createSchema, z.object({ created: z.array(z.string()), repaired: z.array(z.string()) }).passthrough()),
+    /** Starts the Create Schema job (or joins the running one): its state, not its result (see schemaJobSchema). */
+    createSchema: () => parsed(RESOLVER_KEYS.createSchema, schemaJobSchema),
+    getSchemaJob: () => parsed(RESOLVER_KEYS.getSchemaJob, schemaJobSchema.nullable()),
     startPreview: () => parsed(RESOLVER_KEYS.startPreview, runViewSchema.passthrough()),
     startSync: () => parsed(RESOLVER_KEYS.startSync, runViewSchema.passthrough()),
     getRun: (runId: string) => parsed(RESOLVER_KEYS.getRun, runViewSchema.passthrough().nullable(), { runId }),

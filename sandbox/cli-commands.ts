@@ -100,9 +100,27 @@ export async function runCommand(ctx: CommandContext, mode: 'preview' | 'sync'):
   return reportRun(ctx, summary, run);
 }
 
+/**
+ * Create Schema to the end: starts the job (or joins the running one) through the createSchema resolver, delivers
+ * queued events until the job has ended, and answers what the resolver answered before it became a job
+ * ({created, repaired}) plus the steps in the order they completed. A failed job throws its error as a ResolverError.
+ */
+export async function createSchemaToEnd(ctx: CommandContext): Promise<{ created: string[]; repaired: string[]; steps: string[] }> {
+  const started = await ctx.client.createSchema();
+  const ended = async () => {
+    const job = await ctx.client.getSchemaJob();
+    return job === null || job.jobId !== started.jobId || (job.status !== 'queued' && job.status !== 'running');
+  };
+  await ctx.emulator.drain({ until: ended });
+  const job = (await ctx.client.getSchemaJob()) ?? started;
+  if (job.status === 'failed') throw new ResolverError(job.error?.code ?? 'SCHEMA_JOB_FAILED', job.error?.message ?? 'Create Schema stopped without a reason.');
+  if (job.status !== 'succeeded') throw new ResolverError('SCHEMA_JOB_FAILED', 'Create Schema did not finish: the queue emptied while the job was still running.');
+  return { created: job.result?.created ?? [], repaired: job.result?.repaired ?? [], steps: job.steps.map((step) => step.label) };
+}
+
 export async function schemaCommand(ctx: CommandContext): Promise<number> {
   try {
-    const result = await ctx.client.createSchema();
+    const result = await createSchemaToEnd(ctx);
     ctx.output.result(result);
     for (const line of describeSchema(result)) ctx.output.line(line);
     return 0;

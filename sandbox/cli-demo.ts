@@ -5,7 +5,7 @@
  */
 import { SIMULATED_TENANT } from '../fakes/simulation';
 import { ResolverError } from './app-client';
-import { failWith, runToEnd, type CommandContext } from './cli-commands';
+import { createSchemaToEnd, failWith, runToEnd, type CommandContext } from './cli-commands';
 import { describeReportExamples, describeRun, describeSchema, parseReport } from './cli-text';
 
 export async function demoCommand(ctx: CommandContext): Promise<number> {
@@ -21,7 +21,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     await client.saveSettings({ tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, cloud: 'global', intervalDays: 1 });
     const connection = await client.testConnection();
     output.line(`1. Connected to Microsoft Graph as the app registration: it can read ${connection.userCount} users.`);
-    schema = await client.createSchema();
+    schema = await createSchemaToEnd(ctx);
     output.line('2. Create Schema');
     for (const line of describeSchema(schema)) output.line(`   ${line}`);
   } catch (error) {

@@ -12,6 +12,10 @@ import { createStages } from '../pipeline/stages';
 import { runStep } from '../pipeline/step-runner';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from './stage-limits';
 import { createPipelineDeps } from './wiring';
+import { ENTRA_SCHEMA } from '../domain/schema-definition';
+import { schemaJobMessageSchema } from '../pipeline/schema-job-queue';
+import { createAssets } from '../services/connections';
+import { runSchemaJob } from '../services/schema-job';
 
 const stages = createStages();
 
@@ -61,3 +65,18 @@ export const assetsSnapshot = consumer('assetsSnapshot');
 export const plan = consumer('plan');
 export const writeAssets = consumer('writeAssets');
 export const finish = consumer('finish');
+
+/** The Create Schema job (src/services/schema-job.ts): one delivery works on the job until it ends or must wait. */
+export const schemaJob = async (event: AsyncEvent): Promise<InvocationError | void> => {
+  const deps = createPipelineDeps();
+  const parsed = schemaJobMessageSchema.safeParse(event.body);
+  if (!parsed.success) {
+    deps.logger.error('queue.message-rejected', { stage: 'schemaJob', hasRunId: false });
+    return;
+  }
+  const assets = createAssets(deps.connectionDeps);
+  const outcome = await runSchemaJob(deps, parsed.data, (onStep) => assets.ensureSchema(ENTRA_SCHEMA, { onStep }), event.retryContext?.retryCount ?? 0);
+  if (outcome.kind === 'retry-later') {
+    return new InvocationError({ retryAfter: outcome.seconds, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+  }
+};

@@ -4,6 +4,7 @@ export const RESOLVER_KEYS = {
   saveSettings: 'saveSettings',
   testConnection: 'testConnection',
   createSchema: 'createSchema',
+  getSchemaJob: 'getSchemaJob',
   getSchemaStatus: 'getSchemaStatus',
   getOverview: 'getOverview',
   startPreview: 'startPreview',

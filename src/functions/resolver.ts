@@ -6,16 +6,16 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { AppError, toAppError } from '../domain/errors';
-import { ENTRA_SCHEMA } from '../domain/schema-definition';
 import { runIdSchema } from '../pipeline/messages';
 import { activeRun, cancelRun, confirmRun, startRun } from '../pipeline/run-control';
 import { readHistory, readLastRun, loadRun } from '../pipeline/run-store';
 import { readLatestReport, readReport } from '../pipeline/report-store';
-import { saveLayout } from '../pipeline/layout-store';
+import { createForgeSchemaJobQueue } from '../adapters/forge-schema-queue';
 import { requireJiraAdmin } from '../services/admin-check';
 import { checkConnection } from '../services/connection-check';
 import { createAssets, createMicrosoftClients } from '../services/connections';
 import { readOverview } from '../services/overview-service';
+import { getSchemaJob, startSchemaJob } from '../services/schema-job';
 import { readSchemaStatus } from '../services/schema-status';
 import { getPublicSettings, requireSettings, saveSettings } from '../services/settings-service';
 import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from './resolver-keys';
@@ -68,11 +68,9 @@ define(RESOLVER_KEYS.testConnection, empty, async (deps) => {
   // An admin is waiting: interactive priority (no x-ms-throttle-priority: Low), unlike the background sync.
   return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }));
 });
-define(RESOLVER_KEYS.createSchema, empty, async (deps) => {
-  const result = await createAssets(deps.connectionDeps).ensureSchema(ENTRA_SCHEMA);
-  await saveLayout(deps.store, result.layout, deps.clock.now());
-  return { created: result.created, repaired: result.repaired };
-});
+/** Starts the Create Schema job (or joins the running one) and answers its state at once; see src/services/schema-job.ts. */
+define(RESOLVER_KEYS.createSchema, empty, (deps) => startSchemaJob(deps, createForgeSchemaJobQueue()));
+define(RESOLVER_KEYS.getSchemaJob, empty, (deps) => getSchemaJob(deps));
 define(RESOLVER_KEYS.getSchemaStatus, empty, (deps) => readSchemaStatus(createAssets(deps.connectionDeps)));
 define(RESOLVER_KEYS.getOverview, empty, (deps) =>
   readOverview({ ...deps, assets: createAssets(deps.connectionDeps), lastScheduled: () => readLastRun(deps, 'scheduled') }),

@@ -2,13 +2,18 @@
  * Setup step 1: the "Entra Directory" (ENTRA) schema. Says what state it is in before anything is written (what
  * Create Schema would create or repair, or which schema is in the way and what to do), then creates or repairs it
  * and lists what was done.
+ *
+ * Create Schema runs as a queued job (src/services/schema-job.ts): the click starts it (or joins the one running,
+ * e.g. from another tab) and the card polls getSchemaJob every few seconds while it runs, listing the steps as they
+ * complete, then shows the result or the error. A page opened while a job runs picks it up and follows it too.
  */
 import { Heading, Inline, List, ListItem, LoadingButton, SectionMessage, Stack, Text, Button } from '@forge/react';
-import React, { useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
+import { POLL_INTERVAL_MS } from './page-config';
 import { useLoad } from './use-load';
-import type { SchemaResultView, SchemaStatusView } from './views';
+import type { SchemaJobView, SchemaResultView, SchemaStatusView } from './views';
 
 function Items({ items }: { items: readonly string[] }) {
   return (
@@ -61,22 +66,87 @@ function Outcome({ result }: { result: SchemaResultView }) {
   );
 }
 
+const isActive = (job: SchemaJobView) => job.status === 'queued' || job.status === 'running';
+
+function JobProgress({ job }: { job: SchemaJobView }) {
+  return (
+    <SectionMessage appearance="information" title="Creating the schema">
+      <Text>{job.steps.length === 0 ? 'Waiting to start...' : `Done so far (${job.steps.length}):`}</Text>
+      {job.steps.length > 0 ? <Items items={job.steps.map((step) => step.label)} /> : null}
+      <Loading label="Working in Assets; this page updates as each step completes" />
+    </SectionMessage>
+  );
+}
+
+/** The Create Schema job: started or joined by a click, or found running when the page opens; polled while it runs. */
+function useSchemaJob(onEnded: () => Promise<void>) {
+  const [job, setJob] = useState<SchemaJobView | null>(null);
+  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const mounted = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onEndedRef = useRef(onEnded);
+  onEndedRef.current = onEnded;
+
+  const follow = useCallback((next: SchemaJobView) => {
+    setJob(next);
+    if (timer.current !== null) clearTimeout(timer.current);
+    timer.current = null;
+    if (isActive(next)) {
+      timer.current = setTimeout(() => void poll(), POLL_INTERVAL_MS);
+    } else {
+      void onEndedRef.current();
+    }
+    async function poll() {
+      const answer = await api.getSchemaJob();
+      if (!mounted.current) return;
+      if (!answer.ok) {
+        // A failed poll (e.g. the network) is tried again; the job goes on in the background either way.
+        timer.current = setTimeout(() => void poll(), POLL_INTERVAL_MS);
+        return;
+      }
+      if (answer.data === null || answer.data.jobId !== next.jobId) return;
+      follow(answer.data);
+    }
+  }, []);
+
+  useEffect(() => {
+    mounted.current = true;
+    void api.getSchemaJob().then((answer) => {
+      if (mounted.current && answer.ok && answer.data !== null && isActive(answer.data)) follow(answer.data);
+    });
+    return () => {
+      mounted.current = false;
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+    };
+  }, [follow]);
+
+  const start = async () => {
+    setFailure(null);
+    const answer = await api.createSchema();
+    if (!mounted.current) return;
+    if (answer.ok) follow(answer.data);
+    else setFailure(answer.error);
+  };
+  return { job, failure, start };
+}
+
 export function SchemaCard({ onChanged }: { onChanged: () => void }) {
   const { loaded, reload } = useLoad(api.getSchemaStatus);
-  const [working, setWorking] = useState(false);
-  const [result, setResult] = useState<SchemaResultView | null>(null);
-  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const [starting, setStarting] = useState(false);
+  const { job, failure: startFailure, start } = useSchemaJob(async () => {
+    await reload();
+    onChanged();
+  });
+  const running = job !== null && isActive(job);
+  const working = starting || running;
+  const result: SchemaResultView | null = job?.status === 'succeeded' ? job.result : null;
+  const failure = startFailure ?? (job?.status === 'failed' ? job.error : null);
 
   const run = async () => {
-    setWorking(true);
-    setFailure(null);
-    setResult(null);
-    const answer = await api.createSchema();
-    if (answer.ok) setResult(answer.data);
-    else setFailure(answer.error);
-    await reload();
-    setWorking(false);
-    onChanged();
+    setStarting(true);
+    await start();
+    setStarting(false);
   };
 
   const status = loaded.state === 'ready' ? loaded.data : null;
@@ -98,9 +168,11 @@ export function SchemaCard({ onChanged }: { onChanged: () => void }) {
       </Text>
       {loaded.state === 'loading' ? <Loading label="Checking the schema in Assets" /> : null}
       {loaded.state === 'error' ? <ErrorNotice message={loaded.message} /> : null}
-      {status !== null && result === null ? <StatusMessage status={status} /> : null}
+      {status !== null && result === null && !running ? <StatusMessage status={status} /> : null}
+      {running ? <JobProgress job={job} /> : null}
       {result !== null ? <Outcome result={result} /> : null}
       {failure !== null ? <ErrorNotice code={failure.code} message={failure.message} /> : null}
+      {job !== null && job.status === 'failed' && job.steps.length > 0 ? <Text>{`Steps completed before it stopped: ${job.steps.map((s) => s.label).join('; ')}.`}</Text> : null}
       <Inline space="space.100" alignBlock="center">
         <LoadingButton appearance="primary" isLoading={working} isDisabled={!canRun} onClick={() => void run()}>
           {status?.state === 'needs-repair' ? 'Repair Schema' : 'Create Schema'}

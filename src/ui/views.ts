@@ -119,6 +119,18 @@ export const connectionTestView = z.object({ userCount: z.number().int(), checke
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;
 
+/** The Create Schema job (createSchema starts or joins it, getSchemaJob reads it): its steps as they complete and how it ended. */
+export const schemaJobView = z.object({
+  jobId: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  steps: z.array(z.object({ label: z.string(), at: z.string() })),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  result: schemaResultView.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type SchemaJobView = z.infer<typeof schemaJobView>;
+
 export const reportAnswerView = z
   .object({ runId: z.string(), report: runReportSchema.nullable(), run: runView.nullable().default(null) })
   .nullable();

@@ -19,6 +19,7 @@ const PAYLOADS: Record<ResolverKey, { valid: unknown; wrong: unknown[] }> = {
   saveSettings: { valid: SETTINGS, wrong: ['settings', [SETTINGS], 42] },
   testConnection: { valid: {}, wrong: [{ tenantId: SIMULATED_TENANT.tenantId }, 'now'] },
   createSchema: { valid: {}, wrong: [{ key: 'OTHER' }, true] },
+  getSchemaJob: { valid: {}, wrong: [{ jobId: 'x' }, 'job'] },
   getSchemaStatus: { valid: {}, wrong: [{ verbose: true }] },
   getOverview: { valid: {}, wrong: [{ since: 1 }] },
   startPreview: { valid: {}, wrong: [{ mode: 'sync' }] },
@@ -96,6 +97,10 @@ describe('admin page resolvers', () => {
     for (const key of [RESOLVER_KEYS.getSettings, RESOLVER_KEYS.testConnection, RESOLVER_KEYS.createSchema, RESOLVER_KEYS.getSchemaStatus, RESOLVER_KEYS.getOverview]) {
       results[key] = await call(key, {});
     }
+    // Create Schema is a queued job: it ends through queue delivery, then the runs may start.
+    expect(results.createSchema).toMatchObject({ ok: true, data: { status: 'queued' } });
+    await sandbox.drain();
+    expect(await call(RESOLVER_KEYS.getSchemaJob, {})).toMatchObject({ ok: true, data: { status: 'succeeded' } });
     expect(results.testConnection).toMatchObject({ ok: true, data: { userCount: expect.any(Number) } });
     const started = await call(RESOLVER_KEYS.startPreview, {});
     expect(started).toMatchObject({ ok: true, data: { status: 'queued' } });

@@ -112,7 +112,10 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
     if (diff.kind === 'conflict') {
       throw new AppError('ASSETS_SCHEMA_CONFLICT', diff.message, { context: { schemaId: actual.schema?.id ?? null } });
     }
-    if (diff.kind === 'ok') return { layout: layoutOf(ws, def, actual), created: [], repaired: [] };
+    if (diff.kind === 'ok') {
+      await step('Check the result');
+      return { layout: layoutOf(ws, def, actual), created: [], repaired: [] };
+    }
 
     const run = new ActionRunner(transport, ws, def, actual);
     for (const action of diff.actions) {
