@@ -58,7 +58,8 @@ export interface SchemaJobDeps {
   readonly newId: () => string;
 }
 
-export type EnsureSchema = (onStep: (step: string) => Promise<void>) => Promise<SchemaEnsureResult>;
+export type StepChange = { readonly kind: 'created' | 'repaired'; readonly item: string };
+export type EnsureSchema = (onStep: (step: string, change?: StepChange) => Promise<void>) => Promise<SchemaEnsureResult>;
 
 export function isJobActive(job: SchemaJobState): boolean {
   return job.status === 'queued' || job.status === 'running';
@@ -186,10 +187,12 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
     }
     job = await saveJob(deps, { ...job, status: 'running', attempts: job.attempts + 1 });
 
-    const onStep = async (label: string) => {
+    const onStep = async (label: string, change?: StepChange) => {
       const current: SchemaJobState = job!;
       if (current.steps.some((s) => s.label === label)) return;
-      job = await saveJob(deps, { ...current, steps: [...current.steps, { label, at: iso(deps.clock.now()) }] });
+      // What was created or repaired is kept as it happens: an interrupted attempt's changes still count in the result.
+      const result = change === undefined ? current.result : merge(current.result, { created: change.kind === 'created' ? [change.item] : [], repaired: change.kind === 'repaired' ? [change.item] : [] });
+      job = await saveJob(deps, { ...current, result, steps: [...current.steps, { label, at: iso(deps.clock.now()) }] });
       await renewLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, deps.clock.now());
       await renewLease(deps.store, workKey, worker, SCHEMA_JOB_WORK_LEASE_MS, deps.clock.now());
     };
@@ -218,12 +221,18 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
       await finish(deps, job, error.toPublic());
       return { kind: 'done', note: `failed: ${error.code}` };
     }
-    await finish(deps, job, null, { created: result.created, repaired: result.repaired });
+    await finish(deps, job, null, merge(job.result, { created: result.created, repaired: result.repaired }));
     deps.logger.info('schema-job.succeeded', { jobId, created: result.created.length, repaired: result.repaired.length, steps: job.steps.length });
     return { kind: 'done', note: 'succeeded' };
   } finally {
     await releaseLease(deps.store, workKey, worker).catch(() => undefined);
   }
+}
+
+/** Union of two results, in the order things happened, each item once. */
+function merge(a: SchemaJobState['result'], b: { created: readonly string[]; repaired: readonly string[] }): NonNullable<SchemaJobState['result']> {
+  const union = (x: readonly string[], y: readonly string[]) => [...new Set([...x, ...y])];
+  return { created: union(a?.created ?? [], b.created), repaired: union(a?.repaired ?? [], b.repaired) };
 }
 
 async function finish(deps: SchemaJobDeps, job: SchemaJobState, error: { code: string; message: string } | null, result: SchemaJobState['result'] = null): Promise<void> {

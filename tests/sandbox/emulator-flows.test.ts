@@ -34,6 +34,14 @@ async function data(em: Emulator, key: string, payload?: unknown): Promise<Recor
 async function setUp(em: Emulator): Promise<void> {
   await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
   await data(em, 'createSchema');
+  // Create Schema is a queued job: it ends through queue delivery.
+  await em.drain();
+}
+
+async function schemaJob(em: Emulator): Promise<Record<string, unknown>> {
+  await data(em, 'createSchema');
+  await em.drain();
+  return data(em, 'getSchemaJob');
 }
 
 async function runToEnd(em: Emulator, key: 'startSync' | 'startPreview') {
@@ -152,8 +160,8 @@ describe('the emulator running the real app', () => {
   it('names the schema that already uses the key ENTRA, and repairs a damaged Entra Directory schema', async () => {
     const conflict = await start({ simulation: { jira: { preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] } } });
     try {
-      const answer = await call(conflict, 'createSchema');
-      expect(answer).toMatchObject({ ok: false, error: { code: 'ASSETS_SCHEMA_CONFLICT', message: expect.stringContaining('HR Directory') } });
+      const job = await schemaJob(conflict);
+      expect(job).toMatchObject({ status: 'failed', error: { code: 'ASSETS_SCHEMA_CONFLICT', message: expect.stringContaining('HR Directory') } });
     } finally {
       await conflict.close();
     }
@@ -163,10 +171,10 @@ describe('the emulator running the real app', () => {
       await setUp(em);
       em.simulation!.jira.deleteAttribute('Employee', 'Department');
       em.simulation!.jira.renameAttribute('Employee', 'Job Title', 'Role');
-      const repaired = await data(em, 'createSchema');
+      const repaired = (await schemaJob(em))['result'] as Record<string, unknown>;
       expect((repaired['repaired'] as string[]).length + (repaired['created'] as string[]).length).toBeGreaterThan(0);
-      const again = await data(em, 'createSchema');
-      expect(again).toMatchObject({ created: [], repaired: [] });
+      const again = await schemaJob(em);
+      expect(again).toMatchObject({ status: 'succeeded', result: { created: [], repaired: [] } });
       expect(await runToEnd(em, 'startSync')).toMatchObject({ status: 'succeeded' });
     } finally {
       await em.close();

@@ -21,6 +21,7 @@ describe('queue messages of an old or unknown shape', () => {
     const saved = (await em.invoke('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 })) as Answer;
     expect(saved.ok).toBe(true);
     expect(((await em.invoke('createSchema')) as Answer).ok).toBe(true);
+    await em.drain();
   });
   afterEach(async () => {
     await em.close();

@@ -43,6 +43,7 @@ it('gives the same results in-process and on the real Forge SDKs in the sandbox'
     };
     await call('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
     await call('createSchema');
+    await em.drain();
     const started = await call('startSync');
     await em.drain();
     const run = await call('getRun', { runId: started['runId'] });

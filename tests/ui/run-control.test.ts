@@ -29,6 +29,7 @@ describe('runs that need an admin, on the sandbox', () => {
     sandbox = await startSandboxPages({ users: 60, seed: 21, simulation: { jira: { administrators: [SECOND_ADMIN] } } });
     const { emulator } = sandbox;
     await emulator.invoke('createSchema');
+    await emulator.drain();
     await emulator.invoke('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SECRET, cloud: 'global', intervalDays: 1 });
     await emulator.invoke('startSync');
     await sandbox.drain();

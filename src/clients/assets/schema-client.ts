@@ -41,7 +41,7 @@ const MAX_SCHEMA_PAGES = 200;
 
 export interface EnsureSchemaOptions {
   /** Called after each step completes (workspace found, schema read, each create or repair, result checked), in order. */
-  readonly onStep?: (step: string) => Promise<void>;
+  readonly onStep?: (step: string, change?: { readonly kind: 'created' | 'repaired'; readonly item: string }) => Promise<void>;
 }
 
 export interface SchemaClient {
@@ -121,7 +121,8 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
     for (const action of diff.actions) {
       const repairs = run.repaired.length;
       await run.execute(action);
-      await step(`${run.repaired.length > repairs ? 'Repair' : 'Create'} ${describeSchemaAction(action)}`);
+      const repaired = run.repaired.length > repairs;
+      await step(`${repaired ? 'Repair' : 'Create'} ${describeSchemaAction(action)}`, { kind: repaired ? 'repaired' : 'created', item: describeSchemaAction(action) });
     }
 
     const after = await readActual(ws, def);
