@@ -71,7 +71,12 @@ describe('sandbox CLI scenarios', () => {
     const repaired = await runCli(['schema', '--state-dir', other]);
     expect(repaired.code).toBe(0);
     expect(repaired.stdout).toMatch(/Manager/);
-    expect(jsonOf(await runCli(['schema', '--json', '--state-dir', other]))).toEqual({ created: [], repaired: [] });
+    // The schema command keeps the resolver's old {created, repaired} and adds the job's steps.
+    expect(jsonOf(await runCli(['schema', '--json', '--state-dir', other]))).toEqual({
+      created: [],
+      repaired: [],
+      steps: ['Find the Assets workspace', 'Read the ENTRA schema as it is in Assets', 'Check the result'],
+    });
   });
 
   it('runs the scheduled sync when due, skips it when not due or already started that day', async () => {
