@@ -7,6 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
+import { parseArgs, USAGE } from '../../sandbox/cli-args';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
 
@@ -67,5 +68,12 @@ describe("Forge's per-invocation request limit on the emulator", () => {
     } finally {
       await em.close();
     }
+  });
+
+  it('--fetch-limit-counts-jira switches the reading on for any command; it is off without the flag', () => {
+    expect(parseArgs(['sync', '--fetch-limit-counts-jira']).options.fetchLimitCountsJira).toBe(true);
+    expect(parseArgs(['demo', '--once', '--fetch-limit-counts-jira']).options.fetchLimitCountsJira).toBe(true);
+    expect(parseArgs(['sync']).options.fetchLimitCountsJira).toBeUndefined();
+    expect(USAGE).toContain('--fetch-limit-counts-jira');
   });
 });
