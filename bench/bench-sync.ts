@@ -47,7 +47,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out };
 }
 
-/** `writeBatchSize=96,assetsWritesPerMinute=1950`: numeric PipelineConfig fields only. */
+/** `writeBatchSize=96,assetsWritesPerMinuteStart=900`: numeric PipelineConfig fields only. */
 function parseConfig(text: string): Partial<PipelineConfig> {
   const config: Record<string, number> = {};
   for (const pair of text.split(',')) {

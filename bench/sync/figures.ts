@@ -61,7 +61,7 @@ export interface ScenarioFigures {
   readonly kvs: { readonly bytesWritten: number; readonly largestValueBytes: number; readonly operations: number };
   readonly heap: HeapFigures;
   readonly wallMs: number;
-  /** First sync: creates at Assets' 2,000 per minute plus one write round trip. */
+  /** First sync: creates at Assets' documented 1,000 per minute plus one write round trip. */
   readonly floorMs: number | null;
   /** 1% churn: Employee objects whose values changed (or that are new), read from the site before and after. */
   readonly changedObjects: number | null;

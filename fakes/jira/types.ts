@@ -22,8 +22,13 @@ export interface FakeRateLimits {
   readonly enabled: boolean;
   /** Requests per rolling minute per endpoint; unset endpoints use DEFAULT_PER_MINUTE. */
   readonly perMinute?: Partial<Record<FakeEndpoint, number>>;
-  /** Whether an Assets 429 carries Retry-After (Assets often sends none). Jira platform 429s follow `jira429`. */
+  /**
+   * Whether an Assets 429 carries Retry-After. Default false: JSDCLOUD-11605 says Assets sends none (true is the old
+   * friendly fake). Jira platform 429s follow `jira429`.
+   */
   readonly sendRetryAfter?: boolean;
+  /** All Assets endpoints together, per rolling minute (default 10,000: JSDCLOUD-11605 quoting the Assets docs). */
+  readonly assetsTotalPerMinute?: number;
   /** The form of a Jira platform 429 (see Jira429Headers in rate-limiter.ts); default 'gateway' (no Retry-After). */
   readonly jira429?: FakeJira429Variant;
 }

@@ -27,8 +27,19 @@ export interface PipelineConfig {
   readonly aqlPageSize: number;
   /** Parallel Assets writes. */
   readonly writeConcurrency: number;
-  /** Assets writes per minute we allow ourselves (the API allows 2,000 creates per minute). */
-  readonly assetsWritesPerMinute: number;
+  /**
+   * Adaptive Assets write pacing (src/domain/write-rate.ts): where a site without history starts (below the
+   * documented 1,000 requests a minute per endpoint, JSDCLOUD-11605), the floor and ceiling, and the AIMD steps.
+   * The rate a run settles on is kept (platform observations) and the site's next run starts from it.
+   */
+  readonly assetsWritesPerMinuteStart: number;
+  readonly assetsWritesPerMinuteMin: number;
+  readonly assetsWritesPerMinuteMax: number;
+  /** Additive increase: this many writes a minute more after `assetsWriteRateStepEvery` writes without a 429. */
+  readonly assetsWriteRateStep: number;
+  readonly assetsWriteRateStepEvery: number;
+  /** Multiplicative decrease on a 429 (0.7: 30% slower). */
+  readonly assetsWriteRateDecrease: number;
   /** Writes per checkpoint. */
   readonly writeBatchSize: number;
   /**
@@ -47,7 +58,12 @@ export const defaultPipelineConfig: PipelineConfig = {
   maxRetryNow: 6,
   aqlPageSize: 500,
   writeConcurrency: 8,
-  assetsWritesPerMinute: 1_900,
+  assetsWritesPerMinuteStart: 900,
+  assetsWritesPerMinuteMin: 60,
+  assetsWritesPerMinuteMax: 3_000,
+  assetsWriteRateStep: 20,
+  assetsWriteRateStepEvery: 100,
+  assetsWriteRateDecrease: 0.7,
   writeBatchSize: 96,
   reseedAfterPushes: 800,
 };

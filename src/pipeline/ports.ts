@@ -73,9 +73,11 @@ export interface SchemaLayout {
 
 export type EmployeeWrite = Partial<EmployeeValues>;
 
-export type WriteResult =
+/** `throttled`: 429s the write met before its answer (the write stage's adaptive pacing reads it; absent = 0). */
+export type WriteResult = (
   | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
-  | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: EmployeeAttributeKey | null; readonly message: string } };
+  | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: EmployeeAttributeKey | null; readonly message: string } }
+) & { readonly throttled?: number };
 
 export interface AssetsPort {
   ensureSchema(definition: SchemaDefinition): Promise<{ layout: SchemaLayout; created: readonly string[]; repaired: readonly string[] }>;

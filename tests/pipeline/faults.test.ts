@@ -125,7 +125,7 @@ describe('faults', () => {
     const { layout } = (await h.store.get('assets:layout')) as { layout: { workspaceId: string; objectTypeId: string } };
     const created = await h.sim.jiraFetch({
       method: 'POST',
-      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypeId}`,
+      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'Desk', type: 0, defaultTypeId: 0 }),
     });
@@ -136,7 +136,7 @@ describe('faults', () => {
     const { run } = await h.run('sync');
     expect(run.counts).toMatchObject({ updates: 1, creates: 0, inactivations: 0 });
     expect(h.assetsState()).toEqual(expected);
-    const desk = await h.sim.jiraFetch({ method: 'GET', url: `/jsm/assets/workspace/${layout.workspaceId}/v1/object/${first!.objectId}` });
+    const desk = await h.sim.jiraFetch({ method: 'GET', url: `/jsm/assets/workspace/${layout.workspaceId}/v1/object/${first!.objectId}?redirected=1` }); // a direct read
     expect(await desk.text()).toContain('B-204');
   });
 

@@ -8,7 +8,7 @@ import { AppError } from '../../domain/errors';
 import type { EmployeeAttributeKey, EmployeeObject } from '../../domain/employee';
 import { readJson, readJsonLoose, type HttpResponse } from '../http';
 import { attributeInQuery, objectsOfTypeQuery } from './aql';
-import { assetsFailure, assetsJson, assetsSend, segment, type AssetsCall, type AssetsTransport } from './assets-http';
+import { assetsExchange, assetsFailure, assetsJson, segment, type AssetsCall, type AssetsTransport } from './assets-http';
 import { aqlPageSchema, assetsErrorBodySchema, objectEntrySchema } from './assets-schemas';
 import { attributeKeysById, attributeName, decodeEmployee, encodeEmployee, type EmployeeWrite } from './employee-codec';
 import type { SchemaLayout } from './schema-layout';
@@ -22,9 +22,11 @@ export interface EmployeeWriteFailure {
   readonly message: string;
 }
 
-export type EmployeeWriteResult =
+/** `throttled`: the 429s this write met (and waited out) before its answer; the write stage paces on it. */
+export type EmployeeWriteResult = (
   | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
-  | { readonly ok: false; readonly failure: EmployeeWriteFailure };
+  | { readonly ok: false; readonly failure: EmployeeWriteFailure }
+) & { readonly throttled: number };
 
 export interface EmployeePage {
   readonly objects: EmployeeObject[];
@@ -90,14 +92,14 @@ export function createEmployeeClient(transport: AssetsTransport): EmployeeClient
       body: { objectTypeId: layout.objectTypeId, attributes: encodeEmployee(layout, values, 'create') },
       what: 'creating an Employee object',
     };
-    const response = await assetsSend(transport, layout.workspaceId, call);
+    const { response, throttled } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
       throw new AppError('ASSETS_SCHEMA_MISSING', 'The Employee object type no longer exists in Assets. Run the schema check to recreate it.', {
         context: { endpoint: 'POST object/create', status: 404 },
       });
     }
-    return writeResult(response, layout, call);
+    return writeResult(response, layout, call, throttled);
   }
 
   async function updateEmployee(layout: SchemaLayout, objectId: string, values: Readonly<Partial<EmployeeWrite>>): Promise<EmployeeWriteResult> {
@@ -108,26 +110,27 @@ export function createEmployeeClient(transport: AssetsTransport): EmployeeClient
       what: 'updating an Employee object',
       context: { objectId },
     };
-    const response = await assetsSend(transport, layout.workspaceId, call);
+    const { response, throttled } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
       return {
         ok: false,
         failure: { code: 'object-not-found', attribute: null, message: `The Employee object ${objectId} no longer exists in Assets (deleted by hand?).` },
+        throttled,
       };
     }
-    return writeResult(response, layout, call);
+    return writeResult(response, layout, call, throttled);
   }
 
   return { searchEmployees, findEmployeesByEntraUserIds, createEmployee, updateEmployee };
 }
 
-async function writeResult(response: HttpResponse, layout: SchemaLayout, call: AssetsCall): Promise<EmployeeWriteResult> {
+async function writeResult(response: HttpResponse, layout: SchemaLayout, call: AssetsCall, throttled: number): Promise<EmployeeWriteResult> {
   if (response.status === 200 || response.status === 201) {
     const entry = await readJson(response, objectEntrySchema, `Assets (${call.what})`, { endpoint: `${call.method} ${call.path}` });
-    return { ok: true, objectId: entry.id, objectKey: entry.objectKey };
+    return { ok: true, objectId: entry.id, objectKey: entry.objectKey, throttled };
   }
-  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), layout) };
+  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), layout), throttled };
   throw await assetsFailure(response, call);
 }
 

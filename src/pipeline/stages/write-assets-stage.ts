@@ -1,7 +1,9 @@
 /**
  * Stage 5: applying the plan to Assets. Operations run in the planner's order (creates wave by wave, so a manager
  * exists before its reports reference it; then updates and inactivations; then manager links for cycles) in
- * batches that never mix waves, with a few writes in flight and paced under the Assets per-minute limits.
+ * batches that never mix waves, with a few writes in flight, paced adaptively (src/domain/write-rate.ts): slower on
+ * a 429, gently faster while writes succeed. The rate is kept in the checkpoint (a resumed invocation goes on at
+ * it) and in the platform observations when the stage ends or yields (the site's next run starts from it).
  *
  * Crash safety: before a batch is sent its range is saved as "in flight"; a step that resumes with a batch in
  * flight first asks Assets (one AQL query) which of its creates already exist, so a replayed create never makes a
@@ -20,6 +22,8 @@ import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
 import { planCheckpointSchema } from './plan-stage';
 import { AppError } from '../../domain/errors';
+import { afterThrottledFailure, afterWrite, startRate, type WriteRateSettings, type WriteRateState } from '../../domain/write-rate';
+import { readObservations, recordObservations } from '../platform-observations';
 
 const createdPairSchema = z.tuple([z.string(), z.string()]);
 
@@ -44,6 +48,16 @@ export const writeCheckpointSchema = z.object({
   failures: z.number().int().min(0),
   failureDetails: z.array(failureSchema),
   done: z.boolean(),
+  /** The adaptive write rate so far (absent in checkpoints written before it existed). */
+  pacing: z
+    .object({
+      perMinute: z.number().positive(),
+      throttled: z.number().int().min(0),
+      writes: z.number().int().min(0),
+      sinceChange: z.number().int().min(0),
+      sinceDecrease: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type WriteCheckpoint = z.infer<typeof writeCheckpointSchema>;
 
@@ -68,12 +82,19 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
   const { assets } = await deps.connect();
   const createdPairs = await readChunks(deps.store, (i) => keys.chunk(runId, 'created', i), cp.createdChunks, createdPairSchema);
   const created = new Map<string, string>(createdPairs);
-  const pacer = createPacer(deps);
+  const pacer = createPacer(deps, cp.pacing ?? startRate(rateSettings(deps.config), (await readObservations(deps.store)).assetsWriteRate?.perMinute ?? null));
+  const remember = async (): Promise<void> => {
+    const { perMinute, throttled, writes } = pacer.state();
+    await recordObservations(deps.store, { assetsWriteRate: { perMinute, throttled, writes, at: new Date(deps.clock.now()).toISOString() } });
+  };
 
   while (cp.chunk < plan.opChunks) {
     const operations = (await readChunks(deps.store, (i) => keys.chunk(runId, 'plan', cp.chunk + i), 1, syncOperationSchema)) as SyncOperation[];
     while (cp.offset < operations.length) {
-      if (ctx.shouldYield()) return { kind: 'continue' };
+      if (ctx.shouldYield()) {
+        await remember();
+        return { kind: 'continue' };
+      }
       const from = cp.offset;
       const to = batchEnd(operations, from, deps.config.writeBatchSize);
       const batch = operations.slice(from, to);
@@ -86,32 +107,44 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
       const newlyCreated: [string, string][] = [];
       const failures: WriteFailureInput[] = [];
       let writes = 0;
-      await runPool(batch, deps.config.writeConcurrency, async (op) => {
-        if (op.kind === 'create') {
-          const existing = alreadyCreated.get(op.entraUserId);
-          if (existing !== undefined) {
-            newlyCreated.push([op.entraUserId, existing.objectId]);
-            return;
+      try {
+        await runPool(batch, deps.config.writeConcurrency, async (op) => {
+          if (op.kind === 'create') {
+            const existing = alreadyCreated.get(op.entraUserId);
+            if (existing !== undefined) {
+              newlyCreated.push([op.entraUserId, existing.objectId]);
+              return;
+            }
           }
+          const request = toWriteRequest(op, created);
+          if (request === null) return;
+          await pacer.wait();
+          writes++;
+          const result: WriteResult =
+            request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
+          pacer.record(result.throttled ?? 0);
+          if (result.ok) {
+            if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
+          } else {
+            failures.push({
+              objectKey: op.kind === 'update' || op.kind === 'inactivate' ? op.objectKey : null,
+              entraUserId: op.entraUserId ?? '',
+              attribute: result.failure.attribute,
+              code: result.failure.code,
+              message: result.failure.message,
+            });
+          }
+        });
+      } catch (error) {
+        // Assets kept refusing (the client hands it back as "retry later"): slow down, and keep the slower rate for
+        // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
+        if (error instanceof AppError && error.code === 'ASSETS_THROTTLED') {
+          pacer.throttledOut();
+          await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
+          await remember();
         }
-        const request = toWriteRequest(op, created);
-        if (request === null) return;
-        await pacer();
-        writes++;
-        const result: WriteResult =
-          request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
-        if (result.ok) {
-          if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
-        } else {
-          failures.push({
-            objectKey: op.kind === 'update' || op.kind === 'inactivate' ? op.objectKey : null,
-            entraUserId: op.entraUserId ?? '',
-            attribute: result.failure.attribute,
-            code: result.failure.code,
-            message: result.failure.message,
-          });
-        }
-      });
+        throw error;
+      }
 
       for (const [entraId, objectId] of newlyCreated) created.set(entraId, objectId);
       const createdChunks = newlyCreated.length === 0
@@ -126,6 +159,7 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
         processed: cp.processed + batch.length,
         failures: cp.failures + failures.length,
         failureDetails: [...cp.failureDetails, ...failures.map((f) => ({ ...f }))].slice(0, MAX_FAILURE_DETAILS),
+        pacing: pacer.state(),
       };
       await ctx.saveCheckpoint(cp);
       await ctx.progress(cp.processed, plan.operations, 'Writing to Assets');
@@ -133,9 +167,11 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
     cp = { ...cp, chunk: cp.chunk + 1, offset: 0 };
     await ctx.saveCheckpoint(cp);
   }
-  cp = { ...cp, done: true };
+  cp = { ...cp, done: true, pacing: pacer.state() };
   await ctx.saveCheckpoint(cp);
-  deps.logger.info('stage.write-assets', { runId, operations: plan.operations, writes: cp.writes, failures: cp.failures });
+  await remember();
+  const { perMinute, throttled } = pacer.state();
+  deps.logger.info('stage.write-assets', { runId, operations: plan.operations, writes: cp.writes, failures: cp.failures, writesPerMinute: Math.round(perMinute), throttled });
   return { kind: 'complete' };
 };
 
@@ -186,7 +222,7 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
     while (!failed && next < items.length) {
       const item = items[next++]!;
       try {
-        await work(item);
+          await work(item);
       } catch (error) {
         failed = true;
         throw error;
@@ -198,14 +234,47 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
   if (rejected !== undefined) throw rejected.reason;
 }
 
-/** Spaces request starts evenly so the per-minute Assets limits are used without tripping them. */
-function createPacer(deps: Pick<PipelineDeps, 'clock' | 'sleep' | 'config'>): () => Promise<void> {
-  const intervalMs = 60_000 / deps.config.assetsWritesPerMinute;
+export function rateSettings(config: PipelineDeps['config']): WriteRateSettings {
+  return {
+    startPerMinute: config.assetsWritesPerMinuteStart,
+    minPerMinute: config.assetsWritesPerMinuteMin,
+    maxPerMinute: config.assetsWritesPerMinuteMax,
+    stepPerMinute: config.assetsWriteRateStep,
+    stepEvery: config.assetsWriteRateStepEvery,
+    decreaseFactor: config.assetsWriteRateDecrease,
+    // The writes in flight when a 429 arrives meet it too: one decrease for all of them.
+    cooldownWrites: Math.max(16, 2 * config.writeConcurrency),
+  };
+}
+
+interface Pacer {
+  /** Waits for the next request slot at the current rate. */
+  wait(): Promise<void>;
+  /** A write completed after meeting this many 429s. */
+  record(throttled: number): void;
+  /** Assets kept throttling until the client gave up for now. */
+  throttledOut(): void;
+  state(): WriteRateState;
+}
+
+/** Spaces request starts evenly at the adaptive rate (the rate is read at every slot, so a decrease applies at once). */
+function createPacer(deps: Pick<PipelineDeps, 'clock' | 'sleep' | 'config'>, initial: WriteRateState): Pacer {
+  const settings = rateSettings(deps.config);
+  let state = initial;
   let nextSlot = 0;
-  return async () => {
-    const now = deps.clock.now();
-    const slot = Math.max(now, nextSlot);
-    nextSlot = slot + intervalMs;
-    if (slot > now) await deps.sleep(slot - now);
+  return {
+    async wait() {
+      const now = deps.clock.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + 60_000 / state.perMinute;
+      if (slot > now) await deps.sleep(slot - now);
+    },
+    record(throttled) {
+      state = afterWrite(state, throttled, settings);
+    },
+    throttledOut() {
+      state = afterThrottledFailure(state, settings);
+    },
+    state: () => state,
   };
 }

@@ -95,6 +95,7 @@ describe('Assets Employee snapshot and writes', () => {
       expect(tooLong).toEqual({
         ok: false,
         failure: { code: 'value-too-long', attribute: 'fullName', message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.' },
+        throttled: 0,
       });
       const duplicate = await client.createEmployee(layout, employee({ email: 'other@example.com' }));
       expect(duplicate).toMatchObject({ ok: false, failure: { code: 'duplicate-value', attribute: 'entraUserId' } });

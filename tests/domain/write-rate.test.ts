@@ -1,0 +1,81 @@
+/**
+ * Issue 11 point 5: the adaptive Assets write rate converges under the limit a site really has. A simulated server
+ * with a rolling-minute limit (as the fake and the Assets docs quoted in JSDCLOUD-11605 describe) answers each
+ * paced request; a refused one is retried a second later, as the client's backoff would.
+ */
+import { afterThrottledFailure, afterWrite, DEFAULT_WRITE_RATE, startRate, type WriteRateState } from '../../src/domain/write-rate';
+
+interface Outcome {
+  state: WriteRateState;
+  /** Accepted writes per minute over the last `tailMinutes`. */
+  tailRate: number;
+  /** 429s per 1,000 writes. */
+  throttledPerMille: number;
+}
+
+function simulate(limitPerMinute: number, minutes: number, start: WriteRateState = startRate(DEFAULT_WRITE_RATE, null), tailMinutes = 10): Outcome {
+  const accepted: number[] = [];
+  let state = start;
+  let t = 0;
+  const end = minutes * 60_000;
+  while (t < end) {
+    let throttled = 0;
+    for (;;) {
+      while (accepted.length > 0 && accepted[0]! <= t - 60_000) accepted.shift();
+      if (accepted.length < limitPerMinute) break;
+      throttled++;
+      t += 1_000;
+    }
+    accepted.push(t);
+    acceptedAll.push(t);
+    state = afterWrite(state, throttled, DEFAULT_WRITE_RATE);
+    t += 60_000 / state.perMinute;
+  }
+  const tail = acceptedAll.filter((x) => x >= end - tailMinutes * 60_000).length / tailMinutes;
+  acceptedAll.length = 0;
+  return { state, tailRate: tail, throttledPerMille: (state.throttled / state.writes) * 1000 };
+}
+const acceptedAll: number[] = [];
+
+describe('adaptive Assets write rate', () => {
+  it('starts below the documented 1,000 a minute on a site without history', () => {
+    expect(startRate(DEFAULT_WRITE_RATE, null).perMinute).toBeLessThan(1_000);
+  });
+
+  it.each([600, 1_000, 2_000])('converges under a server limit of %i a minute: most of the limit used, few 429s', (limit) => {
+    const { tailRate, throttledPerMille, state } = simulate(limit, 40);
+    expect(tailRate).toBeLessThanOrEqual(limit);
+    expect(tailRate).toBeGreaterThan(limit * 0.75);
+    expect(throttledPerMille).toBeLessThan(15);
+    expect(state.perMinute).toBeLessThanOrEqual(DEFAULT_WRITE_RATE.maxPerMinute);
+  });
+
+  it('slows down sharply on a 429, once for the writes already in flight, and speeds up gently', () => {
+    let state = startRate(DEFAULT_WRITE_RATE, 1_000);
+    state = afterWrite(state, 1, DEFAULT_WRITE_RATE);
+    expect(state.perMinute).toBe(700);
+    for (let i = 0; i < DEFAULT_WRITE_RATE.cooldownWrites - 1; i++) state = afterWrite(state, 2, DEFAULT_WRITE_RATE);
+    expect(state.perMinute).toBe(700);
+    for (let i = 0; i < DEFAULT_WRITE_RATE.stepEvery; i++) state = afterWrite(state, 0, DEFAULT_WRITE_RATE);
+    expect(state.perMinute).toBe(720);
+    state = afterThrottledFailure(state, DEFAULT_WRITE_RATE);
+    expect(state.perMinute).toBe(504);
+    expect(state.throttled).toBe(1 + 2 * (DEFAULT_WRITE_RATE.cooldownWrites - 1) + 1);
+  });
+
+  it('keeps within its floor and ceiling, and starts from a learned rate', () => {
+    let state = startRate(DEFAULT_WRITE_RATE, 10);
+    expect(state.perMinute).toBe(DEFAULT_WRITE_RATE.minPerMinute);
+    for (let i = 0; i < 50; i++) state = afterThrottledFailure({ ...state, sinceDecrease: 99 }, DEFAULT_WRITE_RATE);
+    expect(state.perMinute).toBe(DEFAULT_WRITE_RATE.minPerMinute);
+    state = startRate(DEFAULT_WRITE_RATE, 1e9);
+    expect(state.perMinute).toBe(DEFAULT_WRITE_RATE.maxPerMinute);
+    expect(startRate(DEFAULT_WRITE_RATE, 1_234).perMinute).toBe(1_234);
+  });
+
+  it('a run that starts from the rate learned under a 600 limit meets fewer 429s than one that starts fresh', () => {
+    const first = simulate(600, 10);
+    const second = simulate(600, 10, startRate(DEFAULT_WRITE_RATE, first.state.perMinute));
+    expect(second.state.throttled).toBeLessThan(first.state.throttled);
+  });
+});
