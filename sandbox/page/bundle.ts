@@ -42,11 +42,12 @@ function contentTypeOf(path: string): string {
   return CONTENT_TYPES[dot < 0 ? '' : path.slice(dot)] ?? 'application/octet-stream';
 }
 
-export async function bundlePage(): Promise<PageBundle> {
+/** `appEntry`: another module that calls ForgeReconciler.render (tests draw fixtures with it); default src/ui/index.tsx. */
+export async function bundlePage(options: { appEntry?: string } = {}): Promise<PageBundle> {
   const started = performance.now();
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
-    entryPoints: { host: HOST_ENTRY, app: APP_ENTRY },
+    entryPoints: { host: HOST_ENTRY, app: options.appEntry ?? APP_ENTRY },
     bundle: true,
     write: false,
     outdir: resolve(PROJECT_ROOT, '.page-bundle'),
