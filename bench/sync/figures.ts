@@ -119,7 +119,9 @@ export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets
     side.requests++;
     side.byEndpoint[endpoint] = (side.byEndpoint[endpoint] ?? 0) + 1;
     if (r.status === 429) side.throttled++;
-    if (WRITE.test(endpoint)) {
+    // A redirect the fake sent first (Assets redirects, docs/clients/jira-and-assets.md) is not a write request: the
+    // followed request is. It still counts in the endpoint's requests (and against the rate limit).
+    if (WRITE.test(endpoint) && !(r.status >= 300 && r.status < 400)) {
       assets.writeRequests++;
       if (r.status >= 200 && r.status < 300) assets.writes++;
     }
