@@ -25,8 +25,8 @@ export const JIRA_SCOPE_RULES: readonly ScopeRule[] = [
   rule('GET', '/rest/api/3/users/search', ['read:jira-user'], ['read:user:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira']),
   rule('GET', '/rest/api/3/user/email/bulk', ['read:email-address:jira']),
   rule('GET', '/rest/api/3/user/email', ['read:email-address:jira']),
-  // permissions/check: Current scopes [] in the spec, but its deprecation notice names read:jira-work / read:permission:jira.
-  rule('POST', '/rest/api/3/permissions/check', ['read:jira-work'], ['read:permission:jira']),
+  // permissions/check: the spec's Current scopes are [] (its deprecation notice names read:jira-work / read:permission:jira).
+  rule('POST', '/rest/api/3/permissions/check', [], ['read:permission:jira']),
   rule('GET', '/rest/api/3/mypermissions', ['read:jira-work'], ['read:permission:jira']),
   // JSM (jira-service-management.swagger-v3.json)
   rule('GET', '/rest/servicedeskapi/assets/workspace', ['read:servicedesk-request']),
