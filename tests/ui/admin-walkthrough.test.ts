@@ -34,6 +34,9 @@ describe('admin walk-through on the sandbox', () => {
   it('creates the schema and lists what it created', async () => {
     expect(page.text()).toContain('It will create: schema "Entra Directory" (key ENTRA)');
     await page.click('Create Schema');
+    // Create Schema is a queued job: the card shows it running, the queue delivers it, the card's poll shows the end.
+    await page.waitForText('Creating the schema');
+    await sandbox.drain();
     await page.waitForText('Schema created or repaired');
     expect(page.text()).toContain('Created: schema "Entra Directory" (key ENTRA) object type "Employee"');
     await page.waitForText('Nothing to do: the schema is complete.');
