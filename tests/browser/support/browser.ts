@@ -172,7 +172,12 @@ export const SCREENSHOT_DIR = process.env['SCREENSHOTS'] === 'update' ? resolve(
 export async function screenshot(page: Page, name: string): Promise<string> {
   const problems = await page.locator('[data-testid="page-problem"]').allTextContents();
   if (problems.length > 0) throw new Error(`The page shows error boxes: ${problems.join(' | ')}`);
-  await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
+  // From the top, so the sticky top bar is drawn where it belongs in a full-page picture.
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { scrollTo(x: number, y: number): void; requestAnimationFrame(cb: () => void): void };
+    g.scrollTo(0, 0);
+    return new Promise((r) => g.requestAnimationFrame(() => r(null)));
+  });
   const png = await page.screenshot({ fullPage: true });
   const colours = await page.evaluate(async (b64) => {
     const g = globalThis as unknown as {
