@@ -15,6 +15,7 @@ export const RESOLVER_KEYS = {
   getHistory: 'getHistory',
   getRun: 'getRun',
   getReport: 'getReport',
+  runDiagnostics: 'runDiagnostics',
 } as const;
 
 export type ResolverKey = (typeof RESOLVER_KEYS)[keyof typeof RESOLVER_KEYS];

@@ -17,6 +17,8 @@ import { createAssets, createMicrosoftClients } from '../services/connections';
 import { readOverview } from '../services/overview-service';
 import { getSchemaJob, startSchemaJob } from '../services/schema-job';
 import { readSchemaStatus } from '../services/schema-status';
+import { runDiagnostics } from '../services/diagnostics';
+import { createDiagnosticsProbes } from '../services/diagnostics-probes';
 import { getPublicSettings, requireSettings, saveSettings } from '../services/settings-service';
 import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from './resolver-keys';
 import { createPipelineDeps, type AppDeps } from './wiring';
@@ -93,5 +95,10 @@ define(RESOLVER_KEYS.getReport, reportRef, async (deps, p) => {
   if (found === null) return null;
   return { runId: found.runId, report: found.report, run: await loadRun(deps, found.runId) };
 });
+
+/** Read-only checks of what only the live site and tenant can answer; see docs/platform-assumptions.md. */
+define(RESOLVER_KEYS.runDiagnostics, empty, (deps, _p, accountId) =>
+  runDiagnostics(createDiagnosticsProbes({ connectionDeps: deps.connectionDeps, userJiraFetch: deps.userJiraFetch, accountId })),
+);
 
 export const handler = resolver.getDefinitions();

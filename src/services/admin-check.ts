@@ -54,8 +54,8 @@ export async function requireJiraAdmin(deps: AdminCheckDeps, accountId: string |
   await deps.store.set(key, { admin: true, until: deps.now() + ADMIN_CACHE_SECONDS * 1000 }, { ttlSeconds: ADMIN_CACHE_SECONDS });
 }
 
-/** True when Jira says the calling user holds ADMINISTER. */
-async function askJira(deps: AdminCheckDeps): Promise<boolean> {
+/** True when Jira says the calling user holds ADMINISTER (never cached: Diagnostics asks this directly). */
+export async function askJira(deps: AdminCheckDeps): Promise<boolean> {
   let response;
   try {
     response = await deps.userFetch({ method: 'GET', url: MY_PERMISSIONS_PATH, headers: { Accept: 'application/json' } });

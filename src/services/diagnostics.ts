@@ -64,6 +64,8 @@ export interface DiagnosticsProbes {
   jiraClock(): Promise<{ serverMs: number | null; localMs: number }>;
   graphClock(): Promise<{ serverMs: number | null; localMs: number } | null>;
   observations(): Promise<PlatformObservations>;
+  /** Keeps the skew measured (server minus app clock, ms) with the other platform observations. */
+  recordClockSkew(skewMs: { jira?: number; graph?: number }): Promise<void>;
   now(): number;
 }
 
@@ -165,7 +167,9 @@ function rolesOutcome(roles: readonly string[]): Outcome {
 function graphPageOutcome(o: PlatformObservations): Outcome {
   const seen = o.graphPageSize;
   if (seen === undefined) return unknown('Not measured yet: it is measured during a full directory read.', 'Run a Preview or a Sync, then run Diagnostics again.');
-  return pass(`In the last full directory read (${seen.endpoint}, ${seen.at}) Microsoft Graph served pages of up to ${seen.served} users (asked for ${seen.requested}).`);
+  // Delta rounds take no page size ($top is ignored): Graph alone decides, and `requested` is 0.
+  const asked = seen.requested === 0 ? 'Graph chooses the size of delta pages' : `asked for ${seen.requested}`;
+  return pass(`In the last full directory read (${seen.endpoint}, ${seen.at}) Microsoft Graph served pages of up to ${seen.served} users (${asked}); the app follows every page link.`);
 }
 
 function assetsPageOutcome(o: PlatformObservations): Outcome {
@@ -184,20 +188,21 @@ function writeRateOutcome(o: PlatformObservations): Outcome {
 
 async function clockOutcome(probes: DiagnosticsProbes): Promise<Outcome> {
   const skews: string[] = [];
-  let worst = 0;
-  let measured = 0;
+  const measured: { jira?: number; graph?: number } = {};
   const [jira, graph] = await Promise.all([probes.jiraClock().catch(() => null), probes.graphClock().catch(() => null)]);
-  for (const [name, clock] of [
-    ['Jira', jira],
-    ['Microsoft', graph],
+  for (const [server, name, clock] of [
+    ['jira', 'Jira', jira],
+    ['graph', 'Microsoft', graph],
   ] as const) {
     if (clock === null || clock.serverMs === null) continue;
     const skew = clock.serverMs - clock.localMs;
-    measured++;
-    worst = Math.max(worst, Math.abs(skew));
+    measured[server] = skew;
     skews.push(`${name} ${skew >= 0 ? '+' : ''}${(skew / 1000).toFixed(0)} s`);
   }
-  if (measured === 0) return unknown('No server Date header could be read.', 'Run Diagnostics again once Jira and Microsoft answer.');
+  const values = Object.values(measured);
+  if (values.length === 0) return unknown('No server Date header could be read.', 'Run Diagnostics again once Jira and Microsoft answer.');
+  await probes.recordClockSkew(measured).catch(() => undefined);
+  const worst = Math.max(...values.map(Math.abs));
   const detail = `Server clock minus the app's clock: ${skews.join(', ')} (Date headers have one-second resolution).`;
   if (worst > CLOCK_SKEW_LIMIT_MS) {
     return fail(detail, 'The app measures every wait against the server\'s own Date header, so a skew cannot shorten a wait; report this to Atlassian support with this report if syncs keep waiting.');

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { RESOLVER_KEYS, type ResolverKey } from '../functions/resolver-keys';
 import {
   connectionTestView,
+  diagnosticsView,
   historyEntryView,
   overviewView,
   publicSettingsView,
@@ -27,6 +28,7 @@ const DATA = {
   [RESOLVER_KEYS.testConnection]: connectionTestView,
   [RESOLVER_KEYS.createSchema]: schemaJobView,
   [RESOLVER_KEYS.getSchemaJob]: schemaJobView.nullable(),
+  [RESOLVER_KEYS.runDiagnostics]: diagnosticsView,
   [RESOLVER_KEYS.getSchemaStatus]: schemaStatusView,
   [RESOLVER_KEYS.getOverview]: overviewView,
   [RESOLVER_KEYS.startPreview]: runView,
@@ -74,6 +76,7 @@ export const api = {
   testConnection: () => call(RESOLVER_KEYS.testConnection),
   createSchema: () => call(RESOLVER_KEYS.createSchema),
   getSchemaJob: () => call(RESOLVER_KEYS.getSchemaJob),
+  runDiagnostics: () => call(RESOLVER_KEYS.runDiagnostics),
   getSchemaStatus: () => call(RESOLVER_KEYS.getSchemaStatus),
   getOverview: () => call(RESOLVER_KEYS.getOverview),
   startPreview: () => call(RESOLVER_KEYS.startPreview),

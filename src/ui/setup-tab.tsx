@@ -6,6 +6,7 @@ import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 import { ConnectionForm } from './connection-form';
 import { ConnectionTest } from './connection-test';
+import { DiagnosticsCard } from './diagnostics-card';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
 import { SchemaCard } from './schema-card';
@@ -40,6 +41,7 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
         {/* A result belongs to the settings it tested: saving others clears it. */}
         <ConnectionTest key={`test:${settings?.updatedAt ?? 'new'}`} settings={settings} onTested={onChanged} />
       </Stack>
+      <DiagnosticsCard />
     </Stack>
   );
 }

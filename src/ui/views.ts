@@ -119,6 +119,24 @@ export const connectionTestView = z.object({ userCount: z.number().int(), checke
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;
 
+/** Diagnostics (src/services/diagnostics.ts): each check with its result, and the support report. */
+export const diagnosticsView = z.object({
+  checkedAt: z.string(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(['pass', 'fail', 'unknown']),
+      detail: z.string(),
+      action: z.string().nullable(),
+      code: z.string().nullable(),
+    }),
+  ),
+  summary: z.object({ pass: z.number().int(), fail: z.number().int(), unknown: z.number().int() }),
+  report: z.string(),
+});
+export type DiagnosticsView = z.infer<typeof diagnosticsView>;
+
 /** The Create Schema job (createSchema starts or joins it, getSchemaJob reads it): its steps as they complete and how it ended. */
 export const schemaJobView = z.object({
   jobId: z.string(),

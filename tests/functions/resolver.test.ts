@@ -30,6 +30,7 @@ const PAYLOADS: Record<ResolverKey, { valid: unknown; wrong: unknown[] }> = {
   getHistory: { valid: {}, wrong: [{ limit: 1000 }] },
   getRun: { valid: { runId: RUN_ID }, wrong: [{ id: RUN_ID }, { runId: null }] },
   getReport: { valid: { mode: 'preview' }, wrong: [{ mode: 'delete' }, { runId: 'x' }, { runId: RUN_ID, page: 2 }] },
+  runDiagnostics: { valid: {}, wrong: [{ checks: ['clock-skew'] }, 'all'] },
 };
 
 type Answer = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };

@@ -16,6 +16,7 @@ function probes(overrides: Partial<DiagnosticsProbes> = {}): DiagnosticsProbes {
       assetsAqlPageSize: { requested: 500, served: 500, at: '2026-11-30T10:00:00.000Z' },
       assetsWriteRate: { perMinute: 940.4, throttled: 3, writes: 1200, at: '2026-11-30T10:00:00.000Z' },
     }),
+    recordClockSkew: async () => undefined,
     now: () => NOW,
     ...overrides,
   };
@@ -40,6 +41,8 @@ describe('Diagnostics', () => {
     expect(result.summary).toEqual({ pass: 9, fail: 0, unknown: 0 });
     expect(result.report).toContain('9 passed, 0 failed, 0 unknown');
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
+    const delta = await runDiagnostics(probes({ observations: async () => ({ graphPageSize: { endpoint: 'users/delta', requested: 0, served: 200, at: '2026-11-30T10:00:00.000Z' } }) }));
+    expect(delta.report).toContain('up to 200 users (Graph chooses the size of delta pages)');
     expect(result.report).toContain('settled at 940 writes a minute after 3 throttled');
     expect(result.report).toContain('Jira +1 s, Microsoft -2 s');
   });
