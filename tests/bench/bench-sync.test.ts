@@ -35,14 +35,17 @@ describe('the sync benchmark on 200 users', () => {
     const ours = find('pipeline', 'first-sync');
     expect(ours.plan.creates).toBeGreaterThan(150);
     expect(ours.assets.writes).toBe(ours.plan.creates);
-    expect(ours.assets.byEndpoint['object/create']).toBe(ours.plan.creates);
+    // The fake redirects some creates first (Assets redirects): those hops are requests, not writes.
+    expect(ours.assets.writeRequests).toBe(ours.plan.creates);
+    expect(ours.assets.byEndpoint['object/create']).toBeGreaterThanOrEqual(ours.plan.creates);
     // Token, then the first /users/delta round in pages of about 200 (it ends in the delta link).
     expect(ours.graph).toMatchObject({ requests: 1 + Math.max(1, Math.ceil(ours.entraUsers / 200)), tokenRequests: 1, batchItems: 0 });
     expect(ours.invocations.count).toBeGreaterThanOrEqual(6);
     expect(ours.invocations.longest!.fraction).toBeGreaterThan(0);
     expect(ours.invocations.pushesPerChain).toEqual([ours.invocations.pushes]);
     expect(ours.kvs.bytesWritten).toBeGreaterThan(ours.kvs.largestValueBytes);
-    expect(ours.floorMs).toBe(Math.round((ours.plan.creates * 60_000) / 2_000 + 120));
+    // The floor: creates at Assets' documented 1,000 a minute (JSDCLOUD-11605) plus one write round trip.
+    expect(ours.floorMs).toBe(Math.round((ours.plan.creates * 60_000) / 1_000 + 120));
     expect(ours.wallMs).toBeGreaterThan(ours.floorMs! * 0.9);
   });
 
