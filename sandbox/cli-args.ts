@@ -3,7 +3,7 @@
  * (docs/sandbox.md). A mistake in the command line is a usage error (exit 2) with one clear line.
  */
 
-export const COMMANDS = ['demo', 'serve', 'schema', 'configure', 'test-connection', 'preview', 'sync', 'scheduled-tick', 'status', 'history', 'settings', 'run', 'confirm', 'cancel'] as const;
+export const COMMANDS = ['demo', 'serve', 'schema', 'configure', 'test-connection', 'preview', 'sync', 'scheduled-tick', 'status', 'history', 'settings', 'run', 'confirm', 'cancel', 'diagnostics'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {

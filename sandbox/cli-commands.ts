@@ -3,6 +3,7 @@
  * runs) delivers the queued events until the run is over or waits for confirmation. Each returns its exit code.
  */
 import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
 import { SIMULATED_TENANT } from '../fakes/simulation';
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
 import { createAppClient, ResolverError, statusSchema, type AppClient, type RunView } from './app-client';
@@ -187,6 +188,22 @@ export async function historyCommand(ctx: CommandContext): Promise<number> {
     ctx.output.result({ runs: data });
     for (const line of describeHistory(data)) ctx.output.line(line);
     return 0;
+  } catch (error) {
+    if (error instanceof ResolverError) return failWith(ctx, error);
+    throw error;
+  }
+}
+
+const diagnosticsAnswer = z.object({ summary: z.object({ fail: z.number() }), report: z.string() });
+
+/** Diagnostics (runDiagnostics): `{checkedAt, checks, summary, report}` with --json, else the report; exit 1 when a check failed. */
+export async function diagnosticsCommand(ctx: CommandContext): Promise<number> {
+  try {
+    const data = await ctx.client.raw(RESOLVER_KEYS.runDiagnostics);
+    ctx.output.result(data);
+    const answer = diagnosticsAnswer.parse(data);
+    for (const line of answer.report.split('\n')) ctx.output.line(line);
+    return answer.summary.fail > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ResolverError) return failWith(ctx, error);
     throw error;

@@ -38,6 +38,12 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   'scheduled-tick': { short: 'fire the daily scheduled trigger once', synopsis: '[--now ISO8601]', summary: 'Set the clock, fire the daily scheduled trigger once, and run whatever it started to the end.' },
   status: { short: 'the run in progress and the last runs', synopsis: '', summary: "What the Overview tab's status shows (getStatus)." },
   history: { short: 'the run history', synopsis: '', summary: 'The run history, newest first (getHistory).' },
+  diagnostics: {
+    short: 'read-only checks of the site and tenant, with a support report',
+    synopsis: '',
+    summary:
+      "What the Setup tab's Diagnostics shows (runDiagnostics): each check pass, fail or unknown with what to do, then the report for a support ticket. Exit 1 when a check failed.",
+  },
   settings: {
     short: 'what the Setup tab shows (never the secret)', synopsis: '',
     summary: 'What the Setup tab shows: the stored Microsoft connection settings (never the secret, only whether one is stored and when it was set) and the schema status.',

@@ -12,6 +12,7 @@ import {
   commandContext,
   configureCommand,
   historyCommand,
+  diagnosticsCommand,
   resumePending,
   runCommand,
   schemaCommand,
@@ -112,6 +113,8 @@ function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<
       return statusCommand(ctx);
     case 'history':
       return historyCommand(ctx);
+    case 'diagnostics':
+      return diagnosticsCommand(ctx);
   }
 }
 

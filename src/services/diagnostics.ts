@@ -122,7 +122,7 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
       (error: unknown) => failed(error, 'Try again in a minute.'),
     ),
     'graph-permissions': probes.graphRoles().then(
-      (r) => (r === null ? unknown('The Microsoft connection is not set up.', 'Enter and save the settings above, then run Diagnostics again.') : rolesOutcome(r.roles)),
+      (r) => (r === null ? unknown('The Microsoft connection is not set up.', 'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.') : rolesOutcome(r.roles)),
       (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
     ),
     'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
@@ -142,12 +142,12 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
 }
 
 function schemaOutcome(inspection: { schemaExists: boolean; diff: SchemaDiff }): Outcome {
-  if (!inspection.schemaExists) return unknown('The Entra Directory (ENTRA) schema does not exist yet.', 'Use Create Schema above.');
+  if (!inspection.schemaExists) return unknown('The Entra Directory (ENTRA) schema does not exist yet.', 'Use Create Schema on the Setup tab.');
   switch (inspection.diff.kind) {
     case 'ok':
       return pass('The app read the ENTRA schema, its Employee object type and every attribute it writes, each of a type that can hold its values.');
     case 'changes':
-      return fail(`The ENTRA schema is incomplete: ${inspection.diff.actions.length} item(s) to create or repair.`, 'Use Repair Schema above.');
+      return fail(`The ENTRA schema is incomplete: ${inspection.diff.actions.length} item(s) to create or repair.`, 'Use Repair Schema on the Setup tab.');
     case 'conflict':
       return fail(inspection.diff.message, 'Follow the message; the app never deletes an attribute or a schema.', 'ASSETS_SCHEMA_CONFLICT');
   }
@@ -197,7 +197,9 @@ async function clockOutcome(probes: DiagnosticsProbes): Promise<Outcome> {
     if (clock === null || clock.serverMs === null) continue;
     const skew = clock.serverMs - clock.localMs;
     measured[server] = skew;
-    skews.push(`${name} ${skew >= 0 ? '+' : ''}${(skew / 1000).toFixed(0)} s`);
+    // Date headers drop the milliseconds: a skew under a second reads as 0.
+    const seconds = Math.trunc(skew / 1000);
+    skews.push(`${name} ${seconds > 0 ? '+' : ''}${seconds} s`);
   }
   const values = Object.values(measured);
   if (values.length === 0) return unknown('No server Date header could be read.', 'Run Diagnostics again once Jira and Microsoft answer.');

@@ -74,7 +74,7 @@ describe('Diagnostics', () => {
 
   it('says what Create Schema or Repair Schema would do', async () => {
     const missing = await runDiagnostics(probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: false, diff: { kind: 'changes', actions: [] } }) }));
-    expect(missing.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'unknown', action: 'Use Create Schema above.' });
+    expect(missing.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'unknown', action: 'Use Create Schema on the Setup tab.' });
     const conflict = await runDiagnostics(
       probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: true, diff: { kind: 'conflict', schemaName: 'HR', message: 'The key ENTRA belongs to HR.' } }) }),
     );
