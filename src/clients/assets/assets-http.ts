@@ -121,12 +121,18 @@ export async function assetsExchange(transport: AssetsTransport, workspaceId: st
 }
 
 /** The site-relative path and query a Location points to, or null when it leaves the Assets REST API. */
+/**
+ * Only to resolve a relative Location: RFC 6761 reserves .invalid, no request ever goes there, and only the path and
+ * query of the result are used (plain http, so it is not mistaken for an egress host).
+ */
+const PLACEHOLDER_ORIGIN = 'http://site.invalid';
+
 function redirectTarget(location: string | null, from: string): string | null {
   if (location === null || location.trim() === '') return null;
   let target: URL;
   try {
     // Relative Locations resolve against the request; an absolute one keeps only its path and query.
-    target = new URL(location.trim(), `https://site.invalid${from}`);
+    target = new URL(location.trim(), new URL(from, PLACEHOLDER_ORIGIN));
   } catch {
     return null;
   }
