@@ -11,6 +11,9 @@ import { queueFor } from './messages';
 import { finalizeRun, loadRun, saveRun } from './run-store';
 import { RUN_STATE_VERSION, isTerminal, type RunMode, type RunState, type RunTrigger } from './run-state';
 
+/** Lock holders of the Create Schema job start with this (src/services/schema-job.ts). */
+export const SCHEMA_JOB_HOLDER_PREFIX = 'schema-job-';
+
 export interface StartRunInput {
   readonly mode: RunMode;
   readonly trigger: RunTrigger;
@@ -23,8 +26,11 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   const runId = `${new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${deps.newId().replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
   const lock = await acquireLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, now);
   if (!lock.acquired) {
-    const active = await loadRun(deps, lock.holder);
-    throw new AppError('RUN_ALREADY_ACTIVE', describeActive(active), { context: { activeRunId: lock.holder } });
+    // The Create Schema job holds the same lock (src/services/schema-job.ts) under a holder that is not a run id.
+    const message = lock.holder.startsWith(SCHEMA_JOB_HOLDER_PREFIX)
+      ? 'Create Schema is still running. Wait for it to finish on the Setup tab, then try again.'
+      : describeActive(await loadRun(deps, lock.holder));
+    throw new AppError('RUN_ALREADY_ACTIVE', message, { context: { activeRunId: lock.holder } });
   }
 
   const counter = await deps.store.get(keys.runCounter());

@@ -19,6 +19,7 @@ import { AppError, toAppError } from '../domain/errors';
 import { keys } from '../pipeline/keys';
 import { saveLayout } from '../pipeline/layout-store';
 import { acquireLease, readLease, releaseLease, renewLease } from '../pipeline/lease';
+import { SCHEMA_JOB_HOLDER_PREFIX } from '../pipeline/run-control';
 import type { Clock, KeyValueStore, Logger } from '../pipeline/ports';
 import type { SchemaJobMessage, SchemaJobQueue } from '../pipeline/schema-job-queue';
 
@@ -65,7 +66,7 @@ export function isJobActive(job: SchemaJobState): boolean {
   return job.status === 'queued' || job.status === 'running';
 }
 
-const holderOf = (jobId: string) => `schema-job-${jobId}`;
+const holderOf = (jobId: string) => `${SCHEMA_JOB_HOLDER_PREFIX}${jobId}`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function readSchemaJob(store: KeyValueStore): Promise<SchemaJobState | null> {
@@ -115,11 +116,11 @@ export async function startSchemaJob(deps: SchemaJobDeps, enqueue: SchemaJobQueu
   const jobId = deps.newId().replace(/[^A-Za-z0-9-]/g, '').slice(0, 36);
   const lock = await acquireLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, now);
   if (!lock.acquired) {
-    if (lock.holder.startsWith('schema-job-')) {
+    if (lock.holder.startsWith(SCHEMA_JOB_HOLDER_PREFIX)) {
       // Another click started a job between our read and our claim: join it.
       const other = await readSchemaJob(deps.store);
       if (other !== null && holderOf(other.jobId) === lock.holder) return other;
-      return newJob(lock.holder.slice('schema-job-'.length), now);
+      return newJob(lock.holder.slice(SCHEMA_JOB_HOLDER_PREFIX.length), now);
     }
     throw new AppError(
       'RUN_ALREADY_ACTIVE',

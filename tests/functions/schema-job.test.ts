@@ -120,7 +120,7 @@ describe('Create Schema as a queued job', () => {
     em = await start();
     await data(em, 'createSchema');
     const refused = await call(em, 'startSync');
-    expect(refused).toMatchObject({ ok: false, error: { code: 'RUN_ALREADY_ACTIVE' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining('Create Schema is still running') } });
     await em.drain();
     const run = await data(em, 'startSync');
     const blocked = await call(em, 'createSchema');
