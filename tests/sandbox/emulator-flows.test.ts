@@ -119,7 +119,7 @@ describe('the emulator running the real app', () => {
   });
 
   it('finishes a sync while Graph throttles, waiting out Retry-After on the emulated clock', async () => {
-    const em = await start({ users: 40, simulation: { entra: { throttling: { resourceUnitsPer10s: 2 }, behaviour: { expandPageCap: 5 } } } });
+    const em = await start({ users: 40, simulation: { entra: { throttling: { resourceUnitsPer10s: 2 }, behaviour: { deltaPageSize: 5 } } } });
     try {
       await setUp(em);
       const started = await data(em, 'startSync');
