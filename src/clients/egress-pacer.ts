@@ -1,5 +1,8 @@
 /**
- * Forge allows an invocation 100 outbound fetches per runtime minute (requestJira excluded). A full directory
+ * Forge limits the outbound requests of an invocation (ECO-491: a 429 with forge-proxy-error FETCH_LIMIT_EXCEEDED
+ * at the 100th; whether per invocation or per runtime minute, and whether requestJira counts, is not documented:
+ * docs/platform-assumptions.md). The app survives the limit either way (src/adapters/forge-fetch-limit.ts ends the
+ * invocation and continues in the next), and paces Microsoft calls so it rarely meets it. A full directory
  * read is the first /users/delta round, about 200 users a page (10k users: 50 requests; 100k: 500, spread over
  * invocations by the stage's checkpoints), and Graph may serve smaller pages, so the app must not trip that limit:
  * this wraps the Microsoft transport in a sliding window of `maxPerMinute` requests. A short wait is slept; a

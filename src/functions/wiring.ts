@@ -31,7 +31,7 @@ export function createPipelineDeps(): AppDeps {
   const secrets = createForgeSecretStore();
   const clock = { now: () => Date.now() };
   const connectionDeps: ConnectionDeps = {
-    // A little under Forge's 100 fetches per runtime minute, shared by every client in this runtime.
+    // Paced a little under the ~100 outbound requests Forge allows (ECO-491), shared by every client in this runtime.
     externalFetch: sharedEgress ?? (sharedEgress = paceEgress(withFetchLimit(createExternalFetch(), 'external'), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),
     // Forge's per-invocation outbound request limit is recognised on both transports (src/adapters/forge-fetch-limit.ts).
     jiraFetch: withFetchLimit(createJiraFetch(), 'jira'),
