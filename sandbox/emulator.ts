@@ -208,6 +208,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }),
     );
     invoker.loadHandlers();
+    // Runs before the runtime globals are removed (cleanups run in reverse): stopped invocations end first.
+    cleanups.push(() => invoker.settle(10_000));
 
     const delivery = new Delivery({
       store: queueStore,

@@ -31,6 +31,8 @@ export interface InvocationRequest {
 export class Invoker {
   private readonly handlers = new Map<string, Handler>();
   private tail: Promise<unknown> = Promise.resolve();
+  /** Every invocation's own work, including one the emulator stopped waiting for: it may still be running. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly manifest: Manifest,
@@ -81,6 +83,8 @@ export class Invoker {
       (value): InvocationOutcome => ({ kind: 'returned', value, context }),
       (error: unknown): InvocationOutcome => ({ kind: 'threw', error, context }),
     );
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
     try {
       const outcome = await Promise.race([work, timeout]);
       // Whatever it returns after this point is ignored, and its later platform calls fail.
@@ -89,6 +93,20 @@ export class Invoker {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Waits (at most maxMs) for the work of stopped invocations to end: their platform calls already fail, but their
+   * code still runs, and it must not outlive the emulator's globals (it would log to the host's console).
+   */
+  async settle(maxMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxMs);
+    });
+    await Promise.race([Promise.allSettled([...this.running]), limit]);
+    clearTimeout(timer);
   }
 
   private requireFunction(functionKey: string): ManifestFunction {

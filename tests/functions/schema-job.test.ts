@@ -6,13 +6,12 @@
  * sync can start while the job runs, and the job does not start while a sync runs.
  */
 import { rmSync } from 'node:fs';
-import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
 import { tempStateDir } from '../sandbox/cli-harness';
+import { call, data, saveBuiltInSettings } from '../sandbox/emulator-calls';
 
 jest.setTimeout(120_000);
 
-type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 interface Job {
   jobId: string;
   status: string;
@@ -28,18 +27,8 @@ async function start(options: Partial<EmulatorOptions> = {}): Promise<Emulator> 
   const stateDir = tempStateDir('schema-job');
   dirs.push(stateDir);
   const em = await startEmulator({ users: 20, seed: 4, notice: () => undefined, ...options, stateDir });
-  await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+  await saveBuiltInSettings(em);
   return em;
-}
-
-async function call(em: Emulator, key: string, payload?: unknown): Promise<Answer> {
-  return (await em.invoke(key, payload)) as Answer;
-}
-
-async function data(em: Emulator, key: string, payload?: unknown): Promise<Record<string, unknown>> {
-  const answer = await call(em, key, payload);
-  if (!answer.ok) throw new Error(`${key} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.data;
 }
 
 const job = async (em: Emulator) => (await data(em, 'getSchemaJob')) as unknown as Job;

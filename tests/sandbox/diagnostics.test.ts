@@ -7,12 +7,12 @@ import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
+import { data, saveBuiltInSettings } from './emulator-calls';
 
 jest.setTimeout(90_000);
 
 type Check = { id: string; status: string; detail: string; action: string | null; code: string | null };
 type Result = { checks: Check[]; summary: Record<string, number>; report: string };
-type Answer = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -30,24 +30,8 @@ async function start(options: Partial<EmulatorOptions> = {}): Promise<Emulator> 
   return open;
 }
 
-async function ok(em: Emulator, key: string): Promise<unknown> {
-  const answer = (await em.invoke(key)) as Answer;
-  if (!answer.ok) throw new Error(`${key}: ${answer.error.code} ${answer.error.message}`);
-  return answer.data;
-}
-
-async function configure(em: Emulator): Promise<void> {
-  const answer = (await em.invoke('saveSettings', {
-    tenantId: SIMULATED_TENANT.tenantId,
-    clientId: SIMULATED_TENANT.clientId,
-    clientSecret: SIMULATED_TENANT.clientSecret,
-    intervalDays: 1,
-  })) as Answer;
-  if (!answer.ok) throw new Error(answer.error.message);
-}
-
 async function diagnose(em: Emulator): Promise<Result> {
-  return (await ok(em, 'runDiagnostics')) as Result;
+  return (await data(em, 'runDiagnostics')) as unknown as Result;
 }
 
 const status = (result: Result) => Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
@@ -60,7 +44,7 @@ function writesOf(em: Emulator): number {
 describe('Diagnostics on the emulator', () => {
   it('on a fresh install: Assets and the admin check pass, the schema and the measured figures are unknown, nothing is written', async () => {
     const em = await start();
-    await configure(em);
+    await saveBuiltInSettings(em);
     const before = writesOf(em);
     const result = await diagnose(em);
     expect(status(result)).toEqual({
@@ -79,15 +63,14 @@ describe('Diagnostics on the emulator', () => {
 
   it('after a sync every check passes with the figures the runs measured, and the report holds no personal data', async () => {
     const em = await start({ users: 260 });
-    await configure(em);
-    await ok(em, 'createSchema');
+    await saveBuiltInSettings(em);
+    await data(em, 'createSchema');
     await em.drain();
-    const started = (await ok(em, 'startSync')) as { runId: string };
+    const started = (await data(em, 'startSync')) as { runId: string };
     await em.drain();
-    const run = (await em.invoke('getRun', { runId: started.runId })) as { ok: true; data: { status: string } };
-    expect(run.data.status).toBe('succeeded');
+    expect(await data(em, 'getRun', { runId: started.runId })).toMatchObject({ status: 'succeeded' });
     // The first sync found no Employee objects; a preview reads the ones it created, over several AQL pages.
-    await ok(em, 'startPreview');
+    await data(em, 'startPreview');
     await em.drain();
 
     const result = await diagnose(em);
@@ -110,7 +93,7 @@ describe('Diagnostics on the emulator', () => {
 
   it('names the missing Graph application permission when admin consent was never granted', async () => {
     const em = await start({ simulation: { tenant: { consentGranted: false } } });
-    await configure(em);
+    await saveBuiltInSettings(em);
     const result = await diagnose(em);
     const check = result.checks.find((c) => c.id === 'graph-permissions')!;
     expect(check.status).toBe('fail');
@@ -120,7 +103,7 @@ describe('Diagnostics on the emulator', () => {
 
   it('fails the email API check with the reason when Jira has the API switched off', async () => {
     const em = await start({ simulation: { jira: { emailApi: 'disabled' } } });
-    await configure(em);
+    await saveBuiltInSettings(em);
     const result = await diagnose(em);
     expect(result.checks.find((c) => c.id === 'email-api')).toMatchObject({ status: 'fail' });
     expect(status(result)['assets-reachable']).toBe('pass');
@@ -128,7 +111,7 @@ describe('Diagnostics on the emulator', () => {
 
   it('fails Assets with the client message when the site has no Assets, and leaves the schema unknown', async () => {
     const em = await start({ simulation: { jira: { assetsEnabled: false } } });
-    await configure(em);
+    await saveBuiltInSettings(em);
     const result = await diagnose(em);
     expect(result.checks.find((c) => c.id === 'assets-reachable')).toMatchObject({ status: 'fail', code: 'ASSETS_NOT_AVAILABLE' });
     expect(status(result)['assets-schema']).toBe('unknown');
@@ -136,7 +119,7 @@ describe('Diagnostics on the emulator', () => {
 
   it('is refused to a caller who is not a Jira administrator', async () => {
     const em = await start();
-    const answer = (await em.invoke('runDiagnostics', undefined, { accountId: '712020:9f8e7d6c-5b4a-4321-8fed-c0c0c0c0c0c0' })) as Answer;
+    const answer = await em.invoke('runDiagnostics', undefined, { accountId: '712020:9f8e7d6c-5b4a-4321-8fed-c0c0c0c0c0c0' });
     expect(answer).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
   });
 });

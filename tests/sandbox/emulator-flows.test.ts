@@ -4,13 +4,11 @@
  * confirm, schema conflict and repair, and missing consent. Each test has its own state directory.
  */
 import { rmSync } from 'node:fs';
-import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
+import { call, data, saveBuiltInSettings } from './emulator-calls';
 
 jest.setTimeout(90_000);
-
-type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -21,18 +19,8 @@ async function start(options: Partial<EmulatorOptions> & { stateDir?: string } =
   return startEmulator({ users: 60, seed: 9, notice: () => undefined, ...options, stateDir });
 }
 
-async function call(em: Emulator, key: string, payload?: unknown): Promise<Answer> {
-  return (await em.invoke(key, payload)) as Answer;
-}
-
-async function data(em: Emulator, key: string, payload?: unknown): Promise<Record<string, unknown>> {
-  const answer = await call(em, key, payload);
-  if (!answer.ok) throw new Error(`${key} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.data;
-}
-
 async function setUp(em: Emulator): Promise<void> {
-  await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+  await saveBuiltInSettings(em);
   await data(em, 'createSchema');
   // Create Schema is a queued job: it ends through queue delivery.
   await em.drain();
@@ -210,7 +198,7 @@ describe('the emulator running the real app', () => {
   it('tells the admin to grant User.Read.All when consent is missing', async () => {
     const em = await start({ simulation: { tenant: { consentGranted: false } } });
     try {
-      await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+      await saveBuiltInSettings(em);
       expect(await call(em, 'testConnection')).toMatchObject({ ok: false, error: { code: 'GRAPH_CONSENT_MISSING', message: expect.stringContaining('User.Read.All') } });
       // A caller who is not a Jira administrator is refused before anything else.
       expect(await em.invoke('getStatus', undefined, { accountId: 'not-an-admin' })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });

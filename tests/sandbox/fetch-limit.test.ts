@@ -6,29 +6,21 @@
  * CLI --fetch-limit-counts-jira) and not counted (the default).
  */
 import { rmSync } from 'node:fs';
-import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { parseArgs, USAGE } from '../../sandbox/cli-args';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
+import { data, saveBuiltInSettings } from './emulator-calls';
 
 jest.setTimeout(180_000);
 
-type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
-
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function data(em: Emulator, key: string, payload?: unknown): Promise<Record<string, unknown>> {
-  const answer = (await em.invoke(key, payload)) as Answer;
-  if (!answer.ok) throw new Error(`${key} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.data;
-}
 
 async function firstSync(countsJira: boolean): Promise<{ em: Emulator; run: Record<string, unknown> }> {
   const stateDir = tempStateDir('fetch-limit');
   dirs.push(stateDir);
   const em = await startEmulator({ users: 500, seed: 5, notice: () => undefined, stateDir, fetchLimit: { countsJira } });
-  await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+  await saveBuiltInSettings(em);
   await data(em, 'createSchema');
   await em.drain();
   const started = await data(em, 'startSync');

@@ -2,6 +2,7 @@
  * Setup shared by the Assets client tests: a fake site on a fake clock, the client wired to it over HTTP, and an
  * in-memory workspace cache that counts its writes.
  */
+import type { EmployeeWrite } from '../../../src/clients/assets/assets-client';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { createAssetsClient, type AssetsClient } from '../../../src/clients/assets/assets-client';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
@@ -76,4 +77,21 @@ export function writesOf(site: FakeJiraSite, since = 0): string[] {
   return served(site, undefined, since)
     .filter((r) => r.method !== 'GET' && !r.path.endsWith('/object/aql'))
     .map((r) => `${r.method} ${r.path.replace(/^\/jsm\/assets\/workspace\/[^/]+\/v1\//, '')}`);
+}
+
+/** One Employee as the app writes it, for account `accountId`; fields overridable. */
+export function employeeWrite(accountId: string, overrides: Partial<EmployeeWrite> = {}): EmployeeWrite {
+  return {
+    fullName: 'Ada Lovelace',
+    entraUserId: '0b4a1c2d-0000-4000-8000-000000000001',
+    email: 'ada@example.com',
+    jobTitle: 'Engineer',
+    department: 'R&D',
+    atlassianAccountId: accountId,
+    jiraUser: accountId,
+    active: true,
+    managerObjectId: null,
+    managerAtlassianAccountId: null,
+    ...overrides,
+  };
 }

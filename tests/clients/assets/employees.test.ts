@@ -5,26 +5,12 @@ import type { EmployeeWrite, SchemaLayout } from '../../../src/clients/assets/as
 import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { jiraUser, patientPolicy, rejection, testPolicy, type FakeClock } from '../jira/support';
-import { assetsTestBed, served, type AssetsTestBed } from './assets-support';
+import { assetsTestBed, employeeWrite, served, type AssetsTestBed } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 const GRACE = jiraUser({ accountId: 'acc-grace' });
 
-function employee(overrides: Partial<EmployeeWrite> = {}): EmployeeWrite {
-  return {
-    fullName: 'Ada Lovelace',
-    entraUserId: '0b4a1c2d-0000-4000-8000-000000000001',
-    email: 'ada@example.com',
-    jobTitle: 'Engineer',
-    department: 'R&D',
-    atlassianAccountId: ADA.accountId,
-    jiraUser: ADA.accountId,
-    active: true,
-    managerObjectId: null,
-    managerAtlassianAccountId: null,
-    ...overrides,
-  };
-}
+const employee = (overrides: Partial<EmployeeWrite> = {}): EmployeeWrite => employeeWrite(ADA.accountId, overrides);
 
 describe('Assets Employee snapshot and writes', () => {
   let bed: AssetsTestBed | undefined;

@@ -9,24 +9,11 @@ import type { EmployeeWrite, SchemaLayout } from '../../../src/clients/assets/as
 import { MAX_ASSETS_REDIRECTS } from '../../../src/clients/assets/assets-http';
 import type { FakeJiraSiteOptions, RecordedRequest } from '../../../fakes/jira/fake-jira-site';
 import { jiraUser, rejection } from '../jira/support';
-import { assetsTestBed, isRedirect, type AssetsTestBed } from './assets-support';
+import { assetsTestBed, employeeWrite, isRedirect, type AssetsTestBed } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 
-function employee(entraUserId: string): EmployeeWrite {
-  return {
-    fullName: 'Ada Lovelace',
-    entraUserId,
-    email: 'ada@example.com',
-    jobTitle: 'Engineer',
-    department: 'R&D',
-    atlassianAccountId: ADA.accountId,
-    jiraUser: ADA.accountId,
-    active: true,
-    managerObjectId: null,
-    managerAtlassianAccountId: null,
-  };
-}
+const employee = (entraUserId: string): EmployeeWrite => employeeWrite(ADA.accountId, { entraUserId });
 
 const v1 = (r: RecordedRequest): string => `${r.method} ${r.url.replace(/^\/jsm\/assets\/workspace\/[^/]+\/v1\//, '')} ${r.status}`;
 
