@@ -2,6 +2,7 @@
  * Stage 6: the end of a run. Folds the write failures into the report, keeps it as the latest preview or sync
  * report for the admin page, and finalizes the run (status, history, last manual/scheduled sync, lock released).
  */
+import { AppError } from '../../domain/errors';
 import { recordWriteFailures, type RunReport } from '../../domain/report';
 import type { EmployeeAttributeKey } from '../../domain/employee';
 import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
@@ -18,7 +19,10 @@ export const createFinishStage = (): StageHandler => async (ctx) => {
   const { deps, runId } = ctx;
   const run = (await loadRun(deps, runId)) ?? ctx.run;
   let report: RunReport | null = await readReport(deps, runId);
-  if (report === null) throw new Error('the plan stage left no report');
+  if (report === null) {
+    // Retrying cannot bring the report back (it expired or was never written): the run ends with what to do.
+    throw new AppError('RUN_INVALID_STATE', "The run's plan stage left no report (its data expired); start a new run.", { context: { runId, stage: 'finish' } });
+  }
 
   const write = completedWriteSchema.safeParse(await deps.store.get(keys.checkpoint(runId, 'writeAssets')));
   if (run.mode === 'sync' && write.success) {

@@ -3,6 +3,7 @@
  * directory, Assets snapshot), runs the pure planner, and stores the write operations (in write order) and the
  * report. A preview ends here; a sync whose plan would inactivate too many objects stops for confirmation.
  */
+import { AppError } from '../../domain/errors';
 import { z } from 'zod';
 import { atlassianAccountSchema } from '../../domain/atlassian-account';
 import { employeeObjectSchema } from '../../domain/employee';
@@ -37,7 +38,9 @@ export const createPlanStage = (): StageHandler => async (ctx) => {
   const atlassian = await readStageOutput(deps, runId, 'atlassianUsers', atlassianCheckpointSchema);
   const snapshot = await readStageOutput(deps, runId, 'assetsSnapshot', snapshotCheckpointSchema);
   const meta = await readDirectoryMeta(deps.store);
-  if (meta === null) throw new Error('the Entra directory stage left no directory');
+  if (meta === null) {
+    throw new AppError('RUN_INVALID_STATE', "The run's Entra directory stage left no directory (its data expired); start a new run.", { context: { runId, stage: 'plan' } });
+  }
 
   const accounts = await readChunks(deps.store, (i) => keys.chunk(runId, 'accounts', i), atlassian.chunks, atlassianAccountSchema);
   const entraUsers = await readDirectory(deps.store, meta.generation, meta.chunks);
