@@ -174,7 +174,7 @@ function graphPageOutcome(o: PlatformObservations): Outcome {
 
 function assetsPageOutcome(o: PlatformObservations): Outcome {
   const seen = o.assetsAqlPageSize;
-  if (seen === undefined) return unknown('Not measured yet: it is measured when a run reads the Employee objects.', 'Run a Preview or a Sync after creating the schema, then run Diagnostics again.');
+  if (seen === undefined) return unknown('Not measured yet: it is measured when a run reads more Employee objects than one page holds.', 'Nothing to do while the directory is small; with more objects, a Preview or a Sync measures it.');
   return pass(`In the last read (${seen.at}) Assets served AQL pages of up to ${seen.served} objects (asked for ${seen.requested}); the app pages until Assets says the last page was served.`);
 }
 

@@ -59,7 +59,7 @@ export function DiagnosticsCard() {
             }))}
           />
           <Text>Report for a support ticket (no personal data):</Text>
-          <CodeBlock language="text" text={result.report} />
+          <CodeBlock language="text" text={result.report} shouldWrapLongLines showLineNumbers={false} />
         </Stack>
       ) : null}
     </Stack>

@@ -236,6 +236,18 @@ describe('the admin page in Chromium, keyboard only', () => {
     await screenshot(page, 'overview');
   });
 
+  it('runs Diagnostics on the Setup tab: every check passes after the runs, with a report for a support ticket', async () => {
+    await openTab(page, 'Setup');
+    await pressButton(page, 'Run diagnostics');
+    await main().getByText('Report for a support ticket (no personal data):').waitFor({ timeout: 30_000 });
+    await idle(page);
+    const table = main().getByRole('table').last();
+    expect((await table.innerText()).replace(/\s+/g, ' ')).toMatch(/Assets reachable as the app Pass/);
+    expect(await main().getByText(/\d+ passed, 0 failed/).count()).toBeGreaterThan(0);
+    await expectAccessible();
+    await screenshot(page, 'diagnostics');
+  });
+
   it('never lets the client secret reach the page: not in an answer, not in the page', async () => {
     const record = await pageRecord(page);
     for (const call of record.invokes) expect(call.response ?? '').not.toContain(SECRET);

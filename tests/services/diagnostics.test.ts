@@ -86,7 +86,7 @@ describe('Diagnostics', () => {
     for (const id of ['graph-page-size', 'assets-page-size', 'assets-write-rate']) {
       const check = result.checks.find((c) => c.id === id)!;
       expect(check.status).toBe('unknown');
-      expect(check.action).toMatch(/Run a (Preview or a )?Sync/);
+      expect(check.action).toMatch(/(Run a|a) (Preview or a )?Sync/);
     }
   });
 
