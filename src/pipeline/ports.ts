@@ -73,11 +73,11 @@ export interface SchemaLayout {
 
 export type EmployeeWrite = Partial<EmployeeValues>;
 
-/** `throttled`: 429s the write met before its answer (the write stage's adaptive pacing reads it; absent = 0). */
+/** `throttled`: 429s the write met before its answer; `redirects`: redirects it followed (each one more request against the Assets limit). The write stage's adaptive pacing reads both; absent = 0. */
 export type WriteResult = (
   | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
   | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: EmployeeAttributeKey | null; readonly message: string } }
-) & { readonly throttled?: number };
+) & { readonly throttled?: number; readonly redirects?: number };
 
 export interface AssetsPort {
   ensureSchema(definition: SchemaDefinition): Promise<{ layout: SchemaLayout; created: readonly string[]; repaired: readonly string[] }>;

@@ -182,7 +182,7 @@ function writeRateOutcome(o: PlatformObservations): Outcome {
   const seen = o.assetsWriteRate;
   if (seen === undefined) return unknown('Not measured yet: it is learned while a sync writes to Assets.', 'Run a Sync that writes, then run Diagnostics again.');
   return pass(
-    `The last sync (${seen.at}) wrote ${seen.writes} time(s) and settled at ${Math.round(seen.perMinute)} writes a minute after ${seen.throttled} throttled answer(s); the next sync starts from that rate.`,
+    `The last sync (${seen.at}) wrote ${seen.writes} time(s) and settled at ${Math.round(seen.perMinute)} write requests a minute (a redirect it followed counts as one more) after ${seen.throttled} throttled answer(s); the next sync starts from that rate.`,
   );
 }
 

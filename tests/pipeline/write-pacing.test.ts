@@ -32,6 +32,18 @@ describe('adaptive Assets write pacing', () => {
     expect(learned!.throttled).toBe(throttled);
   }, 120_000);
 
+  it('counts a followed redirect as a request against the limit: a site that redirects every write still sees few 429s', async () => {
+    // Every create answers 307 first, and the hop counts against the same 1,000 a minute (fakes/jira: assetsRedirects).
+    h = await startHarness({ users: 1_500, seed: 5, simulation: { jira: { rateLimits: { enabled: true }, assetsRedirects: 'all', indexes: true, recordBodies: false } } });
+    const { run } = await h.run('sync');
+    expect(run.status).toBe('succeeded');
+    const writes = h.assetsWrites();
+    expect(writes).toBeGreaterThan(1_200);
+    expect(throttledWrites(h)).toBeLessThan(writes * 0.02);
+    // The learned rate is in requests (a redirected write takes two slots), so it stays near the limit.
+    expect((await readObservations(h.store)).assetsWriteRate!.perMinute).toBeGreaterThan(600);
+  }, 120_000);
+
   it('starts the next run from the learned rate: a site that allows 300 writes a minute throttles the second run far less', async () => {
     const limits = { enabled: true, perMinute: { 'object/create': 300, 'object/update': 300 } } as const;
     h = await startHarness({ users: 1_500, seed: 4, simulation: { jira: { rateLimits: limits, indexes: true, recordBodies: false } } });

@@ -78,7 +78,7 @@ describe('Diagnostics on the emulator', () => {
     const detail = Object.fromEntries(result.checks.map((c) => [c.id, c.detail]));
     // The fake tenant's delta pages (Microsoft documents about 200 users a page for users/delta).
     expect(detail['graph-page-size']).toMatch(/pages of up to \d+ users/);
-    expect(detail['assets-write-rate']).toMatch(/settled at \d+ writes a minute/);
+    expect(detail['assets-write-rate']).toMatch(/settled at \d+ write requests a minute/);
 
     const world = em.simulation!.world;
     const personal = [

@@ -43,7 +43,7 @@ describe('Diagnostics', () => {
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
     const delta = await runDiagnostics(probes({ observations: async () => ({ graphPageSize: { endpoint: 'users/delta', requested: 0, served: 200, at: '2026-11-30T10:00:00.000Z' } }) }));
     expect(delta.report).toContain('up to 200 users (Graph chooses the size of delta pages)');
-    expect(result.report).toContain('settled at 940 writes a minute after 3 throttled');
+    expect(result.report).toContain('settled at 940 write requests a minute (a redirect it followed counts as one more) after 3 throttled');
     expect(result.report).toContain('Jira +1 s, Microsoft -2 s');
   });
 

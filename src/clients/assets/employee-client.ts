@@ -22,11 +22,14 @@ export interface EmployeeWriteFailure {
   readonly message: string;
 }
 
-/** `throttled`: the 429s this write met (and waited out) before its answer; the write stage paces on it. */
+/**
+ * `throttled`: the 429s this write met (and waited out) before its answer; `redirects`: the redirects it followed,
+ * each one more request against the Assets limit. The write stage paces on both.
+ */
 export type EmployeeWriteResult = (
   | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
   | { readonly ok: false; readonly failure: EmployeeWriteFailure }
-) & { readonly throttled: number };
+) & { readonly throttled: number; readonly redirects: number };
 
 export interface EmployeePage {
   readonly objects: EmployeeObject[];
@@ -92,14 +95,14 @@ export function createEmployeeClient(transport: AssetsTransport): EmployeeClient
       body: { objectTypeId: layout.objectTypeId, attributes: encodeEmployee(layout, values, 'create') },
       what: 'creating an Employee object',
     };
-    const { response, throttled } = await assetsExchange(transport, layout.workspaceId, call);
+    const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
       throw new AppError('ASSETS_SCHEMA_MISSING', 'The Employee object type no longer exists in Assets. Run the schema check to recreate it.', {
         context: { endpoint: 'POST object/create', status: 404 },
       });
     }
-    return writeResult(response, layout, call, throttled);
+    return writeResult(response, layout, call, { throttled, redirects });
   }
 
   async function updateEmployee(layout: SchemaLayout, objectId: string, values: Readonly<Partial<EmployeeWrite>>): Promise<EmployeeWriteResult> {
@@ -110,27 +113,33 @@ export function createEmployeeClient(transport: AssetsTransport): EmployeeClient
       what: 'updating an Employee object',
       context: { objectId },
     };
-    const { response, throttled } = await assetsExchange(transport, layout.workspaceId, call);
+    const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
       return {
         ok: false,
         failure: { code: 'object-not-found', attribute: null, message: `The Employee object ${objectId} no longer exists in Assets (deleted by hand?).` },
         throttled,
+        redirects,
       };
     }
-    return writeResult(response, layout, call, throttled);
+    return writeResult(response, layout, call, { throttled, redirects });
   }
 
   return { searchEmployees, findEmployeesByEntraUserIds, createEmployee, updateEmployee };
 }
 
-async function writeResult(response: HttpResponse, layout: SchemaLayout, call: AssetsCall, throttled: number): Promise<EmployeeWriteResult> {
+async function writeResult(
+  response: HttpResponse,
+  layout: SchemaLayout,
+  call: AssetsCall,
+  met: { throttled: number; redirects: number },
+): Promise<EmployeeWriteResult> {
   if (response.status === 200 || response.status === 201) {
     const entry = await readJson(response, objectEntrySchema, `Assets (${call.what})`, { endpoint: `${call.method} ${call.path}` });
-    return { ok: true, objectId: entry.id, objectKey: entry.objectKey, throttled };
+    return { ok: true, objectId: entry.id, objectKey: entry.objectKey, ...met };
   }
-  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), layout), throttled };
+  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), layout), ...met };
   throw await assetsFailure(response, call);
 }
 

@@ -122,7 +122,7 @@ export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
           writes++;
           const result: WriteResult =
             request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
-          pacer.record(result.throttled ?? 0);
+          pacer.record(result.throttled ?? 0, result.redirects ?? 0);
           if (result.ok) {
             if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
           } else {
@@ -250,8 +250,8 @@ export function rateSettings(config: PipelineDeps['config']): WriteRateSettings 
 interface Pacer {
   /** Waits for the next request slot at the current rate. */
   wait(): Promise<void>;
-  /** A write completed after meeting this many 429s. */
-  record(throttled: number): void;
+  /** A write completed after meeting this many 429s and following this many redirects. */
+  record(throttled: number, redirects: number): void;
   /** Assets kept throttling until the client gave up for now. */
   throttledOut(): void;
   state(): WriteRateState;
@@ -269,8 +269,10 @@ function createPacer(deps: Pick<PipelineDeps, 'clock' | 'sleep' | 'config'>, ini
       nextSlot = slot + 60_000 / state.perMinute;
       if (slot > now) await deps.sleep(slot - now);
     },
-    record(throttled) {
+    record(throttled, redirects) {
       state = afterWrite(state, throttled, settings);
+      // A followed redirect was one more request against the same per-minute limit: it takes a slot too.
+      if (redirects > 0) nextSlot = Math.max(nextSlot, deps.clock.now()) + (redirects * 60_000) / state.perMinute;
     },
     throttledOut() {
       state = afterThrottledFailure(state, settings);

@@ -82,6 +82,7 @@ describe('Assets Employee snapshot and writes', () => {
         ok: false,
         failure: { code: 'value-too-long', attribute: 'fullName', message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.' },
         throttled: 0,
+        redirects: 0,
       });
       const duplicate = await client.createEmployee(layout, employee({ email: 'other@example.com' }));
       expect(duplicate).toMatchObject({ ok: false, failure: { code: 'duplicate-value', attribute: 'entraUserId' } });

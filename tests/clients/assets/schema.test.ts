@@ -181,7 +181,7 @@ describe('Assets schema ensure and inspect', () => {
     const ok = await bed.client.createEmployee(layout, write);
     expect(ok).toMatchObject({ ok: true });
     const bad = await bed.client.createEmployee(layout, { ...write, entraUserId: 'e-bad', email: 'not an address' });
-    expect(bad).toEqual({ ok: false, failure: { code: 'invalid-value', attribute: 'email', message: 'Assets rejected the value of "Email" as invalid.' }, throttled: 0 });
+    expect(bad).toEqual({ ok: false, failure: { code: 'invalid-value', attribute: 'email', message: 'Assets rejected the value of "Email" as invalid.' }, throttled: 0, redirects: 0 });
     const page = await bed.client.searchEmployees(layout, 0, 50);
     expect(page.objects.map((o) => [o.values.entraUserId, o.values.email]).sort()).toEqual([
       ['e-new', 'grace@example.com'],
