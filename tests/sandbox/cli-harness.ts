@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../../sandbox/emulator';
 
 export const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -48,4 +49,21 @@ export function jsonOf(result: CliResult): Record<string, unknown> {
 /** Kills the sandbox and every process it started. */
 export function killGroup(child: ChildProcess): void {
   if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+}
+
+/**
+ * Opens a CLI state directory in process (the built-in world of 40 users, seed 12, as the CLI tests create it),
+ * lets `change` alter the world, and saves it for the next command.
+ */
+export async function changeWorld(
+  dir: string,
+  change: (em: Emulator) => void | Promise<void>,
+  simulation: Parameters<typeof startEmulator>[0]['simulation'] = {},
+): Promise<void> {
+  const em = await startEmulator({ stateDir: dir, users: 40, seed: 12, notice: () => undefined, simulation });
+  try {
+    await change(em);
+  } finally {
+    await em.close();
+  }
 }

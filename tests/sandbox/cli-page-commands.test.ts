@@ -11,8 +11,8 @@ import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { COMMANDS, parseArgs } from '../../sandbox/cli-args';
 import { commandHelp } from '../../sandbox/cli-help';
 import { servesAfterDemo } from '../../sandbox/cli-page-commands';
-import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { jsonOf, runCli, startCli, tempStateDir } from './cli-harness';
+import type { Emulator } from '../../sandbox/emulator';
+import { changeWorld, jsonOf, runCli, startCli, tempStateDir } from './cli-harness';
 
 jest.setTimeout(180_000);
 
@@ -23,15 +23,6 @@ function stateDir(label: string): string {
   const dir = tempStateDir(label);
   dirs.push(dir);
   return dir;
-}
-
-async function changeWorld(dir: string, change: (em: Emulator) => void): Promise<void> {
-  const em = await startEmulator({ stateDir: dir, users: 40, seed: 12, notice: () => undefined });
-  try {
-    change(em);
-  } finally {
-    await em.close();
-  }
 }
 
 /** Soft-deletes `count` Entra users who have an active Employee object: the next sync would inactivate them. */

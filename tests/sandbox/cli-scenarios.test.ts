@@ -6,8 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { jsonOf, runCli, tempStateDir } from './cli-harness';
+import { changeWorld, jsonOf, runCli, tempStateDir } from './cli-harness';
 
 jest.setTimeout(120_000);
 
@@ -18,16 +17,6 @@ function stateDir(label: string): string {
   const dir = tempStateDir(label);
   dirs.push(dir);
   return dir;
-}
-
-/** Opens the state directory in process, lets `change` alter the world, and saves it for the next command. */
-async function changeWorld(dir: string, change: (em: Emulator) => void | Promise<void>, options: Parameters<typeof startEmulator>[0]['simulation'] = {}): Promise<void> {
-  const em = await startEmulator({ stateDir: dir, users: 40, seed: 12, notice: () => undefined, simulation: options });
-  try {
-    await change(em);
-  } finally {
-    await em.close();
-  }
 }
 
 const credentials = ['--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret];
