@@ -55,8 +55,9 @@ describe('the schema card on the sandbox', () => {
   });
 
   it('shows the steps of Create Schema as they complete, then what was created', async () => {
-    // Each job invocation is cut off after a few Assets calls (120 s x 0.004, 60 ms a call), so the job needs several.
-    sandbox = await startSandboxPages({ users: 10, seed: 2, timeFactor: 0.004, simulation: { jira: { latencyMs: 60 } } });
+    // Each job invocation is cut off after a few Assets calls (120 s x 0.01, 150 ms a call), so the job needs several.
+    // The latency, not CPU, sets the pace, so a loaded machine still makes progress in every invocation.
+    sandbox = await startSandboxPages({ users: 10, seed: 2, timeFactor: 0.01, simulation: { jira: { latencyMs: 150 } } });
     const page = await openSetup(sandbox);
     await page.waitForText('Schema not created yet');
     await page.click('Create Schema');
