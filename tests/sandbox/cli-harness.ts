@@ -3,7 +3,7 @@
  * process group so a test can kill the whole sandbox (tsx runs the script in a child process) with SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
@@ -66,4 +66,15 @@ export async function changeWorld(
   } finally {
     await em.close();
   }
+}
+
+/** A maker of temporary state directories that are all removed after the test file (call at the top level). */
+export function stateDirsRemovedAfterAll(): (label: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return (label) => {
+    const dir = tempStateDir(label);
+    dirs.push(dir);
+    return dir;
+  };
 }

@@ -3,7 +3,7 @@
  * `serve`, and `--help` on the CLI and every command; unknown commands and flags exit 2 with the usage line and
  * change nothing. Everything through the real CLI process on a state directory, as a user runs it.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,18 +12,11 @@ import { COMMANDS, parseArgs } from '../../sandbox/cli-args';
 import { commandHelp } from '../../sandbox/cli-help';
 import { servesAfterDemo } from '../../sandbox/cli-page-commands';
 import type { Emulator } from '../../sandbox/emulator';
-import { changeWorld, jsonOf, runCli, startCli, tempStateDir } from './cli-harness';
+import { changeWorld, jsonOf, runCli, startCli, stateDirsRemovedAfterAll } from './cli-harness';
 
 jest.setTimeout(180_000);
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function stateDir(label: string): string {
-  const dir = tempStateDir(label);
-  dirs.push(dir);
-  return dir;
-}
+const stateDir = stateDirsRemovedAfterAll();
 
 /** Soft-deletes `count` Entra users who have an active Employee object: the next sync would inactivate them. */
 function leave(count: number) {

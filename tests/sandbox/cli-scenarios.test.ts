@@ -4,20 +4,12 @@
  * a schema conflict (the message names the other schema) and a repair, and the schedule (--now: due, not due,
  * a second tick on the same day).
  */
-import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { changeWorld, jsonOf, runCli, tempStateDir } from './cli-harness';
+import { changeWorld, jsonOf, runCli, stateDirsRemovedAfterAll } from './cli-harness';
 
 jest.setTimeout(120_000);
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function stateDir(label: string): string {
-  const dir = tempStateDir(label);
-  dirs.push(dir);
-  return dir;
-}
+const stateDir = stateDirsRemovedAfterAll();
 
 const credentials = ['--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret];
 
