@@ -36,6 +36,18 @@ describe('Assets schema ensure and inspect', () => {
     return JSON.parse(await response.text()) as AttributeJson[];
   }
 
+  /** An admin's hand edit in Assets: the attribute `replaces` is deleted and one made from `body` takes its place. */
+  async function replaceAttributeByHand(site: FakeJiraSite, layout: SchemaLayout, replaces: string, body: Record<string, unknown>): Promise<void> {
+    site.deleteAttribute('Employee', replaces);
+    const made = await jiraFetchTo(site.url)({
+      method: 'POST',
+      url: `/jsm/assets/workspace/${site.workspaceId}/v1/objecttypeattribute/${layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(made.status).toBe(201);
+  }
+
   it('creates the schema from scratch with the right attribute types', async () => {
     bed = await assetsTestBed();
     const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
@@ -113,15 +125,7 @@ describe('Assets schema ensure and inspect', () => {
   it('repairs a wrongly typed attribute that holds no values', async () => {
     bed = await assetsTestBed();
     const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
-    bed.site.deleteAttribute('Employee', 'Active');
-    const fetch = jiraFetchTo(bed.site.url);
-    const made = await fetch({
-      method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Active', type: 0, defaultTypeId: 4 }),
-    });
-    expect(made.status).toBe(201);
+    await replaceAttributeByHand(bed.site, first.layout, 'Active', { name: 'Active', type: 0, defaultTypeId: 4 });
     const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
     expect(result.repaired).toEqual([
       'attribute "Active" (its type is Date, which cannot hold what the app writes; the app needs Boolean (or Text, Textarea))',
@@ -133,14 +137,7 @@ describe('Assets schema ensure and inspect', () => {
   it('reports clearly when Assets will not retype an attribute that holds values', async () => {
     bed = await assetsTestBed();
     const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
-    bed.site.deleteAttribute('Employee', 'Jira User');
-    const fetch = jiraFetchTo(bed.site.url);
-    await fetch({
-      method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Jira User', type: 0, defaultTypeId: 0 }),
-    });
+    await replaceAttributeByHand(bed.site, first.layout, 'Jira User', { name: 'Jira User', type: 0, defaultTypeId: 0 });
     bed.site.addObject({ attributes: { 'Full Name': 'Ada', 'Jira User': 'free text' } });
     const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
     expect(error).toMatchObject({ code: 'ASSETS_SCHEMA_CONFLICT', retry: 'permanent' });
@@ -156,14 +153,7 @@ describe('Assets schema ensure and inspect', () => {
   it('accepts an existing Email attribute of the Email type that holds values, and keeps its type and data', async () => {
     bed = await assetsTestBed({ users: [ADA] });
     const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
-    bed.site.deleteAttribute('Employee', 'Email');
-    const made = await jiraFetchTo(bed.site.url)({
-      method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Email', type: 0, defaultTypeId: 8 }),
-    });
-    expect(made.status).toBe(201);
+    await replaceAttributeByHand(bed.site, first.layout, 'Email', { name: 'Email', type: 0, defaultTypeId: 8 });
     bed.site.addObject({ attributes: { 'Full Name': 'Ada', 'Entra User ID': 'e-old', Email: 'ada@example.com' } });
     const mark = bed.site.requests.length;
 
@@ -192,14 +182,7 @@ describe('Assets schema ensure and inspect', () => {
   it('renames a label of the Textarea type back to Full Name without retyping it', async () => {
     bed = await assetsTestBed();
     const first = await bed.client.ensureSchema(ENTRA_SCHEMA);
-    bed.site.deleteAttribute('Employee', 'Full Name');
-    const made = await jiraFetchTo(bed.site.url)({
-      method: 'POST',
-      url: `/jsm/assets/workspace/${bed.site.workspaceId}/v1/objecttypeattribute/${first.layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Name', type: 0, defaultTypeId: 9, label: true }),
-    });
-    expect(made.status).toBe(201);
+    await replaceAttributeByHand(bed.site, first.layout, 'Full Name', { name: 'Name', type: 0, defaultTypeId: 9, label: true });
     bed.site.addObject({ attributes: { Name: 'A long name', 'Entra User ID': 'e-1' } });
     const result = await bed.client.ensureSchema(ENTRA_SCHEMA);
     expect(result.repaired).toEqual(['attribute "Full Name" (the label, renamed from "Name")']);
