@@ -61,16 +61,7 @@ describe('Jira users client against the fake site', () => {
 
     it('pages 2,500 users 1,000 at a time until an empty page when the site serves full pages (usersPageCap null)', async () => {
       const { site, client } = await setup({ users: jiraUsers(2500), usersPageCap: null });
-      const seen: string[] = [];
-      let startAt = 0;
-      const flags: boolean[] = [];
-      for (;;) {
-        const page = await client.listUsersPage(startAt);
-        seen.push(...page.accounts.map((a) => a.accountId));
-        flags.push(page.isLast);
-        if (page.isLast) break;
-        startAt += page.accounts.length;
-      }
+      const { seen, flags } = await readAll(client);
       expect(flags).toEqual([false, false, false, true]);
       expect(new Set(seen).size).toBe(2500);
       expect(site.requestsTo('users/search').map((r) => r.query)).toEqual([
