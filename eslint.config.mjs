@@ -60,7 +60,23 @@ export default tseslint.config(
   {
     files: ['src/pipeline/**/*.ts', 'src/clients/**/*.ts', 'src/services/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [forgeImports, { group: ['**/functions/**', '**/ui/**'], message: 'Stages, clients and services do not depend on entry points or the UI.' }] }],
+      'no-restricted-imports': ['error', { patterns: [forgeImports, { group: ['**/functions/**', '**/ui/**', '**/usecases/**'], message: 'Stages, clients and services do not depend on entry points, use cases or the UI.' }] }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Clients receive their transport; only src/adapters calls fetch.' }],
+    },
+  },
+  {
+    // Use cases know no entry point and no Forge API: the boundaries in src/functions/boundary pass them their deps.
+    files: ['src/usecases/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { ...forgeImports, message: 'src/usecases imports no @forge/*: Forge pieces come in through deps built in src/functions/wiring.ts.' },
+            { group: ['**/functions/**', '**/ui/**', '**/adapters/**'], message: 'Use cases may import domain, pipeline, clients and services only.' },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'Clients receive their transport; only src/adapters calls fetch.' }],
     },
   },

@@ -7,12 +7,16 @@ import { createConsoleLogger } from '../adapters/console-logger';
 import { createExternalFetch, createJiraFetch, createUserJiraFetch } from '../adapters/forge-http';
 import { withFetchLimit } from '../adapters/forge-fetch-limit';
 import { createForgeQueue } from '../adapters/forge-queue';
+import { createForgePrivacyReporter } from '../adapters/forge-privacy';
+import { createForgeSchemaJobQueue } from '../adapters/forge-schema-queue';
 import { createForgeKeyValueStore, createForgeSecretStore } from '../adapters/forge-storage';
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../clients/egress-pacer';
 import { defaultRetryPolicy } from '../clients/retry-policy';
 import { defaultPipelineConfig, type PipelineDeps } from '../pipeline/deps';
 import { withStorageRetries } from '../pipeline/retrying-store';
 import type { SecretStore } from '../pipeline/ports';
+import type { SchemaJobQueue } from '../pipeline/schema-job-queue';
+import type { PersonalDataReporter } from '../services/privacy-service';
 import { createConnector, type ConnectionDeps } from '../services/connections';
 import type { ExternalFetch, JiraFetch } from '../clients/http';
 
@@ -21,6 +25,10 @@ export interface AppDeps extends PipelineDeps {
   readonly connectionDeps: ConnectionDeps;
   /** requestJira as the user who invoked the resolver: only the admin check uses it (src/services/admin-check.ts). */
   readonly userJiraFetch: JiraFetch;
+  /** The Create Schema job's queue (the createSchema use case pushes to it). */
+  readonly schemaJobQueue: SchemaJobQueue;
+  /** Forge personal data reporting (the privacyReport use case). */
+  readonly privacy: PersonalDataReporter;
 }
 
 let sharedEgress: ExternalFetch | undefined;
@@ -53,5 +61,7 @@ export function createPipelineDeps(): AppDeps {
     config: defaultPipelineConfig,
     connectionDeps,
     userJiraFetch: createUserJiraFetch(),
+    schemaJobQueue: createForgeSchemaJobQueue(),
+    privacy: createForgePrivacyReporter(),
   };
 }

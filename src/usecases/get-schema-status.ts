@@ -1,0 +1,12 @@
+/** A read-only check of the ENTRA schema in Assets. */
+import { createAssets, type ConnectionDeps } from '../services/connections';
+import { readSchemaStatus } from '../services/schema-status';
+import { noInput } from './inputs';
+import { defineUseCase } from './use-case';
+
+export const getSchemaStatusUseCase = defineUseCase({
+  name: 'getSchemaStatus',
+  input: noInput,
+  access: 'jira-admin',
+  run: (deps: { readonly connectionDeps: ConnectionDeps }) => readSchemaStatus(createAssets(deps.connectionDeps)),
+});

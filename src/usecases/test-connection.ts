@@ -1,0 +1,23 @@
+/** Test connection: a token and one Graph read with the saved settings; the result is kept for the Overview. */
+import { checkConnection } from '../services/connection-check';
+import { createMicrosoftClients, type ConnectionDeps } from '../services/connections';
+import { requireSettings } from '../services/settings-service';
+import { noInput } from './inputs';
+import { defineUseCase } from './use-case';
+
+export interface TestConnectionDeps {
+  readonly store: ConnectionDeps['store'];
+  readonly clock: ConnectionDeps['clock'];
+  readonly connectionDeps: ConnectionDeps;
+}
+
+export const testConnectionUseCase = defineUseCase({
+  name: 'testConnection',
+  input: noInput,
+  access: 'jira-admin',
+  run: async (deps: TestConnectionDeps) => {
+    const settings = await requireSettings(deps);
+    // An admin is waiting: interactive priority (no x-ms-throttle-priority: Low), unlike the background sync.
+    return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }));
+  },
+});
