@@ -8,7 +8,7 @@ import { InvocationError, InvocationErrorCode, type AsyncEvent } from '@forge/ev
 import { stageMessageSchema, type StageName } from '../pipeline/messages';
 import { finalizeRun, loadRun } from '../pipeline/run-store';
 import { isTerminal } from '../pipeline/run-state';
-import { createStages } from '../pipeline/stages';
+import { createStage } from '../pipeline/stages';
 import { runStep } from '../pipeline/step-runner';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from './stage-limits';
 import { createPipelineDeps } from './wiring';
@@ -16,8 +16,6 @@ import { ENTRA_SCHEMA } from '../domain/schema-definition';
 import { schemaJobMessageSchema } from '../pipeline/schema-job-queue';
 import { createAssets } from '../services/connections';
 import { runSchemaJob } from '../services/schema-job';
-
-const stages = createStages();
 
 function remainingMs(): number {
   try {
@@ -35,7 +33,7 @@ function consumer(stage: StageName) {
       await rejectMessage(event.body, stage, deps);
       return;
     }
-    const result = await runStep(parsed.data, deps, stages[stage], {
+    const result = await runStep(parsed.data, deps, createStage(stage, deps), {
       budget: { remainingMs },
       yieldAfterMs: STAGE_TIMEOUT_SECONDS[stage] * 1000 * YIELD_FRACTION,
       retryCount: event.retryContext?.retryCount ?? 0,

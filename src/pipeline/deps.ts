@@ -1,6 +1,8 @@
 /**
- * Everything a stage or run-control function needs, passed in once (createXStage(deps) style). The Forge wiring
- * in src/functions builds it from real adapters; tests build it from in-memory ones.
+ * Everything the pipeline (step runner, stages, run control) may use. The Forge wiring in src/functions builds it
+ * per invocation from real adapters; tests build it from in-memory ones. Nothing takes the whole bag without need:
+ * each stage factory declares the narrow part it uses next to it (`createXStage(deps: XStageDeps)`, e.g.
+ * `PlanStageDeps`), the step runner takes `StepRunnerDeps`, and `createStages(deps)` hands each its part.
  */
 import type { AssetsPort, AtlassianUsersPort, Clock, EntraDirectoryPort, KeyValueStore, Logger, QueuePort } from './ports';
 
@@ -80,4 +82,16 @@ export interface PipelineDeps {
   /** Random unique ids (run ids, lease holders). */
   readonly newId: () => string;
   readonly config: PipelineConfig;
+}
+
+/**
+ * A stage's lazy way to the external systems it uses, and only those: `ConnectTo<'assets'>` builds the connections
+ * from the stored settings when the stage first needs them and shows the stage nothing but Assets.
+ */
+export type ConnectTo<K extends keyof Connections> = () => Promise<Pick<Connections, K>>;
+
+/** What writing run data takes: the store and the run data's time to live. */
+export interface RunDataDeps {
+  readonly store: KeyValueStore;
+  readonly config: Pick<PipelineConfig, 'runDataTtlSeconds'>;
 }

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { fitReport, runReportSchema, type RunReport } from '../domain/report';
-import type { PipelineDeps } from './deps';
+import type { PipelineDeps, RunDataDeps } from './deps';
 import { keys } from './keys';
 import { RETENTION_SECONDS } from './retention';
 
-export async function saveReport(deps: Pick<PipelineDeps, 'store' | 'config'>, runId: string, report: RunReport): Promise<void> {
+export async function saveReport(deps: RunDataDeps, runId: string, report: RunReport): Promise<void> {
   await deps.store.set(keys.chunk(runId, 'report', 0), fitReport(report), { ttlSeconds: deps.config.runDataTtlSeconds });
 }
 

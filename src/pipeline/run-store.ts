@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { PublicError } from '../domain/errors';
-import type { PipelineDeps } from './deps';
+import type { PipelineDeps, RunDataDeps } from './deps';
 import { keys } from './keys';
 import { RETENTION_SECONDS } from './retention';
 import { releaseLease } from './lease';
@@ -16,7 +16,7 @@ export async function loadRun(deps: Pick<PipelineDeps, 'store'>, runId: string):
   return parsed.success ? parsed.data : null;
 }
 
-export async function saveRun(deps: Pick<PipelineDeps, 'store' | 'config'>, run: RunState): Promise<void> {
+export async function saveRun(deps: RunDataDeps, run: RunState): Promise<void> {
   await deps.store.set(keys.run(run.runId), run, { ttlSeconds: deps.config.runDataTtlSeconds });
 }
 
@@ -48,7 +48,7 @@ export async function writeHistory(deps: Pick<PipelineDeps, 'store'>, run: RunSt
 
 /** Ends a run: terminal status, history, last-run summary, lock released. Safe to call twice. */
 export async function finalizeRun(
-  deps: PipelineDeps,
+  deps: RunDataDeps & Pick<PipelineDeps, 'clock' | 'logger'>,
   run: RunState,
   status: 'succeeded' | 'failed' | 'cancelled',
   details: { error?: PublicError | null; counts?: RunCounts | null } = {},

@@ -3,6 +3,10 @@
  * invocation may be killed at any instant). Every stage has the same shape, `(ctx) => outcome`; this module is the
  * one place that turns outcomes and errors into checkpoints, queue pushes and retry decisions.
  *
+ * The runner keeps what it needs itself (`StepRunnerDeps`: leases, checkpoints, progress, pushes, retries) and
+ * hands the stage a context without it: a stage touches the outside only through the narrow dependencies its
+ * factory was built with (src/pipeline/stages) and the context's checkpoint, progress and run-record methods.
+ *
  * - Each stage keeps a checkpoint envelope {seq, complete, nextPushed, state}. A message whose seq is behind the
  *   checkpoint, or for a stage already complete, is a no-op (a duplicate or a late, out-of-order event).
  * - Work on a stage happens under a stage lease (FAIL_IF_EXISTS claim with expiry), so a duplicate delivered while
@@ -38,7 +42,6 @@ export interface StepContext {
   readonly seq: number;
   readonly stage: StageName;
   readonly run: RunState;
-  readonly deps: PipelineDeps;
   /** True when the invocation should stop at the next safe point. */
   shouldYield(): boolean;
   readCheckpoint<S extends z.ZodType>(schema: S): Promise<z.infer<S> | undefined>;
@@ -51,6 +54,9 @@ export interface StepContext {
 }
 
 export type StageHandler = (ctx: StepContext) => Promise<StageOutcome>;
+
+/** What the runner itself uses; stages get none of it (no queue, no lease holder ids, no connections). */
+export type StepRunnerDeps = Pick<PipelineDeps, 'store' | 'queue' | 'clock' | 'logger' | 'newId' | 'config'>;
 
 const envelopeSchema = z.object({
   v: z.literal(1),
@@ -81,7 +87,7 @@ const MIN_REMAINING_MS = 15_000;
  */
 export const MAX_FETCH_LIMIT_STALLS = 3;
 
-export async function runStep(message: StageMessage, deps: PipelineDeps, handler: StageHandler, invocation: StepInvocation): Promise<StepResult> {
+export async function runStep(message: StageMessage, deps: StepRunnerDeps, handler: StageHandler, invocation: StepInvocation): Promise<StepResult> {
   const { runId, stage, seq } = message;
   const started = deps.clock.now();
   const log = (event: string, extra: Record<string, string | number | boolean | null> = {}) =>
@@ -139,7 +145,6 @@ export async function runStep(message: StageMessage, deps: PipelineDeps, handler
       seq,
       stage,
       run,
-      deps,
       shouldYield: () => {
         if (!savedThisInvocation) return false;
         const elapsed = deps.clock.now() - started;

@@ -15,8 +15,8 @@ import type { LogFields, Logger } from '../../src/pipeline/ports';
 import { startRun } from '../../src/pipeline/run-control';
 import { loadRun } from '../../src/pipeline/run-store';
 import type { RunMode, RunState, RunTrigger } from '../../src/pipeline/run-state';
-import { createStages } from '../../src/pipeline/stages';
-import { runStep } from '../../src/pipeline/step-runner';
+import { createStage } from '../../src/pipeline/stages';
+import { runStep, type StageHandler, type StepRunnerDeps } from '../../src/pipeline/step-runner';
 import { createAssets, createConnector, type ConnectionDeps } from '../../src/services/connections';
 import { saveSettings } from '../../src/services/settings-service';
 import { startSimulation, type Simulation, type SimulationOptions } from '../../fakes/simulation';
@@ -76,6 +76,11 @@ export interface HarnessOptions {
    * the yield point the consumer would use; default: plenty of time (see PumpOptions.budgetCalls).
    */
   readonly invocationLimits?: (stage: StageName) => { readonly timeoutMs: number; readonly yieldAfterMs: number };
+  /**
+   * Builds the handler of the stage an invocation runs, from the harness's dependencies, once per invocation as the
+   * consumers do (default: createStage from src/pipeline/stages).
+   */
+  readonly buildStage?: (stage: StageName, deps: PipelineDeps) => StageHandler;
   /** Called around every invocation the pump delivers, and before each of its storage operations (benchmarks sample memory there). */
   readonly observeInvocation?: {
     readonly before?: (stage: StageName) => void;
@@ -175,7 +180,9 @@ export async function startHarness(options: HarnessOptions = {}) {
     newId,
     config,
   };
-  const stages = createStages();
+  // The step runner gets only what it declares (no connections, no sleep): the stages carry their own.
+  const runnerDeps: StepRunnerDeps = { store, queue: driver, clock, logger, newId, config };
+  const buildStage = options.buildStage ?? createStage;
 
   async function configure(overrides: Record<string, unknown> = {}) {
     return saveSettings(deps, {
@@ -237,7 +244,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       const startedAt = clock.now();
       let outcome: InvocationRecord['result'] = 'done';
       try {
-        const result = await runStep(event.message, deps, stages[stage], {
+        const result = await runStep(event.message, runnerDeps, buildStage(stage, deps), {
           budget:
             limits === null
               ? { remainingMs: () => (--calls > 0 ? 600_000 : 0) }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ENTRA_SCHEMA } from '../../domain/schema-definition';
 import { writeChunks } from '../chunked-store';
+import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout, saveLayout } from '../layout-store';
 import { recordObservations } from '../platform-observations';
@@ -24,8 +25,14 @@ export const snapshotCheckpointSchema = z.object({
 });
 export type SnapshotCheckpoint = z.infer<typeof snapshotCheckpointSchema>;
 
-export const createAssetsSnapshotStage = (): StageHandler => async (ctx) => {
-  const { deps, runId, run } = ctx;
+/** Everything this stage can touch besides its step context. */
+export interface AssetsSnapshotStageDeps extends Pick<PipelineDeps, 'store' | 'clock' | 'logger'> {
+  readonly connect: ConnectTo<'assets'>;
+  readonly config: Pick<PipelineConfig, 'runDataTtlSeconds' | 'aqlPageSize'>;
+}
+
+export const createAssetsSnapshotStage = (deps: AssetsSnapshotStageDeps): StageHandler => async (ctx) => {
+  const { runId, run } = ctx;
   let cp: SnapshotCheckpoint = (await ctx.readCheckpoint(snapshotCheckpointSchema)) ?? {
     startAt: 0,
     largestPage: 0,

@@ -8,8 +8,15 @@ import { z } from 'zod';
 import { atlassianAccountSchema } from '../../domain/atlassian-account';
 import { isInPopulation } from '../../domain/email-match';
 import { writeChunks } from '../chunked-store';
+import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import type { StageHandler } from '../step-runner';
+
+/** Everything this stage can touch besides its step context. */
+export interface AtlassianUsersStageDeps extends Pick<PipelineDeps, 'store' | 'logger'> {
+  readonly connect: ConnectTo<'atlassian'>;
+  readonly config: Pick<PipelineConfig, 'runDataTtlSeconds'>;
+}
 
 export const atlassianCheckpointSchema = z.object({
   startAt: z.number().int().min(0),
@@ -25,8 +32,8 @@ export type AtlassianCheckpoint = z.infer<typeof atlassianCheckpointSchema>;
 
 export const storedAccountSchema = atlassianAccountSchema;
 
-export const createAtlassianUsersStage = (): StageHandler => async (ctx) => {
-  const { deps, runId } = ctx;
+export const createAtlassianUsersStage = (deps: AtlassianUsersStageDeps): StageHandler => async (ctx) => {
+  const { runId } = ctx;
   let cp: AtlassianCheckpoint = (await ctx.readCheckpoint(atlassianCheckpointSchema)) ?? {
     startAt: 0,
     chunks: 0,

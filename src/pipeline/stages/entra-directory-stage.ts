@@ -21,6 +21,7 @@ import { AppError, isAppError } from '../../domain/errors';
 import { applyDeltaChanges, deltaChangeSchema, isFullReadDue, type DeltaChange } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
 import { readChunks, writeChunks } from '../chunked-store';
+import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { deleteGeneration, readDirectory, readDirectoryMeta, writeDirectoryChunks, type DirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
 import { recordObservations } from '../platform-observations';
@@ -67,8 +68,14 @@ const startFull = (restarts = 0): Checkpoint => ({ phase: 'fullRead', link: null
 const isExpiry = (error: unknown): error is AppError =>
   isAppError(error) && (error.code === 'GRAPH_DELTA_EXPIRED' || error.code === 'GRAPH_PAGE_TOKEN_EXPIRED');
 
-export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
-  const { deps, runId } = ctx;
+/** Everything this stage can touch besides its step context. */
+export interface EntraDirectoryStageDeps extends Pick<PipelineDeps, 'store' | 'clock' | 'logger'> {
+  readonly connect: ConnectTo<'entra'>;
+  readonly config: Pick<PipelineConfig, 'runDataTtlSeconds'>;
+}
+
+export const createEntraDirectoryStage = (deps: EntraDirectoryStageDeps): StageHandler => async (ctx) => {
+  const { runId } = ctx;
   const saved = await ctx.readCheckpoint(checkpointSchema);
   let cp: Checkpoint;
   if (saved === undefined) {
@@ -104,7 +111,7 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
           page = await entra.deltaPage(cp.link);
         } catch (error) {
           if (cp.link === null || !isExpiry(error)) throw error;
-          cp = await restartFullRead(ctx, cp, error);
+          cp = await restartFullRead(ctx, deps, cp, error);
           continue;
         }
         const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
@@ -162,7 +169,7 @@ export const createEntraDirectoryStage = (): StageHandler => async (ctx) => {
         continue;
       }
       case 'merge': {
-        cp = await merge(ctx, cp);
+        cp = await merge(ctx, deps, cp);
         continue;
       }
     }
@@ -176,8 +183,8 @@ function malformedPage(runId: string): AppError {
 }
 
 /** An expired paging link mid full read: start the read again, or, after too many restarts, wait and retry later. */
-async function restartFullRead(ctx: StepContext, cp: Extract<Checkpoint, { phase: 'fullRead' }>, error: AppError): Promise<Checkpoint> {
-  const { deps, runId } = ctx;
+async function restartFullRead(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: Extract<Checkpoint, { phase: 'fullRead' }>, error: AppError): Promise<Checkpoint> {
+  const { runId } = ctx;
   const restarts = cp.restarts + 1;
   deps.logger.info('stage.entra-directory.full-read-restart', { runId, code: error.code, restarts });
   if (restarts > MAX_FULL_READ_RESTARTS) {
@@ -194,8 +201,8 @@ async function restartFullRead(ctx: StepContext, cp: Extract<Checkpoint, { phase
   return next;
 }
 
-async function merge(ctx: StepContext, cp: MergeCheckpoint): Promise<Checkpoint> {
-  const { deps, runId } = ctx;
+async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeCheckpoint): Promise<Checkpoint> {
+  const { runId } = ctx;
   const previousMeta = await readDirectoryMeta(deps.store);
   const users = cp.from === null ? [] : await readDirectory(deps.store, cp.from.generation, cp.from.chunks);
   const directory = new Map<string, EntraUser>(users.map((u) => [u.id, u]));
@@ -241,11 +248,12 @@ async function merge(ctx: StepContext, cp: MergeCheckpoint): Promise<Checkpoint>
   // The generation to delete afterwards: the one the changes applied to (kept in the checkpoint, so a merge re-run
   // after a crash past the meta switch still finds it), else whatever the meta pointed at before.
   const replaced = cp.from ?? (previousMeta === null ? null : { generation: previousMeta.generation, chunks: previousMeta.chunks });
-  return switchGeneration(ctx, { deltaLink: cp.deltaLink, chunks, users: merged.length, mode: cp.mode, changes: cp.changes, pendingReads, previous: previousMeta, replaced });
+  return switchGeneration(ctx, deps, { deltaLink: cp.deltaLink, chunks, users: merged.length, mode: cp.mode, changes: cp.changes, pendingReads, previous: previousMeta, replaced });
 }
 
 async function switchGeneration(
   ctx: StepContext,
+  deps: EntraDirectoryStageDeps,
   next: {
     deltaLink: string;
     chunks: number;
@@ -257,7 +265,7 @@ async function switchGeneration(
     replaced: { generation: string; chunks: number } | null;
   },
 ): Promise<Checkpoint> {
-  const { deps, runId } = ctx;
+  const { runId } = ctx;
   const now = new Date(deps.clock.now()).toISOString();
   const { previous } = next;
   const meta: DirectoryMeta = {

@@ -6,6 +6,7 @@ import { AppError } from '../../domain/errors';
 import { recordWriteFailures, type RunReport } from '../../domain/report';
 import type { EmployeeAttributeKey } from '../../domain/employee';
 import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
+import type { PipelineDeps, RunDataDeps } from '../deps';
 import { keys } from '../keys';
 import { readReport, saveLatestReport, saveReport } from '../report-store';
 import { finalizeRun, loadRun } from '../run-store';
@@ -15,8 +16,11 @@ import { z } from 'zod';
 
 const completedWriteSchema = z.object({ complete: z.literal(true), state: writeCheckpointSchema });
 
-export const createFinishStage = (): StageHandler => async (ctx) => {
-  const { deps, runId } = ctx;
+/** Everything this stage can touch besides its step context: stored data and the run's end, no external system. */
+export type FinishStageDeps = RunDataDeps & Pick<PipelineDeps, 'clock' | 'logger'>;
+
+export const createFinishStage = (deps: FinishStageDeps): StageHandler => async (ctx) => {
+  const { runId } = ctx;
   const run = (await loadRun(deps, runId)) ?? ctx.run;
   let report: RunReport | null = await readReport(deps, runId);
   if (report === null) {

@@ -11,6 +11,7 @@ import { planSync } from '../../domain/plan-sync';
 import { addWarning, makeWarning, type RunReport } from '../../domain/report';
 import type { SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
+import type { PipelineDeps, RunDataDeps } from '../deps';
 import { readDirectory, readDirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
 import { readStageOutput } from '../stage-outputs';
@@ -30,8 +31,11 @@ export const planCheckpointSchema = z.object({
 });
 export type PlanCheckpoint = z.infer<typeof planCheckpointSchema>;
 
-export const createPlanStage = (): StageHandler => async (ctx) => {
-  const { deps, runId, run } = ctx;
+/** Everything this stage can touch besides its step context: stored data only, no external system. */
+export type PlanStageDeps = RunDataDeps & Pick<PipelineDeps, 'logger'>;
+
+export const createPlanStage = (deps: PlanStageDeps): StageHandler => async (ctx) => {
+  const { runId, run } = ctx;
   const saved = await ctx.readCheckpoint(planCheckpointSchema);
   if (saved !== undefined) return outcomeFor(saved.tripped, saved.safety);
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { WriteFailureInput } from '../../domain/report';
 import { syncOperationSchema, type SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
-import type { PipelineDeps } from '../deps';
+import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
 import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
@@ -61,8 +61,26 @@ export const writeCheckpointSchema = z.object({
 });
 export type WriteCheckpoint = z.infer<typeof writeCheckpointSchema>;
 
-export const createWriteAssetsStage = (): StageHandler => async (ctx) => {
-  const { deps, runId } = ctx;
+/** The settings of the adaptive write rate (src/domain/write-rate.ts), see rateSettings. */
+type RateConfig = Pick<
+  PipelineConfig,
+  | 'assetsWritesPerMinuteStart'
+  | 'assetsWritesPerMinuteMin'
+  | 'assetsWritesPerMinuteMax'
+  | 'assetsWriteRateStep'
+  | 'assetsWriteRateStepEvery'
+  | 'assetsWriteRateDecrease'
+  | 'writeConcurrency'
+>;
+
+/** Everything this stage can touch besides its step context (`sleep` paces writes; it never waits out throttling). */
+export interface WriteAssetsStageDeps extends Pick<PipelineDeps, 'store' | 'clock' | 'logger' | 'sleep'> {
+  readonly connect: ConnectTo<'assets'>;
+  readonly config: RateConfig & Pick<PipelineConfig, 'runDataTtlSeconds' | 'writeBatchSize'>;
+}
+
+export const createWriteAssetsStage = (deps: WriteAssetsStageDeps): StageHandler => async (ctx) => {
+  const { runId } = ctx;
   const plan = await readStageOutput(deps, runId, 'plan', planCheckpointSchema);
   let cp: WriteCheckpoint = (await ctx.readCheckpoint(writeCheckpointSchema)) ?? {
     chunk: 0,
@@ -234,7 +252,7 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
   if (rejected !== undefined) throw rejected.reason;
 }
 
-export function rateSettings(config: PipelineDeps['config']): WriteRateSettings {
+export function rateSettings(config: RateConfig): WriteRateSettings {
   return {
     startPerMinute: config.assetsWritesPerMinuteStart,
     minPerMinute: config.assetsWritesPerMinuteMin,
@@ -258,7 +276,7 @@ interface Pacer {
 }
 
 /** Spaces request starts evenly at the adaptive rate (the rate is read at every slot, so a decrease applies at once). */
-function createPacer(deps: Pick<PipelineDeps, 'clock' | 'sleep' | 'config'>, initial: WriteRateState): Pacer {
+function createPacer(deps: Pick<WriteAssetsStageDeps, 'clock' | 'sleep' | 'config'>, initial: WriteRateState): Pacer {
   const settings = rateSettings(deps.config);
   let state = initial;
   let nextSlot = 0;
