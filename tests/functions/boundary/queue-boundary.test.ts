@@ -65,7 +65,16 @@ describe('queue consumer boundary', () => {
 
   it('drops an invalid Create Schema job message without touching the run it might name', async () => {
     const { runId } = await startSync();
-    const appDeps: AppDeps = { ...h.deps, connectionDeps: h.connectionDeps, userJiraFetch: h.connectionDeps.jiraFetch };
+    const appDeps: AppDeps = {
+      ...h.deps,
+      connectionDeps: h.connectionDeps,
+      userJiraFetch: h.connectionDeps.jiraFetch,
+      // The admin page's and the privacy trigger's Forge pieces (src/functions/wiring.ts); a queue consumer uses neither.
+      schemaJobQueue: async () => {
+        throw new Error('a queue consumer pushes no Create Schema job');
+      },
+      privacy: { report: async () => [] },
+    };
     const schemaJob = queueConsumer(schemaJobEntry, () => appDeps);
     expect(await schemaJob({ body: { v: 2, jobId: 'job-00000001', runId } })).toBeUndefined();
     expect((await loadRun(h.deps, runId))!.status).toBe('queued');
