@@ -16,7 +16,8 @@ import { createGraphClient, USERS_PAGE_SIZE } from '../src/clients/graph/graph-c
 import { createTokenProvider, type CachedToken } from '../src/clients/graph/token-client';
 import { defaultRetryPolicy } from '../src/clients/retry-policy';
 import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
-import { ENTRA_SCHEMA } from '../src/domain/schema-definition';
+import { CORE_SCHEMA } from '../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../src/domain/schema-definition';
 import { defaultPipelineConfig } from '../src/pipeline/deps';
 import { requestCost } from '../fakes/entra/throttle';
 import { startSimulation } from '../fakes/simulation';
@@ -95,7 +96,7 @@ async function assetsSnapshot(objects: number) {
       policy: defaultRetryPolicy,
       workspaceCache: { read: async () => workspace, write: async (id) => void (workspace = id) },
     });
-    const { layout } = await assets.ensureSchema(ENTRA_SCHEMA);
+    const { layout } = await assets.ensureSchema(CORE_SCHEMA);
     for (let i = 0; i < objects; i++) {
       sim.jira.addObject({ attributes: { 'Full Name': `Employee ${i}`, 'Entra User ID': randomUUID(), Active: 'true' } });
     }
@@ -105,7 +106,7 @@ async function assetsSnapshot(objects: number) {
     let startAt = 0;
     let read = 0;
     for (;;) {
-      const page = await assets.searchEmployees(layout, startAt, pageSize);
+      const page = await assets.searchObjects(layout, objectTypeOf(CORE_SCHEMA, 'employee'), startAt, pageSize);
       read += page.objects.length;
       startAt += page.objects.length;
       if (page.isLast) break;

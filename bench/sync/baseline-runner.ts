@@ -14,9 +14,11 @@ import { createGraphCall } from '../../src/clients/graph/graph-transport';
 import type { ExternalFetch, JiraFetch } from '../../src/clients/http';
 import type { AtlassianAccount } from '../../src/domain/atlassian-account';
 import { isInPopulation } from '../../src/domain/email-match';
-import type { EmployeeObject } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import { MICROSOFT_CLOUDS } from '../../src/domain/microsoft-cloud';
 import { planSync } from '../../src/domain/plan-sync';
+import { buildSchemaDefinition } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../../src/domain/schema-definition';
 import { defaultPipelineConfig } from '../../src/pipeline/deps';
 import { readLayout } from '../../src/pipeline/layout-store';
 import type { SyncOperation } from '../../src/domain/sync-operations';
@@ -153,24 +155,30 @@ async function runBaseline(h: Harness, apis: SimulatedApis, observe: () => void)
 
   const layout = await readLayout(h.store);
   if (layout === null) throw new Error('baseline: the harness created no schema');
-  const employees: EmployeeObject[] = [];
+  // The definition the pipeline's run would use (the core attributes plus the chosen ones), so both write the same.
+  const definition = buildSchemaDefinition(settings.attributes);
+  const employeeType = objectTypeOf(definition, 'employee');
+  const employees: AssetsObject[] = [];
   for (let startAt = 0, last = false; !last; ) {
-    const page = await assets.searchEmployees(layout, startAt, defaultPipelineConfig.aqlPageSize);
+    const page = await assets.searchObjects(layout, employeeType, startAt, defaultPipelineConfig.aqlPageSize);
     employees.push(...page.objects);
     startAt += page.objects.length;
     last = page.isLast;
   }
   observe();
 
-  const plan = planSync({ accounts, entraUsers, employees });
+  const plan = planSync({ accounts, entraUsers, employees }, { definition });
   observe();
   const created = new Map<string, string>();
   const operations: SyncOperation[] = [...plan.creates, ...plan.updates, ...plan.inactivations, ...plan.managerLinks];
   for (const [index, op] of operations.entries()) {
     if (index % 500 === 499) observe();
-    const request = toWriteRequest(op, created);
+    const request = toWriteRequest(employeeType, op, created);
     if (request === null) continue;
-    const result = request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
+    const result =
+      request.objectId === null
+        ? await assets.createObject(layout, employeeType, request.values)
+        : await assets.updateObject(layout, employeeType, request.objectId, request.values);
     if (result.ok && op.kind === 'create') created.set(op.entraUserId, result.objectId);
   }
   return { creates: plan.creates.length, updates: plan.updates.length, inactivations: plan.inactivations.length };

@@ -6,8 +6,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmployeeObject, EmployeeValues } from '../../src/domain/employee';
-import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
+import type { AssetsObject } from '../../src/domain/assets-object';
+import type { ObjectValues } from '../../src/domain/object-values';
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../../src/domain/schema-definition';
 import type { FakeJiraUser } from '../world/types';
 import { AssetsRenderer } from './assets-render';
 import { routeAssets } from './assets-routes';
@@ -27,6 +29,8 @@ const REDIRECT_MARK = 'redirected';
 const REDIRECT_EVERY = 7;
 /** Longer request lines are refused by Atlassian's edge (414); the app must chunk below this. */
 const MAX_URL_LENGTH = 8192;
+/** The Employee object type as the app defines it: employees() decodes its core attributes by name. */
+const EMPLOYEE_TYPE = objectTypeOf(CORE_SCHEMA, 'employee');
 
 export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Promise<FakeJiraSite> {
   const now = options.now ?? Date.now;
@@ -175,8 +179,8 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  function entraType(name = ENTRA_SCHEMA.objectType.name): ObjectTypeRec {
-    const schema = state.schemas.find((s) => s.key === ENTRA_SCHEMA.key);
+  function entraType(name = EMPLOYEE_TYPE.name): ObjectTypeRec {
+    const schema = state.schemas.find((s) => s.key === CORE_SCHEMA.key);
     const type =
       state.objectTypes.find((t) => t.name === name && t.schemaId === schema?.id) ?? state.objectTypes.find((t) => t.name === name);
     if (!type) throw new Error(`fake Jira site: no object type "${name}" (create the schema first)`);
@@ -189,25 +193,13 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     return attribute;
   }
 
-  function decode(object: ObjectRec): EmployeeObject {
+  function decode(object: ObjectRec): AssetsObject {
     const byName = new Map(state.attributesOf(object.objectTypeId).map((a) => [a.name, object.values.get(a.id)?.[0] ?? null]));
-    const get = (key: string): string | null => {
-      const name = ENTRA_SCHEMA.attributes.find((a) => a.key === key)?.name;
-      return name === undefined ? null : (byName.get(name) ?? null);
-    };
-    const active = get('active');
-    const values: EmployeeValues = {
-      fullName: get('fullName'),
-      entraUserId: get('entraUserId'),
-      email: get('email'),
-      jobTitle: get('jobTitle'),
-      department: get('department'),
-      atlassianAccountId: get('atlassianAccountId'),
-      jiraUser: get('jiraUser'),
-      active: active === null ? null : active === 'true',
-      managerObjectId: get('manager'),
-      managerAtlassianAccountId: get('managerAtlassianAccountId'),
-    };
+    const values: ObjectValues = {};
+    for (const attribute of EMPLOYEE_TYPE.attributes) {
+      const value = byName.get(attribute.name) ?? null;
+      values[attribute.key] = attribute.kind.type === 'boolean' && value !== null ? value === 'true' : value;
+    }
     return { objectId: object.id, objectKey: object.objectKey, values };
   }
 
@@ -226,8 +218,8 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     employees() {
-      const schema = state.schemas.find((s) => s.key === ENTRA_SCHEMA.key);
-      const type = state.objectTypes.find((t) => t.schemaId === schema?.id && t.name === ENTRA_SCHEMA.objectType.name);
+      const schema = state.schemas.find((s) => s.key === CORE_SCHEMA.key);
+      const type = state.objectTypes.find((t) => t.schemaId === schema?.id && t.name === EMPLOYEE_TYPE.name);
       return type ? state.objectsOfType(type.id).map(decode) : [];
     },
     editObject(objectId, attributeName, value) {

@@ -6,6 +6,8 @@
  */
 import { applyWorldChange } from '../../bench/sync/world-change';
 import { generateWorld, mutateWorld } from '../../fakes/world/generate-world';
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../../src/domain/schema-definition';
 import { startHarness, type Harness } from '../support/pipeline-harness';
 
 async function syncTwiceWithEdits(indexes: boolean) {
@@ -22,10 +24,11 @@ async function syncTwiceWithEdits(indexes: boolean) {
     const [, , x, y, z] = h.sim.jira.employees();
     const layout = (await h.createSchema()).layout;
     const { assets } = await h.deps.connect();
+    const employee = objectTypeOf(CORE_SCHEMA, 'employee');
     // A value set by an update (not a create) must be seen as taken, as must one set at create.
-    const moved = await assets.updateEmployee(layout, x!.objectId, { entraUserId: 'moved-entra-id' });
-    const refused = await assets.updateEmployee(layout, y!.objectId, { entraUserId: 'moved-entra-id' });
-    const refusedToo = await assets.updateEmployee(layout, z!.objectId, { entraUserId: y!.values.entraUserId });
+    const moved = await assets.updateObject(layout, employee, x!.objectId, { entraUserId: 'moved-entra-id' });
+    const refused = await assets.updateObject(layout, employee, y!.objectId, { entraUserId: 'moved-entra-id' });
+    const refusedToo = await assets.updateObject(layout, employee, z!.objectId, { entraUserId: y!.values.entraUserId ?? null });
     return {
       counts: [first.run.counts, second.run.counts],
       state: [...h.assetsState()].sort(([x], [y]) => x.localeCompare(y)),

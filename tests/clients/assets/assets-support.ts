@@ -2,12 +2,17 @@
  * Setup shared by the Assets client tests: a fake site on a fake clock, the client wired to it over HTTP, and an
  * in-memory workspace cache that counts its writes.
  */
-import type { EmployeeWrite } from '../../../src/clients/assets/assets-client';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import type { ObjectWrite } from '../../../src/domain/object-values';
+import { objectTypeOf } from '../../../src/domain/schema-definition';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { createAssetsClient, type AssetsClient } from '../../../src/clients/assets/assets-client';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import { startFakeJiraSite, type FakeEndpoint, type FakeJiraSite, type FakeJiraSiteOptions, type RecordedRequest } from '../../../fakes/jira/fake-jira-site';
 import { fakeClock, testPolicy, type FakeClock } from '../jira/support';
+
+/** The Employee object type with the core attributes (what the client tests create their schema from). */
+export const EMPLOYEE = objectTypeOf(CORE_SCHEMA, 'employee');
 
 export interface MemoryWorkspaceCache {
   value: unknown;
@@ -80,7 +85,7 @@ export function writesOf(site: FakeJiraSite, since = 0): string[] {
 }
 
 /** One Employee as the app writes it, for account `accountId`; fields overridable. */
-export function employeeWrite(accountId: string, overrides: Partial<EmployeeWrite> = {}): EmployeeWrite {
+export function employeeWrite(accountId: string, overrides: ObjectWrite = {}): ObjectWrite {
   return {
     fullName: 'Ada Lovelace',
     entraUserId: '0b4a1c2d-0000-4000-8000-000000000001',
@@ -90,7 +95,7 @@ export function employeeWrite(accountId: string, overrides: Partial<EmployeeWrit
     atlassianAccountId: accountId,
     jiraUser: accountId,
     active: true,
-    managerObjectId: null,
+    manager: null,
     managerAtlassianAccountId: null,
     ...overrides,
   };

@@ -1,20 +1,22 @@
 import type { AppError } from '../../../src/domain/errors';
-import type { EmployeeValues } from '../../../src/domain/employee';
-import { ENTRA_SCHEMA } from '../../../src/domain/schema-definition';
-import type { EmployeeWrite, SchemaLayout } from '../../../src/clients/assets/assets-client';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import { textOf, type ObjectValues, type ObjectWrite } from '../../../src/domain/object-values';
+import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../../src/domain/schema-layout';
 import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { jiraUser, patientPolicy, rejection, testPolicy, type FakeClock } from '../jira/support';
-import { assetsTestBed, employeeWrite, served, type AssetsTestBed } from './assets-support';
+import { assetsTestBed, EMPLOYEE, employeeWrite, served, type AssetsTestBed } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 const GRACE = jiraUser({ accountId: 'acc-grace' });
 
-const employee = (overrides: Partial<EmployeeWrite> = {}): EmployeeWrite => employeeWrite(ADA.accountId, overrides);
+const employee = (overrides: ObjectWrite = {}): ObjectWrite => employeeWrite(ADA.accountId, overrides);
 
 describe('Assets Employee snapshot and writes', () => {
   let bed: AssetsTestBed | undefined;
   let layout: SchemaLayout;
+  /** The Employee type's ids in `layout`. */
+  let ids: ObjectTypeLayout;
 
   afterEach(async () => {
     bed?.site.expectNoUnexpected();
@@ -24,11 +26,12 @@ describe('Assets Employee snapshot and writes', () => {
 
   async function setup(options: FakeJiraSiteOptions = {}, policyFor: (clock: FakeClock) => RetryPolicy = testPolicy): Promise<AssetsTestBed> {
     bed = await assetsTestBed({ users: [ADA, GRACE], ...options }, policyFor);
-    layout = (await bed.client.ensureSchema(ENTRA_SCHEMA)).layout;
+    layout = (await bed.client.ensureSchema(CORE_SCHEMA)).layout;
+    ids = layoutOfType(layout, EMPLOYEE, { complete: true });
     return bed;
   }
 
-  function created(result: Awaited<ReturnType<AssetsTestBed['client']['createEmployee']>>): { objectId: string; objectKey: string } {
+  function created(result: Awaited<ReturnType<AssetsTestBed['client']['createObject']>>): { objectId: string; objectKey: string } {
     if (!result.ok) throw new Error(`create failed: ${result.failure.message}`);
     return result;
   }
@@ -36,57 +39,57 @@ describe('Assets Employee snapshot and writes', () => {
   describe('create and update', () => {
     it('round-trips every encoding through decode (text, Boolean, User, reference)', async () => {
       const { client, site } = await setup();
-      const manager = created(await client.createEmployee(layout, employee({ fullName: 'Grace Hopper', entraUserId: 'e-grace', jiraUser: GRACE.accountId, active: false })));
+      const manager = created(await client.createObject(layout, EMPLOYEE, employee({ fullName: 'Grace Hopper', entraUserId: 'e-grace', jiraUser: GRACE.accountId, active: false })));
       expect(manager.objectKey).toMatch(/^ENTRA-\d+$/);
       const report = created(
-        await client.createEmployee(layout, employee({ managerObjectId: manager.objectId, managerAtlassianAccountId: GRACE.accountId })),
+        await client.createObject(layout, EMPLOYEE, employee({ manager: manager.objectId, managerAtlassianAccountId: GRACE.accountId })),
       );
 
-      const page = await client.searchEmployees(layout, 0, 50);
+      const page = await client.searchObjects(layout, EMPLOYEE, 0, 50);
       expect(page.isLast).toBe(true);
       const byId = new Map(page.objects.map((o) => [o.objectId, o]));
-      const expected: EmployeeValues = employee({ managerObjectId: manager.objectId, managerAtlassianAccountId: GRACE.accountId });
+      const expected: ObjectValues = employee({ manager: manager.objectId, managerAtlassianAccountId: GRACE.accountId });
       expect(byId.get(report.objectId)).toEqual({ objectId: report.objectId, objectKey: report.objectKey, values: expected });
-      expect(byId.get(manager.objectId)?.values).toMatchObject({ active: false, jiraUser: GRACE.accountId, managerObjectId: null });
+      expect(byId.get(manager.objectId)?.values).toMatchObject({ active: false, jiraUser: GRACE.accountId, manager: null });
       expect(site.employees().find((e) => e.objectId === report.objectId)?.values).toEqual(expected);
 
       const createBody = served(site, 'object/create')[1]?.body as { objectTypeId: string; attributes: unknown[] };
-      expect(createBody.objectTypeId).toBe(layout.objectTypeId);
-      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.active, objectAttributeValues: [{ value: 'true' }] });
-      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: layout.attributeIds.manager, objectAttributeValues: [{ value: manager.objectId }] });
+      expect(createBody.objectTypeId).toBe(ids.objectTypeId);
+      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: ids.attributeIds.active, objectAttributeValues: [{ value: 'true' }] });
+      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: ids.attributeIds.manager, objectAttributeValues: [{ value: manager.objectId }] });
       // null on create is simply not sent: the manager's create carries 8 of the 10 attributes
       expect((served(site, 'object/create')[0]?.body as { attributes: unknown[] }).attributes).toHaveLength(8);
     });
 
     it('updates only the attributes given, and null clears one', async () => {
       const { client, site } = await setup();
-      const { objectId } = created(await client.createEmployee(layout, employee()));
-      const result = await client.updateEmployee(layout, objectId, { jobTitle: 'Principal Engineer', department: null, active: false });
+      const { objectId } = created(await client.createObject(layout, EMPLOYEE, employee()));
+      const result = await client.updateObject(layout, EMPLOYEE, objectId, { jobTitle: 'Principal Engineer', department: null, active: false });
       expect(result).toMatchObject({ ok: true, objectId });
       const body = served(site, 'object/update')[0]?.body as { attributes: unknown[] };
       expect(body.attributes).toEqual([
-        { objectTypeAttributeId: layout.attributeIds.jobTitle, objectAttributeValues: [{ value: 'Principal Engineer' }] },
-        { objectTypeAttributeId: layout.attributeIds.department, objectAttributeValues: [] },
-        { objectTypeAttributeId: layout.attributeIds.active, objectAttributeValues: [{ value: 'false' }] },
+        { objectTypeAttributeId: ids.attributeIds.jobTitle, objectAttributeValues: [{ value: 'Principal Engineer' }] },
+        { objectTypeAttributeId: ids.attributeIds.department, objectAttributeValues: [] },
+        { objectTypeAttributeId: ids.attributeIds.active, objectAttributeValues: [{ value: 'false' }] },
       ]);
-      const [found] = await client.findEmployeesByEntraUserIds(layout, [employee().entraUserId ?? '']);
+      const [found] = await client.findObjectsByAnchor(layout, EMPLOYEE, [textOf(employee().entraUserId) ?? '']);
       expect(found?.values).toEqual(employee({ jobTitle: 'Principal Engineer', department: null, active: false }));
     });
 
     it('maps per-attribute validation errors back to the attribute, without quoting the value', async () => {
       const { client } = await setup();
-      created(await client.createEmployee(layout, employee()));
+      created(await client.createObject(layout, EMPLOYEE, employee()));
       const longName = 'L'.repeat(300);
-      const tooLong = await client.createEmployee(layout, employee({ entraUserId: 'e-2', fullName: longName }));
+      const tooLong = await client.createObject(layout, EMPLOYEE, employee({ entraUserId: 'e-2', fullName: longName }));
       expect(tooLong).toEqual({
         ok: false,
         failure: { code: 'value-too-long', attribute: 'fullName', message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.' },
         throttled: 0,
         redirects: 0,
       });
-      const duplicate = await client.createEmployee(layout, employee({ email: 'other@example.com' }));
+      const duplicate = await client.createObject(layout, EMPLOYEE, employee({ email: 'other@example.com' }));
       expect(duplicate).toMatchObject({ ok: false, failure: { code: 'duplicate-value', attribute: 'entraUserId' } });
-      const unknownUser = await client.createEmployee(layout, employee({ entraUserId: 'e-3', jiraUser: 'acc-nobody' }));
+      const unknownUser = await client.createObject(layout, EMPLOYEE, employee({ entraUserId: 'e-3', jiraUser: 'acc-nobody' }));
       expect(unknownUser).toMatchObject({ ok: false, failure: { code: 'unknown-user', attribute: 'jiraUser' } });
       for (const result of [duplicate, unknownUser]) {
         expect(JSON.stringify(result)).not.toContain('ada@example.com');
@@ -96,9 +99,9 @@ describe('Assets Employee snapshot and writes', () => {
 
     it('reports an update of a deleted object as a per-object failure', async () => {
       const { client, site } = await setup();
-      const { objectId } = created(await client.createEmployee(layout, employee()));
+      const { objectId } = created(await client.createObject(layout, EMPLOYEE, employee()));
       site.deleteObject(objectId);
-      expect(await client.updateEmployee(layout, objectId, { jobTitle: 'x' })).toMatchObject({
+      expect(await client.updateObject(layout, EMPLOYEE, objectId, { jobTitle: 'x' })).toMatchObject({
         ok: false,
         failure: { code: 'object-not-found', attribute: null },
       });
@@ -113,8 +116,8 @@ describe('Assets Employee snapshot and writes', () => {
       let startAt: number | null = 0;
       let pages = 0;
       while (startAt !== null) {
-        const page: Awaited<ReturnType<typeof client.searchEmployees>> = await client.searchEmployees(layout, startAt, 250);
-        page.objects.forEach((o) => seen.add(o.values.entraUserId ?? ''));
+        const page: Awaited<ReturnType<typeof client.searchObjects>> = await client.searchObjects(layout, EMPLOYEE, startAt, 250);
+        page.objects.forEach((o) => seen.add(textOf(o.values.entraUserId) ?? ''));
         startAt = page.nextStartAt;
         pages += 1;
         if (page.isLast) expect(page.nextStartAt).toBeNull();
@@ -123,17 +126,17 @@ describe('Assets Employee snapshot and writes', () => {
       expect(pages).toBe(4);
       const calls = served(site, 'object/aql');
       expect(calls.map((c) => c.query)).toEqual([0, 250, 500, 750].map((s) => `startAt=${s}&maxResults=250&includeAttributes=true`));
-      expect(calls[0]?.body).toEqual({ qlQuery: `objectTypeId = ${layout.objectTypeId}` });
+      expect(calls[0]?.body).toEqual({ qlQuery: `objectTypeId = ${ids.objectTypeId}` });
     });
 
     it('trusts the page size Assets echoes when it serves less than asked', async () => {
       const { client, site } = await setup({ aqlMaxResults: 100 });
       for (let i = 0; i < 230; i++) site.addObject({ attributes: { 'Entra User ID': `e-${i}` } });
-      const first = await client.searchEmployees(layout, 0, 500);
+      const first = await client.searchObjects(layout, EMPLOYEE, 0, 500);
       expect(first).toMatchObject({ isLast: false, nextStartAt: 100 });
       expect(first.objects).toHaveLength(100);
-      const second = await client.searchEmployees(layout, 100, 500);
-      const third = await client.searchEmployees(layout, second.nextStartAt ?? -1, 500);
+      const second = await client.searchObjects(layout, EMPLOYEE, 100, 500);
+      const third = await client.searchObjects(layout, EMPLOYEE, second.nextStartAt ?? -1, 500);
       expect(third).toMatchObject({ isLast: true, nextStartAt: null });
       expect(third.objects).toHaveLength(30);
     });
@@ -144,15 +147,15 @@ describe('Assets Employee snapshot and writes', () => {
       const made = site.addObject({ attributes: { 'Entra User ID': tricky } });
       site.addObject({ attributes: { 'Entra User ID': 'plain' } });
       site.addObject({ attributes: { 'Entra User ID': 'other' } });
-      const found = await client.findEmployeesByEntraUserIds(layout, [tricky, 'plain', 'missing', 'plain']);
+      const found = await client.findObjectsByAnchor(layout, EMPLOYEE, [tricky, 'plain', 'missing', 'plain']);
       expect(found.map((o) => o.values.entraUserId).sort()).toEqual([tricky, 'plain'].sort());
       expect(found.find((o) => o.values.entraUserId === tricky)?.objectId).toBe(made.objectId);
       const calls = served(site, 'object/aql');
       expect(calls).toHaveLength(1);
       expect(calls[0]?.body).toEqual({
-        qlQuery: `objectTypeId = ${layout.objectTypeId} AND "Entra User ID" IN ("odd\\"id\\\\with quotes", "plain", "missing")`,
+        qlQuery: `objectTypeId = ${ids.objectTypeId} AND "Entra User ID" IN ("odd\\"id\\\\with quotes", "plain", "missing")`,
       });
-      expect(await client.findEmployeesByEntraUserIds(layout, [])).toEqual([]);
+      expect(await client.findObjectsByAnchor(layout, EMPLOYEE, [])).toEqual([]);
       expect(served(site, 'object/aql')).toHaveLength(1);
     });
 
@@ -160,16 +163,16 @@ describe('Assets Employee snapshot and writes', () => {
       const { client, site } = await setup();
       const { objectId } = site.addObject({ attributes: { 'Entra User ID': 'e-1', Active: 'true', 'Jira User': ADA.accountId } });
       site.editObject(objectId, 'Active', null);
-      const [object] = (await client.searchEmployees(layout, 0, 10)).objects;
+      const [object] = (await client.searchObjects(layout, EMPLOYEE, 0, 10)).objects;
       expect(object?.values).toMatchObject({ entraUserId: 'e-1', active: null, jiraUser: ADA.accountId, fullName: null });
     });
 
     it('reads a malformed AQL page as RESPONSE_MALFORMED', async () => {
       const { client, site } = await setup();
       site.failNext({ path: '/object/aql', status: 200, body: { values: [{ id: '1' }] } });
-      expect(await rejection(client.searchEmployees(layout, 0, 10))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
+      expect(await rejection(client.searchObjects(layout, EMPLOYEE, 0, 10))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
       site.failNext({ path: '/object/create', status: 201, body: '<html>' });
-      expect(await rejection(client.createEmployee(layout, employee()))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
+      expect(await rejection(client.createObject(layout, EMPLOYEE, employee()))).toMatchObject({ code: 'RESPONSE_MALFORMED' });
     });
   });
 
@@ -179,7 +182,7 @@ describe('Assets Employee snapshot and writes', () => {
         { rateLimits: { enabled: true, perMinute: { 'object/create': 2 }, sendRetryAfter: true }, assetsRedirects: 'off' }, // a redirect takes a slot too
         (clock) => patientPolicy(clock),
       );
-      for (let i = 0; i < 3; i++) created(await client.createEmployee(layout, employee({ entraUserId: `e-${i}` })));
+      for (let i = 0; i < 3; i++) created(await client.createObject(layout, EMPLOYEE, employee({ entraUserId: `e-${i}` })));
       const calls = served(site, 'object/create');
       expect(calls.map((c) => c.status)).toEqual([201, 201, 429, 201]);
       const throttled = calls[2]!;
@@ -192,8 +195,8 @@ describe('Assets Employee snapshot and writes', () => {
         { rateLimits: { enabled: true, perMinute: { 'object/create': 1 }, sendRetryAfter: false }, assetsRedirects: 'off' },
         (c) => patientPolicy(c, { baseBackoffMs: 20_000, maxBackoffMs: 120_000, maxAttempts: 5 }),
       );
-      created(await client.createEmployee(layout, employee({ entraUserId: 'e-1' })));
-      created(await client.createEmployee(layout, employee({ entraUserId: 'e-2' })));
+      created(await client.createObject(layout, EMPLOYEE, employee({ entraUserId: 'e-1' })));
+      created(await client.createObject(layout, EMPLOYEE, employee({ entraUserId: 'e-2' })));
       const calls = served(site, 'object/create');
       expect(calls.map((c) => c.status)).toEqual([201, 429, 429, 429, 201]);
       expect(clock.slept).toEqual([15_000, 30_000, 60_000]);
@@ -203,8 +206,8 @@ describe('Assets Employee snapshot and writes', () => {
 
     it('hands persistent throttling back as ASSETS_THROTTLED retry later', async () => {
       const { client, site, clock } = await setup({ rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false }, assetsRedirects: 'off' });
-      await client.searchEmployees(layout, 0, 10);
-      const error = await rejection(client.searchEmployees(layout, 0, 10));
+      await client.searchObjects(layout, EMPLOYEE, 0, 10);
+      const error = await rejection(client.searchObjects(layout, EMPLOYEE, 0, 10));
       expect(error).toMatchObject({ code: 'ASSETS_THROTTLED', retry: 'later' });
       expect((error as AppError).retryAfterSeconds).toBeGreaterThan(0);
       expect(clock.slept.length).toBeGreaterThan(0);
@@ -214,9 +217,9 @@ describe('Assets Employee snapshot and writes', () => {
     it('retries a 5xx in-process and defers a persistent one', async () => {
       const { client, site } = await setup();
       site.failNext({ method: 'POST', path: '/object/create', status: 503, times: 1 });
-      created(await client.createEmployee(layout, employee()));
+      created(await client.createObject(layout, EMPLOYEE, employee()));
       site.failNext({ method: 'PUT', path: '/object/', status: 500, times: 10 });
-      const error = await rejection(client.updateEmployee(layout, '1', { jobTitle: 'x' }));
+      const error = await rejection(client.updateObject(layout, EMPLOYEE, '1', { jobTitle: 'x' }));
       expect(error).toMatchObject({ code: 'ASSETS_REQUEST_FAILED', retry: 'later' });
     });
 
@@ -224,7 +227,7 @@ describe('Assets Employee snapshot and writes', () => {
       const { client, site } = await setup();
       for (const status of [401, 403]) {
         site.failNext({ path: '/object/create', status, body: { errorMessages: ['Forbidden'] } });
-        const auth = await rejection(client.createEmployee(layout, employee()));
+        const auth = await rejection(client.createObject(layout, EMPLOYEE, employee()));
         expect(auth).toMatchObject({ code: 'ASSETS_UNAUTHORIZED', retry: 'permanent' });
         const message = (auth as AppError).message;
         expect(message).toContain('write:cmdb-object:jira');
@@ -234,7 +237,7 @@ describe('Assets Employee snapshot and writes', () => {
         expect(message).not.toContain('ada@example.com');
       }
       site.failNext({ path: '/object/create', status: 303, headers: { Location: '/login' } });
-      const redirect = await rejection(client.createEmployee(layout, employee()));
+      const redirect = await rejection(client.createObject(layout, EMPLOYEE, employee()));
       expect(redirect).toMatchObject({ code: 'ASSETS_REDIRECT_FAILED', retry: 'permanent' });
       expect((redirect as AppError).message).toContain('redirect (HTTP 303)');
     });
@@ -242,7 +245,7 @@ describe('Assets Employee snapshot and writes', () => {
     it('says the object type is gone when a create answers 404', async () => {
       const { client, site } = await setup();
       site.failNext({ path: '/object/create', status: 404, body: { errorMessages: ['Object type not found'] } });
-      expect(await rejection(client.createEmployee(layout, employee()))).toMatchObject({ code: 'ASSETS_SCHEMA_MISSING' });
+      expect(await rejection(client.createObject(layout, EMPLOYEE, employee()))).toMatchObject({ code: 'ASSETS_SCHEMA_MISSING' });
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { AppError } from '../../../src/domain/errors';
 import { createAssetsClient } from '../../../src/clients/assets/assets-client';
-import { ENTRA_SCHEMA } from '../../../src/domain/schema-definition';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
 import { rejection, testPolicy, fakeClock } from '../jira/support';
@@ -46,7 +46,7 @@ describe('Assets workspace discovery', () => {
   it('says plainly when the site has no Assets', async () => {
     const bed = await assetsTestBed({ assetsEnabled: false });
     site = bed.site;
-    const error = await rejection(bed.client.ensureSchema(ENTRA_SCHEMA));
+    const error = await rejection(bed.client.ensureSchema(CORE_SCHEMA));
     expect(error).toMatchObject({ code: 'ASSETS_NOT_AVAILABLE', retry: 'permanent' });
     expect((error as AppError).message).toContain('Jira Service Management Premium or Enterprise');
     expect(bed.cache.writes).toEqual([]);
@@ -64,7 +64,7 @@ describe('Assets workspace discovery', () => {
   it('names the cmdb scopes when Assets refuses the app', async () => {
     const bed = await assetsTestBed({ assetsAuth: 'unauthorized' });
     site = bed.site;
-    const error = await rejection(bed.client.inspectSchema(ENTRA_SCHEMA));
+    const error = await rejection(bed.client.inspectSchema(CORE_SCHEMA));
     expect(error).toMatchObject({ code: 'ASSETS_UNAUTHORIZED', retry: 'permanent' });
     expect((error as AppError).message).toContain('read:cmdb-schema:jira');
     expect((error as AppError).message).toContain('write:cmdb-object:jira');
