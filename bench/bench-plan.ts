@@ -15,7 +15,7 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { matchAccounts } from '../src/domain/email-match';
 import type { AtlassianAccount } from '../src/domain/atlassian-account';
-import type { EmployeeObject } from '../src/domain/employee';
+import type { AssetsObject } from '../src/domain/assets-object';
 import type { EntraUser } from '../src/domain/entra-user';
 import { planSync, type SyncInput } from '../src/domain/plan-sync';
 import { generateWorld, mutateWorld } from '../fakes/world/generate-world';
@@ -75,7 +75,7 @@ function parsed<T>(value: T): T {
 function buildScenario(users: number): SyncInput {
   const before = generateWorld({ users, seed: SEED });
   const firstSync = planSync({ accounts: toAccounts(before), entraUsers: toEntraUsers(before), employees: [] });
-  const written: EmployeeObject[] = applyPlan([], firstSync, 1).objects;
+  const written: AssetsObject[] = applyPlan([], firstSync, 1).objects;
   const existing = keepShare(written, 0.9, SEED);
   const after = mutateWorld(before, { seed: SEED, fraction: 0.02 }).world;
   return parsed({ accounts: toAccounts(after), entraUsers: toEntraUsers(after), employees: existing });

@@ -95,7 +95,7 @@ export function describeReportExamples(report: RunReport, perCategory = 3): stri
     if (total > perCategory) lines.push(`    ... and ${total - perCategory} more`);
   };
   const text = (value: string | null) => value ?? '—';
-  section('To create', report.counts.creates, report.creates.items, (c) => `${text(c.fullName)} · ${text(c.jobTitle)} · ${text(c.department)}`);
+  section('To create', report.counts.creates, report.creates.items, (c) => [text(c.fullName), ...c.attributes.filter((a) => a.attribute !== 'Email').map((a) => text(a.value))].join(' · '));
   section('To update', report.counts.updates, report.updates.items, (u) => `${text(u.fullName)} (${u.objectKey}): ${u.changes.map((ch) => `${ch.attribute} ${text(ch.from)} -> ${text(ch.to)}`).join('; ')}`);
   section('To inactivate', report.counts.inactivations, report.inactivations.items, (i) => `${text(i.fullName)} (${i.objectKey}): ${i.reasonText}`);
   section('Atlassian accounts not matched', report.counts.unmatchedAtlassian, report.unmatchedAtlassian.items, (u) => `${u.accountId}: ${u.reasonText}`);

@@ -2,7 +2,7 @@
  * Options, records and the control surface of the fake Jira site (Jira platform users + email API, the JSM
  * workspace endpoint, and the Assets REST API), so tests and the sandbox can build one and inspect it.
  */
-import type { EmployeeObject } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import type { FakeJiraUser } from '../world/types';
 import type { SiteSnapshot } from './site-snapshot';
 
@@ -143,7 +143,7 @@ export interface FakeJiraSite {
   expectNoUnexpected(): void;
   close(): Promise<void>;
   /** The Employee objects of the ENTRA schema, decoded by attribute name. */
-  employees(): EmployeeObject[];
+  employees(): AssetsObject[];
   editObject(objectId: string, attributeName: string, value: string | null): void;
   addObject(input: FakeObjectInput): { objectId: string; objectKey: string };
   deleteObject(objectId: string): void;

@@ -43,8 +43,11 @@ export interface DeltaMergeResult {
 }
 
 const FIELD_KEYS = Object.keys(entraUserSchema.shape).filter((key) => key !== 'id') as (keyof EntraUserFields)[];
-/** The selected properties (managerId is a relationship, reported only when set). */
-const PROPERTY_KEYS = FIELD_KEYS.filter((key) => key !== 'managerId');
+/**
+ * The selected properties (managerId is a relationship, reported only when set; `extra` holds the chosen
+ * attributes, merged key by key and not needed for a user to be complete).
+ */
+const PROPERTY_KEYS = FIELD_KEYS.filter((key) => key !== 'managerId' && key !== 'extra');
 
 /**
  * Delta is not lossless (https://learn.microsoft.com/graph/delta-query-overview: changes can be replayed or
@@ -104,6 +107,10 @@ export function applyDeltaChanges(directory: Map<string, EntraUser>, changes: re
     for (const key of FIELD_KEYS) {
       const value = change.fields[key];
       if (value === undefined) continue;
+      if (key === 'extra') {
+        next.extra = { ...next.extra, ...(value as Record<string, string | null>) };
+        continue;
+      }
       // Lists are copied so the directory never shares an array with the caller's changes.
       Object.assign(next, { [key]: Array.isArray(value) ? [...value] : value });
       seen?.add(key);
@@ -129,6 +136,13 @@ function sameUser(a: EntraUser, b: EntraUser): boolean {
     const x = a[key];
     const y = b[key];
     if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((item, i) => item === y[i]);
+    if (key === 'extra') return sameExtra(a.extra, b.extra);
     return x === y;
   });
+}
+
+function sameExtra(a: EntraUser['extra'], b: EntraUser['extra']): boolean {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  for (const key of keys) if ((a?.[key] ?? null) !== (b?.[key] ?? null)) return false;
+  return true;
 }

@@ -18,6 +18,11 @@ export const entraUserSchema = z.object({
   accountEnabled: z.boolean(),
   /** Entra object id of the manager (a user or an organisational contact), or null when there is none. */
   managerId: z.string().nullable(),
+  /**
+   * Values of the optional attributes the admin chose (attribute-catalogue.ts), by attribute key. Absent in a
+   * directory cached before any was chosen.
+   */
+  extra: z.record(z.string(), z.string().nullable()).optional(),
 });
 
 export type EntraUser = z.infer<typeof entraUserSchema>;

@@ -3,11 +3,12 @@
  * the lowest object id when several share an Entra User ID), which are extra copies, which have no Entra User ID, and
  * how many are active (the safety check's base).
  */
-import { blankToNull } from './desired-values';
 import type { MatchResult } from './email-match';
 import { entraIdKey } from './entra-id';
-import type { EmployeeObject } from './employee';
+import type { AssetsObject } from './assets-object';
+import { textOf } from './object-values';
 import { describeObject } from './plan-report';
+import type { ObjectTypeDefinition } from './schema-definition';
 import { makeWarning, type ReportCollector } from './report';
 
 /** Numeric ids compare as numbers (Assets ids are); anything else after them, as text. */
@@ -48,22 +49,23 @@ export interface ExistingObjects {
  * Finds each Entra user's object through the directory's own id index, so the 100k-object case costs one Map lookup
  * per object; only objects whose user is not in the directory, or that share an id, need a Map of their own.
  */
-export function indexEmployees(employees: readonly EmployeeObject[], match: MatchResult, report: ReportCollector): ExistingObjects {
+export function indexEmployees(type: ObjectTypeDefinition, employees: readonly AssetsObject[], match: MatchResult, report: ReportCollector): ExistingObjects {
+  const describe = (object: AssetsObject) => describeObject(type, object);
   const objectOfUser = new Int32Array(match.entraUsers.length).fill(-1);
   const roles = new Uint8Array(employees.length);
   const orphanByKey = new Map<string, number>();
   const shared = new Map<string, number[]>();
   let activeCount = 0;
   for (let index = 0; index < employees.length; index++) {
-    const object = employees[index] as EmployeeObject;
+    const object = employees[index] as AssetsObject;
     if (object.values.active === true) activeCount++;
-    const entraId = blankToNull(object.values.entraUserId);
+    const entraId = textOf(object.values.entraUserId);
     if (entraId === null) {
       roles[index] = ObjectRole.WithoutEntraId;
       report.add('warnings', () =>
         makeWarning(
           'missing-entra-user-id',
-          `${describeObject(object)} has no Entra User ID, so the app cannot tell whom it describes. ` +
+          `${describe(object)} has no Entra User ID, so the app cannot tell whom it describes. ` +
             'Delete it, or enter the Entra object id of the user it stands for.',
           [object.objectId],
         ),
@@ -88,18 +90,18 @@ export function indexEmployees(employees: readonly EmployeeObject[], match: Matc
   }
 
   for (const [key, group] of shared) {
-    const sorted = [...group].sort((a, b) => compareObjectIds((employees[a] as EmployeeObject).objectId, (employees[b] as EmployeeObject).objectId));
+    const sorted = [...group].sort((a, b) => compareObjectIds((employees[a] as AssetsObject).objectId, (employees[b] as AssetsObject).objectId));
     const keptIndex = sorted[0] as number;
     for (const index of sorted) roles[index] = index === keptIndex ? ObjectRole.Kept : ObjectRole.Duplicate;
     const userIndex = match.entraIndexById.get(key);
     if (userIndex !== undefined) objectOfUser[userIndex] = keptIndex;
-    const objects = sorted.map((index) => employees[index] as EmployeeObject);
-    const [kept, ...others] = objects as [EmployeeObject, ...EmployeeObject[]];
+    const objects = sorted.map((index) => employees[index] as AssetsObject);
+    const [kept, ...others] = objects as [AssetsObject, ...AssetsObject[]];
     report.add('warnings', () =>
       makeWarning(
         'duplicate-entra-user-id',
-        `${objects.length} Employee objects have the Entra User ID ${kept.values.entraUserId ?? key}. The app keeps ` +
-          `${describeObject(kept)} and no longer writes to ${others.map(describeObject).join(', ')}: delete the extra objects.`,
+        `${objects.length} Employee objects have the Entra User ID ${textOf(kept.values.entraUserId) ?? key}. The app keeps ` +
+          `${describe(kept)} and no longer writes to ${others.map(describe).join(', ')}: delete the extra objects.`,
         objects.map((object) => object.objectId),
       ),
     );

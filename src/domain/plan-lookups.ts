@@ -5,14 +5,7 @@
 import type { AtlassianAccount } from './atlassian-account';
 import type { MatchResult } from './email-match';
 import { entraIdKey } from './entra-id';
-import type { EntraUser } from './entra-user';
-import type { SyncInput } from './plan-sync';
-
-/** Lookups over the inputs that the planner and its report need. */
-export interface Directory {
-  entraUser(id: string): EntraUser | undefined;
-  account(accountId: string): AtlassianAccount | undefined;
-}
+import type { Directory, SyncInput } from './plan-types';
 
 export function createDirectory(input: SyncInput, match: MatchResult): Directory {
   // Built on first use only: it serves a rare path (unclaimed objects), not the 100k-user loop.

@@ -2,45 +2,54 @@
  * How the planner tells the admin what it decided: report entries and warnings, with names and readable values.
  * Kept apart from the rules (plan-sync.ts) so that the rules read as rules.
  */
-import { blankToNull, type CutAttribute } from './desired-values';
+import type { AssetsObject } from './assets-object';
 import type { MatchedPair, MatchResult } from './email-match';
-import { EMPLOYEE_ATTRIBUTE_KEYS, type EmployeeObject } from './employee';
 import type { EntraUser } from './entra-user';
-import type { Directory } from './plan-lookups';
+import { blankToNull, textOf, type ObjectValues, type PlannedValues, type StoredValue } from './object-values';
+import type { Directory } from './plan-types';
 import {
   INACTIVATION_REASON_TEXT,
   UNMATCHED_REASON_TEXT,
-  attributeLabel,
   makeWarning,
   type AttributeChange,
   type ReportCollector,
   type SafetyCheck,
 } from './report';
-import type { InactivationReason, PlannedChanges } from './sync-operations';
+import type { ObjectTypeDefinition } from './schema-definition';
+import type { InactivationReason } from './sync-operations';
 
 export function describeUser(user: EntraUser): string {
   return `${blankToNull(user.displayName) ?? 'An unnamed user'} (Entra user ${user.id})`;
 }
 
-export function describeObject(object: EmployeeObject): string {
-  return `${blankToNull(object.values.fullName) ?? 'An unnamed Employee object'} (${blankToNull(object.objectKey) ?? object.objectId})`;
+/** The object's label attribute value (its name in Assets), null when it has none. */
+export function labelOf(type: ObjectTypeDefinition, values: ObjectValues | PlannedValues): string | null {
+  const label = type.attributes.find((attribute) => attribute.label);
+  const value = label === undefined ? null : values[label.key];
+  return typeof value === 'string' ? blankToNull(value) : null;
 }
 
-const CUT_LABEL: Readonly<Record<CutAttribute, string>> = {
-  fullName: attributeLabel('fullName'),
-  email: attributeLabel('email'),
-  jobTitle: attributeLabel('jobTitle'),
-  department: attributeLabel('department'),
-  atlassianAccountId: attributeLabel('atlassianAccountId'),
-  managerAtlassianAccountId: attributeLabel('managerAtlassianAccountId'),
-};
+export function describeObject(type: ObjectTypeDefinition, object: AssetsObject): string {
+  return `${labelOf(type, object.values) ?? `An unnamed ${type.name} object`} (${blankToNull(object.objectKey) ?? object.objectId})`;
+}
 
-export function reportCutValues(cut: readonly CutAttribute[], entraUser: EntraUser, object: EmployeeObject | null, report: ReportCollector): void {
-  for (const attribute of cut) {
+/** The admin-facing name of an attribute ("Job Title"). */
+export function attributeName(type: ObjectTypeDefinition, key: string): string {
+  return type.attributes.find((attribute) => attribute.key === key)?.name ?? key;
+}
+
+export function reportCutValues(
+  type: ObjectTypeDefinition,
+  cut: readonly string[],
+  entraUser: EntraUser,
+  object: AssetsObject | null,
+  report: ReportCollector,
+): void {
+  for (const key of cut) {
     report.add('warnings', () =>
       makeWarning(
         'value-truncated',
-        `${CUT_LABEL[attribute]} of ${describeUser(entraUser)} is longer than the 255 characters Assets allows; ` +
+        `${attributeName(type, key)} of ${describeUser(entraUser)} is longer than the 255 characters Assets allows; ` +
           'the first 255 are written.',
         object === null ? [entraUser.id] : [entraUser.id, object.objectId],
       ),
@@ -105,12 +114,12 @@ export function reportCycles(cycles: readonly (readonly number[])[], pairs: read
   }
 }
 
-export function reportInactivation(object: EmployeeObject, reason: InactivationReason, report: ReportCollector): void {
+export function reportInactivation(type: ObjectTypeDefinition, object: AssetsObject, reason: InactivationReason, report: ReportCollector): void {
   report.add('inactivations', () => ({
     objectKey: object.objectKey,
     objectId: object.objectId,
-    fullName: blankToNull(object.values.fullName),
-    entraUserId: blankToNull(object.values.entraUserId),
+    fullName: labelOf(type, object.values),
+    entraUserId: textOf(object.values.entraUserId),
     reason,
     reasonText: INACTIVATION_REASON_TEXT[reason],
   }));
@@ -137,39 +146,49 @@ export function managerName(user: EntraUser, directory: Directory): string | nul
   return blankToNull(directory.entraUser(managerId)?.displayName);
 }
 
-/** Changes are listed in the schema's attribute order. */
-const CHANGE_ORDER = EMPLOYEE_ATTRIBUTE_KEYS;
-
-/** A report change whose `from` is a manager object id, to be replaced by that object's name. */
+/** A report change whose `from` is a referenced object id, to be replaced by that object's name. */
 export interface PendingManagerName {
   readonly change: AttributeChange;
   readonly objectId: string;
 }
 
+/** The values shown in the create list, in the definition's order. */
+export function shownOnCreate(type: ObjectTypeDefinition, values: PlannedValues): { attribute: string; value: string | null }[] {
+  const shown: { attribute: string; value: string | null }[] = [];
+  for (const attribute of type.attributes) {
+    if (attribute.showOnCreate) shown.push({ attribute: attribute.name, value: plannedText(values[attribute.key] ?? null) });
+  }
+  return shown;
+}
+
+/** Changes are listed in the schema's attribute order. */
 export function describeChanges(
-  object: EmployeeObject,
-  changes: PlannedChanges,
+  type: ObjectTypeDefinition,
+  object: AssetsObject,
+  changes: PlannedValues,
   directory: Directory,
   pendingNames: PendingManagerName[],
 ): AttributeChange[] {
   const described: AttributeChange[] = [];
-  for (const key of CHANGE_ORDER) {
+  for (const attribute of type.attributes) {
+    const key = attribute.key;
     if (!(key in changes)) continue;
-    if (key === 'active') {
-      described.push({ attribute: attributeLabel(key), from: booleanText(object.values.active), to: booleanText(changes.active ?? null) });
-    } else if (key === 'manager') {
-      const fromId = blankToNull(object.values.managerObjectId);
-      const target = changes.manager ?? null;
+    const to = changes[key] ?? null;
+    if (attribute.kind.type === 'boolean') {
+      described.push({ attribute: attribute.name, from: storedText(object.values[key]), to: plannedText(to) });
+    } else if (attribute.kind.type === 'reference') {
+      const fromId = textOf(object.values[key]);
+      const target = to !== null && typeof to === 'object' ? to : null;
       const toUser = target === null ? undefined : directory.entraUser(target.entraUserId);
       const change: AttributeChange = {
-        attribute: attributeLabel(key),
+        attribute: attribute.name,
         from: fromId,
         to: target === null ? null : (blankToNull(toUser?.displayName) ?? target.entraUserId),
       };
       if (fromId !== null) pendingNames.push({ change, objectId: fromId });
       described.push(change);
     } else {
-      described.push({ attribute: attributeLabel(key), from: blankToNull(object.values[key]), to: changes[key] ?? null });
+      described.push({ attribute: attribute.name, from: textOf(object.values[key]), to: plannedText(to) });
     }
   }
   return described;
@@ -179,15 +198,23 @@ export function describeChanges(
  * Replaces the former-manager object ids in report changes by those objects' names, in one pass over the objects:
  * an id -> object Map of the whole of Assets would cost more than the rest of the report.
  */
-export function nameFormerManagers(pending: readonly PendingManagerName[], employees: readonly EmployeeObject[]): void {
+export function nameFormerManagers(type: ObjectTypeDefinition, pending: readonly PendingManagerName[], objects: readonly AssetsObject[]): void {
   if (pending.length === 0) return;
   const wanted = new Map<string, string>(pending.map((entry) => [entry.objectId, entry.objectId]));
-  for (const object of employees) {
-    if (wanted.has(object.objectId)) wanted.set(object.objectId, blankToNull(object.values.fullName) ?? object.objectKey);
+  for (const object of objects) {
+    if (wanted.has(object.objectId)) wanted.set(object.objectId, labelOf(type, object.values) ?? object.objectKey);
   }
   for (const entry of pending) entry.change.from = wanted.get(entry.objectId) ?? entry.objectId;
 }
 
-function booleanText(value: boolean | null): string | null {
-  return value === null ? null : value ? 'true' : 'false';
+function storedText(value: StoredValue | undefined): string | null {
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return textOf(value);
+}
+
+function plannedText(value: PlannedValues[string]): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return value;
+  return value.entraUserId;
 }

@@ -6,13 +6,13 @@
  * entries are missing. The report is shown only to Jira admins, so entries may name users; logs must not.
  */
 import { z } from 'zod';
-import type { EmployeeAttributeKey } from './employee';
-import { ENTRA_SCHEMA } from './schema-definition';
-import { fitText } from './desired-values';
+import { AppError } from './errors';
+import { fitText } from './object-values';
 import { inactivationReasonSchema, type InactivationReason } from './sync-operations';
 import type { UnmatchedReason } from './email-match';
 
-export const REPORT_VERSION = 1;
+/** 2: create entries list the definition's shown attributes (`attributes`, `createColumns`); 1 is read as 2. */
+export const REPORT_VERSION = 2;
 export const DEFAULT_REPORT_LIST_CAP = 100;
 export const REPORT_MAX_BYTES = 200 * 1024;
 /** Free text (warning and failure messages) is cut to this many characters. */
@@ -62,13 +62,6 @@ export const MISSING_MANAGER_REASON_TEXT: Readonly<Record<MissingManagerReason, 
   'manager-not-matched': 'The manager is not matched to an active Atlassian account.',
 };
 
-const ATTRIBUTE_LABELS = new Map<EmployeeAttributeKey, string>(ENTRA_SCHEMA.attributes.map((a) => [a.key, a.name]));
-
-/** The admin-facing attribute name ("Job Title"). */
-export function attributeLabel(key: EmployeeAttributeKey): string {
-  return ATTRIBUTE_LABELS.get(key) ?? key;
-}
-
 const text = z.string();
 const optionalText = z.string().nullable();
 
@@ -80,15 +73,31 @@ export const reportWarningSchema = z.object({
 });
 export type ReportWarning = z.infer<typeof reportWarningSchema>;
 
-export const reportCreateSchema = z.object({
-  entraUserId: text,
-  accountId: text,
-  fullName: optionalText,
-  email: optionalText,
-  jobTitle: optionalText,
-  department: optionalText,
-  managerName: optionalText,
-});
+export const attributeValueSchema = z.object({ attribute: text, value: optionalText });
+export type AttributeValue = z.infer<typeof attributeValueSchema>;
+
+/** What version 1 reports showed of a create, in its order: read back as the same columns. */
+const V1_CREATE_COLUMNS = [
+  ['email', 'Email'],
+  ['jobTitle', 'Job Title'],
+  ['department', 'Department'],
+] as const;
+
+export const reportCreateSchema = z.preprocess(
+  (raw) => {
+    if (typeof raw !== 'object' || raw === null || 'attributes' in raw) return raw;
+    const v1 = raw as Record<string, unknown>;
+    return { ...v1, attributes: V1_CREATE_COLUMNS.map(([key, attribute]) => ({ attribute, value: v1[key] ?? null })) };
+  },
+  z.object({
+    entraUserId: text,
+    accountId: text,
+    fullName: optionalText,
+    /** The definition's attributes shown on create (ReportCreate columns), by admin label. */
+    attributes: z.array(attributeValueSchema),
+    managerName: optionalText,
+  }),
+);
 export type ReportCreate = z.infer<typeof reportCreateSchema>;
 
 export const attributeChangeSchema = z.object({ attribute: text, from: optionalText, to: optionalText });
@@ -169,8 +178,10 @@ export type ReportCounts = z.infer<typeof reportCountsSchema>;
 const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), truncated: z.boolean() });
 
 export const runReportSchema = z.object({
-  v: z.literal(REPORT_VERSION),
+  v: z.union([z.literal(1), z.literal(REPORT_VERSION)]).transform((): typeof REPORT_VERSION => REPORT_VERSION),
   listCap: count,
+  /** Column labels of the create list, from the run's definition (a version 1 report showed these three). */
+  createColumns: z.array(text).default(V1_CREATE_COLUMNS.map(([, label]) => label)),
   counts: reportCountsSchema,
   safety: safetyCheckSchema,
   creates: listOf(reportCreateSchema),
@@ -217,11 +228,13 @@ export interface ReportCollector {
   /** `first`: put the entry at the head of its list (dropping the last one when full), for run-wide news. */
   add<K extends ReportListName>(list: K, make: () => ReportEntries[K], placement?: 'last' | 'first'): void;
   count(list: ReportListName): number;
-  build(figures: { atlassianUsers: number; matched: number; unchanged: number; safety: SafetyCheck }): RunReport;
+  build(figures: { atlassianUsers: number; matched: number; unchanged: number; safety: SafetyCheck; createColumns: readonly string[] }): RunReport;
 }
 
 export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): ReportCollector {
-  if (!Number.isInteger(listCap) || listCap < 0) throw new RangeError('listCap must be a non-negative integer.');
+  if (!Number.isInteger(listCap) || listCap < 0) {
+    throw new AppError('INTERNAL', 'The report list cap must be a non-negative integer.', { context: { listCap } });
+  }
   const items: { [K in ReportListName]: ReportEntries[K][] } = {
     creates: [],
     updates: [],
@@ -253,11 +266,12 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
       }
     },
     count: (list) => counts[list],
-    build({ atlassianUsers, matched, unchanged, safety }) {
+    build({ atlassianUsers, matched, unchanged, safety, createColumns }) {
       const list = <K extends ReportListName>(name: K) => ({ items: items[name], truncated: counts[name] > items[name].length });
       return fitReport({
         v: REPORT_VERSION,
         listCap,
+        createColumns: [...createColumns],
         counts: {
           atlassianUsers,
           matched,
@@ -301,7 +315,8 @@ export function addWarning(report: RunReport, warning: ReportWarning): RunReport
 export interface WriteFailureInput {
   readonly objectKey: string | null;
   readonly entraUserId: string;
-  readonly attribute: EmployeeAttributeKey | null;
+  /** Admin label of the attribute Assets rejected (from the run's definition), null when not about one. */
+  readonly attribute: string | null;
   readonly code: string;
   readonly message: string;
 }
@@ -314,7 +329,7 @@ export function recordWriteFailures(report: RunReport, failures: readonly WriteF
     (failure): ReportWriteFailure => ({
       objectKey: failure.objectKey,
       entraUserId: failure.entraUserId,
-      attribute: failure.attribute === null ? null : attributeLabel(failure.attribute),
+      attribute: failure.attribute,
       code: failure.code,
       message: fitText(failure.message, REPORT_MESSAGE_MAX_LENGTH),
     }),

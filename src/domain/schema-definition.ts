@@ -1,8 +1,15 @@
 /**
- * The Assets schema this app owns, as data. The Assets client creates and repairs the schema from this
- * description, and the schema diff (schema-diff.ts) compares it with what a site has.
+ * The Assets schema this app owns, as data: the schema, its object types, and per object type the attributes with
+ * everything the app needs to know about each (its Assets type, where its value comes from, how it is compared, cut
+ * and shown). The definition is built from the settings (attribute-catalogue.ts: the core attributes plus the ones
+ * the admin chose), and everything that touches attributes takes it: the schema diff, the Assets codec, the planner,
+ * the report, the Graph field list and the admin page's tables. A run records the chosen attribute keys it started
+ * with, so every stage of that run works from the same definition.
  */
-import type { EmployeeAttributeKey } from './employee';
+import type { AtlassianAccount } from './atlassian-account';
+import { AppError } from './errors';
+import type { EntraUser } from './entra-user';
+import type { PlannedValue, ReferenceTarget } from './object-values';
 
 export type AttributeKind =
   | { readonly type: 'text' }
@@ -10,55 +17,83 @@ export type AttributeKind =
   | { readonly type: 'email' }
   | { readonly type: 'boolean' }
   | { readonly type: 'user' }
-  /** A reference to another object of the same object type (the Employee type). */
-  | { readonly type: 'employee-reference'; readonly referenceTypeName: string };
+  /** A reference to another object of an object type of this schema (by its key). */
+  | { readonly type: 'reference'; readonly objectType: ObjectTypeKey; readonly referenceTypeName: string };
+
+/** The object types the app owns. Groups (an "Entra Group" type) are planned; see docs/adr/0006. */
+export const OBJECT_TYPE_KEYS = ['employee'] as const;
+export type ObjectTypeKey = (typeof OBJECT_TYPE_KEYS)[number];
+
+/** What the planner knows about one matched pair when it works out an attribute's value. */
+export interface PairContext {
+  readonly entraUser: EntraUser;
+  readonly account: AtlassianAccount;
+  /** The Atlassian email the pair was matched on. */
+  readonly matchedEmail: string;
+  /** The manager's Employee object (or the create that makes it), null when the user has none in the directory. */
+  readonly manager: ReferenceTarget | null;
+  readonly managerAccountId: string | null;
+}
 
 export interface AttributeDefinition {
-  readonly key: EmployeeAttributeKey;
+  /** Stable key: values, stored plans and layouts are keyed by it. Never rename one. */
+  readonly key: string;
+  /** The Assets attribute name (also the admin-facing label). */
   readonly name: string;
   readonly description: string;
   readonly kind: AttributeKind;
   readonly label: boolean;
   readonly unique: boolean;
+  /**
+   * Text values longer than Assets holds are cut (and reported). False for anchors, which must never change
+   * (an Entra object id is a GUID anyway).
+   */
+  readonly cut: boolean;
+  /**
+   * Key of the reference attribute whose target this attribute describes (the manager's account id describes the
+   * Manager reference): when that reference cannot be written, this one is cleared with it.
+   */
+  readonly describes?: string;
+  /** Shown as a column of the "to create" table of previews and run reports. */
+  readonly showOnCreate: boolean;
+  /** The value the pair should have in Assets. */
+  desired(pair: PairContext): PlannedValue;
+  /** The Graph user properties `desired` reads ($select), beyond the ones the matching rules always read. */
+  readonly graphSelect: readonly string[];
+  /**
+   * For a value the matching rules do not read: takes it from the Graph user (as Graph returns it) into
+   * EntraUser.extra[key], where `desired` finds it. Absent for values the EntraUser shape already holds.
+   */
+  readonly fromGraph?: (user: Readonly<Record<string, unknown>>) => string | null;
+}
+
+export interface ObjectTypeDefinition {
+  readonly key: ObjectTypeKey;
+  readonly name: string;
+  readonly description: string;
+  /** Name of the icon from GET icon/global; the first icon is used when no icon has this name. */
+  readonly iconName: string;
+  /** In the order the schema declares them. */
+  readonly attributes: readonly AttributeDefinition[];
 }
 
 export interface SchemaDefinition {
   readonly name: string;
   readonly key: string;
   readonly description: string;
-  readonly objectType: {
-    readonly name: string;
-    readonly description: string;
-    /** Name of the icon from GET icon/global; the first icon is used when no icon has this name. */
-    readonly iconName: string;
-  };
-  readonly attributes: readonly AttributeDefinition[];
+  readonly objectTypes: readonly ObjectTypeDefinition[];
 }
-
-const text = { type: 'text' } as const;
-
-export const ENTRA_SCHEMA: SchemaDefinition = {
-  name: 'Entra Directory',
-  key: 'ENTRA',
-  description: 'Employees synchronised from Microsoft Entra ID by the Entra ID to Assets Sync app.',
-  objectType: {
-    name: 'Employee',
-    description: 'One object per Entra ID user matched to an Atlassian account.',
-    iconName: 'User',
-  },
-  attributes: [
-    { key: 'fullName', name: 'Full Name', description: 'Entra display name', kind: text, label: true, unique: false },
-    { key: 'entraUserId', name: 'Entra User ID', description: 'Entra object id (the sync anchor)', kind: text, label: false, unique: true },
-    { key: 'email', name: 'Email', description: 'Entra mail, or the matched Atlassian email', kind: { type: 'email' }, label: false, unique: false },
-    { key: 'jobTitle', name: 'Job Title', description: 'Entra job title', kind: text, label: false, unique: false },
-    { key: 'department', name: 'Department', description: 'Entra department', kind: text, label: false, unique: false },
-    { key: 'atlassianAccountId', name: 'Atlassian Account ID', description: 'Matched Atlassian account id', kind: text, label: false, unique: false },
-    { key: 'jiraUser', name: 'Jira User', description: 'Matched Jira user', kind: { type: 'user' }, label: false, unique: false },
-    { key: 'active', name: 'Active', description: 'Enabled in Entra ID and matched to an active Atlassian account', kind: { type: 'boolean' }, label: false, unique: false },
-    { key: 'manager', name: 'Manager', description: "Manager's Employee object", kind: { type: 'employee-reference', referenceTypeName: 'Reports to' }, label: false, unique: false },
-    { key: 'managerAtlassianAccountId', name: 'Manager Atlassian Account ID', description: "Manager's Atlassian account id", kind: text, label: false, unique: false },
-  ],
-};
 
 /** Assets text attributes hold at most this many characters. */
 export const ASSETS_TEXT_MAX_LENGTH = 255;
+
+export function objectTypeOf(definition: SchemaDefinition, key: ObjectTypeKey): ObjectTypeDefinition {
+  const found = definition.objectTypes.find((type) => type.key === key);
+  // The definition is built by buildSchemaDefinition, which always includes every OBJECT_TYPE_KEYS entry.
+  if (found === undefined) throw new AppError('INTERNAL', `The schema definition has no object type ${key}.`, { context: { objectType: key } });
+  return found;
+}
+
+export function attributeOf(type: ObjectTypeDefinition, key: string): AttributeDefinition | undefined {
+  return type.attributes.find((attribute) => attribute.key === key);
+}

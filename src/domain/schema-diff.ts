@@ -4,8 +4,7 @@
  * name. Pure, so the admin page can show the plan ("will create", "will repair") before anything is written,
  * and the Assets client executes exactly the actions shown.
  */
-import type { EmployeeAttributeKey } from './employee';
-import type { AttributeDefinition, AttributeKind, SchemaDefinition } from './schema-definition';
+import { objectTypeOf, type AttributeDefinition, type AttributeKind, type ObjectTypeKey, type SchemaDefinition } from './schema-definition';
 
 /** Assets attribute type numbers (objecttypeattribute `type`). */
 export const ASSETS_ATTRIBUTE_TYPE = { default: 0, objectReference: 1, user: 2 } as const;
@@ -87,17 +86,17 @@ export type SchemaAction =
    */
   | {
       readonly kind: 'rename-label';
-      readonly key: EmployeeAttributeKey;
+      readonly key: string;
       readonly attributeId: string | null;
       readonly from: string;
       readonly to: string;
       /** The existing label (null when the object type is new): the rename keeps its type (Textarea stays Textarea). */
       readonly current?: ActualAttribute | null;
     }
-  | { readonly kind: 'create-attribute'; readonly key: EmployeeAttributeKey; readonly definition: AttributeDefinition }
+  | { readonly kind: 'create-attribute'; readonly key: string; readonly definition: AttributeDefinition }
   | {
       readonly kind: 'repair-attribute';
-      readonly key: EmployeeAttributeKey;
+      readonly key: string;
       readonly attributeId: string;
       readonly definition: AttributeDefinition;
       readonly reason: string;
@@ -111,10 +110,18 @@ export type SchemaDiff =
   | { readonly kind: 'ok' }
   | { readonly kind: 'changes'; readonly actions: readonly SchemaAction[] };
 
+/** Object type names as messages say them. */
+const REFERENCE_TYPE_NAMES: Readonly<Record<ObjectTypeKey, string>> = { employee: 'Employee' };
+
 /** The name a fresh Assets object type gives its label attribute. */
 export const DEFAULT_LABEL_NAME = 'Name';
 
-export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState): SchemaDiff {
+/**
+ * The diff of the schema and one of its object types (`actual` describes that type as the site has it): the Assets
+ * client runs it per object type of the definition.
+ */
+export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState, typeKey: ObjectTypeKey = 'employee'): SchemaDiff {
+  const type = objectTypeOf(def, typeKey);
   const conflict = schemaConflict(def, actual.schema);
   if (conflict) return conflict;
 
@@ -123,8 +130,8 @@ export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState): Sc
     actions.push({ kind: 'create-schema', name: def.name, key: def.key, description: def.description });
   }
   if (actual.schema === null || actual.objectType === null) {
-    actions.push({ kind: 'create-object-type', name: def.objectType.name, description: def.objectType.description, iconName: def.objectType.iconName });
-    for (const attribute of def.attributes) {
+    actions.push({ kind: 'create-object-type', name: type.name, description: type.description, iconName: type.iconName });
+    for (const attribute of type.attributes) {
       actions.push(
         attribute.label
           ? { kind: 'rename-label', key: attribute.key, attributeId: null, from: DEFAULT_LABEL_NAME, to: attribute.name }
@@ -136,8 +143,8 @@ export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState): Sc
 
   const objectTypeId = actual.objectType.id;
   const candidates = actual.attributes.filter((a) => !a.system);
-  const ownNames = new Set(def.attributes.map((a) => normaliseName(a.name)));
-  for (const attribute of def.attributes) {
+  const ownNames = new Set(type.attributes.map((a) => normaliseName(a.name)));
+  for (const attribute of type.attributes) {
     const found = findByName(candidates, attribute.name);
     if (found) {
       const repair = repairFor(attribute, found, objectTypeId);
@@ -184,8 +191,8 @@ export function describeAttributeKind(kind: AttributeKind): string {
       return 'Boolean (or Text, Textarea)';
     case 'user':
       return 'User';
-    case 'employee-reference':
-      return 'an object reference to Employee';
+    case 'reference':
+      return `an object reference to ${REFERENCE_TYPE_NAMES[kind.objectType]}`;
   }
 }
 
@@ -229,10 +236,10 @@ function repairFor(def: AttributeDefinition, found: ActualAttribute, objectTypeI
     fix = { ...fix, name: def.name };
   }
   if (!kindMatches(def.kind, found, objectTypeId)) {
-    const referenceElsewhere = def.kind.type === 'employee-reference' && found.type === ASSETS_ATTRIBUTE_TYPE.objectReference;
+    const referenceElsewhere = def.kind.type === 'reference' && found.type === ASSETS_ATTRIBUTE_TYPE.objectReference;
     reasons.push(
       referenceElsewhere
-        ? 'it refers to another object type, the app needs an object reference to Employee'
+        ? `it refers to another object type, the app needs ${describeAttributeKind(def.kind)}`
         : `its type is ${describeActualType(found)}, which cannot hold what the app writes; the app needs ${describeAttributeKind(def.kind)}`,
     );
     fix = { ...fix, kind: def.kind };
@@ -261,7 +268,8 @@ export function kindMatches(kind: AttributeKind, attribute: ActualAttribute, obj
       return attribute.type === ASSETS_ATTRIBUTE_TYPE.default && attribute.defaultTypeId !== null && ACCEPTED_DEFAULT_TYPES[kind.type].includes(attribute.defaultTypeId);
     case 'user':
       return attribute.type === ASSETS_ATTRIBUTE_TYPE.user;
-    case 'employee-reference':
+    case 'reference':
+      // The only reference so far is to the object type itself (Manager): its id is the one being diffed.
       return attribute.type === ASSETS_ATTRIBUTE_TYPE.objectReference && attribute.typeValue === objectTypeId;
   }
 }

@@ -129,6 +129,11 @@ export const storedSettingsSchema = z.strictObject(
     /** When the client secret was last saved; null when none has been saved yet. */
     secretSetAt: isoTimestampSchema('Secret set at').nullable(),
     updatedAt: isoTimestampSchema('Updated at'),
+    /**
+     * Optional attributes chosen from the catalogue (attribute-catalogue.ts), synced besides the core ones. Absent
+     * in settings saved before attributes could be chosen: none.
+     */
+    attributes: z.array(z.string()).default([]),
   },
   { error: settingsObjectError },
 );

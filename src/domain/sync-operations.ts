@@ -5,37 +5,22 @@
  * objects it created earlier in the run; that is why updates and inactivations come after every create.
  */
 import { z } from 'zod';
+import { plannedValuesSchema, referenceTargetSchema, type ReferenceTarget } from './object-values';
+import { OBJECT_TYPE_KEYS } from './schema-definition';
 
-export const managerTargetSchema = z.object({
-  entraUserId: z.string().min(1),
-  /** The manager's Employee object when it exists before this run; null when this run creates it. */
-  objectId: z.string().min(1).nullable(),
-});
-export type ManagerTarget = z.infer<typeof managerTargetSchema>;
+/** The object types an operation can write; stored before this field existed means an Employee. */
+const objectTypeField = z.enum(OBJECT_TYPE_KEYS).default('employee');
 
-/** Every attribute the app owns, as the writer must set it. */
-export const plannedValuesSchema = z.object({
-  fullName: z.string().nullable(),
-  entraUserId: z.string().min(1),
-  email: z.string().nullable(),
-  jobTitle: z.string().nullable(),
-  department: z.string().nullable(),
-  atlassianAccountId: z.string().nullable(),
-  jiraUser: z.string().nullable(),
-  active: z.boolean(),
-  manager: managerTargetSchema.nullable(),
-  managerAtlassianAccountId: z.string().nullable(),
-});
-export type PlannedValues = z.infer<typeof plannedValuesSchema>;
-
-/** Only the attributes to write; an absent key keeps the object's current value. */
-export const plannedChangesSchema = plannedValuesSchema.partial();
-export type PlannedChanges = z.infer<typeof plannedChangesSchema>;
+/** A manager, named as a reference target (kept as its own name: stored plans use it). */
+export const managerTargetSchema = referenceTargetSchema;
+export type ManagerTarget = ReferenceTarget;
 
 export const createOperationSchema = z.object({
   kind: z.literal('create'),
+  objectType: objectTypeField,
   entraUserId: z.string().min(1),
   accountId: z.string().min(1),
+  /** Every attribute of the run's definition. */
   values: plannedValuesSchema,
   /** 0: nothing it references is created in this run; n: write after every create of wave n - 1. */
   wave: z.number().int().nonnegative(),
@@ -44,11 +29,12 @@ export type CreateOperation = z.infer<typeof createOperationSchema>;
 
 export const updateOperationSchema = z.object({
   kind: z.literal('update'),
+  objectType: objectTypeField,
   objectId: z.string().min(1),
   objectKey: z.string(),
   entraUserId: z.string().min(1),
   accountId: z.string().min(1),
-  changes: plannedChangesSchema,
+  changes: plannedValuesSchema,
 });
 export type UpdateOperation = z.infer<typeof updateOperationSchema>;
 
@@ -66,19 +52,21 @@ export type InactivationReason = z.infer<typeof inactivationReasonSchema>;
 
 export const inactivationOperationSchema = z.object({
   kind: z.literal('inactivate'),
+  objectType: objectTypeField,
   objectId: z.string().min(1),
   objectKey: z.string(),
   /** The object's Entra User ID; null for an object that has none. */
   entraUserId: z.string().nullable(),
   reason: inactivationReasonSchema,
   /** Always holds active: false, plus any other attribute the same write corrects. */
-  changes: plannedChangesSchema,
+  changes: plannedValuesSchema,
 });
 export type InactivationOperation = z.infer<typeof inactivationOperationSchema>;
 
 /** Sets the manager of an object created in this run without it (its manager chain is a cycle). */
 export const managerLinkOperationSchema = z.object({
   kind: z.literal('manager-link'),
+  objectType: objectTypeField,
   /** The object to write, created in this run: the writer finds it by Entra User ID. */
   entraUserId: z.string().min(1),
   manager: managerTargetSchema,

@@ -4,13 +4,13 @@
  * the invocation's dependencies, parses the message, drops an old or unknown one, and turns "retry later" into
  * Forge's InvocationError. A stage entry builds its one stage from that invocation's dependencies and runs a step.
  */
-import { ENTRA_SCHEMA } from '../domain/schema-definition';
 import type { PipelineDeps } from '../pipeline/deps';
 import { stageMessageSchema, type StageMessage, type StageName } from '../pipeline/messages';
 import { schemaJobMessageSchema, type SchemaJobMessage } from '../pipeline/schema-job-queue';
 import { createStage } from '../pipeline/stages';
 import { runStep } from '../pipeline/step-runner';
 import { createAssets } from '../services/connections';
+import { readSchemaDefinition } from '../services/settings-service';
 import { runSchemaJob } from '../services/schema-job';
 import { queueConsumer, type QueueEntry } from './boundary/queue-boundary';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from './stage-limits';
@@ -37,9 +37,10 @@ export const schemaJobEntry: QueueEntry<AppDeps, SchemaJobMessage> = {
   name: 'schemaJob',
   schema: schemaJobMessageSchema,
   onInvalid: 'drop',
-  run: (message, deps, delivery) => {
+  run: async (message, deps, delivery) => {
     const assets = createAssets(deps.connectionDeps);
-    return runSchemaJob(deps, message, (onStep) => assets.ensureSchema(ENTRA_SCHEMA, { onStep }), delivery.retryCount);
+    const definition = await readSchemaDefinition(deps.connectionDeps);
+    return runSchemaJob(deps, message, (onStep) => assets.ensureSchema(definition, { onStep }), delivery.retryCount);
   },
 };
 

@@ -4,6 +4,7 @@
  * each stage factory declares the narrow part it uses next to it (`createXStage(deps: XStageDeps)`, e.g.
  * `PlanStageDeps`), the step runner takes `StepRunnerDeps`, and `createStages(deps)` hands each its part.
  */
+import type { SchemaDefinition } from '../domain/schema-definition';
 import type { AssetsPort, AtlassianUsersPort, Clock, EntraDirectoryPort, KeyValueStore, Logger, QueuePort } from './ports';
 
 export interface Connections {
@@ -76,7 +77,7 @@ export interface PipelineDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Builds the external ports from the stored settings and secret. */
-  readonly connect: () => Promise<Connections>;
+  readonly connect: (definition?: SchemaDefinition) => Promise<Connections>;
   /** Paces Assets writes to the rate limit (milliseconds; never used to wait out throttling). */
   readonly sleep: (ms: number) => Promise<void>;
   /** Random unique ids (run ids, lease holders). */
@@ -88,7 +89,7 @@ export interface PipelineDeps {
  * A stage's lazy way to the external systems it uses, and only those: `ConnectTo<'assets'>` builds the connections
  * from the stored settings when the stage first needs them and shows the stage nothing but Assets.
  */
-export type ConnectTo<K extends keyof Connections> = () => Promise<Pick<Connections, K>>;
+export type ConnectTo<K extends keyof Connections> = (definition?: SchemaDefinition) => Promise<Pick<Connections, K>>;
 
 /** What writing run data takes: the store and the run data's time to live. */
 export interface RunDataDeps {

@@ -26,6 +26,11 @@ export const directoryMetaSchema = z.object({
    * Entra object ids and counts only. Absent in metas written before this field existed.
    */
   pendingReads: z.array(z.object({ id: z.string().min(1), attempts: z.number().int().min(1) })).default([]),
+  /**
+   * The optional attributes the cached users carry (EntraUser.extra): a run whose definition wants others reads the
+   * whole directory again. Absent in metas written before attributes could be chosen: none.
+   */
+  attributes: z.array(z.string()).default([]),
 });
 export type DirectoryMeta = z.infer<typeof directoryMetaSchema>;
 

@@ -3,19 +3,14 @@
  * admin creates or repairs the schema and re-checked by every sync.
  */
 import { z } from 'zod';
-import { EMPLOYEE_ATTRIBUTE_KEYS } from '../domain/employee';
+import { schemaLayoutSchema, type SchemaLayout } from '../domain/schema-layout';
 import { keys } from './keys';
-import type { KeyValueStore, SchemaLayout } from './ports';
+import type { KeyValueStore } from './ports';
 
-const id = z.string().min(1);
+/** v1 held one object type at the top of `layout`; schemaLayoutSchema reads both forms. */
 export const storedLayoutSchema = z.object({
   v: z.literal(1),
-  layout: z.object({
-    workspaceId: id,
-    schemaId: id,
-    objectTypeId: id,
-    attributeIds: z.record(z.enum(EMPLOYEE_ATTRIBUTE_KEYS), id),
-  }),
+  layout: schemaLayoutSchema,
   savedAt: z.string(),
 });
 

@@ -4,9 +4,11 @@
  */
 import type { AtlassianAccount } from '../domain/atlassian-account';
 import type { DeltaChange } from '../domain/directory-delta';
-import type { EmployeeAttributeKey, EmployeeObject, EmployeeValues } from '../domain/employee';
+import type { AssetsObject } from '../domain/assets-object';
+import type { ObjectWrite } from '../domain/object-values';
 import type { EntraUser } from '../domain/entra-user';
-import type { SchemaDefinition } from '../domain/schema-definition';
+import type { ObjectTypeDefinition, SchemaDefinition } from '../domain/schema-definition';
+import type { SchemaLayout } from '../domain/schema-layout';
 import type { QueueKey, StageMessage } from './messages';
 
 /** App storage (Forge KVS). Values are JSON; reads return unknown and are parsed by the caller. */
@@ -64,25 +66,20 @@ export interface EntraDirectoryPort {
   getUsersByIds(ids: readonly string[]): Promise<{ users: readonly EntraUser[]; notFound: readonly string[] }>;
 }
 
-export interface SchemaLayout {
-  readonly workspaceId: string;
-  readonly schemaId: string;
-  readonly objectTypeId: string;
-  readonly attributeIds: Readonly<Record<EmployeeAttributeKey, string>>;
-}
-
-export type EmployeeWrite = Partial<EmployeeValues>;
+export type { SchemaLayout } from '../domain/schema-layout';
 
 /** `throttled`: 429s the write met before its answer; `redirects`: redirects it followed (each one more request against the Assets limit). The write stage's adaptive pacing reads both; absent = 0. */
 export type WriteResult = (
   | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
-  | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: EmployeeAttributeKey | null; readonly message: string } }
+  | { readonly ok: false; readonly failure: { readonly code: string; readonly attribute: string | null; readonly message: string } }
 ) & { readonly throttled?: number; readonly redirects?: number };
 
 export interface AssetsPort {
   ensureSchema(definition: SchemaDefinition): Promise<{ layout: SchemaLayout; created: readonly string[]; repaired: readonly string[] }>;
-  searchEmployees(layout: SchemaLayout, startAt: number, pageSize: number): Promise<{ objects: readonly EmployeeObject[]; isLast: boolean }>;
-  findEmployeesByEntraUserIds(layout: SchemaLayout, ids: readonly string[]): Promise<readonly EmployeeObject[]>;
-  createEmployee(layout: SchemaLayout, values: EmployeeWrite): Promise<WriteResult>;
-  updateEmployee(layout: SchemaLayout, objectId: string, values: EmployeeWrite): Promise<WriteResult>;
+  /** Objects of one of the app's object types, a page at a time. */
+  searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<{ objects: readonly AssetsObject[]; isLast: boolean }>;
+  /** The objects whose anchor (the type's unique attribute) is one of `ids`. */
+  findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<readonly AssetsObject[]>;
+  createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: ObjectWrite): Promise<WriteResult>;
+  updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: ObjectWrite): Promise<WriteResult>;
 }

@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, readLease, releaseLease, renewLease } from './lease';
+import { storedSettingsSchema } from '../domain/settings';
 import { queueFor } from './messages';
 import { finalizeRun, loadRun, saveRun } from './run-store';
 import { RUN_STATE_VERSION, isTerminal, type RunMode, type RunState, type RunTrigger } from './run-state';
@@ -38,6 +39,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   await deps.store.set(keys.runCounter(), number);
 
   const iso = new Date(now).toISOString();
+  const settings = storedSettingsSchema.safeParse(await deps.store.get(keys.settings()));
   let run: RunState = {
     v: RUN_STATE_VERSION,
     runId,
@@ -56,6 +58,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     pushes: 0,
     retries: { later: 0, now: 0 },
     parked: null,
+    attributes: settings.success ? settings.data.attributes : [],
     safety: null,
   };
   await saveRun(deps, run);

@@ -4,6 +4,8 @@
  * Every record carries a version `v` and is parsed with zod when read back.
  */
 import { z } from 'zod';
+import { buildSchemaDefinition } from '../domain/attribute-catalogue';
+import type { SchemaDefinition } from '../domain/schema-definition';
 import { reportCountsSchema } from '../domain/report';
 import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
 
@@ -49,12 +51,23 @@ export const runStateSchema = z.object({
   pushes: z.number().int().min(0),
   /** Set when the chain stopped pushing near Forge's limit: the step to push when the run is re-seeded. */
   parked: z.object({ stage: stageNameSchema, seq: z.number().int().min(0) }).nullable().default(null),
+  /**
+   * The optional attributes of the run's schema definition (buildSchemaDefinition), fixed when the run starts so
+   * every stage works from the same definition even if the settings change meanwhile. Absent in runs started
+   * before attributes could be chosen: the core definition.
+   */
+  attributes: z.array(z.string()).default([]),
   /** Safety threshold figures when the run stopped for confirmation. */
   safety: z
     .object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() })
     .nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
+
+/** The schema definition the run works from (its attributes were fixed when it started). */
+export function runDefinition(run: Pick<RunState, 'attributes'>): SchemaDefinition {
+  return buildSchemaDefinition(run.attributes);
+}
 
 export const historyEntrySchema = z.object({
   v: z.literal(1),

@@ -1,46 +1,59 @@
 /**
- * The Assets write for a planned operation, with manager references resolved: a manager created earlier in the
- * same run is found by Entra User ID in `created`. Used by the write stage (and by the benchmark's baseline, so
- * both write exactly the same values).
+ * The Assets write for a planned operation, with references resolved: a target created earlier in the same run is
+ * found by Entra id in `created`. Which attributes are references comes from the run's definition, not from their
+ * names. Used by the write stage (and by the benchmark's baseline, so both write exactly the same values).
  */
-import type { EmployeeAttributeKey } from '../domain/employee';
-import type { ManagerTarget, PlannedChanges, SyncOperation } from '../domain/sync-operations';
-import type { EmployeeWrite } from './ports';
+import type { ObjectWrite, PlannedValues, ReferenceTarget } from '../domain/object-values';
+import type { ObjectTypeDefinition } from '../domain/schema-definition';
+import type { SyncOperation } from '../domain/sync-operations';
 
-/** The Assets write for an operation, with manager references resolved; null when there is nothing to write. */
-export function toWriteRequest(op: SyncOperation, created: ReadonlyMap<string, string>): { objectId: string | null; values: EmployeeWrite } | null {
+/** The Assets write for an operation, with references resolved; null when there is nothing to write. */
+export function toWriteRequest(
+  type: ObjectTypeDefinition,
+  op: SyncOperation,
+  created: ReadonlyMap<string, string>,
+): { objectId: string | null; values: ObjectWrite } | null {
   switch (op.kind) {
     case 'create':
-      return { objectId: null, values: toWrite(op.values, created) };
+      return { objectId: null, values: toWrite(type, op.values, created) };
     case 'update':
     case 'inactivate':
-      return { objectId: op.objectId, values: toWrite(op.changes, created) };
+      return { objectId: op.objectId, values: toWrite(type, op.changes, created) };
     case 'manager-link': {
       const objectId = created.get(op.entraUserId);
       if (objectId === undefined) return null; // its create failed: the next run creates it with its manager
-      return { objectId, values: toWrite({ manager: op.manager, managerAtlassianAccountId: op.managerAtlassianAccountId }, created) };
+      return { objectId, values: toWrite(type, { manager: op.manager, managerAtlassianAccountId: op.managerAtlassianAccountId }, created) };
     }
   }
 }
 
-function toWrite(values: PlannedChanges, created: ReadonlyMap<string, string>): EmployeeWrite {
-  const out: EmployeeWrite = {};
-  for (const [key, value] of Object.entries(values) as [keyof PlannedChanges, PlannedChanges[keyof PlannedChanges]][]) {
+/**
+ * A reference that cannot be written yet (its target's create failed) is left empty, and so is every attribute
+ * the definition marks as describing that reference (`describes`: the manager's account id), so an object never
+ * names a manager it does not link to.
+ */
+function toWrite(type: ObjectTypeDefinition, values: PlannedValues, created: ReadonlyMap<string, string>): ObjectWrite {
+  const out: ObjectWrite = {};
+  const unresolved: string[] = [];
+  for (const attribute of type.attributes) {
+    const value = values[attribute.key];
     if (value === undefined) continue;
-    if (key === 'manager') {
-      const managerObjectId = resolveManager(value as ManagerTarget | null, created);
-      out.managerObjectId = managerObjectId;
-      // A reference that cannot be written yet (the manager's create failed) leaves both manager fields empty.
-      if (managerObjectId === null && value !== null) out.managerAtlassianAccountId = null;
+    if (attribute.kind.type === 'reference') {
+      const target = value !== null && typeof value === 'object' ? value : null;
+      const objectId = resolve(target, created);
+      out[attribute.key] = objectId;
+      if (objectId === null && target !== null) unresolved.push(attribute.key);
       continue;
     }
-    if (key === 'managerAtlassianAccountId' && out.managerAtlassianAccountId === null && 'managerObjectId' in out) continue;
-    (out as Record<EmployeeAttributeKey | string, unknown>)[key] = value;
+    out[attribute.key] = typeof value === 'object' && value !== null ? null : value;
+  }
+  for (const attribute of type.attributes) {
+    if (attribute.describes !== undefined && unresolved.includes(attribute.describes)) out[attribute.key] = null;
   }
   return out;
 }
 
-function resolveManager(target: ManagerTarget | null, created: ReadonlyMap<string, string>): string | null {
+function resolve(target: ReferenceTarget | null, created: ReadonlyMap<string, string>): string | null {
   if (target === null) return null;
   return target.objectId ?? created.get(target.entraUserId) ?? null;
 }

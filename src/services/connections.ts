@@ -3,8 +3,10 @@
  * store across invocations), the Graph, Jira users and Assets clients, each over the transport it is given.
  * No Forge imports: src/functions/wiring.ts passes Forge transports, tests and benchmarks pass plain HTTP ones.
  */
+import { CORE_SCHEMA } from '../domain/attribute-catalogue';
+import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import { createAssetsClient } from '../clients/assets/assets-client';
-import { createGraphClient } from '../clients/graph/graph-client';
+import { createGraphClient, graphUserFields } from '../clients/graph/graph-client';
 import { createTokenProvider } from '../clients/graph/token-client';
 import type { ExternalFetch, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
@@ -27,7 +29,12 @@ export interface ConnectionDeps {
 }
 
 /** `priority: 'interactive'` for an admin waiting on the page (Test connection); the sync keeps the default, background. */
-export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSettings, options: { priority?: 'background' | 'interactive' } = {}) {
+/** `definition`: the one whose attributes the Graph reads fetch (the core attributes when not given). */
+export function createMicrosoftClients(
+  deps: ConnectionDeps,
+  settings: StoredSettings,
+  options: { priority?: 'background' | 'interactive'; definition?: SchemaDefinition } = {},
+) {
   const endpoints = MICROSOFT_CLOUDS[settings.cloud];
   const tokens = createTokenProvider({
     fetch: deps.externalFetch,
@@ -51,7 +58,7 @@ export function createMicrosoftClients(deps: ConnectionDeps, settings: StoredSet
     policy: deps.policy,
     newRequestId: deps.newRequestId,
     priority: options.priority ?? 'background',
-  });
+  }, graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee')));
   return { tokens, graph };
 }
 
@@ -66,10 +73,10 @@ export function createAssets(deps: ConnectionDeps) {
   });
 }
 
-export function createConnector(deps: ConnectionDeps): () => Promise<Connections> {
-  return async () => {
+export function createConnector(deps: ConnectionDeps): (definition?: SchemaDefinition) => Promise<Connections> {
+  return async (definition) => {
     const settings = await requireSettings(deps);
-    const { graph } = createMicrosoftClients(deps, settings);
+    const { graph } = createMicrosoftClients(deps, settings, { definition });
     const jira = createJiraUsersClient({ fetch: deps.jiraFetch, policy: deps.policy });
     const assets = createAssets(deps);
     return {

@@ -6,12 +6,11 @@
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
 import type { HttpResponse, JiraFetch } from '../clients/http';
 import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
-import { ENTRA_SCHEMA } from '../domain/schema-definition';
 import { readObservations, recordObservations } from '../pipeline/platform-observations';
 import { askJira } from './admin-check';
 import { createAssets, createMicrosoftClients, type ConnectionDeps } from './connections';
 import type { DiagnosticsProbes } from './diagnostics';
-import { readSettings } from './settings-service';
+import { readSchemaDefinition, readSettings } from './settings-service';
 
 export interface DiagnosticsProbeDeps {
   readonly connectionDeps: ConnectionDeps;
@@ -42,7 +41,7 @@ export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): Diagnostics
     now,
     observations: () => readObservations(c.store),
     inspectSchema: async () => {
-      const inspection = await createAssets(c).inspectSchema(ENTRA_SCHEMA);
+      const inspection = await createAssets(c).inspectSchema(await readSchemaDefinition(c));
       return { workspaceFound: true, schemaExists: inspection.actual.schema !== null, diff: inspection.diff };
     },
     adminCheck: async () => ({ admin: await askJira({ userFetch: deps.userJiraFetch, store: c.store, now }) }),

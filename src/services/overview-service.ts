@@ -12,7 +12,7 @@ import type { KeyValueStore, SecretStore } from '../pipeline/ports';
 import type { LastRun } from '../pipeline/run-store';
 import { connectionStatus, readConnectionCheck, type ConnectionStatus } from './connection-check';
 import { readSchemaStatus, type SchemaStatus } from './schema-status';
-import { getPublicSettings } from './settings-service';
+import { getPublicSettings, readSchemaDefinition } from './settings-service';
 
 export interface ScheduleStatus {
   readonly intervalDays: number;
@@ -67,7 +67,7 @@ export interface OverviewDeps {
 export async function readOverview(deps: OverviewDeps): Promise<Overview> {
   const settings = await getPublicSettings(deps);
   const connection = connectionStatus(settings, await readConnectionCheck(deps.store));
-  const schema = await readSchemaStatus(deps.assets);
+  const schema = await readSchemaStatus(deps.assets, await readSchemaDefinition(deps));
   let schedule: ScheduleStatus | null = null;
   if (settings !== null) {
     const lastSucceededAt = (await deps.lastScheduled())?.lastSucceededAt ?? null;

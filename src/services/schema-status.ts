@@ -6,7 +6,7 @@
  */
 import { toAppError } from '../domain/errors';
 import { describeSchemaAction, type SchemaDiff } from '../domain/schema-diff';
-import { ENTRA_SCHEMA } from '../domain/schema-definition';
+import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import type { SchemaClient } from '../clients/assets/schema-client';
 
 export type SchemaState = 'ready' | 'missing' | 'needs-repair' | 'conflict' | 'unavailable';
@@ -24,22 +24,23 @@ export interface SchemaStatus {
   readonly code: string | null;
 }
 
-export async function readSchemaStatus(assets: Pick<SchemaClient, 'inspectSchema'>): Promise<SchemaStatus> {
-  const base = { schemaName: ENTRA_SCHEMA.name, schemaKey: ENTRA_SCHEMA.key };
+/** `definition`: the one the settings ask for (settings-service readSchemaDefinition). */
+export async function readSchemaStatus(assets: Pick<SchemaClient, 'inspectSchema'>, definition: SchemaDefinition): Promise<SchemaStatus> {
+  const base = { schemaName: definition.name, schemaKey: definition.key };
   try {
-    const inspection = await assets.inspectSchema(ENTRA_SCHEMA);
-    return { ...base, ...fromDiff(inspection.diff, inspection.actual.schema === null) };
+    const inspection = await assets.inspectSchema(definition);
+    return { ...base, ...fromDiff(definition, inspection.diff, inspection.actual.schema === null) };
   } catch (error) {
     const appError = toAppError(error, 'The app could not read the Assets schemas. Reload the page to try again.');
     return { ...base, state: 'unavailable', message: appError.message, pending: [], code: appError.code };
   }
 }
 
-function fromDiff(diff: SchemaDiff, schemaMissing: boolean): Pick<SchemaStatus, 'state' | 'message' | 'pending' | 'code'> {
-  const name = `"${ENTRA_SCHEMA.name}" (${ENTRA_SCHEMA.key})`;
+function fromDiff(definition: SchemaDefinition, diff: SchemaDiff, schemaMissing: boolean): Pick<SchemaStatus, 'state' | 'message' | 'pending' | 'code'> {
+  const name = `"${definition.name}" (${definition.key})`;
   switch (diff.kind) {
     case 'ok':
-      return { state: 'ready', message: `The ${name} schema and its ${ENTRA_SCHEMA.objectType.name} object type are ready.`, pending: [], code: null };
+      return { state: 'ready', message: `The ${name} schema and its ${objectTypeOf(definition, 'employee').name} object type are ready.`, pending: [], code: null };
     case 'conflict':
       return { state: 'conflict', message: diff.message, pending: [], code: 'ASSETS_SCHEMA_CONFLICT' };
     case 'changes': {

@@ -3,6 +3,8 @@
  * secret; the client secret goes to the Forge secret store only and is never returned. Saving without a new
  * secret keeps the stored one. A change of tenant, client, cloud or secret drops the cached Graph token.
  */
+import { buildSchemaDefinition } from '../domain/attribute-catalogue';
+import type { SchemaDefinition } from '../domain/schema-definition';
 import { AppError } from '../domain/errors';
 import { parseSettingsInput, storedSettingsSchema, type StoredSettings } from '../domain/settings';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
@@ -29,6 +31,11 @@ export interface PublicSettings {
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
   const parsed = storedSettingsSchema.safeParse(await deps.store.get(keys.settings()));
   return parsed.success ? parsed.data : null;
+}
+
+/** The schema definition the stored settings ask for (the core attributes when there are no settings yet). */
+export async function readSchemaDefinition(deps: Pick<SettingsDeps, 'store'>): Promise<SchemaDefinition> {
+  return buildSchemaDefinition((await readSettings(deps))?.attributes ?? []);
 }
 
 export async function readClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string | null> {
@@ -73,6 +80,8 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     intervalDays: input.intervalDays,
     secretSetAt: input.clientSecret !== undefined ? now : (previous?.secretSetAt ?? null),
     updatedAt: now,
+    // Chosen on their own (not by this form): kept as they were.
+    attributes: previous?.attributes ?? [],
   };
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =

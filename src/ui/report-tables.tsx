@@ -4,7 +4,7 @@
  */
 import { DynamicTable, Heading, Stack, Text, User } from '@forge/react';
 import React from 'react';
-import type { ReportListName, RunReport, WarningCode } from '../domain/report';
+import type { ReportCreate, ReportListName, RunReport, WarningCode } from '../domain/report';
 import { formatCount } from './format';
 import { ROWS_PER_PAGE } from './page-config';
 
@@ -51,6 +51,9 @@ function Table({ label, columns, rows }: { label: string; columns: string[]; row
 
 const account = (accountId: string) => <User accountId={accountId} />;
 
+/** A create's value for one column of the run's definition (columns are attribute names). */
+const shownValue = (create: ReportCreate, column: string): string | null => create.attributes.find((a) => a.attribute === column)?.value ?? null;
+
 export const REPORT_TABLES: readonly { readonly list: ReportListName; readonly title: string; readonly render: (report: RunReport) => React.ReactNode }[] = [
   {
     list: 'creates',
@@ -58,8 +61,10 @@ export const REPORT_TABLES: readonly { readonly list: ReportListName; readonly t
     render: (r) => (
       <Table
         label="Employees to create"
-        columns={['Name', 'Email', 'Job title', 'Department', 'Manager', 'Atlassian account']}
-        rows={r.creates.items.map((c, i) => row(`create-${i}`, text(c.fullName), text(c.email), text(c.jobTitle), text(c.department), text(c.managerName), account(c.accountId)))}
+        columns={['Name', ...r.createColumns, 'Manager', 'Atlassian account']}
+        rows={r.creates.items.map((c, i) =>
+          row(`create-${i}`, text(c.fullName), ...r.createColumns.map((column) => text(shownValue(c, column))), text(c.managerName), account(c.accountId)),
+        )}
       />
     ),
   },

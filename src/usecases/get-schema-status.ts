@@ -1,6 +1,7 @@
 /** A read-only check of the ENTRA schema in Assets. */
 import { createAssets, type ConnectionDeps } from '../services/connections';
 import { readSchemaStatus } from '../services/schema-status';
+import { readSchemaDefinition } from '../services/settings-service';
 import { noInput } from './inputs';
 import { defineUseCase } from './use-case';
 
@@ -8,5 +9,6 @@ export const getSchemaStatusUseCase = defineUseCase({
   name: 'getSchemaStatus',
   input: noInput,
   access: 'jira-admin',
-  run: (deps: { readonly connectionDeps: ConnectionDeps }) => readSchemaStatus(createAssets(deps.connectionDeps)),
+  run: async (deps: { readonly connectionDeps: ConnectionDeps }) =>
+    readSchemaStatus(createAssets(deps.connectionDeps), await readSchemaDefinition(deps.connectionDeps)),
 });

@@ -4,17 +4,18 @@
  * anything a real writer could not do (a manager referenced before it exists, an unknown object), so property tests
  * also check that the plan's write order is sound.
  */
-import type { EmployeeObject, EmployeeValues } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
+import type { ObjectValues, PlannedValues } from '../../src/domain/object-values';
 import type { SyncPlan } from '../../src/domain/plan-sync';
-import type { ManagerTarget, PlannedChanges } from '../../src/domain/sync-operations';
+import type { ManagerTarget } from '../../src/domain/sync-operations';
 
 export interface AppliedState {
-  readonly objects: EmployeeObject[];
+  readonly objects: AssetsObject[];
   readonly nextObjectId: number;
 }
 
-export function applyPlan(objects: readonly EmployeeObject[], plan: SyncPlan, firstNewId = 900_000): AppliedState {
-  const byId = new Map<string, EmployeeObject>(objects.map((o) => [o.objectId, { ...o, values: { ...o.values } }]));
+export function applyPlan(objects: readonly AssetsObject[], plan: SyncPlan, firstNewId = 900_000): AppliedState {
+  const byId = new Map<string, AssetsObject>(objects.map((o) => [o.objectId, { ...o, values: { ...o.values } }]));
   const createdByEntraId = new Map<string, { objectId: string; wave: number }>();
   let nextId = firstNewId;
   let lastWave = 0;
@@ -32,11 +33,11 @@ export function applyPlan(objects: readonly EmployeeObject[], plan: SyncPlan, fi
     }
     return created.objectId;
   };
-  const write = (values: EmployeeValues, changes: PlannedChanges): EmployeeValues => {
+  const write = (values: ObjectValues, changes: PlannedValues): ObjectValues => {
     const result = { ...values };
-    for (const [key, value] of Object.entries(changes) as [keyof PlannedChanges, unknown][]) {
-      if (key === 'manager') result.managerObjectId = resolve(value as ManagerTarget | null);
-      else (result as Record<string, unknown>)[key] = value;
+    for (const [key, value] of Object.entries(changes)) {
+      if (key === 'manager') result.manager = resolve(value as ManagerTarget | null);
+      else result[key] = value as ObjectValues[string];
     }
     return result;
   };
@@ -45,8 +46,8 @@ export function applyPlan(objects: readonly EmployeeObject[], plan: SyncPlan, fi
     if (create.wave < lastWave) throw new Error('creates are not sorted by wave');
     lastWave = create.wave;
     const objectId = String(nextId++);
-    const { manager, ...rest } = create.values;
-    const values: EmployeeValues = { ...rest, managerObjectId: resolve(manager, create.wave) };
+    const values = write({}, create.values);
+    values.manager = resolve((create.values.manager ?? null) as ManagerTarget | null, create.wave);
     byId.set(objectId, { objectId, objectKey: `ENTRA-${objectId}`, values });
     createdByEntraId.set(create.entraUserId, { objectId, wave: create.wave });
   }
@@ -61,7 +62,7 @@ export function applyPlan(objects: readonly EmployeeObject[], plan: SyncPlan, fi
     if (objectId === undefined || object === undefined) throw new Error(`manager link for ${link.entraUserId}, not created`);
     byId.set(objectId, {
       ...object,
-      values: { ...object.values, managerObjectId: resolve(link.manager), managerAtlassianAccountId: link.managerAtlassianAccountId },
+      values: { ...object.values, manager: resolve(link.manager), managerAtlassianAccountId: link.managerAtlassianAccountId },
     });
   }
   return { objects: [...byId.values()], nextObjectId: nextId };

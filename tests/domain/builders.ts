@@ -3,7 +3,7 @@
  * about. Ids are deterministic (a counter) so failures are readable and reproducible.
  */
 import type { AtlassianAccount } from '../../src/domain/atlassian-account';
-import { emptyEmployeeValues, type EmployeeObject, type EmployeeValues } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import type { EntraUser } from '../../src/domain/entra-user';
 
 let sequence = 0;
@@ -50,11 +50,47 @@ export function accountFor(user: EntraUser, overrides: Partial<AtlassianAccount>
   return atlassianAccount({ email: user.mail ?? user.userPrincipalName, ...overrides });
 }
 
+/** The core Employee attributes, typed for tests (the app keys values by attribute key: attribute-catalogue.ts). */
+export type EmployeeValues = {
+  fullName: string | null;
+  entraUserId: string | null;
+  email: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  atlassianAccountId: string | null;
+  jiraUser: string | null;
+  active: boolean | null;
+  /** Object id of the referenced manager object. */
+  manager: string | null;
+  managerAtlassianAccountId: string | null;
+};
+
+export function emptyEmployeeValues(): EmployeeValues {
+  return {
+    fullName: null,
+    entraUserId: null,
+    email: null,
+    jobTitle: null,
+    department: null,
+    atlassianAccountId: null,
+    jiraUser: null,
+    active: null,
+    manager: null,
+    managerAtlassianAccountId: null,
+  };
+}
+
+/** A stored value read as text (tests know which attributes hold text). */
+export function str(value: unknown): string {
+  if (typeof value !== 'string') throw new Error(`expected a text value, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function employeeValues(overrides: Partial<EmployeeValues> = {}): EmployeeValues {
   return { ...emptyEmployeeValues(), ...overrides };
 }
 
-export function employeeObject(values: Partial<EmployeeValues> = {}, ids: { objectId?: string; objectKey?: string } = {}): EmployeeObject {
+export function employeeObject(values: Partial<EmployeeValues> = {}, ids: { objectId?: string; objectKey?: string } = {}): AssetsObject {
   const n = next();
   const objectId = ids.objectId ?? String(1000 + n);
   return { objectId, objectKey: ids.objectKey ?? `ENTRA-${objectId}`, values: employeeValues(values) };
@@ -66,7 +102,7 @@ export function syncedEmployee(
   account: AtlassianAccount,
   extra: Partial<EmployeeValues> = {},
   ids: { objectId?: string; objectKey?: string } = {},
-): EmployeeObject {
+): AssetsObject {
   return employeeObject(
     {
       fullName: user.displayName,

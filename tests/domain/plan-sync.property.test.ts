@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import type { AtlassianAccount } from '../../src/domain/atlassian-account';
 import { matchAccounts } from '../../src/domain/email-match';
 import { entraIdKey } from '../../src/domain/entra-id';
-import type { EmployeeObject } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import type { EntraUser } from '../../src/domain/entra-user';
+import type { ManagerTarget } from '../../src/domain/sync-operations';
 import { compareObjectIds, planSync, type SyncInput } from '../../src/domain/plan-sync';
 import { REPORT_LIST_NAMES } from '../../src/domain/report';
 import { applyPlan } from './apply-plan';
@@ -94,7 +95,7 @@ const worldArb: fc.Arbitrary<{ entraUsers: EntraUser[]; accounts: AtlassianAccou
     .map(([own, strays]) => ({ entraUsers, accounts: [...own.filter((a): a is AtlassianAccount => a !== null), ...strays] })),
 );
 
-const employeeArb = (objectId: string): fc.Arbitrary<EmployeeObject> =>
+const employeeArb = (objectId: string): fc.Arbitrary<AssetsObject> =>
   fc.record({
     objectId: fc.constant(objectId),
     objectKey: fc.constant(`ENTRA-${objectId}`),
@@ -110,16 +111,16 @@ const employeeArb = (objectId: string): fc.Arbitrary<EmployeeObject> =>
       atlassianAccountId: fc.option(fc.constantFrom('acc-1', 'acc-2', 'acc-3', 'acc-gone'), { nil: null }),
       jiraUser: fc.option(fc.constantFrom('acc-1', 'acc-2', 'acc-gone'), { nil: null }),
       active: fc.constantFrom(true, true, false, null),
-      managerObjectId: fc.option(fc.constantFrom('1', '2', '3', '77'), { nil: null }),
+      manager: fc.option(fc.constantFrom('1', '2', '3', '77'), { nil: null }),
       managerAtlassianAccountId: fc.option(fc.constantFrom('acc-1', 'acc-2'), { nil: null }),
     }),
   });
 
-const junkArb: fc.Arbitrary<EmployeeObject[]> = fc
+const junkArb: fc.Arbitrary<AssetsObject[]> = fc
   .integer({ min: 0, max: 6 })
   .chain((count) => (count === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: count }, (_, i) => employeeArb(String(i + 1))))));
 
-const EDITABLE = ['fullName', 'email', 'jobTitle', 'department', 'atlassianAccountId', 'active', 'managerObjectId', 'entraUserId'] as const;
+const EDITABLE = ['fullName', 'email', 'jobTitle', 'department', 'atlassianAccountId', 'active', 'manager', 'entraUserId'] as const;
 const editArb = fc.record({ target: fc.nat(), field: fc.constantFrom(...EDITABLE), value: text });
 const driftArb = fc.record({
   target: fc.nat(),
@@ -190,7 +191,7 @@ function claimedObjects(input: SyncInput): Map<string, EntraUser> {
   for (const pair of matchAccounts(input.accounts, input.entraUsers).pairs) {
     const key = entraIdKey(pair.entraUser.id);
     const candidates = input.employees
-      .filter((o) => o.values.entraUserId !== null && o.values.entraUserId.trim() !== '' && entraIdKey(o.values.entraUserId) === key)
+      .filter((o) => typeof o.values.entraUserId === 'string' && o.values.entraUserId.trim() !== '' && entraIdKey(o.values.entraUserId) === key)
       .sort((a, b) => compareObjectIds(a.objectId, b.objectId));
     if (candidates[0] !== undefined) claimed.set(candidates[0].objectId, pair.entraUser);
   }
@@ -277,7 +278,7 @@ describe('planSync properties', () => {
         const plan = planSync(input);
         const waveOf = new Map(plan.creates.map((c) => [c.entraUserId, c.wave]));
         for (const create of plan.creates) {
-          const manager = create.values.manager;
+          const manager = create.values.manager as ManagerTarget | null;
           if (manager !== null && manager.objectId === null) {
             expect(waveOf.get(manager.entraUserId)).toBeLessThan(create.wave);
           }

@@ -1,6 +1,6 @@
 import { planSync, safetyLimit, compareObjectIds, type SyncInput } from '../../src/domain/plan-sync';
-import { fitText } from '../../src/domain/desired-values';
-import type { EmployeeObject } from '../../src/domain/employee';
+import { fitText } from '../../src/domain/object-values';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import type { EntraUser } from '../../src/domain/entra-user';
 import { accountFor, atlassianAccount, entraUser, employeeObject, syncedEmployee } from './builders';
 import { applyPlan } from './apply-plan';
@@ -14,7 +14,7 @@ function warningCodes(result: ReturnType<typeof plan>): string[] {
 }
 
 /** A matched pair that a previous sync wrote, as the planner sees it. */
-function synced(overrides: Partial<EntraUser> = {}, extra: Partial<EmployeeObject['values']> = {}) {
+function synced(overrides: Partial<EntraUser> = {}, extra: Partial<AssetsObject['values']> = {}) {
   const user = entraUser(overrides);
   const account = accountFor(user);
   return { user, account, object: syncedEmployee(user, account, extra) };
@@ -31,6 +31,7 @@ describe('P1 desired values', () => {
     expect(result.creates).toEqual([
       {
         kind: 'create',
+        objectType: 'employee',
         entraUserId: user.id,
         accountId: account.accountId,
         wave: 0,
@@ -53,12 +54,15 @@ describe('P1 desired values', () => {
         entraUserId: user.id,
         accountId: account.accountId,
         fullName: 'Ada Lovelace',
-        email: user.mail,
-        jobTitle: 'Analyst',
-        department: 'Research',
+        attributes: [
+          { attribute: 'Email', value: user.mail },
+          { attribute: 'Job Title', value: 'Analyst' },
+          { attribute: 'Department', value: 'Research' },
+        ],
         managerName: 'Grace Hopper',
       },
     ]);
+    expect(result.report.createColumns).toEqual(['Email', 'Job Title', 'Department']);
   });
 
   it('uses the Atlassian email that matched when Entra has no mail (null or blank)', () => {
@@ -120,7 +124,7 @@ describe('P3 values too long for Assets', () => {
     const account = accountFor(user);
     const result = plan({ accounts: [account], entraUsers: [user] });
     const values = result.creates[0]?.values;
-    expect([values?.fullName?.length, values?.department?.length, values?.email?.length]).toEqual([255, 255, 255]);
+    expect([values?.fullName, values?.department, values?.email].map((v) => (v as string | undefined)?.length)).toEqual([255, 255, 255]);
     expect(result.report.warnings.items.map((w) => w.message.split(' of ')[0])).toEqual(['Full Name', 'Email', 'Department']);
   });
 });
@@ -132,6 +136,7 @@ describe('P4 create, update, unchanged', () => {
     expect(result.updates).toEqual([
       {
         kind: 'update',
+        objectType: 'employee',
         objectId: object.objectId,
         objectKey: object.objectKey,
         entraUserId: user.id,
@@ -194,6 +199,7 @@ describe('P5 inactivation', () => {
     expect(result.inactivations).toEqual([
       {
         kind: 'inactivate',
+        objectType: 'employee',
         objectId: object.objectId,
         objectKey: object.objectKey,
         entraUserId: user.id,
@@ -254,7 +260,7 @@ describe('P5 inactivation', () => {
 describe('P6 manager', () => {
   it('links a matched manager that exists, and leaves both empty when the manager is not matched', () => {
     const boss = synced({ displayName: 'Boss' });
-    const report = synced({ managerId: boss.user.id }, { managerObjectId: boss.object.objectId, managerAtlassianAccountId: boss.account.accountId });
+    const report = synced({ managerId: boss.user.id }, { manager: boss.object.objectId, managerAtlassianAccountId: boss.account.accountId });
     const orgContactReport = synced({ managerId: 'org-contact-id' });
     const unmatchedBoss = entraUser();
     const reportOfUnmatched = synced({ managerId: unmatchedBoss.id });
@@ -292,8 +298,8 @@ describe('P6 manager', () => {
   it('changes and clears manager links, naming managers in the report', () => {
     const oldBoss = synced({ displayName: 'Old Boss' });
     const newBoss = synced({ displayName: 'New Boss' });
-    const moved = synced({ managerId: newBoss.user.id }, { managerObjectId: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
-    const orphaned = synced({ managerId: 'contact' }, { managerObjectId: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
+    const moved = synced({ managerId: newBoss.user.id }, { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
+    const orphaned = synced({ managerId: 'contact' }, { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
     const result = plan({
       accounts: [oldBoss.account, newBoss.account, moved.account, orphaned.account],
       entraUsers: [oldBoss.user, newBoss.user, moved.user, orphaned.user],
@@ -324,7 +330,7 @@ describe('P7 managers created in the same run', () => {
     ]);
     expect(result.managerLinks).toEqual([]);
     const applied = applyPlan([], result).objects;
-    expect(applied.map((o) => o.values.managerObjectId)).toEqual([null, applied[0]?.objectId, applied[1]?.objectId]);
+    expect(applied.map((o) => o.values.manager)).toEqual([null, applied[0]?.objectId, applied[1]?.objectId]);
   });
 
   it('an update whose new manager is created in this run references it by Entra User ID', () => {
@@ -363,8 +369,8 @@ describe('P8 manager loops', () => {
       [report.id, 1, { entraUserId: b.id, objectId: null }, accounts[1]?.accountId],
     ]);
     expect(result.managerLinks).toEqual([
-      { kind: 'manager-link', entraUserId: a.id, manager: { entraUserId: b.id, objectId: null }, managerAtlassianAccountId: accounts[1]?.accountId },
-      { kind: 'manager-link', entraUserId: b.id, manager: { entraUserId: a.id, objectId: null }, managerAtlassianAccountId: accounts[0]?.accountId },
+      { kind: 'manager-link', objectType: 'employee', entraUserId: a.id, manager: { entraUserId: b.id, objectId: null }, managerAtlassianAccountId: accounts[1]?.accountId },
+      { kind: 'manager-link', objectType: 'employee', entraUserId: b.id, manager: { entraUserId: a.id, objectId: null }, managerAtlassianAccountId: accounts[0]?.accountId },
     ]);
     expect(warningCodes(result)).toEqual(['manager-cycle']);
     expect(result.report.warnings.items[0]?.message).toMatch(/loop of 2 users: Alice .* -> Bob/);

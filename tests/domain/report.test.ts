@@ -1,10 +1,10 @@
+import { AppError } from '../../src/domain/errors';
 import {
   DEFAULT_REPORT_LIST_CAP,
   REPORT_LIST_NAMES,
   REPORT_MAX_BYTES,
   WARNING_SUBJECT_IDS_MAX,
   addWarning,
-  attributeLabel,
   createReportCollector,
   fitReport,
   makeWarning,
@@ -15,20 +15,28 @@ import {
   type RunReport,
   type SafetyCheck,
 } from '../../src/domain/report';
-import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../src/domain/employee';
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../../src/domain/schema-definition';
+
+const EMPLOYEE_ATTRIBUTES = objectTypeOf(CORE_SCHEMA, 'employee').attributes;
+const shown = (email: string | null, jobTitle: string | null, department: string | null) => [
+  { attribute: 'Email', value: email },
+  { attribute: 'Job Title', value: jobTitle },
+  { attribute: 'Department', value: department },
+];
 
 const SAFETY: SafetyCheck = { tripped: false, inactivations: 0, activeObjects: 0, limit: 5 };
 
 /** Fills every list with `entries` entries whose strings all come from `s(n)`. */
 function fill(collector: ReportCollector, entries: number, s: (n: number) => string): void {
   for (let n = 0; n < entries; n++) {
-    collector.add('creates', () => ({ entraUserId: s(n), accountId: s(n), fullName: s(n), email: s(n), jobTitle: s(n), department: s(n), managerName: s(n) }));
+    collector.add('creates', () => ({ entraUserId: s(n), accountId: s(n), fullName: s(n), attributes: shown(s(n), s(n), s(n)), managerName: s(n) }));
     collector.add('updates', () => ({
       objectKey: s(n),
       objectId: s(n),
       fullName: s(n),
       accountId: s(n),
-      changes: EMPLOYEE_ATTRIBUTE_KEYS.map((key) => ({ attribute: attributeLabel(key), from: s(n), to: s(n) })),
+      changes: EMPLOYEE_ATTRIBUTES.map((attribute) => ({ attribute: attribute.name, from: s(n), to: s(n) })),
     }));
     collector.add('inactivations', () => ({ objectKey: s(n), objectId: s(n), fullName: s(n), entraUserId: s(n), reason: 'no-longer-matched', reasonText: s(n) }));
     collector.add('unmatchedAtlassian', () => ({ accountId: s(n), email: s(n), reason: 'ambiguous', reasonText: s(n) }));
@@ -39,7 +47,7 @@ function fill(collector: ReportCollector, entries: number, s: (n: number) => str
 }
 
 function build(collector: ReportCollector): RunReport {
-  return collector.build({ atlassianUsers: 100_000, matched: 90_000, unchanged: 80_000, safety: SAFETY });
+  return collector.build({ atlassianUsers: 100_000, matched: 90_000, unchanged: 80_000, safety: SAFETY, createColumns: ['Email', 'Job Title', 'Department'] });
 }
 
 const ascii255 = (n: number) => `${n}`.padEnd(255, 'x');
@@ -93,7 +101,7 @@ describe('report size bound (R1)', () => {
     const collector = createReportCollector();
     const realistic = (n: number) => ['6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'Ada Lovelace', 'Senior Engineer', 'ENTRA-12345'][n % 4] as string;
     for (let n = 0; n < 150; n++) {
-      collector.add('creates', () => ({ entraUserId: realistic(0), accountId: '5b10ac8d82e05b22cc7d4ef5', fullName: realistic(1), email: 'ada.lovelace@contoso.com', jobTitle: realistic(2), department: 'Research', managerName: 'Grace Hopper' }));
+      collector.add('creates', () => ({ entraUserId: realistic(0), accountId: '5b10ac8d82e05b22cc7d4ef5', fullName: realistic(1), attributes: shown('ada.lovelace@contoso.com', realistic(2), 'Research'), managerName: 'Grace Hopper' }));
       collector.add('updates', () => ({ objectKey: realistic(3), objectId: '12345', fullName: realistic(1), accountId: '5b10ac8d82e05b22cc7d4ef5', changes: [{ attribute: 'Job Title', from: 'Engineer', to: 'Senior Engineer' }] }));
       collector.add('warnings', () => makeWarning('atlassian-email-missing', 'Atlassian account 5b10ac8d82e05b22cc7d4ef5 has no email the app can read, so it cannot be matched to an Entra ID user.', ['5b10ac8d82e05b22cc7d4ef5']));
     }
@@ -137,8 +145,8 @@ describe('collector', () => {
   });
 
   it('rejects a negative or fractional listCap, and a cap of 0 keeps counts only', () => {
-    expect(() => createReportCollector(-1)).toThrow(RangeError);
-    expect(() => createReportCollector(1.5)).toThrow(RangeError);
+    expect(() => createReportCollector(-1)).toThrow(AppError);
+    expect(() => createReportCollector(1.5)).toThrow(AppError);
     const collector = createReportCollector(0);
     collector.add('warnings', () => makeWarning('manager-cycle', 'loop'), 'first');
     expect(build(collector).warnings).toEqual({ items: [], truncated: true });
@@ -174,7 +182,7 @@ describe('addWarning and recordWriteFailures (R2)', () => {
     const failures = ['a', 'b', 'c'].map((id) => ({
       objectKey: id === 'a' ? null : `ENTRA-${id}`,
       entraUserId: id,
-      attribute: id === 'b' ? null : ('jobTitle' as const),
+      attribute: id === 'b' ? null : 'Job Title',
       code: 'ASSETS_WRITE_FAILED',
       message: id === 'c' ? 'x'.repeat(3000) : 'Job Title must be less than 255 characters',
     }));
@@ -197,11 +205,24 @@ describe('runReportSchema', () => {
     const report = build(collector);
     const stored: unknown = JSON.parse(JSON.stringify(report));
     expect(runReportSchema.parse(stored)).toEqual(report);
-    expect(runReportSchema.safeParse({ ...report, v: 2 }).success).toBe(false);
+    expect(runReportSchema.safeParse({ ...report, v: 3 }).success).toBe(false);
+  });
+
+  it('reads a version 1 report (fixed create columns) as the same report in version 2', () => {
+    const collector = createReportCollector();
+    collector.add('creates', () => ({ entraUserId: 'e-1', accountId: 'a-1', fullName: 'Ada', attributes: shown('ada@contoso.com', 'Engineer', null), managerName: null }));
+    const current = build(collector);
+    const { createColumns: _columns, ...rest } = current;
+    const v1 = {
+      ...rest,
+      v: 1,
+      creates: { ...current.creates, items: [{ entraUserId: 'e-1', accountId: 'a-1', fullName: 'Ada', email: 'ada@contoso.com', jobTitle: 'Engineer', department: null, managerName: null }] },
+    };
+    expect(runReportSchema.parse(JSON.parse(JSON.stringify(v1)))).toEqual(current);
   });
 
   it('labels attributes as the admin sees them', () => {
-    expect(EMPLOYEE_ATTRIBUTE_KEYS.map(attributeLabel)).toEqual([
+    expect(EMPLOYEE_ATTRIBUTES.map((attribute) => attribute.name)).toEqual([
       'Full Name',
       'Entra User ID',
       'Email',

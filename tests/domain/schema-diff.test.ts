@@ -1,4 +1,8 @@
-import { ENTRA_SCHEMA, type AttributeDefinition } from '../../src/domain/schema-definition';
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf, type AttributeDefinition } from '../../src/domain/schema-definition';
+
+const ENTRA_SCHEMA = CORE_SCHEMA;
+const EMPLOYEE = objectTypeOf(CORE_SCHEMA, 'employee');
 import {
   describeSchemaAction,
   diffSchema,
@@ -26,7 +30,7 @@ function attributeFor(def: AttributeDefinition, overrides: Partial<ActualAttribu
       return { ...base, defaultTypeId: 2, ...overrides };
     case 'user':
       return { ...base, type: 2, defaultTypeId: null, additionalValue: 'SHOW_PROFILE', ...overrides };
-    case 'employee-reference':
+    case 'reference':
       return { ...base, type: 1, defaultTypeId: null, typeValue: OBJECT_TYPE_ID, additionalValue: '7', ...overrides };
     default:
       return { ...base, ...overrides };
@@ -50,12 +54,12 @@ function completeState(edit: (attributes: ActualAttribute[]) => ActualAttribute[
   return {
     schema: { id: '1', name: ENTRA_SCHEMA.name, key: ENTRA_SCHEMA.key },
     objectType: { id: OBJECT_TYPE_ID, name: 'Employee' },
-    attributes: edit([...systemAttributes, ...ENTRA_SCHEMA.attributes.map((def) => attributeFor(def))]),
+    attributes: edit([...systemAttributes, ...EMPLOYEE.attributes.map((def) => attributeFor(def))]),
   };
 }
 
 function defOf(key: AttributeDefinition['key']): AttributeDefinition {
-  const def = ENTRA_SCHEMA.attributes.find((a) => a.key === key);
+  const def = EMPLOYEE.attributes.find((a) => a.key === key);
   if (!def) throw new Error(key);
   return def;
 }
@@ -73,11 +77,11 @@ describe('diffSchema', () => {
       'create-schema',
       'create-object-type',
       'rename-label',
-      ...Array.from({ length: ENTRA_SCHEMA.attributes.length - 1 }, () => 'create-attribute'),
+      ...Array.from({ length: EMPLOYEE.attributes.length - 1 }, () => 'create-attribute'),
     ]);
     expect(actions[2]).toEqual({ kind: 'rename-label', key: 'fullName', attributeId: null, from: 'Name', to: 'Full Name' });
     expect(actions.filter((a) => a.kind === 'create-attribute').map((a) => a.key)).toEqual(
-      ENTRA_SCHEMA.attributes.filter((a) => !a.label).map((a) => a.key),
+      EMPLOYEE.attributes.filter((a) => !a.label).map((a) => a.key),
     );
   });
 

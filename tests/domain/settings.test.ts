@@ -151,7 +151,9 @@ describe('storedSettingsSchema', () => {
   };
 
   it('round-trips stored settings and allows a secret never set', () => {
-    expect(storedSettingsSchema.parse(stored)).toEqual(stored);
+    // Settings saved before attributes could be chosen read as "none chosen".
+    expect(storedSettingsSchema.parse(stored)).toEqual({ ...stored, attributes: [] });
+    expect(storedSettingsSchema.parse({ ...stored, attributes: ['employeeId'] }).attributes).toEqual(['employeeId']);
     expect(storedSettingsSchema.parse({ ...stored, secretSetAt: null }).secretSetAt).toBeNull();
   });
 

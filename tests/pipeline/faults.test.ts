@@ -79,8 +79,8 @@ describe('faults', () => {
   it('reports per-object validation errors, completes the rest, and retries them on the next run', async () => {
     h = await startHarness(options);
     const layoutAttr = async (name: string) => {
-      const raw = (await h.store.get('assets:layout')) as { layout: { attributeIds: Record<string, string> } };
-      return raw.layout.attributeIds[name]!;
+      const raw = (await h.store.get('assets:layout')) as { layout: { objectTypes: { employee: { attributeIds: Record<string, string> } } } };
+      return raw.layout.objectTypes.employee.attributeIds[name]!;
     };
     const jobTitleId = await layoutAttr('jobTitle');
     h.sim.jira.failNext({
@@ -122,10 +122,10 @@ describe('faults', () => {
   it('corrects hand-edited values and leaves attributes the app does not own alone', async () => {
     h = await startHarness(options);
     await h.run('sync');
-    const { layout } = (await h.store.get('assets:layout')) as { layout: { workspaceId: string; objectTypeId: string } };
+    const { layout } = (await h.store.get('assets:layout')) as { layout: { workspaceId: string; objectTypes: { employee: { objectTypeId: string } } } };
     const created = await h.sim.jiraFetch({
       method: 'POST',
-      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypeId}?redirected=1`, // an admin's edit: not redirected
+      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypes.employee.objectTypeId}?redirected=1`, // an admin's edit: not redirected
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'Desk', type: 0, defaultTypeId: 0 }),
     });

@@ -46,7 +46,7 @@ describe('run control', () => {
       await h.run('sync');
       const active = h.sim.jira.employees().filter((o) => o.values.active === true);
       const leavers = active.slice(0, 20);
-      for (const o of leavers) h.sim.entra.hardDeleteUser(o.values.entraUserId!);
+      for (const o of leavers) h.sim.entra.hardDeleteUser(o.values.entraUserId as string);
       return { active, leavers };
     }
 

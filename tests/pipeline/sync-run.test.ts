@@ -25,10 +25,10 @@ describe('a sync run', () => {
     const objects = h.sim.jira.employees();
     expect(objects).toHaveLength(counts.creates);
     expect(h.duplicateEntraIds()).toEqual([]);
-    const withManager = objects.filter((o) => o.values.managerObjectId !== null);
+    const withManager = objects.filter((o) => o.values.manager !== null);
     expect(withManager.length).toBeGreaterThan(50);
     const ids = new Set(objects.map((o) => o.objectId));
-    for (const o of withManager) expect(ids.has(o.values.managerObjectId!)).toBe(true);
+    for (const o of withManager) expect(ids.has(o.values.manager as string)).toBe(true);
     h.sim.entra.expectNoUnexpected();
     h.sim.jira.expectNoUnexpected();
   });

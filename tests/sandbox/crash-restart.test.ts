@@ -33,14 +33,14 @@ async function assetsState(dir: string): Promise<{ state: Record<string, unknown
   try {
     site.importState(snapshot);
     const objects = site.employees();
-    const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId]));
+    const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId as string | null]));
     const state: Record<string, unknown> = {};
     const seen = new Map<string, number>();
     for (const o of objects) {
-      const { managerObjectId, ...rest } = o.values;
-      const id = o.values.entraUserId ?? `no-id:${o.objectId}`;
+      const { manager, ...rest } = o.values;
+      const id = (o.values.entraUserId as string | null) ?? `no-id:${o.objectId}`;
       seen.set(id, (seen.get(id) ?? 0) + 1);
-      state[id] = { ...rest, manager: managerObjectId === null ? null : (entraIdOf.get(managerObjectId) ?? `object:${managerObjectId}`) };
+      state[id] = { ...rest, manager: manager === null ? null : (entraIdOf.get(manager as string) ?? `object:${String(manager)}`) };
     }
     return { state, duplicates: [...seen].filter(([, n]) => n > 1).map(([id]) => id) };
   } finally {

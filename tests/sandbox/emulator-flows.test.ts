@@ -40,8 +40,8 @@ async function runToEnd(em: Emulator, key: 'startSync' | 'startPreview') {
 
 function byEntraId(em: Emulator): Record<string, unknown> {
   const objects = em.simulation!.jira.employees();
-  const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId]));
-  return Object.fromEntries(objects.map((o) => [o.values.entraUserId, { ...o.values, managerObjectId: null, manager: o.values.managerObjectId === null ? null : entraIdOf.get(o.values.managerObjectId) }]));
+  const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId as string]));
+  return Object.fromEntries(objects.map((o) => [o.values.entraUserId, { ...o.values, manager: o.values.manager === null ? null : entraIdOf.get(o.values.manager as string) }]));
 }
 
 /** Writes Assets answered (a redirect the fake sent first is not a write: the request the app re-issued is). */

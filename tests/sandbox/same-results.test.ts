@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { generateWorld } from '../../fakes/world/generate-world';
-import type { EmployeeObject } from '../../src/domain/employee';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import { startEmulator } from '../../sandbox/emulator';
 import { startHarness } from '../support/pipeline-harness';
 import { tempStateDir } from './cli-harness';
@@ -15,12 +15,12 @@ jest.setTimeout(90_000);
 
 type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 
-function byEntraId(objects: readonly EmployeeObject[]): Record<string, unknown> {
-  const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId]));
+function byEntraId(objects: readonly AssetsObject[]): Record<string, unknown> {
+  const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId as string]));
   return Object.fromEntries(
     objects.map((o) => {
-      const { managerObjectId, ...values } = o.values;
-      return [o.values.entraUserId, { ...values, manager: managerObjectId === null ? null : entraIdOf.get(managerObjectId) }];
+      const { manager, ...values } = o.values;
+      return [o.values.entraUserId, { ...values, manager: manager === null ? null : entraIdOf.get(manager as string) }];
     }),
   );
 }

@@ -5,8 +5,8 @@
  */
 import type { ExternalFetch, JiraFetch } from '../../src/clients/http';
 import { defaultRetryPolicy, type RetryPolicy } from '../../src/clients/retry-policy';
-import type { EmployeeObject } from '../../src/domain/employee';
-import { ENTRA_SCHEMA } from '../../src/domain/schema-definition';
+import type { AssetsObject } from '../../src/domain/assets-object';
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
 import { saveLayout } from '../../src/pipeline/layout-store';
 import { withStorageRetries } from '../../src/pipeline/retrying-store';
@@ -196,7 +196,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   async function createSchema() {
-    const result = await createAssets(connectionDeps).ensureSchema(ENTRA_SCHEMA);
+    const result = await createAssets(connectionDeps).ensureSchema(CORE_SCHEMA);
     await saveLayout(store, result.layout, clock.now());
     return result;
   }
@@ -289,12 +289,15 @@ export async function startHarness(options: HarnessOptions = {}) {
 
   /** The Employee objects on the fake site, keyed by Entra User ID, with the manager as the manager's Entra id. */
   function assetsState(): Map<string, Record<string, unknown>> {
-    const objects: EmployeeObject[] = sim.jira.employees();
-    const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId]));
+    const objects: AssetsObject[] = sim.jira.employees();
+    const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId as string | null]));
     const state = new Map<string, Record<string, unknown>>();
     for (const o of objects) {
-      const { managerObjectId, ...rest } = o.values;
-      state.set(o.values.entraUserId ?? `no-id:${o.objectId}`, { ...rest, manager: managerObjectId === null ? null : (entraIdOf.get(managerObjectId) ?? `object:${managerObjectId}`) });
+      const { manager, ...rest } = o.values;
+      state.set((o.values.entraUserId as string | null) ?? `no-id:${o.objectId}`, {
+        ...rest,
+        manager: manager === null ? null : (entraIdOf.get(manager as string) ?? `object:${String(manager)}`),
+      });
     }
     return state;
   }
@@ -303,7 +306,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     const seen = new Map<string, number>();
     for (const o of sim.jira.employees()) {
       const id = o.values.entraUserId;
-      if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
+      if (typeof id === 'string') seen.set(id, (seen.get(id) ?? 0) + 1);
     }
     return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
   }

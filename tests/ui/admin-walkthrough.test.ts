@@ -121,7 +121,7 @@ describe('admin walk-through on the sandbox', () => {
     expect(page.text()).toContain(`Employees to create (${report.counts.creates})`);
     const creates = page.table('Employees to create');
     expect(creates.rowsPerPage).toBe(ROWS_PER_PAGE);
-    expect(creates.head).toEqual(['Name', 'Email', 'Job title', 'Department', 'Manager', 'Atlassian account']);
+    expect(creates.head).toEqual(['Name', 'Email', 'Job Title', 'Department', 'Manager', 'Atlassian account']);
     expect(creates.rows).toHaveLength(Math.min(report.counts.creates, 100));
     expect(page.text()).toContain(`Atlassian accounts not matched (${report.counts.unmatchedAtlassian})`);
     if (report.counts.unmatchedAtlassian > 0) expect(page.table('Atlassian accounts not matched').rows[0]![2]).not.toBe('');

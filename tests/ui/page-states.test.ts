@@ -44,7 +44,7 @@ describe('page states (stub backend)', () => {
         ],
       }));
     }
-    const report = collector.build({ atlassianUsers: 12, matched: 12, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 12, limit: 5 } });
+    const report = collector.build({ atlassianUsers: 12, matched: 12, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 12, limit: 5 }, createColumns: ['Email', 'Job Title', 'Department'] });
     const stub = new StubBackend();
     stub.answers.set('getReport', { ok: true, data: { runId: 'r1', report, run: null } });
     page = renderAdminPage({ invoke: stub.invoke });

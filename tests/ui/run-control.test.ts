@@ -19,7 +19,7 @@ describe('runs that need an admin, on the sandbox', () => {
   function leave(count: number): { activeBefore: number; ids: string[] } {
     const entra = sandbox.emulator.simulation!.entra;
     const active = sandbox.emulator.simulation!.jira.employees().filter((o) => o.values.active === true);
-    const ids = active.slice(0, count).map((employee) => employee.values.entraUserId!);
+    const ids = active.slice(0, count).map((employee) => employee.values.entraUserId as string);
     for (const id of ids) entra.softDeleteUser(id);
     return { activeBefore: active.length, ids };
   }

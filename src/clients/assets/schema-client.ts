@@ -17,8 +17,8 @@ import {
   type ActualSchemaState,
   type SchemaAction,
 } from '../../domain/schema-diff';
-import type { AttributeDefinition, SchemaDefinition } from '../../domain/schema-definition';
-import { EMPLOYEE_ATTRIBUTE_KEYS, type EmployeeAttributeKey } from '../../domain/employee';
+import { objectTypeOf, type AttributeDefinition, type ObjectTypeDefinition, type SchemaDefinition } from '../../domain/schema-definition';
+import { schemaLayoutSchema, type SchemaLayout } from '../../domain/schema-layout';
 import { assetsFailure, assetsJson, assetsSend, segment, type AssetsTransport } from './assets-http';
 import {
   iconListSchema,
@@ -33,7 +33,7 @@ import {
   type AssetsObjectSchema,
   type AssetsObjectTypeAttribute,
 } from './assets-schemas';
-import { schemaLayoutSchema, type SchemaEnsureResult, type SchemaInspection, type SchemaLayout } from './schema-layout';
+import type { SchemaEnsureResult, SchemaInspection } from './schema-layout';
 
 const SCHEMA_PAGE_SIZE = 50;
 /** A site with more schemas than this is not plausible; the bound keeps a misbehaving server from looping us. */
@@ -62,7 +62,7 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
       { method: 'GET', path: `objectschema/${segment(schema.id)}/objecttypes`, what: 'listing the object types of the schema' },
       objectTypeListSchema,
     );
-    const objectType = findByName(types, def.objectType.name) ?? null;
+    const objectType = findByName(types, employeeType(def).name) ?? null;
     if (objectType === null) return { schema: summary, objectType: null, attributes: [] };
     const attributes = await listAttributes(ws, objectType.id);
     return { schema: summary, objectType: { id: objectType.id, name: objectType.name }, attributes };
@@ -132,7 +132,7 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
         `Assets accepted the schema changes but still does not match what the app needs: ${check.actions.map(describeSchemaAction).join('; ')}. ` +
-          `Fix these attributes on the "${def.objectType.name}" object type in Assets (or rename them, which keeps their data, so the app can ` +
+          `Fix these attributes on the "${employeeType(def).name}" object type in Assets (or rename them, which keeps their data, so the app can ` +
           `create its own), then run the schema check again.`,
         { context: { schemaId: after.schema?.id ?? null } },
       );
@@ -277,7 +277,7 @@ class ActionRunner {
       if (!(error instanceof AppError) || error.code !== 'ASSETS_REQUEST_FAILED' || error.retry !== 'permanent') throw error;
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
-        `The attribute "${action.definition.name}" on the "${this.def.objectType.name}" object type is not usable by the app ` +
+        `The attribute "${action.definition.name}" on the "${employeeType(this.def).name}" object type is not usable by the app ` +
           `(${action.reason}) and Assets would not change it (an attribute that holds values keeps its type). Rename that ` +
           `attribute in Assets (for example to "${action.definition.name} (old)"; renaming keeps its data) so the app can create ` +
           `its own "${action.definition.name}" as ${describeAttributeKind(action.definition.kind)}, then run the schema check again.`,
@@ -308,7 +308,7 @@ class ActionRunner {
       uniqueAttribute: definition.unique,
       ...(definition.label ? { label: true } : {}),
     };
-    if (keep !== null && keep.type === ASSETS_ATTRIBUTE_TYPE.default && keep.defaultTypeId !== null && definition.kind.type !== 'user' && definition.kind.type !== 'employee-reference') {
+    if (keep !== null && keep.type === ASSETS_ATTRIBUTE_TYPE.default && keep.defaultTypeId !== null && definition.kind.type !== 'user' && definition.kind.type !== 'reference') {
       return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: keep.defaultTypeId };
     }
     switch (definition.kind.type) {
@@ -319,7 +319,7 @@ class ActionRunner {
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.boolean };
       case 'user':
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.user, additionalValue: 'SHOW_PROFILE', minimumCardinality: 0, maximumCardinality: 1 };
-      case 'employee-reference':
+      case 'reference':
         return {
           ...common,
           type: ASSETS_ATTRIBUTE_TYPE.objectReference,
@@ -361,8 +361,8 @@ class ActionRunner {
     return id;
   }
 
-  private definitionOf(key: EmployeeAttributeKey): AttributeDefinition {
-    const found = this.def.attributes.find((a) => a.key === key);
+  private definitionOf(key: string): AttributeDefinition {
+    const found = employeeType(this.def).attributes.find((a) => a.key === key);
     if (!found) throw new AppError('INTERNAL', `The schema definition has no attribute ${key}.`);
     return found;
   }
@@ -397,18 +397,25 @@ function layoutOf(ws: string, def: SchemaDefinition, actual: ActualSchemaState):
     throw new AppError('ASSETS_SCHEMA_MISSING', `The Assets schema "${def.name}" is incomplete. Run the schema check to create it.`);
   }
   const candidates = actual.attributes.filter((a) => !a.system);
-  const idOf = (key: EmployeeAttributeKey): [EmployeeAttributeKey, string] => {
-    const definition = def.attributes.find((a) => a.key === key);
-    const found = definition ? findByName(candidates, definition.name) : undefined;
-    if (!definition || !found) {
-      throw new AppError('ASSETS_SCHEMA_MISSING', `The attribute for "${definition?.name ?? key}" is missing from the Assets schema. Run the schema check to repair it.`);
+  const type = employeeType(def);
+  const idOf = (definition: AttributeDefinition): [string, string] => {
+    const found = findByName(candidates, definition.name);
+    if (!found) {
+      throw new AppError('ASSETS_SCHEMA_MISSING', `The attribute for "${definition.name}" is missing from the Assets schema. Run the schema check to repair it.`);
     }
-    return [key, found.id];
+    return [definition.key, found.id];
   };
   return schemaLayoutSchema.parse({
     workspaceId: ws,
     schemaId: actual.schema.id,
-    objectTypeId: actual.objectType.id,
-    attributeIds: Object.fromEntries(EMPLOYEE_ATTRIBUTE_KEYS.map(idOf)),
+    objectTypes: { [type.key]: { objectTypeId: actual.objectType.id, attributeIds: Object.fromEntries(type.attributes.map(idOf)) } },
   });
+}
+
+/**
+ * The object type this client reads and repairs. One type so far: when a second one comes (Entra groups), the
+ * state read and the diff run once per object type of the definition.
+ */
+function employeeType(def: SchemaDefinition): ObjectTypeDefinition {
+  return objectTypeOf(def, 'employee');
 }

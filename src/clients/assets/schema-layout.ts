@@ -1,21 +1,6 @@
-/**
- * Where the app's schema lives on a site: the ids every snapshot and write needs. It is stored between runs
- * (so a run does not re-read the schema), hence the zod schema: a stored layout is unknown until parsed.
- */
-import { z } from 'zod';
-import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
+/** What the schema check found and did (the layout itself is domain data: src/domain/schema-layout.ts). */
 import type { ActualSchemaState, SchemaDiff } from '../../domain/schema-diff';
-
-const id = z.string().min(1);
-
-export const schemaLayoutSchema = z.object({
-  workspaceId: id,
-  schemaId: id,
-  objectTypeId: id,
-  attributeIds: z.record(z.enum(EMPLOYEE_ATTRIBUTE_KEYS), id),
-});
-
-export type SchemaLayout = z.infer<typeof schemaLayoutSchema>;
+import type { SchemaLayout } from '../../domain/schema-layout';
 
 export interface SchemaInspection {
   readonly workspaceId: string;

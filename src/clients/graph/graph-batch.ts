@@ -9,7 +9,7 @@ import type { EntraUser } from '../../domain/entra-user';
 import { readJson } from '../http';
 import { backoffMs, parseRetryAfter, toRetryAfterSeconds } from '../retry-policy';
 import { consentMissing, graphFailure, isConsentDenied, isGraphRetryable, type GraphFailure } from './graph-errors';
-import { batchResponseSchema, graphErrorSchema, graphUserSchema, toEntraUser, type BatchItemResponse } from './graph-schemas';
+import { batchResponseSchema, graphErrorSchema, graphUserSchema, toEntraUser, type BatchItemResponse, type GraphExtra } from './graph-schemas';
 import { priorityHeaders, type GraphCall, type GraphClientDeps } from './graph-transport';
 
 export const BATCH_MAX_REQUESTS = 20;
@@ -32,7 +32,7 @@ export async function getUsersInBatches(
   ids: readonly string[],
   deps: GraphClientDeps,
   call: GraphCall,
-  select: string,
+  fields: { readonly select: string; readonly extras: readonly GraphExtra[] },
   managerExpand: ManagerExpand,
 ): Promise<{ users: EntraUser[]; notFound: string[] }> {
   const users: EntraUser[] = [];
@@ -44,7 +44,7 @@ export async function getUsersInBatches(
 
   while (pending.length > 0) {
     const chunk = pending.slice(0, BATCH_MAX_REQUESTS);
-    const outcomes = await sendBatch(chunk, deps, call, select, managerExpand, failures);
+    const outcomes = await sendBatch(chunk, deps, call, fields, managerExpand, failures);
     const again: string[] = [];
     let waitMs = 0;
     let mostFailures = 0;
@@ -89,7 +89,7 @@ async function sendBatch(
   chunk: readonly string[],
   deps: GraphClientDeps,
   call: GraphCall,
-  select: string,
+  fields: { readonly select: string; readonly extras: readonly GraphExtra[] },
   managerExpand: ManagerExpand,
   failures: ReadonlyMap<string, number>,
 ): Promise<ItemOutcome[]> {
@@ -97,7 +97,7 @@ async function sendBatch(
   const requests = chunk.map((id, index) => ({
     id: String(index + 1),
     method: 'GET',
-    url: `/users/${encodeURIComponent(id)}?$select=${select}&$expand=${expand}`,
+    url: `/users/${encodeURIComponent(id)}?$select=${fields.select}&$expand=${expand}`,
     headers: priorityHeaders(deps),
   }));
   const result = await call(OPERATION, {
@@ -120,7 +120,7 @@ async function sendBatch(
       });
     }
     const attempt = (failures.get(id) ?? 0) + 1;
-    outcomes.push(await itemOutcome(item, id, { deps, managerExpand, expand, attempt, clientRequestId: result.clientRequestId }));
+    outcomes.push(await itemOutcome(item, id, { deps, managerExpand, expand, attempt, clientRequestId: result.clientRequestId, extras: fields.extras }));
   }
   return outcomes;
 }
@@ -128,7 +128,7 @@ async function sendBatch(
 async function itemOutcome(
   item: BatchItemResponse,
   id: string,
-  ctx: { deps: GraphClientDeps; managerExpand: ManagerExpand; expand: string; attempt: number; clientRequestId: string },
+  ctx: { deps: GraphClientDeps; managerExpand: ManagerExpand; expand: string; attempt: number; clientRequestId: string; extras: readonly GraphExtra[] },
 ): Promise<ItemOutcome> {
   if (item.status === 200) {
     const parsed = graphUserSchema.safeParse(item.body);
@@ -139,7 +139,7 @@ async function itemOutcome(
         retry: 'now',
       });
     }
-    return { kind: 'user', user: toEntraUser(parsed.data) };
+    return { kind: 'user', user: toEntraUser(parsed.data, ctx.extras) };
   }
   if (item.status === 404) return { kind: 'notFound' };
   if (isGraphRetryable(item.status)) {

@@ -12,16 +12,39 @@ import { AppError } from '../../domain/errors';
 import type { DeltaChange } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
 import type { HttpRequest } from '../http';
+import { CORE_SCHEMA } from '../../domain/attribute-catalogue';
+import { objectTypeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
 import { readJson } from '../http';
 import { getUsersInBatches, type ManagerExpand } from './graph-batch';
 import { failureContext, graphFailure, type GraphFailure } from './graph-errors';
-import { countSchema, deltaPageSchema, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema } from './graph-schemas';
+import { countSchema, deltaPageSchema, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema, type GraphExtra } from './graph-schemas';
 import { assertGraphLink, createGraphCall, type GraphClientDeps, type GraphResult } from './graph-transport';
 
 export type { GraphClientDeps } from './graph-transport';
 
-/** Exactly the properties the sync rules read (accountEnabled, proxyAddresses and otherMails need $select). */
-export const USER_SELECT = 'id,displayName,mail,userPrincipalName,proxyAddresses,otherMails,jobTitle,department,accountEnabled';
+/**
+ * What the client reads of each user: exactly the properties the matching rules read plus those the definition's
+ * attributes read (accountEnabled, proxyAddresses and otherMails need $select), and how chosen attributes are
+ * taken from a Graph user.
+ */
+export interface GraphUserFields {
+  /** The $select value. */
+  readonly select: string;
+  readonly extras: readonly GraphExtra[];
+}
+
+export function graphUserFields(type: ObjectTypeDefinition): GraphUserFields {
+  const selected = ['id', 'displayName', 'mail', 'userPrincipalName', 'proxyAddresses', 'otherMails'];
+  for (const attribute of type.attributes) for (const property of attribute.graphSelect) if (!selected.includes(property)) selected.push(property);
+  selected.push('accountEnabled');
+  const extras = type.attributes.flatMap((attribute) =>
+    attribute.fromGraph === undefined ? [] : [{ key: attribute.key, read: attribute.fromGraph, select: attribute.graphSelect }],
+  );
+  return { select: selected.join(','), extras };
+}
+
+/** The core attributes' fields (what every run read before attributes could be chosen). */
+export const USER_SELECT = graphUserFields(objectTypeOf(CORE_SCHEMA, 'employee')).select;
 export const MANAGER_EXPAND_ID_ONLY = 'manager($select=id)';
 export const MANAGER_EXPAND_FULL = 'manager';
 /** Graph's maximum page size for /users. */
@@ -68,7 +91,7 @@ export interface GraphClient {
   countUsers(): Promise<number>;
 }
 
-export function createGraphClient(deps: GraphClientDeps): GraphClient {
+export function createGraphClient(deps: GraphClientDeps, fields: GraphUserFields = graphUserFields(objectTypeOf(CORE_SCHEMA, 'employee'))): GraphClient {
   const call = createGraphCall(deps);
   const graph = deps.endpoints.graph;
   let expand = MANAGER_EXPAND_ID_ONLY;
@@ -99,13 +122,13 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
     }
     const page = await readJson(result.response, deltaPageSchema(graph), 'Microsoft Graph (users delta)', result.context);
     return {
-      changes: page.value.map(toDeltaChange),
+      changes: page.value.map((item) => toDeltaChange(item, fields.extras)),
       nextLink: page['@odata.nextLink'] ?? null,
       deltaLink: page['@odata.deltaLink'] ?? null,
     };
   }
 
-  const deltaStart = `${graph}/v1.0/users/delta?$select=${USER_SELECT},manager`;
+  const deltaStart = `${graph}/v1.0/users/delta?$select=${fields.select},manager`;
 
   return {
     async listUsersPage(nextLink) {
@@ -114,7 +137,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
       if (nextLink === null) {
         result = await withManagerExpand(operation, (expandValue) => ({
           method: 'GET',
-          url: `${graph}/v1.0/users?$select=${USER_SELECT}&$expand=${expandValue}&$top=${USERS_PAGE_SIZE}`,
+          url: `${graph}/v1.0/users?$select=${fields.select}&$expand=${expandValue}&$top=${USERS_PAGE_SIZE}`,
         }));
       } else {
         assertGraphLink(nextLink, graph, operation);
@@ -125,7 +148,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
         throw graphFailure(result.failure, operation);
       }
       const page = await readJson(result.response, usersPageSchema(graph), 'Microsoft Graph (list users)', result.context);
-      return { users: page.value.map(toEntraUser), nextLink: page['@odata.nextLink'] ?? null };
+      return { users: page.value.map((user) => toEntraUser(user, fields.extras)), nextLink: page['@odata.nextLink'] ?? null };
     },
 
     async deltaPage(link) {
@@ -152,7 +175,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
     },
 
     getUsersByIds(ids) {
-      return getUsersInBatches(ids, deps, call, USER_SELECT, managerExpand);
+      return getUsersInBatches(ids, deps, call, fields, managerExpand);
     },
 
     async countUsers() {

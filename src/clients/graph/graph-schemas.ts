@@ -45,7 +45,8 @@ const nullableStrings = z.array(z.string()).nullable().optional();
  */
 const expandedManagerSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().optional() }).nullable().optional();
 
-export const graphUserSchema = z.object({
+/** Loose: the properties of chosen attributes (attribute-catalogue.ts) are read from what passes through. */
+export const graphUserSchema = z.looseObject({
   id: z.string().min(1),
   displayName: nullableString,
   mail: nullableString,
@@ -136,8 +137,8 @@ export const countSchema = z
  * some synced or newly created objects) is treated as disabled: the sync never activates an employee on a value
  * it cannot confirm, and the next read corrects it.
  */
-export function toEntraUser(user: GraphUser): EntraUser {
-  return {
+export function toEntraUser(user: GraphUser, extras: readonly GraphExtra[] = []): EntraUser {
+  const entraUser: EntraUser = {
     id: user.id,
     displayName: user.displayName ?? null,
     mail: user.mail ?? null,
@@ -149,6 +150,16 @@ export function toEntraUser(user: GraphUser): EntraUser {
     accountEnabled: user.accountEnabled ?? false,
     managerId: user.manager?.id ?? null,
   };
+  if (extras.length > 0) entraUser.extra = Object.fromEntries(extras.map((extra) => [extra.key, extra.read(user)]));
+  return entraUser;
+}
+
+/** A chosen attribute read from a Graph user property (AttributeDefinition.fromGraph). */
+export interface GraphExtra {
+  readonly key: string;
+  read(user: Readonly<Record<string, unknown>>): string | null;
+  /** The Graph properties it reads: a delta item carries only the changed ones. */
+  readonly select: readonly string[];
 }
 
 const DELTA_STRING_FIELDS = ['displayName', 'mail', 'userPrincipalName', 'jobTitle', 'department'] as const;
@@ -158,7 +169,7 @@ const DELTA_LIST_FIELDS = ['proxyAddresses', 'otherMails'] as const;
  * A delta item -> DeltaChange with only the properties the item carries: an absent key means "unchanged", never
  * "null". `manager@delta` holds ids only; an entry marked @removed (or an empty list) means the manager was removed.
  */
-export function toDeltaChange(item: DeltaItem): DeltaChange {
+export function toDeltaChange(item: DeltaItem, extras: readonly GraphExtra[] = []): DeltaChange {
   const removed = item['@removed'];
   if (removed !== undefined) return { kind: 'removed', id: item.id, reason: removed.reason };
   const fields: EntraUserFields = {};
@@ -171,6 +182,14 @@ export function toDeltaChange(item: DeltaItem): DeltaChange {
     if (value !== undefined) fields[key] = value ?? [];
   }
   if (item.accountEnabled !== undefined) fields.accountEnabled = item.accountEnabled ?? false;
+  const extra: Record<string, string | null> = {};
+  let extraSeen = false;
+  for (const entry of extras) {
+    if (!entry.select.some((property) => property in item)) continue;
+    extra[entry.key] = entry.read(item);
+    extraSeen = true;
+  }
+  if (extraSeen) fields.extra = extra;
   const managerDelta = item['manager@delta'];
   if (managerDelta !== undefined) fields.managerId = managerDelta.find((entry) => entry['@removed'] === undefined)?.id ?? null;
   return { kind: 'upsert', id: item.id, fields };

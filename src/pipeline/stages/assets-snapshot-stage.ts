@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { ENTRA_SCHEMA } from '../../domain/schema-definition';
+import { objectTypeOf } from '../../domain/schema-definition';
+import { runDefinition } from '../run-state';
 import { writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
@@ -43,10 +44,11 @@ export const createAssetsSnapshotStage = (deps: AssetsSnapshotStageDeps): StageH
     done: false,
   };
   const { assets } = await deps.connect();
+  const definition = runDefinition(run);
 
   if (!cp.schemaChecked) {
     if (run.mode === 'sync') {
-      const ensured = await assets.ensureSchema(ENTRA_SCHEMA);
+      const ensured = await assets.ensureSchema(definition);
       await saveLayout(deps.store, ensured.layout, deps.clock.now());
       if (ensured.created.length + ensured.repaired.length > 0) {
         deps.logger.warn('stage.assets-snapshot.schema-repaired', { runId, created: ensured.created.length, repaired: ensured.repaired.length });
@@ -66,7 +68,7 @@ export const createAssetsSnapshotStage = (deps: AssetsSnapshotStageDeps): StageH
 
   while (!cp.done && layout !== null) {
     if (ctx.shouldYield()) return { kind: 'continue' };
-    const page = await assets.searchEmployees(layout, cp.startAt, deps.config.aqlPageSize);
+    const page = await assets.searchObjects(layout, objectTypeOf(definition, 'employee'), cp.startAt, deps.config.aqlPageSize);
     const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), page.objects, {
       firstIndex: cp.chunks,
       ttlSeconds: deps.config.runDataTtlSeconds,

@@ -22,6 +22,7 @@ import { applyDeltaChanges, deltaChangeSchema, isFullReadDue, type DeltaChange }
 import type { EntraUser } from '../../domain/entra-user';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
+import { runDefinition } from '../run-state';
 import { deleteGeneration, readDirectory, readDirectoryMeta, writeDirectoryChunks, type DirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
 import { recordObservations } from '../platform-observations';
@@ -81,17 +82,19 @@ export const createEntraDirectoryStage = (deps: EntraDirectoryStageDeps): StageH
   if (saved === undefined) {
     const meta = await readDirectoryMeta(deps.store);
     const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
-    if (meta?.deltaLink && !due) {
+    const otherAttributes = meta !== null && !sameAttributes(meta.attributes, ctx.run.attributes);
+    if (meta?.deltaLink && !due && !otherAttributes) {
       cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
     } else {
-      deps.logger.info('stage.entra-directory.full-read', { runId, reason: meta === null ? 'no-directory' : due ? 'reconciliation-due' : 'no-delta-link' });
+      const reason = meta === null ? 'no-directory' : due ? 'reconciliation-due' : otherAttributes ? 'attributes-changed' : 'no-delta-link';
+      deps.logger.info('stage.entra-directory.full-read', { runId, reason });
       cp = startFull();
     }
     await ctx.saveCheckpoint(cp);
   } else {
     cp = saved;
   }
-  const { entra } = await deps.connect();
+  const { entra } = await deps.connect(runDefinition(ctx.run));
 
   while (cp.phase !== 'done') {
     if (ctx.shouldYield()) return { kind: 'continue' };
@@ -216,7 +219,7 @@ async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeC
   const pendingReads: DirectoryMeta['pendingReads'] = [];
   let gaveUp = 0;
   if (reread.length > 0) {
-    const { entra } = await deps.connect();
+    const { entra } = await deps.connect(runDefinition(ctx.run));
     const fetched = await entra.getUsersByIds(reread);
     for (const user of fetched.users) directory.set(user.id, user);
     for (const id of fetched.notFound) {
@@ -277,6 +280,7 @@ async function switchGeneration(
     fullReadAt: next.mode === 'full' ? now : (previous?.fullReadAt ?? now),
     updatedAt: now,
     pendingReads: next.pendingReads,
+    attributes: [...ctx.run.attributes],
   };
   await deps.store.set(keys.directoryMeta(), meta, { ttlSeconds: RETENTION_SECONDS.directory });
   const done: Checkpoint = { phase: 'done', mode: next.mode, users: next.users, changes: next.changes };
@@ -284,4 +288,9 @@ async function switchGeneration(
   const { replaced } = next;
   if (replaced !== null && replaced.generation !== runId) await deleteGeneration(deps.store, replaced.generation, replaced.chunks);
   return done;
+}
+
+/** Whether the cached users carry exactly the optional attributes the run wants (order aside). */
+function sameAttributes(cached: readonly string[], wanted: readonly string[]): boolean {
+  return cached.length === wanted.length && wanted.every((key) => cached.includes(key));
 }

@@ -4,8 +4,9 @@
  */
 import { AppError } from '../../domain/errors';
 import { recordWriteFailures, type RunReport } from '../../domain/report';
-import type { EmployeeAttributeKey } from '../../domain/employee';
-import { EMPLOYEE_ATTRIBUTE_KEYS } from '../../domain/employee';
+import { attributeName } from '../../domain/plan-report';
+import { attributeOf, objectTypeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
+import { runDefinition } from '../run-state';
 import type { PipelineDeps, RunDataDeps } from '../deps';
 import { keys } from '../keys';
 import { readReport, saveLatestReport, saveReport } from '../report-store';
@@ -33,7 +34,7 @@ export const createFinishStage = (deps: FinishStageDeps): StageHandler => async 
     const cp = write.data.state;
     report = recordWriteFailures(
       report,
-      cp.failureDetails.map((f) => ({ ...f, attribute: toAttributeKey(f.attribute) })),
+      cp.failureDetails.map((f) => ({ ...f, attribute: attributeLabel(objectTypeOf(runDefinition(run), 'employee'), f.attribute) })),
     );
     report = { ...report, counts: { ...report.counts, writeFailures: cp.failures }, writeFailures: { ...report.writeFailures, truncated: cp.failures > report.writeFailures.items.length } };
     await saveReport(deps, runId, report);
@@ -43,6 +44,7 @@ export const createFinishStage = (deps: FinishStageDeps): StageHandler => async 
   return { kind: 'complete', next: null };
 };
 
-function toAttributeKey(value: string | null): EmployeeAttributeKey | null {
-  return value !== null && (EMPLOYEE_ATTRIBUTE_KEYS as readonly string[]).includes(value) ? (value as EmployeeAttributeKey) : null;
+/** The admin label of a failed attribute's key; null for a key the definition does not have. */
+function attributeLabel(type: ObjectTypeDefinition, key: string | null): string | null {
+  return key !== null && attributeOf(type, key) !== undefined ? attributeName(type, key) : null;
 }

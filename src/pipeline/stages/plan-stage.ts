@@ -6,12 +6,13 @@
 import { AppError } from '../../domain/errors';
 import { z } from 'zod';
 import { atlassianAccountSchema } from '../../domain/atlassian-account';
-import { employeeObjectSchema } from '../../domain/employee';
+import { assetsObjectSchema } from '../../domain/assets-object';
 import { planSync } from '../../domain/plan-sync';
 import { addWarning, makeWarning, type RunReport } from '../../domain/report';
 import type { SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { PipelineDeps, RunDataDeps } from '../deps';
+import { runDefinition } from '../run-state';
 import { readDirectory, readDirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
 import { readStageOutput } from '../stage-outputs';
@@ -48,10 +49,10 @@ export const createPlanStage = (deps: PlanStageDeps): StageHandler => async (ctx
 
   const accounts = await readChunks(deps.store, (i) => keys.chunk(runId, 'accounts', i), atlassian.chunks, atlassianAccountSchema);
   const entraUsers = await readDirectory(deps.store, meta.generation, meta.chunks);
-  const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, employeeObjectSchema);
+  const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, assetsObjectSchema);
   await ctx.progress(0, null, 'Planning changes');
 
-  const plan = planSync({ accounts, entraUsers, employees });
+  const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run) });
   let report: RunReport = plan.report;
   if (atlassian.emailWarning !== null) {
     report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));

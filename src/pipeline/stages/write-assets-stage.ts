@@ -14,6 +14,9 @@ import type { WriteFailureInput } from '../../domain/report';
 import { syncOperationSchema, type SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
+import { runDefinition } from '../run-state';
+import { objectTypeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
+import { textOf } from '../../domain/object-values';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
 import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
@@ -98,6 +101,7 @@ export const createWriteAssetsStage = (deps: WriteAssetsStageDeps): StageHandler
   const layout = await readLayout(deps.store);
   if (layout === null) throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', { context: { runId } });
   const { assets } = await deps.connect();
+  const definition = runDefinition(ctx.run);
   const createdPairs = await readChunks(deps.store, (i) => keys.chunk(runId, 'created', i), cp.createdChunks, createdPairSchema);
   const created = new Map<string, string>(createdPairs);
   const pacer = createPacer(deps, cp.pacing ?? startRate(rateSettings(deps.config), (await readObservations(deps.store)).assetsWriteRate?.perMinute ?? null));
@@ -118,7 +122,7 @@ export const createWriteAssetsStage = (deps: WriteAssetsStageDeps): StageHandler
       const batch = operations.slice(from, to);
 
       const replay = cp.inflight !== null && cp.inflight.chunk === cp.chunk && cp.inflight.from === from;
-      const alreadyCreated = replay ? await findExisting(assets, layout, batch) : new Map<string, { objectId: string; objectKey: string }>();
+      const alreadyCreated = replay ? await findExisting(assets, layout, objectTypeOf(definition, 'employee'), batch) : new Map<string, { objectId: string; objectKey: string }>();
       cp = { ...cp, inflight: { chunk: cp.chunk, from, to } };
       await ctx.saveCheckpoint(cp);
 
@@ -134,12 +138,15 @@ export const createWriteAssetsStage = (deps: WriteAssetsStageDeps): StageHandler
               return;
             }
           }
-          const request = toWriteRequest(op, created);
+          const type = objectTypeOf(definition, op.objectType);
+          const request = toWriteRequest(type, op, created);
           if (request === null) return;
           await pacer.wait();
           writes++;
           const result: WriteResult =
-            request.objectId === null ? await assets.createEmployee(layout, request.values) : await assets.updateEmployee(layout, request.objectId, request.values);
+            request.objectId === null
+              ? await assets.createObject(layout, type, request.values)
+              : await assets.updateObject(layout, type, request.objectId, request.values);
           pacer.record(result.throttled ?? 0, result.redirects ?? 0);
           if (result.ok) {
             if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
@@ -217,12 +224,13 @@ function phaseOf(op: SyncOperation): string {
   }
 }
 
-async function findExisting(assets: AssetsPort, layout: SchemaLayout, batch: readonly SyncOperation[]) {
+/** Objects a create of this batch already made (found by their anchor, the Entra id). */
+async function findExisting(assets: AssetsPort, layout: SchemaLayout, type: ObjectTypeDefinition, batch: readonly SyncOperation[]) {
   const ids = batch.filter((op) => op.kind === 'create').map((op) => op.entraUserId);
   const found = new Map<string, { objectId: string; objectKey: string }>();
   if (ids.length === 0) return found;
-  for (const object of await assets.findEmployeesByEntraUserIds(layout, ids)) {
-    const entraId = object.values.entraUserId;
+  for (const object of await assets.findObjectsByAnchor(layout, type, ids)) {
+    const entraId = textOf(object.values.entraUserId);
     if (entraId !== null && !found.has(entraId)) found.set(entraId, { objectId: object.objectId, objectKey: object.objectKey });
   }
   return found;

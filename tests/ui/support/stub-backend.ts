@@ -63,13 +63,15 @@ export function cappedReport(creates: number, listCap: number): RunReport {
       entraUserId: `e-${i}`,
       accountId: `acc-${i}`,
       fullName: `Person ${i}`,
-      email: null,
-      jobTitle: 'Engineer',
-      department: 'R&D',
+      attributes: [
+        { attribute: 'Email', value: null },
+        { attribute: 'Job Title', value: 'Engineer' },
+        { attribute: 'Department', value: 'R&D' },
+      ],
       managerName: null,
     }));
   }
-  return collector.build({ atlassianUsers: creates, matched: creates, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 0, limit: 5 } });
+  return collector.build({ atlassianUsers: creates, matched: creates, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 0, limit: 5 }, createColumns: ['Email', 'Job Title', 'Department'] });
 }
 
 export class StubBackend {

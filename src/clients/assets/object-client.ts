@@ -1,0 +1,188 @@
+/**
+ * Reads and writes the objects of the app's object types (the type's definition says how each attribute is encoded). Reads page through AQL (paging in the query string, the query in the body;
+ * the page size Assets echoes is trusted because its maximum is undocumented). Writes are one request per object
+ * (Assets has no bulk write); a value Assets rejects (duplicate, too long, unknown user) is a per-object failure
+ * the pipeline records, while throttling, outages and auth errors throw AppError with their retry class.
+ */
+import { AppError } from '../../domain/errors';
+import type { AssetsObject } from '../../domain/assets-object';
+import type { ObjectWrite } from '../../domain/object-values';
+import type { ObjectTypeDefinition } from '../../domain/schema-definition';
+import { layoutOfType, type SchemaLayout } from '../../domain/schema-layout';
+import { readJson, readJsonLoose, type HttpResponse } from '../http';
+import { attributeInQuery, objectsOfTypeQuery } from './aql';
+import { assetsExchange, assetsFailure, assetsJson, segment, type AssetsCall, type AssetsTransport } from './assets-http';
+import { aqlPageSchema, assetsErrorBodySchema, objectEntrySchema } from './assets-schemas';
+import { attributesById, decodeObject, encodeObject } from './object-codec';
+
+export type ObjectWriteFailureCode = 'duplicate-value' | 'value-too-long' | 'unknown-user' | 'invalid-value' | 'object-not-found';
+
+export interface ObjectWriteFailure {
+  readonly code: ObjectWriteFailureCode;
+  /** Key of the attribute Assets rejected, null when the failure is not about one. */
+  readonly attribute: string | null;
+  /** Admin-readable; never quotes the rejected value (it may be an email or a name). */
+  readonly message: string;
+}
+
+/**
+ * `throttled`: the 429s this write met (and waited out) before its answer; `redirects`: the redirects it followed,
+ * each one more request against the Assets limit. The write stage paces on both.
+ */
+export type ObjectWriteResult = (
+  | { readonly ok: true; readonly objectId: string; readonly objectKey: string }
+  | { readonly ok: false; readonly failure: ObjectWriteFailure }
+) & { readonly throttled: number; readonly redirects: number };
+
+export interface ObjectPage {
+  readonly objects: AssetsObject[];
+  readonly isLast: boolean;
+  /** Where the next page starts; null on the last page. */
+  readonly nextStartAt: number | null;
+}
+
+export interface ObjectClient {
+  searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage>;
+  /** The objects whose anchor (the type's unique attribute, e.g. Entra User ID) is one of `ids`. */
+  findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]>;
+  createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
+  updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
+}
+
+export const DEFAULT_OBJECT_PAGE_SIZE = 100;
+/** The replay check looks up a handful of ids at a time; this bounds its paging. */
+const MAX_LOOKUP_PAGES = 50;
+
+export function createObjectClient(transport: AssetsTransport): ObjectClient {
+  async function aqlPage(layout: SchemaLayout, type: ObjectTypeDefinition, qlQuery: string, startAt: number, pageSize: number): Promise<ObjectPage> {
+    const page = await assetsJson(
+      transport,
+      layout.workspaceId,
+      {
+        method: 'POST',
+        path: `object/aql?startAt=${startAt}&maxResults=${pageSize}&includeAttributes=true`,
+        body: { qlQuery },
+        what: `searching ${type.name} objects`,
+        context: { startAt, pageSize },
+      },
+      aqlPageSchema,
+    );
+    const byId = attributesById(type, layoutOfType(layout, type, { complete: false }));
+    const objects = page.values.map((entry) => decodeObject(entry, byId));
+    const echoedSize = page.maxResults !== undefined && page.maxResults > 0 ? page.maxResults : pageSize;
+    const isLast = page.isLast === true || objects.length === 0 || objects.length < echoedSize;
+    return { objects, isLast, nextStartAt: isLast ? null : (page.startAt ?? startAt) + objects.length };
+  }
+
+  async function searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage> {
+    return aqlPage(layout, type, objectsOfTypeQuery(layoutOfType(layout, type, { complete: false }).objectTypeId), startAt, pageSize);
+  }
+
+  async function findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]> {
+    const unique = [...new Set(ids.filter((id) => id !== ''))];
+    if (unique.length === 0) return [];
+    const anchor = type.attributes.find((attribute) => attribute.unique);
+    if (anchor === undefined) throw new AppError('INTERNAL', `The ${type.name} object type has no unique attribute to find objects by.`, { context: { objectType: type.key } });
+    const query = attributeInQuery(layoutOfType(layout, type, { complete: false }).objectTypeId, anchor.name, unique);
+    const found: AssetsObject[] = [];
+    let startAt: number | null = 0;
+    for (let pages = 0; startAt !== null && pages < MAX_LOOKUP_PAGES; pages++) {
+      const page: ObjectPage = await aqlPage(layout, type, query, startAt, Math.min(Math.max(unique.length, 25), DEFAULT_OBJECT_PAGE_SIZE));
+      found.push(...page.objects);
+      startAt = page.nextStartAt;
+    }
+    return found;
+  }
+
+  async function createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult> {
+    const ids = layoutOfType(layout, type, { complete: true });
+    const call: AssetsCall = {
+      method: 'POST',
+      path: 'object/create',
+      body: { objectTypeId: ids.objectTypeId, attributes: encodeObject(type, ids, values, 'create') },
+      what: `creating an ${type.name} object`,
+    };
+    const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
+    if (response.status === 404) {
+      await response.text().catch(() => undefined);
+      throw new AppError('ASSETS_SCHEMA_MISSING', `The ${type.name} object type no longer exists in Assets. Run the schema check to recreate it.`, {
+        context: { endpoint: 'POST object/create', status: 404 },
+      });
+    }
+    return writeResult(response, type, ids.attributeIds, call, { throttled, redirects });
+  }
+
+  async function updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult> {
+    const ids = layoutOfType(layout, type, { complete: true });
+    const call: AssetsCall = {
+      method: 'PUT',
+      path: `object/${segment(objectId)}`,
+      body: { objectTypeId: ids.objectTypeId, attributes: encodeObject(type, ids, values, 'update') },
+      what: `updating an ${type.name} object`,
+      context: { objectId },
+    };
+    const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
+    if (response.status === 404) {
+      await response.text().catch(() => undefined);
+      return {
+        ok: false,
+        failure: { code: 'object-not-found', attribute: null, message: `The ${type.name} object ${objectId} no longer exists in Assets (deleted by hand?).` },
+        throttled,
+        redirects,
+      };
+    }
+    return writeResult(response, type, ids.attributeIds, call, { throttled, redirects });
+  }
+
+  return { searchObjects, findObjectsByAnchor, createObject, updateObject };
+}
+
+async function writeResult(
+  response: HttpResponse,
+  type: ObjectTypeDefinition,
+  attributeIds: Readonly<Record<string, string>>,
+  call: AssetsCall,
+  met: { throttled: number; redirects: number },
+): Promise<ObjectWriteResult> {
+  if (response.status === 200 || response.status === 201) {
+    const entry = await readJson(response, objectEntrySchema, `Assets (${call.what})`, { endpoint: `${call.method} ${call.path}` });
+    return { ok: true, objectId: entry.id, objectKey: entry.objectKey, ...met };
+  }
+  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), type, attributeIds), ...met };
+  throw await assetsFailure(response, call);
+}
+
+/** Maps `errors: {<attributeId>: message}` back to the attribute; the first attribute Assets complained about wins. */
+export function validationFailure(body: unknown, type: ObjectTypeDefinition, attributeIds: Readonly<Record<string, string>>): ObjectWriteFailure {
+  const parsed = assetsErrorBodySchema.safeParse(body);
+  const errors = parsed.success ? (parsed.data.errors ?? {}) : {};
+  const byId = new Map(type.attributes.flatMap((attribute) => (attributeIds[attribute.key] === undefined ? [] : [[attributeIds[attribute.key], attribute] as const])));
+  for (const [id, message] of Object.entries(errors)) {
+    const attribute = byId.get(id) ?? null;
+    const code = classify(typeof message === 'string' ? message : '');
+    if (attribute !== null || Object.keys(errors).length === 1) return { code, attribute: attribute?.key ?? null, message: failureMessage(code, attribute?.name ?? null) };
+  }
+  return { code: 'invalid-value', attribute: null, message: 'Assets rejected the object (HTTP 400) without naming an attribute.' };
+}
+
+function classify(message: string): ObjectWriteFailureCode {
+  if (/duplicate/i.test(message)) return 'duplicate-value';
+  if (/255|less than|too long/i.test(message)) return 'value-too-long';
+  if (/user/i.test(message) && /not found|does not exist|unknown/i.test(message)) return 'unknown-user';
+  return 'invalid-value';
+}
+
+function failureMessage(code: ObjectWriteFailureCode, name: string | null): string {
+  const subject = name === null ? 'a value' : `the value of "${name}"`;
+  switch (code) {
+    case 'duplicate-value':
+      return `Assets rejected ${subject}: another object already has it, and the attribute is unique.`;
+    case 'value-too-long':
+      return `Assets rejected ${subject}: it is longer than 255 characters.`;
+    case 'unknown-user':
+      return `Assets rejected ${subject}: Jira does not know that user (account deleted or not on this site).`;
+    case 'invalid-value':
+    case 'object-not-found':
+      return `Assets rejected ${subject} as invalid.`;
+  }
+}

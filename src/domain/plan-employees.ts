@@ -1,0 +1,282 @@
+/**
+ * The Employee planner: from the Atlassian accounts and the Entra directory (the desired side), the Employee objects
+ * in Assets (the existing side) and the Employee object type's definition, every create, update, inactivation and
+ * deferred manager link, with its report entries. Named phases, in order:
+ *   match -> claim existing objects -> link managers -> order creates -> decide per pair -> inactivate the unclaimed.
+ * docs/sync-rules.md states the rules; this is their only implementation. Per-pair work is by index over typed
+ * arrays so that 100k users stay cheap.
+ */
+import type { AssetsObject } from './assets-object';
+import { desiredValues, diffValues } from './desired-values';
+import { isInPopulation, matchAccounts, type MatchedPair, type MatchResult } from './email-match';
+import { entraIdKey } from './entra-id';
+import { indexEmployees, ObjectRole, type ExistingObjects } from './existing-objects';
+import { walkChains, type ChainWalk } from './manager-order';
+import { blankToNull, textOf } from './object-values';
+import { createDirectory } from './plan-lookups';
+import {
+  describeChanges,
+  labelOf,
+  managerName,
+  nameFormerManagers,
+  reportCutValues,
+  reportCycles,
+  reportInactivation,
+  reportMatching,
+  shownOnCreate,
+  type PendingManagerName,
+} from './plan-report';
+import type { Directory, SyncInput, TypePlan } from './plan-types';
+import { MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
+import type { ObjectTypeDefinition } from './schema-definition';
+import type {
+  CreateOperation,
+  InactivationOperation,
+  InactivationReason,
+  ManagerLinkOperation,
+  ManagerTarget,
+  UpdateOperation,
+} from './sync-operations';
+
+/** The matched pairs with the index arrays the later phases share. */
+interface Claimed {
+  readonly match: MatchResult;
+  readonly existing: ExistingObjects;
+  /** Per pair: its existing object, null when it has none. */
+  readonly objectOf: readonly (AssetsObject | null)[];
+  /** Per object (input order): 1 when a pair claimed it. */
+  readonly claimed: Uint8Array;
+}
+
+export function planEmployees(input: SyncInput, type: ObjectTypeDefinition, report: ReportCollector): TypePlan & { readonly matched: number; readonly population: number } {
+  const match = matchPhase(input, report);
+  const directory = createDirectory(input, match);
+  const claimed = claimPhase(type, input.employees, match, report);
+  const managerOf = managerPhase(match, report);
+  const createOrder = orderCreatesPhase(claimed.objectOf, managerOf);
+  const decided = decidePhase(type, claimed, managerOf, createOrder, directory, report);
+  const inactivations = [...decided.inactivations, ...unclaimedPhase(type, input.employees, claimed, directory, report)];
+  nameFormerManagers(type, decided.pendingNames, input.employees);
+  decided.creates.sort((a, b) => a.wave - b.wave);
+  return {
+    creates: decided.creates,
+    updates: decided.updates,
+    inactivations,
+    managerLinks: decided.managerLinks,
+    unchanged: decided.unchanged,
+    activeObjects: claimed.existing.activeCount,
+    matched: match.pairs.length,
+    population: match.populationSize,
+  };
+}
+
+/** Phase 1: pair Atlassian accounts with Entra users by email (email-match.ts), and report who stays unmatched. */
+function matchPhase(input: SyncInput, report: ReportCollector): MatchResult {
+  const match = matchAccounts(input.accounts, input.entraUsers);
+  reportMatching(match, report);
+  return match;
+}
+
+/** Phase 2: each pair's existing object (by Entra User ID; duplicates and objects without one are flagged). */
+function claimPhase(type: ObjectTypeDefinition, employees: readonly AssetsObject[], match: MatchResult, report: ReportCollector): Claimed {
+  const existing = indexEmployees(type, employees, match, report);
+  const objectOf = new Array<AssetsObject | null>(match.pairs.length);
+  const claimed = new Uint8Array(employees.length);
+  for (let i = 0; i < match.pairs.length; i++) {
+    const objectIndex = existing.objectOfUser[(match.pairs[i] as MatchedPair).entraIndex] as number;
+    if (objectIndex === -1) {
+      objectOf[i] = null;
+    } else {
+      objectOf[i] = employees[objectIndex] as AssetsObject;
+      claimed[objectIndex] = 1;
+    }
+  }
+  return { match, existing, objectOf, claimed };
+}
+
+/** Phase 3: each pair's manager's pair (-1: none), reporting managers the directory or the matching lacks, and loops. */
+function managerPhase(match: MatchResult, report: ReportCollector): Int32Array {
+  const pairs = match.pairs;
+  const pairOfUser = new Int32Array(match.entraUsers.length).fill(-1);
+  for (let i = 0; i < pairs.length; i++) pairOfUser[(pairs[i] as MatchedPair).entraIndex] = i;
+  const managerOf = new Int32Array(pairs.length).fill(-1);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as MatchedPair;
+    const managerId = blankToNull(pair.entraUser.managerId);
+    if (managerId === null) continue;
+    const managerIndex = match.entraIndexById.get(entraIdKey(managerId));
+    const managerPair = managerIndex === undefined ? -1 : (pairOfUser[managerIndex] as number);
+    managerOf[i] = managerPair;
+    if (managerPair === -1) {
+      const reason: MissingManagerReason = managerIndex === undefined ? 'manager-not-in-directory' : 'manager-not-matched';
+      report.add('missingManagerLinks', () => ({
+        entraUserId: pair.entraUser.id,
+        fullName: blankToNull(pair.entraUser.displayName),
+        managerEntraUserId: managerId,
+        reason,
+        reasonText: MISSING_MANAGER_REASON_TEXT[reason],
+      }));
+    }
+  }
+  reportCycles(walkChains(managerOf).cycles, pairs, report);
+  return managerOf;
+}
+
+/** Phase 4: creates wait for their manager's create; a create whose chain loops back to itself goes without the manager. */
+function orderCreatesPhase(objectOf: readonly (AssetsObject | null)[], managerOf: Int32Array): ChainWalk {
+  const createNext = new Int32Array(objectOf.length).fill(-1);
+  for (let i = 0; i < objectOf.length; i++) {
+    const manager = managerOf[i] as number;
+    if (objectOf[i] === null && manager !== -1 && objectOf[manager] === null) createNext[i] = manager;
+  }
+  return walkChains(createNext);
+}
+
+interface Decided {
+  readonly creates: CreateOperation[];
+  readonly updates: UpdateOperation[];
+  readonly inactivations: InactivationOperation[];
+  readonly managerLinks: ManagerLinkOperation[];
+  readonly unchanged: number;
+  readonly pendingNames: PendingManagerName[];
+}
+
+/** Phase 5: per pair, the desired values against its object: create, update, inactivate (disabled in Entra) or nothing. */
+function decidePhase(
+  type: ObjectTypeDefinition,
+  { match, objectOf }: Claimed,
+  managerOf: Int32Array,
+  createOrder: ChainWalk,
+  directory: Directory,
+  report: ReportCollector,
+): Decided {
+  const out: Decided = { creates: [], updates: [], inactivations: [], managerLinks: [], unchanged: 0, pendingNames: [] };
+  let unchanged = 0;
+  const cut: string[] = [];
+  const pairs = match.pairs;
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as MatchedPair;
+    const entraUser = pair.entraUser;
+    const managerIndex = managerOf[i] as number;
+    const managerPair = managerIndex === -1 ? null : (pairs[managerIndex] as MatchedPair);
+    const manager: ManagerTarget | null =
+      managerPair === null ? null : { entraUserId: managerPair.entraUser.id, objectId: objectOf[managerIndex]?.objectId ?? null };
+    cut.length = 0;
+    const values = desiredValues(
+      type,
+      { entraUser, account: pair.account, matchedEmail: pair.matchedEmail, manager, managerAccountId: managerPair?.account.accountId ?? null },
+      cut,
+    );
+    const object = objectOf[i] ?? null;
+    if (cut.length > 0) reportCutValues(type, cut, entraUser, object, report);
+
+    if (object === null) {
+      const deferManager = createOrder.onCycle[i] === 1 && manager !== null;
+      out.creates.push({
+        kind: 'create',
+        objectType: type.key,
+        entraUserId: entraUser.id,
+        accountId: pair.account.accountId,
+        values: deferManager ? { ...values, manager: null, managerAtlassianAccountId: null } : values,
+        wave: createOrder.depth[i] as number,
+      });
+      if (deferManager) {
+        out.managerLinks.push({
+          kind: 'manager-link',
+          objectType: type.key,
+          entraUserId: entraUser.id,
+          manager,
+          managerAtlassianAccountId: typeof values.managerAtlassianAccountId === 'string' ? values.managerAtlassianAccountId : null,
+        });
+      }
+      report.add('creates', () => ({
+        entraUserId: entraUser.id,
+        accountId: pair.account.accountId,
+        fullName: labelOf(type, values),
+        attributes: shownOnCreate(type, values),
+        managerName: managerName(entraUser, directory),
+      }));
+      continue;
+    }
+
+    const changes = diffValues(type, object.values, values);
+    if (changes === null) {
+      unchanged++;
+    } else if (object.values.active === true && values.active === false) {
+      out.inactivations.push({
+        kind: 'inactivate',
+        objectType: type.key,
+        objectId: object.objectId,
+        objectKey: object.objectKey,
+        entraUserId: entraUser.id,
+        reason: 'entra-user-disabled',
+        changes,
+      });
+      reportInactivation(type, object, 'entra-user-disabled', report);
+    } else {
+      out.updates.push({
+        kind: 'update',
+        objectType: type.key,
+        objectId: object.objectId,
+        objectKey: object.objectKey,
+        entraUserId: entraUser.id,
+        accountId: pair.account.accountId,
+        changes,
+      });
+      report.add('updates', () => ({
+        objectKey: object.objectKey,
+        objectId: object.objectId,
+        fullName: labelOf(type, values) ?? labelOf(type, object.values),
+        accountId: pair.account.accountId,
+        changes: describeChanges(type, object, changes, directory, out.pendingNames),
+      }));
+    }
+  }
+  return { ...out, unchanged };
+}
+
+/** Phase 6: active objects no pair claims (their user left, or a duplicate, or no Entra User ID) are inactivated, never deleted. */
+function unclaimedPhase(
+  type: ObjectTypeDefinition,
+  employees: readonly AssetsObject[],
+  { existing, claimed }: Claimed,
+  directory: Directory,
+  report: ReportCollector,
+): InactivationOperation[] {
+  const inactivations: InactivationOperation[] = [];
+  const inactivate = (object: AssetsObject, reason: InactivationReason | null): void => {
+    if (object.values.active !== true) return;
+    const why = reason ?? unclaimedReason(object, directory);
+    inactivations.push({
+      kind: 'inactivate',
+      objectType: type.key,
+      objectId: object.objectId,
+      objectKey: object.objectKey,
+      entraUserId: textOf(object.values.entraUserId),
+      reason: why,
+      changes: { active: false },
+    });
+    reportInactivation(type, object, why, report);
+  };
+  for (let index = 0; index < employees.length; index++) {
+    const role = existing.roles[index];
+    const object = employees[index] as AssetsObject;
+    if (role === ObjectRole.Kept && claimed[index] === 0) inactivate(object, null);
+    else if (role === ObjectRole.Duplicate) inactivate(object, 'duplicate-entra-user-id');
+    else if (role === ObjectRole.WithoutEntraId) inactivate(object, 'missing-entra-user-id');
+  }
+  return inactivations;
+}
+
+/** Why an active object that no pair claims is inactivated, from what the inputs say about its user and account. */
+function unclaimedReason(object: AssetsObject, directory: Directory): InactivationReason {
+  const entraId = textOf(object.values.entraUserId);
+  const entraUser = entraId === null ? undefined : directory.entraUser(entraId);
+  if (entraUser === undefined) return 'entra-user-missing';
+  const accountId = textOf(object.values.atlassianAccountId) ?? textOf(object.values.jiraUser);
+  const account = accountId === null ? undefined : directory.account(accountId);
+  if (accountId !== null && account === undefined) return 'atlassian-account-missing';
+  if (account !== undefined && !isInPopulation(account)) return 'atlassian-account-inactive';
+  if (!entraUser.accountEnabled) return 'entra-user-disabled';
+  return 'no-longer-matched';
+}
