@@ -16,6 +16,27 @@ interface Entry extends AttributeDefinition {
   readonly core: boolean;
 }
 
+/** An attribute read from one Graph user property that holds a string (or nothing). */
+function graphText(key: string, name: string, property: string, description: string): Entry {
+  return {
+    key,
+    name,
+    description,
+    kind: text,
+    label: false,
+    unique: false,
+    cut: true,
+    showOnCreate: false,
+    core: false,
+    graphSelect: [property],
+    fromGraph: (user) => {
+      const value = user[property];
+      return typeof value === 'string' ? blankToNull(value) : null;
+    },
+    desired: (pair) => pair.entraUser.extra?.[key] ?? null,
+  };
+}
+
 const base = { label: false, unique: false, cut: true, showOnCreate: false, core: true, graphSelect: [] } as const;
 
 /** In the order the schema declares them (new entries go at the end: a site's attribute order follows creation). */
@@ -71,6 +92,7 @@ export const EMPLOYEE_ATTRIBUTE_CATALOGUE: readonly Entry[] = [
     describes: 'manager',
     desired: (p) => p.managerAccountId,
   },
+  graphText('employeeId', 'Employee ID', 'employeeId', 'Entra employee ID (HR number)'),
 ];
 
 /** Keys an admin may choose (settings `attributes`). */
