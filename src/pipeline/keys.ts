@@ -2,12 +2,16 @@
  * Every KVS key the app uses, in one place. Keys are deterministic, made only of ids the app mints or Atlassian/
  * Entra object ids, and never contain emails, '@' or '/' (Forge's key pattern forbids them).
  */
+import { AppError } from '../domain/errors';
 import type { StageName } from './messages';
 
 export const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 
 function checked(key: string): string {
-  if (key.length > 500 || !KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${key}`);
+  if (key.length > 500 || !KEY_PATTERN.test(key)) {
+    // A programming error (ids are minted by the app or validated before use): retrying cannot help.
+    throw new AppError('INTERNAL', 'The app built a storage key Forge would refuse.', { context: { length: key.length }, retry: 'permanent' });
+  }
   return key;
 }
 
