@@ -56,17 +56,6 @@ export function fitText(value: string, max = ASSETS_TEXT_MAX_LENGTH): string {
   return value.slice(0, splitsPair ? max - 1 : max);
 }
 
-/**
- * A planned value made ready for Assets: text blank to null, then cut to fit where the attribute allows it. Returns
- * the value and whether it was cut.
- */
-export function fitValue(attribute: AttributeDefinition, value: PlannedValue): { value: PlannedValue; cut: boolean } {
-  if (typeof value !== 'string') return { value, cut: false };
-  const present = blankToNull(value);
-  if (present === null || !attribute.cut || present.length <= ASSETS_TEXT_MAX_LENGTH) return { value: present, cut: false };
-  return { value: fitText(present), cut: true };
-}
-
 /** Whether what an object holds differs from what the app wants, by the attribute's kind. */
 export function valueDiffers(attribute: AttributeDefinition, stored: StoredValue | undefined, planned: PlannedValue): boolean {
   switch (attribute.kind.type) {
