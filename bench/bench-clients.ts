@@ -8,26 +8,31 @@
  * AQL calls. Figures also go to bench/results/clients.json.
  * Figures also go to bench/results/clients.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createAssetsClient } from '../src/clients/assets/assets-client';
-import { createGraphClient, USERS_PAGE_SIZE } from '../src/clients/graph/graph-client';
-import { createTokenProvider, type CachedToken } from '../src/clients/graph/token-client';
-import { defaultRetryPolicy } from '../src/clients/retry-policy';
-import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
-import { CORE_SCHEMA } from '../src/domain/attribute-catalogue';
-import { objectTypeOf } from '../src/domain/schema-definition';
-import { defaultPipelineConfig } from '../src/pipeline/deps';
+
 import { requestCost } from '../fakes/entra/throttle';
 import { startSimulation } from '../fakes/simulation';
 import { generateWorld } from '../fakes/world/generate-world';
+import { createAssetsClient } from '../src/clients/assets/assets-client';
+import { createGraphClient, USERS_PAGE_SIZE } from '../src/clients/graph/graph-client';
+import { type CachedToken, createTokenProvider } from '../src/clients/graph/token-client';
+import { defaultRetryPolicy } from '../src/clients/retry-policy';
+import { CORE_SCHEMA } from '../src/domain/attribute-catalogue';
+import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
+import { objectTypeOf } from '../src/domain/schema-definition';
+import { defaultPipelineConfig } from '../src/pipeline/deps';
 
 type FullReadDesign = 'delta' | 'list+expand';
 
 async function graphFullRead(users: number, design: FullReadDesign, friendlyExpand: boolean) {
   const world = generateWorld({ users, seed: 42 });
-  const sim = await startSimulation({ world, jira: {}, entra: { indexes: true, ...(friendlyExpand ? { behaviour: { expandPageCap: null } } : {}) } });
+  const sim = await startSimulation({
+    world,
+    jira: {},
+    entra: { indexes: true, ...(friendlyExpand ? { behaviour: { expandPageCap: null } } : {}) },
+  });
   try {
     let cached: CachedToken | undefined;
     const endpoints = MICROSOFT_CLOUDS.global;

@@ -11,15 +11,16 @@
  * The Assets state is built with the same pure plan applier the property tests use.
  */
 import { cpus, loadavg } from 'node:os';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { matchAccounts } from '../src/domain/email-match';
-import type { AtlassianAccount } from '../src/domain/atlassian-account';
-import type { AssetsObject } from '../src/domain/assets-object';
-import type { EntraUser } from '../src/domain/entra-user';
-import { planSync, type SyncInput } from '../src/domain/plan-sync';
+
 import { generateWorld, mutateWorld } from '../fakes/world/generate-world';
 import type { World } from '../fakes/world/types';
+import type { AssetsObject } from '../src/domain/assets-object';
+import type { AtlassianAccount } from '../src/domain/atlassian-account';
+import { matchAccounts } from '../src/domain/email-match';
+import type { EntraUser } from '../src/domain/entra-user';
+import { planSync, type SyncInput } from '../src/domain/plan-sync';
 import { applyPlan } from '../tests/domain/apply-plan';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
@@ -121,9 +122,14 @@ function fmt(value: number, digits = 0): string {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   const rows: string[] = [];
-  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load}; ${RUNS} runs per size (best time, worst heap)`);
   for (const size of sizes.length > 0 ? sizes : DEFAULT_SIZES) {
     const input = buildScenario(size);
@@ -159,7 +165,9 @@ async function main(): Promise<void> {
     );
   }
   console.log(`process peak RSS ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB (includes generating the worlds)`);
-  console.log('\n| users | match (ms) | plan incl. match (ms) | heap: inputs (MB) | heap used after plan (MB) | peak heap during plan, upper bound (MB) |');
+  console.log(
+    '\n| users | match (ms) | plan incl. match (ms) | heap: inputs (MB) | heap used after plan (MB) | peak heap during plan, upper bound (MB) |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 }

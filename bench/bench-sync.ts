@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { defaultPipelineConfig, type PipelineConfig } from '../src/pipeline/deps';
 import { figuresTable, ratiosTable, targetsTable } from './sync/report';
 import { DEFAULT_K, DEFAULT_SIZES, runSyncBench, type SyncBenchOptions } from './sync/run-bench';
@@ -34,7 +35,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
       if (next === undefined) throw new Error(`${arg} needs a value`);
       return next;
     };
-    if (arg === '--sizes') sizes = value().split(',').map((s) => positive(s, '--sizes'));
+    if (arg === '--sizes')
+      sizes = value()
+        .split(',')
+        .map((s) => positive(s, '--sizes'));
     else if (arg === '--k') k = positive(value(), '--k');
     else if (arg === '--check-k') {
       const v = value();
@@ -42,7 +46,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
     } else if (arg === '--no-baseline') baseline = false;
     else if (arg === '--out') out = path.resolve(value());
     else if (arg === '--config') config = parseConfig(value());
-    else throw new Error(`unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file)`);
+    else
+      throw new Error(
+        `unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file)`,
+      );
   }
   return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out };
 }
@@ -52,7 +59,8 @@ function parseConfig(text: string): Partial<PipelineConfig> {
   const config: Record<string, number> = {};
   for (const pair of text.split(',')) {
     const [key = '', raw = ''] = pair.split('=');
-    if (!(key in defaultPipelineConfig)) throw new Error(`--config: ${key} is not a pipeline setting (${Object.keys(defaultPipelineConfig).join(', ')})`);
+    if (!(key in defaultPipelineConfig))
+      throw new Error(`--config: ${key} is not a pipeline setting (${Object.keys(defaultPipelineConfig).join(', ')})`);
     config[key] = positive(raw, `--config ${key}`);
   }
   return config as Partial<PipelineConfig>;
@@ -68,11 +76,21 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('Run with --expose-gc (npm run bench) so heap figures are taken after a collection.');
   const cli = parseArgs(process.argv.slice(2));
-  const options: SyncBenchOptions = { sizes: cli.sizes, k: cli.k, checkK: cli.checkK, baseline: cli.baseline, config: cli.config, gc, log: (line) => console.log(line) };
+  const options: SyncBenchOptions = {
+    sizes: cli.sizes,
+    k: cli.k,
+    checkK: cli.checkK,
+    baseline: cli.baseline,
+    config: cli.config,
+    gc,
+    log: (line) => console.log(line),
+  };
   const result = await runSyncBench(options);
 
   const overrides = Object.keys(cli.config).length === 0 ? '' : `, config overrides ${JSON.stringify(cli.config)}`;
-  console.log(`\nSync benchmark: clock scale k=${result.meta.k}${overrides}, ${result.meta.cpus} CPUs, load ${result.meta.loadAverage.join(' ')}, ${(result.meta.realMs / 1000).toFixed(0)} s real\n`);
+  console.log(
+    `\nSync benchmark: clock scale k=${result.meta.k}${overrides}, ${result.meta.cpus} CPUs, load ${result.meta.loadAverage.join(' ')}, ${(result.meta.realMs / 1000).toFixed(0)} s real\n`,
+  );
   console.log(figuresTable(result.results));
   if (result.ratios.length > 0) console.log(`\n${ratiosTable(result.ratios)}`);
   console.log(`\n${targetsTable(result.targets)}`);
@@ -84,7 +102,10 @@ async function main(): Promise<void> {
   const missed = result.targets.filter((t) => !t.pass);
   if (missed.length > 0) {
     console.error(`\n${missed.length} target(s) missed:`);
-    for (const t of missed) console.error(`  ${t.size === null ? '' : `${t.size.toLocaleString('en')} users, `}${t.scenario}: ${t.target} (measured ${t.actual})`);
+    for (const t of missed)
+      console.error(
+        `  ${t.size === null ? '' : `${t.size.toLocaleString('en')} users, `}${t.scenario}: ${t.target} (measured ${t.actual})`,
+      );
     process.exitCode = 1;
   }
 }

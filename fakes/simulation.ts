@@ -5,7 +5,7 @@
  */
 import type { ExternalFetch, HttpRequest, HttpResponse, JiraFetch } from '../src/clients/http';
 import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
-import { startFakeEntra, type FakeEntra, type FakeEntraOptions, type FakeTenantOptions } from './entra/fake-entra-server';
+import { type FakeEntra, type FakeEntraOptions, type FakeTenantOptions, startFakeEntra } from './entra/fake-entra-server';
 import { jiraFetchTo } from './jira/fake-jira-fetch';
 import { startFakeJiraSite } from './jira/fake-jira-site';
 import type { FakeJiraSite, FakeJiraSiteOptions } from './jira/types';

@@ -4,6 +4,7 @@
  * app's own code and message (written for admins, never holding the secret).
  */
 import { z } from 'zod';
+
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
 import type { Emulator } from './emulator';
 
@@ -51,14 +52,24 @@ export const runViewSchema = z.object({
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
-export const publicSettingsSchema = z.object({ tenantId: z.string(), clientId: z.string(), cloud: z.string(), intervalDays: z.number() }).passthrough();
+export const publicSettingsSchema = z
+  .object({ tenantId: z.string(), clientId: z.string(), cloud: z.string(), intervalDays: z.number() })
+  .passthrough();
 export type PublicSettingsView = z.infer<typeof publicSettingsSchema>;
 
-export 
-
-const lastRunSchema = z.object({ entry: z.object({ runId: z.string(), number: z.number(), status: z.string(), startedAt: z.string(), mode: z.string() }).passthrough(), lastSucceededAt: z.string().nullable() }).passthrough();
+export const lastRunSchema = z
+  .object({
+    entry: z.object({ runId: z.string(), number: z.number(), status: z.string(), startedAt: z.string(), mode: z.string() }).passthrough(),
+    lastSucceededAt: z.string().nullable(),
+  })
+  .passthrough();
 export const statusSchema = z
-  .object({ activeRun: runViewSchema.nullable(), lastManual: lastRunSchema.nullable(), lastScheduled: lastRunSchema.nullable(), settings: publicSettingsSchema.nullable() })
+  .object({
+    activeRun: runViewSchema.nullable(),
+    lastManual: lastRunSchema.nullable(),
+    lastScheduled: lastRunSchema.nullable(),
+    settings: publicSettingsSchema.nullable(),
+  })
   .passthrough();
 export type StatusView = z.infer<typeof statusSchema>;
 
@@ -77,14 +88,16 @@ export type SchemaJobView = z.infer<typeof schemaJobSchema>;
 export function createAppClient(emulator: Pick<Emulator, 'invoke'>) {
   async function call(key: string, payload?: Record<string, unknown>): Promise<unknown> {
     const answer = answerSchema.safeParse(await emulator.invoke(key, payload));
-    if (!answer.success) throw new ResolverError('RESPONSE_MALFORMED', `The resolver ${key} answered in a shape the sandbox does not understand.`);
+    if (!answer.success)
+      throw new ResolverError('RESPONSE_MALFORMED', `The resolver ${key} answered in a shape the sandbox does not understand.`);
     if (!answer.data.ok) throw new ResolverError(answer.data.error.code, answer.data.error.message);
     return answer.data.data;
   }
   async function parsed<S extends z.ZodType>(key: string, schema: S, payload?: Record<string, unknown>): Promise<z.infer<S>> {
     const data = await call(key, payload);
     const result = schema.safeParse(data);
-    if (!result.success) throw new ResolverError('RESPONSE_MALFORMED', `The resolver ${key} answered in a shape the sandbox does not understand.`);
+    if (!result.success)
+      throw new ResolverError('RESPONSE_MALFORMED', `The resolver ${key} answered in a shape the sandbox does not understand.`);
     return result.data;
   }
 

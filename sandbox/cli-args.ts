@@ -3,7 +3,23 @@
  * (docs/sandbox.md). A mistake in the command line is a usage error (exit 2) with one clear line.
  */
 
-export const COMMANDS = ['demo', 'serve', 'schema', 'configure', 'test-connection', 'preview', 'sync', 'scheduled-tick', 'status', 'history', 'settings', 'run', 'confirm', 'cancel', 'diagnostics'] as const;
+export const COMMANDS = [
+  'demo',
+  'serve',
+  'schema',
+  'configure',
+  'test-connection',
+  'preview',
+  'sync',
+  'scheduled-tick',
+  'status',
+  'history',
+  'settings',
+  'run',
+  'confirm',
+  'cancel',
+  'diagnostics',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -48,7 +64,21 @@ export class UsageError extends Error {}
 
 export const DEFAULT_STATE_DIR = '.sandbox';
 
-const VALUE_OPTIONS = ['--state-dir', '--graph-url', '--login-url', '--jira-url', '--tenant-id', '--client-id', '--client-secret', '--interval-days', '--now', '--users', '--seed', '--as', '--port'] as const;
+const VALUE_OPTIONS = [
+  '--state-dir',
+  '--graph-url',
+  '--login-url',
+  '--jira-url',
+  '--tenant-id',
+  '--client-id',
+  '--client-secret',
+  '--interval-days',
+  '--now',
+  '--users',
+  '--seed',
+  '--as',
+  '--port',
+] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
@@ -67,7 +97,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}".`);
-  if (rest.some((arg) => HELP_FLAGS.includes(arg))) return { command: command as Command, options: { stateDir: DEFAULT_STATE_DIR, json: false }, help: true };
+  if (rest.some((arg) => HELP_FLAGS.includes(arg)))
+    return { command: command as Command, options: { stateDir: DEFAULT_STATE_DIR, json: false }, help: true };
   const values = new Map<ValueOption, string>();
   let json = false;
   let fetchLimitCountsJira = false;
@@ -89,7 +120,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const only = COMMAND_ONLY_OPTIONS[eq > 0 ? arg.slice(0, eq) : arg];
-    if (only !== undefined && !only.includes(command as Command)) throw new UsageError(`${eq > 0 ? arg.slice(0, eq) : arg} is an option of ${only.join(' and ')} only.`);
+    if (only !== undefined && !only.includes(command as Command))
+      throw new UsageError(`${eq > 0 ? arg.slice(0, eq) : arg} is an option of ${only.join(' and ')} only.`);
     if (arg === '--once') {
       once = true;
       continue;
@@ -115,7 +147,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const integer = (name: ValueOption, min: number, max: number) => {
     const value = values.get(name);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      throw new UsageError(`${name} must be a whole number from ${min} to ${max}.`);
     return Number(value);
   };
   const nowText = values.get('--now');
@@ -129,14 +162,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
   const as = values.get('--as');
   // Atlassian accountIds: at most 128 characters of letters, digits, ':' and '-' (e.g. 712020:5a7e1b3c-...).
-  if (as !== undefined && !/^[A-Za-z0-9:-]{1,128}$/.test(as)) throw new UsageError(`--as must be an Atlassian account ID such as 712020:5a7e1b3c-0d4f-4e2a-9b8c-5ad0b0c0ffee, got "${as}".`);
+  if (as !== undefined && !/^[A-Za-z0-9:-]{1,128}$/.test(as))
+    throw new UsageError(`--as must be an Atlassian account ID such as 712020:5a7e1b3c-0d4f-4e2a-9b8c-5ad0b0c0ffee, got "${as}".`);
 
   const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
-  if (takesRunId && positional.length === 0) throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
+  if (takesRunId && positional.length === 0)
+    throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
   if (positional.length > (takesRunId ? 1 : 0)) throw new UsageError(`Unexpected argument "${positional[takesRunId ? 1 : 0]}".`);
   const runId = positional[0];
   // Run IDs are a timestamp and letters and digits (run-control.ts); anything else cannot name a run.
-  if (runId !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(runId)) throw new UsageError(`RUN_ID must be a run ID such as 20260302060000-3f2b1c4d5e6f (see the history command), got "${runId}".`);
+  if (runId !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(runId))
+    throw new UsageError(`RUN_ID must be a run ID such as 20260302060000-3f2b1c4d5e6f (see the history command), got "${runId}".`);
 
   const options: CliOptions = {
     stateDir: values.get('--state-dir') ?? DEFAULT_STATE_DIR,

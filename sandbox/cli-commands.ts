@@ -3,15 +3,17 @@
  * runs) delivers the queued events until the run is over or waits for confirmation. Each returns its exit code.
  */
 import { performance } from 'node:perf_hooks';
+
 import { z } from 'zod';
+
 import { SIMULATED_TENANT } from '../fakes/simulation';
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
-import { createAppClient, ResolverError, statusSchema, type AppClient, type RunView } from './app-client';
+import { type AppClient, createAppClient, ResolverError, type RunView, statusSchema } from './app-client';
 import type { CliOptions } from './cli-args';
 import type { Output } from './cli-output';
 import { describeHistory, describeRun, describeSchema, describeStatus } from './cli-text';
 import type { Emulator } from './emulator';
-import { exitCodeOf, notStartedSummary, summaryOf, type RunSummary } from './run-summary';
+import { exitCodeOf, notStartedSummary, type RunSummary, summaryOf } from './run-summary';
 
 export const SCHEDULED_SYNC_TRIGGER = 'scheduled-sync-trigger';
 const PROGRESS_EVERY_MS = 200;
@@ -44,7 +46,12 @@ export async function drainRun(ctx: CommandContext, runId: string | null): Promi
       if (!showProgress || performance.now() - last < PROGRESS_EVERY_MS) return false;
       last = performance.now();
       const run = await ctx.client.getRun(runId).catch(() => null);
-      if (run !== null) ctx.output.progress(`${run.mode === 'preview' ? 'Preview' : 'Sync'}: ${run.progress.label || run.stage || run.status}`, run.progress.processed, run.progress.total);
+      if (run !== null)
+        ctx.output.progress(
+          `${run.mode === 'preview' ? 'Preview' : 'Sync'}: ${run.progress.label || run.stage || run.status}`,
+          run.progress.processed,
+          run.progress.total,
+        );
       return false;
     },
   });
@@ -59,16 +66,23 @@ export async function resumePending(ctx: CommandContext): Promise<void> {
     .getStatus()
     .then((s) => s.activeRun)
     .catch(() => null);
-  ctx.output.notice(`Resuming ${pending} queued event(s) left by an earlier sandbox process${active === null ? '' : ` (run #${active.number}, ${active.mode})`}...`);
+  ctx.output.notice(
+    `Resuming ${pending} queued event(s) left by an earlier sandbox process${active === null ? '' : ` (run #${active.number}, ${active.mode})`}...`,
+  );
   await drainRun(ctx, active?.runId ?? null);
   if (active !== null) {
     const finished = await ctx.client.getRun(active.runId).catch(() => null);
-    if (finished !== null) ctx.output.notice(`Run #${finished.number} (${finished.mode}) resumed and ended: ${summaryOf(finished).status}.`);
+    if (finished !== null)
+      ctx.output.notice(`Run #${finished.number} (${finished.mode}) resumed and ended: ${summaryOf(finished).status}.`);
   }
 }
 
 /** Starts a run through its resolver and runs it to the end (or to awaiting confirmation). */
-export async function runToEnd(ctx: CommandContext, mode: 'preview' | 'sync', start: () => Promise<RunView>): Promise<{ summary: RunSummary; run: RunView | null }> {
+export async function runToEnd(
+  ctx: CommandContext,
+  mode: 'preview' | 'sync',
+  start: () => Promise<RunView>,
+): Promise<{ summary: RunSummary; run: RunView | null }> {
   let started: RunView;
   try {
     started = await start();
@@ -90,7 +104,10 @@ export function reportRun(ctx: CommandContext, summary: RunSummary, run: RunView
   ctx.output.result(summary);
   for (const line of describeRun(summary, run)) ctx.output.line(line);
   if (summary.status === 'failed' || summary.status === 'cancelled') {
-    const what = run === null ? `The ${summary.mode} could not start` : `${summary.mode === 'preview' ? 'Preview' : 'Sync'} run #${run.number} ${summary.status}`;
+    const what =
+      run === null
+        ? `The ${summary.mode} could not start`
+        : `${summary.mode === 'preview' ? 'Preview' : 'Sync'} run #${run.number} ${summary.status}`;
     ctx.output.error(`${what}: ${summary.error?.message ?? 'no reason was recorded'}${summary.error ? ` [${summary.error.code}]` : ''}`);
   }
   return exitCodeOf(summary);
@@ -114,8 +131,10 @@ export async function createSchemaToEnd(ctx: CommandContext): Promise<{ created:
   };
   await ctx.emulator.drain({ until: ended });
   const job = (await ctx.client.getSchemaJob()) ?? started;
-  if (job.status === 'failed') throw new ResolverError(job.error?.code ?? 'SCHEMA_JOB_FAILED', job.error?.message ?? 'Create Schema stopped without a reason.');
-  if (job.status !== 'succeeded') throw new ResolverError('SCHEMA_JOB_FAILED', 'Create Schema did not finish: the queue emptied while the job was still running.');
+  if (job.status === 'failed')
+    throw new ResolverError(job.error?.code ?? 'SCHEMA_JOB_FAILED', job.error?.message ?? 'Create Schema stopped without a reason.');
+  if (job.status !== 'succeeded')
+    throw new ResolverError('SCHEMA_JOB_FAILED', 'Create Schema did not finish: the queue emptied while the job was still running.');
   return { created: job.result?.created ?? [], repaired: job.result?.repaired ?? [], steps: job.steps.map((step) => step.label) };
 }
 
@@ -137,7 +156,12 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
     const stored = await ctx.client.getSettings();
     const nothingGiven = options.tenantId === undefined && options.clientId === undefined && options.clientSecret === undefined;
     // On a fresh built-in world, `configure` alone connects to the simulated tenant's app registration.
-    const builtInTenant = stored === null && nothingGiven && emulator.simulation !== undefined && options.graphUrl === undefined && options.loginUrl === undefined;
+    const builtInTenant =
+      stored === null &&
+      nothingGiven &&
+      emulator.simulation !== undefined &&
+      options.graphUrl === undefined &&
+      options.loginUrl === undefined;
     const form: Record<string, unknown> = {
       tenantId: options.tenantId ?? stored?.tenantId ?? (builtInTenant ? SIMULATED_TENANT.tenantId : undefined),
       clientId: options.clientId ?? stored?.clientId ?? (builtInTenant ? SIMULATED_TENANT.clientId : undefined),
@@ -148,7 +172,9 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
     const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
     ctx.output.result(saved);
     if (builtInTenant) ctx.output.line("Using the built-in simulated tenant's app registration.");
-    ctx.output.line(`Settings saved: tenant ${saved.tenantId}, client ${saved.clientId}, cloud ${saved.cloud}, scheduled sync every ${saved.intervalDays} day(s).`);
+    ctx.output.line(
+      `Settings saved: tenant ${saved.tenantId}, client ${saved.clientId}, cloud ${saved.cloud}, scheduled sync every ${saved.intervalDays} day(s).`,
+    );
     ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
     return 0;
   } catch (error) {

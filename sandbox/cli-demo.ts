@@ -5,7 +5,7 @@
  */
 import { SIMULATED_TENANT } from '../fakes/simulation';
 import { ResolverError } from './app-client';
-import { createSchemaToEnd, failWith, runToEnd, type CommandContext } from './cli-commands';
+import { type CommandContext, createSchemaToEnd, failWith, runToEnd } from './cli-commands';
 import { describeReportExamples, describeRun, describeSchema, parseReport } from './cli-text';
 
 export async function demoCommand(ctx: CommandContext): Promise<number> {
@@ -18,7 +18,13 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
 
   let schema: { created: string[]; repaired: string[] };
   try {
-    await client.saveSettings({ tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, cloud: 'global', intervalDays: 1 });
+    await client.saveSettings({
+      tenantId: SIMULATED_TENANT.tenantId,
+      clientId: SIMULATED_TENANT.clientId,
+      clientSecret: SIMULATED_TENANT.clientSecret,
+      cloud: 'global',
+      intervalDays: 1,
+    });
     const connection = await client.testConnection();
     output.line(`1. Connected to Microsoft Graph as the app registration: it can read ${connection.userCount} users.`);
     schema = await createSchemaToEnd(ctx);
@@ -65,6 +71,8 @@ function finish(ctx: CommandContext, schema: { created: string[]; repaired: stri
   if (bad === undefined) return 0;
   for (const line of describeRun(bad.summary, bad.run)) ctx.output.line(`   ${line}`);
   const error = bad.summary.error;
-  ctx.output.error(`The demo stopped: its ${bad.summary.mode} ${bad.run === null ? 'could not start' : `ended ${bad.summary.status}`}${error ? `: ${error.message} [${error.code}]` : '.'}`);
+  ctx.output.error(
+    `The demo stopped: its ${bad.summary.mode} ${bad.run === null ? 'could not start' : `ended ${bad.summary.status}`}${error ? `: ${error.message} [${error.code}]` : '.'}`,
+  );
   return 1;
 }

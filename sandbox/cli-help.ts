@@ -2,7 +2,7 @@
  * `--help` for the sandbox CLI and each of its commands (docs/sandbox.md has the same text). Printed on stdout with
  * exit 0; nothing is started and the state directory is not touched.
  */
-import { COMMANDS, USAGE, type Command } from './cli-args';
+import { type Command, COMMANDS, USAGE } from './cli-args';
 
 interface CommandHelp {
   /** What follows the command name on the usage line (its arguments and its own options). */
@@ -16,26 +16,53 @@ interface CommandHelp {
 
 export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   demo: {
-    short: 'the whole product on a fresh built-in world, then the admin page', synopsis: '[--once] [--port N]',
+    short: 'the whole product on a fresh built-in world, then the admin page',
+    synopsis: '[--once] [--port N]',
     summary:
       'Built-in world from scratch: configure, Create Schema, Preview, Sync, Sync again; then serve the admin page until Ctrl-C. It exits after the demo with --once, when stdout is not a terminal, with --json, or when CI=true.',
-    options: ['--once      exit after the demo instead of serving the admin page', '--port N    port for the admin page (default 8787; a free port is used if it is taken)'],
+    options: [
+      '--once      exit after the demo instead of serving the admin page',
+      '--port N    port for the admin page (default 8787; a free port is used if it is taken)',
+    ],
   },
   serve: {
-    short: 'the admin page in a browser, for the state directory', synopsis: '[--port N]',
+    short: 'the admin page in a browser, for the state directory',
+    synopsis: '[--port N]',
     summary:
       "Serve the admin page for the state directory at http://127.0.0.1:PORT/ until Ctrl-C: the app's real UI drawn with the Atlassian Design System, its calls answered by the real resolvers, queued events delivered in the background.",
     options: ['--port N    port to listen on (default 8787; when it is taken a free port is used, unless --port was given)'],
   },
-  schema: { short: 'create or repair the ENTRA schema', synopsis: '', summary: 'Create or repair the Entra Directory (ENTRA) schema in Assets (createSchema).' },
-  configure: {
-    short: 'store the Microsoft connection settings', synopsis: '[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N]',
-    summary: 'Store the Microsoft connection settings (saveSettings); omitted fields keep their stored values. The secret goes to the Forge secret store.',
+  schema: {
+    short: 'create or repair the ENTRA schema',
+    synopsis: '',
+    summary: 'Create or repair the Entra Directory (ENTRA) schema in Assets (createSchema).',
   },
-  'test-connection': { short: 'test the Microsoft Graph connection', synopsis: '', summary: 'Verify the Microsoft Graph connection with the stored settings (testConnection).' },
-  preview: { short: 'run a preview to the end', synopsis: '', summary: 'Start a preview and deliver the queued events until the run ends.' },
-  sync: { short: 'run a manual sync to the end (or to confirmation)', synopsis: '', summary: 'Start a manual sync and deliver the queued events until the run ends or waits for confirmation.' },
-  'scheduled-tick': { short: 'fire the daily scheduled trigger once', synopsis: '[--now ISO8601]', summary: 'Set the clock, fire the daily scheduled trigger once, and run whatever it started to the end.' },
+  configure: {
+    short: 'store the Microsoft connection settings',
+    synopsis: '[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N]',
+    summary:
+      'Store the Microsoft connection settings (saveSettings); omitted fields keep their stored values. The secret goes to the Forge secret store.',
+  },
+  'test-connection': {
+    short: 'test the Microsoft Graph connection',
+    synopsis: '',
+    summary: 'Verify the Microsoft Graph connection with the stored settings (testConnection).',
+  },
+  preview: {
+    short: 'run a preview to the end',
+    synopsis: '',
+    summary: 'Start a preview and deliver the queued events until the run ends.',
+  },
+  sync: {
+    short: 'run a manual sync to the end (or to confirmation)',
+    synopsis: '',
+    summary: 'Start a manual sync and deliver the queued events until the run ends or waits for confirmation.',
+  },
+  'scheduled-tick': {
+    short: 'fire the daily scheduled trigger once',
+    synopsis: '[--now ISO8601]',
+    summary: 'Set the clock, fire the daily scheduled trigger once, and run whatever it started to the end.',
+  },
   status: { short: 'the run in progress and the last runs', synopsis: '', summary: "What the Overview tab's status shows (getStatus)." },
   history: { short: 'the run history', synopsis: '', summary: 'The run history, newest first (getHistory).' },
   diagnostics: {
@@ -45,15 +72,27 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
       "What the Setup tab's Diagnostics shows (runDiagnostics): each check pass, fail or unknown with what to do, then the report for a support ticket. Exit 1 when a check failed.",
   },
   settings: {
-    short: 'what the Setup tab shows (never the secret)', synopsis: '',
-    summary: 'What the Setup tab shows: the stored Microsoft connection settings (never the secret, only whether one is stored and when it was set) and the schema status.',
+    short: 'what the Setup tab shows (never the secret)',
+    synopsis: '',
+    summary:
+      'What the Setup tab shows: the stored Microsoft connection settings (never the secret, only whether one is stored and when it was set) and the schema status.',
   },
-  run: { short: "one run's details and report", synopsis: 'RUN_ID', summary: "One run's details, as the History tab's run details show them: the run and its report (getRun, getReport)." },
+  run: {
+    short: "one run's details and report",
+    synopsis: 'RUN_ID',
+    summary: "One run's details, as the History tab's run details show them: the run and its report (getRun, getReport).",
+  },
   confirm: {
-    short: 'confirm a sync waiting for confirmation', synopsis: 'RUN_ID',
-    summary: 'Confirm a sync that waits for confirmation (it would inactivate more than the safety threshold allows), then deliver its events until it ends (confirmRun).',
+    short: 'confirm a sync waiting for confirmation',
+    synopsis: 'RUN_ID',
+    summary:
+      'Confirm a sync that waits for confirmation (it would inactivate more than the safety threshold allows), then deliver its events until it ends (confirmRun).',
   },
-  cancel: { short: 'cancel a run', synopsis: 'RUN_ID', summary: 'Cancel a run that is queued, running or waiting for confirmation, then deliver its events until it stops (cancelRun).' },
+  cancel: {
+    short: 'cancel a run',
+    synopsis: 'RUN_ID',
+    summary: 'Cancel a run that is queued, running or waiting for confirmation, then deliver its events until it stops (cancelRun).',
+  },
 };
 
 /** `--help` with no command, or before the command. */

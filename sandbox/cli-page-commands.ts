@@ -5,7 +5,7 @@
  */
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
 import { ResolverError, type RunView } from './app-client';
-import { failWith, finishRun, reportRun, type CommandContext } from './cli-commands';
+import { type CommandContext, failWith, finishRun, reportRun } from './cli-commands';
 import { describeReportExamples, describeRun, parseReport } from './cli-text';
 import { DEFAULT_PAGE_PORT, startPageServer } from './page/server';
 import { summaryOf } from './run-summary';
@@ -19,10 +19,16 @@ export async function settingsCommand(ctx: CommandContext): Promise<number> {
     const parsed = await ctx.client.getSettings();
     if (parsed === null) ctx.output.line('Microsoft connection: not set up (configure stores the settings).');
     else {
-      ctx.output.line(`Microsoft connection: tenant ${parsed.tenantId}, client ${parsed.clientId}, cloud ${parsed.cloud}, scheduled sync every ${parsed.intervalDays} day(s).`);
+      ctx.output.line(
+        `Microsoft connection: tenant ${parsed.tenantId}, client ${parsed.clientId}, cloud ${parsed.cloud}, scheduled sync every ${parsed.intervalDays} day(s).`,
+      );
       const stored = (parsed as { secretStored?: unknown }).secretStored === true;
       const setAt = (parsed as { secretSetAt?: unknown }).secretSetAt;
-      ctx.output.line(stored ? `Client secret: stored${typeof setAt === 'string' ? ` (set ${setAt})` : ''}; it is never shown.` : 'Client secret: none stored.');
+      ctx.output.line(
+        stored
+          ? `Client secret: stored${typeof setAt === 'string' ? ` (set ${setAt})` : ''}; it is never shown.`
+          : 'Client secret: none stored.',
+      );
     }
     const state = typeof schema === 'object' && schema !== null ? (schema as { state?: unknown }).state : undefined;
     ctx.output.line(`Schema: ${typeof state === 'string' ? state : 'unknown'}.`);
@@ -44,7 +50,8 @@ export async function runDetailsCommand(ctx: CommandContext): Promise<number> {
   const runId = requireRunId(ctx);
   try {
     const run = await ctx.client.getRun(runId);
-    if (run === null) return failWith(ctx, new ResolverError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).'));
+    if (run === null)
+      return failWith(ctx, new ResolverError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).'));
     const answer = await ctx.client.getReport(runId);
     const reportData = typeof answer === 'object' && answer !== null ? ((answer as { report?: unknown }).report ?? null) : null;
     ctx.output.result({ run, report: reportData });
@@ -52,7 +59,8 @@ export async function runDetailsCommand(ctx: CommandContext): Promise<number> {
     ctx.output.line(`Started ${run.startedAt}${run.finishedAt === null ? '; still going' : `, finished ${run.finishedAt}`}.`);
     if (run.error !== null) ctx.output.line(`Error: ${run.error.message} [${run.error.code}]`);
     const report = parseReport(answer);
-    if (report === null) ctx.output.line('No report is available for this run: it ended before planning, or its details expired (they are kept for 14 days).');
+    if (report === null)
+      ctx.output.line('No report is available for this run: it ended before planning, or its details expired (they are kept for 14 days).');
     else for (const line of describeReportExamples(report)) ctx.output.line(line);
     return 0;
   } catch (error) {
@@ -72,7 +80,8 @@ export async function decideRunCommand(ctx: CommandContext, decision: 'confirm' 
     if (run === null) throw new ResolverError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).');
     answered = run;
   } catch (error) {
-    if (error instanceof ResolverError) return failWith(ctx, error, decision === 'confirm' ? 'The run was not confirmed: ' : 'The run was not cancelled: ');
+    if (error instanceof ResolverError)
+      return failWith(ctx, error, decision === 'confirm' ? 'The run was not confirmed: ' : 'The run was not cancelled: ');
     throw error;
   }
   const { summary, run } = await finishRun(ctx, answered);

@@ -5,9 +5,10 @@
  * schedule.failed. A skipped tick is a success (exit 0) with status "skipped" and the reason as `error`.
  */
 import { z } from 'zod';
+
 import { scheduledSyncStatus } from '../src/domain/schedule';
 import { ResolverError } from './app-client';
-import { finishRun, reportRun, SCHEDULED_SYNC_TRIGGER, type CommandContext } from './cli-commands';
+import { type CommandContext, finishRun, reportRun, SCHEDULED_SYNC_TRIGGER } from './cli-commands';
 import { notStartedSummary } from './run-summary';
 
 const logLineSchema = z.union([
@@ -38,20 +39,40 @@ export async function scheduledTickCommand(ctx: CommandContext): Promise<number>
 
   if (outcome?.event === 'schedule.started') {
     const run = await client.getRun(outcome.runId);
-    if (run === null) return reportRun(ctx, notStartedSummary('sync', 'scheduled', { code: 'RUN_NOT_FOUND', message: 'The scheduled trigger started a run that cannot be found.' }), null);
+    if (run === null)
+      return reportRun(
+        ctx,
+        notStartedSummary('sync', 'scheduled', {
+          code: 'RUN_NOT_FOUND',
+          message: 'The scheduled trigger started a run that cannot be found.',
+        }),
+        null,
+      );
     output.line(`${nowIso}: the scheduled trigger started sync run #${run.number}.`);
     const { summary, run: finished } = await finishRun(ctx, run);
     return reportRun(ctx, summary, finished);
   }
   if (outcome?.event === 'schedule.skipped') {
     const message = await skipMessage(ctx, outcome.reason, nowIso);
-    const summary = notStartedSummary('sync', 'scheduled', { code: SKIP_CODES[outcome.reason] ?? 'SCHEDULE_NOT_STARTED', message }, 'skipped');
+    const summary = notStartedSummary(
+      'sync',
+      'scheduled',
+      { code: SKIP_CODES[outcome.reason] ?? 'SCHEDULE_NOT_STARTED', message },
+      'skipped',
+    );
     output.result(summary);
     output.line(`${nowIso}: the scheduled trigger ran and started nothing: ${message}`);
     return 0;
   }
   const code = outcome?.event === 'schedule.failed' ? outcome.code : 'INTERNAL';
-  return reportRun(ctx, notStartedSummary('sync', 'scheduled', { code, message: 'The scheduled trigger failed before it could start a sync; see <state-dir>/logs/app.log.' }), null);
+  return reportRun(
+    ctx,
+    notStartedSummary('sync', 'scheduled', {
+      code,
+      message: 'The scheduled trigger failed before it could start a sync; see <state-dir>/logs/app.log.',
+    }),
+    null,
+  );
 }
 
 async function skipMessage(ctx: CommandContext, reason: string, nowIso: string): Promise<string> {
@@ -66,7 +87,11 @@ async function skipMessage(ctx: CommandContext, reason: string, nowIso: string):
       try {
         const status = await ctx.client.getStatus();
         if (status.settings === null) return 'No scheduled sync is due.';
-        const next = scheduledSyncStatus({ intervalDays: status.settings.intervalDays, lastScheduledSyncAt: status.lastScheduled?.lastSucceededAt ?? null, now: new Date(ctx.emulator.now()) });
+        const next = scheduledSyncStatus({
+          intervalDays: status.settings.intervalDays,
+          lastScheduledSyncAt: status.lastScheduled?.lastSucceededAt ?? null,
+          now: new Date(ctx.emulator.now()),
+        });
         return `No scheduled sync is due: the next one is due on ${next.nextDueAt.slice(0, 10)}.`;
       } catch (error) {
         if (error instanceof ResolverError) return 'No scheduled sync is due.';

@@ -3,7 +3,8 @@
  * report. Pure functions from the resolvers' answers to lines, so the wording lives in one place.
  */
 import { z } from 'zod';
-import { runReportSchema, type RunReport } from '../src/domain/report';
+
+import { type RunReport, runReportSchema } from '../src/domain/report';
 import type { RunView, StatusView } from './app-client';
 import type { RunSummary } from './run-summary';
 
@@ -23,8 +24,14 @@ export function describeRun(summary: RunSummary, run: RunView | null): string[] 
       return [`${head} succeeded.`, ...counts];
     case 'awaiting-confirmation': {
       const safety = run.safety;
-      const figures = safety ? ` It would inactivate ${safety.inactivations} of ${safety.activeBefore} active Employee objects, more than the safety threshold allows.` : '';
-      return [`${head} is waiting for confirmation; nothing has been written to Assets yet.${figures}`, '  Confirm or cancel it on the Sync tab of the admin page.', ...counts];
+      const figures = safety
+        ? ` It would inactivate ${safety.inactivations} of ${safety.activeBefore} active Employee objects, more than the safety threshold allows.`
+        : '';
+      return [
+        `${head} is waiting for confirmation; nothing has been written to Assets yet.${figures}`,
+        '  Confirm or cancel it on the Sync tab of the admin page.',
+        ...counts,
+      ];
     }
     default:
       return [`${head} ${summary.status}.`, ...counts];
@@ -32,7 +39,8 @@ export function describeRun(summary: RunSummary, run: RunView | null): string[] 
 }
 
 export function describeSchema(result: { created: readonly string[]; repaired: readonly string[] }): string[] {
-  if (result.created.length === 0 && result.repaired.length === 0) return ['The Entra Directory (ENTRA) schema is already complete: nothing to create or repair.'];
+  if (result.created.length === 0 && result.repaired.length === 0)
+    return ['The Entra Directory (ENTRA) schema is already complete: nothing to create or repair.'];
   return [
     ...(result.created.length > 0 ? ['Created in Assets:', ...result.created.map((item) => `  + ${item}`)] : []),
     ...(result.repaired.length > 0 ? ['Repaired in Assets:', ...result.repaired.map((item) => `  ~ ${item}`)] : []),
@@ -48,10 +56,16 @@ export function describeStatus(status: StatusView): string[] {
       : `Run #${active.number} (${active.mode}, ${active.trigger}) is ${active.status}${active.stage ? ` in the ${active.stage} stage` : ''}${active.progress.label ? `: ${active.progress.label}` : ''}.`,
   );
   const last = (label: string, value: StatusView['lastManual']) =>
-    value === null ? `${label}: none yet.` : `${label}: run #${value.entry.number}, ${value.entry.status}, started ${value.entry.startedAt}.`;
+    value === null
+      ? `${label}: none yet.`
+      : `${label}: run #${value.entry.number}, ${value.entry.status}, started ${value.entry.startedAt}.`;
   lines.push(last('Last manual sync', status.lastManual), last('Last scheduled sync', status.lastScheduled));
   const s = status.settings;
-  lines.push(s === null ? 'Microsoft connection: not set up.' : `Microsoft connection: tenant ${s.tenantId}, client ${s.clientId}, cloud ${s.cloud}, scheduled sync every ${s.intervalDays} day(s).`);
+  lines.push(
+    s === null
+      ? 'Microsoft connection: not set up.'
+      : `Microsoft connection: tenant ${s.tenantId}, client ${s.clientId}, cloud ${s.cloud}, scheduled sync every ${s.intervalDays} day(s).`,
+  );
   return lines;
 }
 
@@ -95,11 +109,34 @@ export function describeReportExamples(report: RunReport, perCategory = 3): stri
     if (total > perCategory) lines.push(`    ... and ${total - perCategory} more`);
   };
   const text = (value: string | null) => value ?? '—';
-  section('To create', report.counts.creates, report.creates.items, (c) => [text(c.fullName), ...c.attributes.filter((a) => a.attribute !== 'Email').map((a) => text(a.value))].join(' · '));
-  section('To update', report.counts.updates, report.updates.items, (u) => `${text(u.fullName)} (${u.objectKey}): ${u.changes.map((ch) => `${ch.attribute} ${text(ch.from)} -> ${text(ch.to)}`).join('; ')}`);
-  section('To inactivate', report.counts.inactivations, report.inactivations.items, (i) => `${text(i.fullName)} (${i.objectKey}): ${i.reasonText}`);
-  section('Atlassian accounts not matched', report.counts.unmatchedAtlassian, report.unmatchedAtlassian.items, (u) => `${u.accountId}: ${u.reasonText}`);
-  section('Missing manager links', report.counts.missingManagerLinks, report.missingManagerLinks.items, (m) => `${text(m.fullName)}: ${m.reasonText}`);
+  section('To create', report.counts.creates, report.creates.items, (c) =>
+    [text(c.fullName), ...c.attributes.filter((a) => a.attribute !== 'Email').map((a) => text(a.value))].join(' · '),
+  );
+  section(
+    'To update',
+    report.counts.updates,
+    report.updates.items,
+    (u) =>
+      `${text(u.fullName)} (${u.objectKey}): ${u.changes.map((ch) => `${ch.attribute} ${text(ch.from)} -> ${text(ch.to)}`).join('; ')}`,
+  );
+  section(
+    'To inactivate',
+    report.counts.inactivations,
+    report.inactivations.items,
+    (i) => `${text(i.fullName)} (${i.objectKey}): ${i.reasonText}`,
+  );
+  section(
+    'Atlassian accounts not matched',
+    report.counts.unmatchedAtlassian,
+    report.unmatchedAtlassian.items,
+    (u) => `${u.accountId}: ${u.reasonText}`,
+  );
+  section(
+    'Missing manager links',
+    report.counts.missingManagerLinks,
+    report.missingManagerLinks.items,
+    (m) => `${text(m.fullName)}: ${m.reasonText}`,
+  );
   section('Warnings', report.counts.warnings, report.warnings.items, (w) => `${w.code}: ${w.message}`);
   return lines;
 }

@@ -6,26 +6,27 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
 import { SIMULATED_TENANT } from '../fakes/simulation';
-import { parseArgs, UsageError, USAGE, wantsGeneralHelp, type ParsedArgs } from './cli-args';
+import { parseArgs, type ParsedArgs, USAGE, UsageError, wantsGeneralHelp } from './cli-args';
 import {
+  type CommandContext,
   commandContext,
   configureCommand,
-  historyCommand,
   diagnosticsCommand,
+  historyCommand,
   resumePending,
   runCommand,
   schemaCommand,
   statusCommand,
   testConnectionCommand,
-  type CommandContext,
 } from './cli-commands';
 import { demoCommand } from './cli-demo';
 import { commandHelp, generalHelp } from './cli-help';
-import { decideRunCommand, runDetailsCommand, serveCommand, servesAfterDemo, settingsCommand } from './cli-page-commands';
 import { Output } from './cli-output';
+import { decideRunCommand, runDetailsCommand, serveCommand, servesAfterDemo, settingsCommand } from './cli-page-commands';
 import { scheduledTickCommand } from './cli-schedule';
-import { startEmulator, type Emulator } from './emulator';
+import { type Emulator, startEmulator } from './emulator';
 import { isAlive } from './state-lock';
 
 /** What a state directory may hold: anything else means it is not the sandbox's, and demo will not wipe it. */
@@ -86,7 +87,11 @@ async function main(argv: readonly string[]): Promise<number> {
 function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<number> {
   switch (command) {
     case 'demo':
-      return demoCommand(ctx).then((code) => (code === 0 && servesAfterDemo(ctx.options, process.stdout.isTTY === true, process.env) ? serveCommand(ctx, { afterDemo: true }) : code));
+      return demoCommand(ctx).then((code) =>
+        code === 0 && servesAfterDemo(ctx.options, process.stdout.isTTY === true, process.env)
+          ? serveCommand(ctx, { afterDemo: true })
+          : code,
+      );
     case 'serve':
       return serveCommand(ctx);
     case 'settings':
@@ -124,7 +129,8 @@ function freshStateDir(stateDir: string): void {
   if (!existsSync(dir)) return;
   const entries = readdirSync(dir);
   const foreign = entries.filter((name) => !STATE_ENTRIES.has(name) && !name.endsWith('.tmp'));
-  if (foreign.length > 0) throw new Error(`${dir} is not a sandbox state directory (it holds ${foreign.slice(0, 3).join(', ')}); choose another --state-dir.`);
+  if (foreign.length > 0)
+    throw new Error(`${dir} is not a sandbox state directory (it holds ${foreign.slice(0, 3).join(', ')}); choose another --state-dir.`);
   const lock = join(dir, 'sandbox.lock');
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim());

@@ -6,7 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { writeFileAtomic } from './atomic-file';
 
 const clockFileSchema = z.object({ v: z.literal(1), offsetMs: z.number(), lastNow: z.number() });

@@ -7,11 +7,12 @@
  * factor, and moves the emulated clock over the rest.
  */
 import { z } from 'zod';
+
 import type { EmulatedClock } from './clock';
-import type { Invoker, InvocationOutcome } from './invoker';
+import type { InvocationOutcome, Invoker } from './invoker';
 import type { Manifest } from './manifest';
-import { contextAriOf } from './runtime-globals';
 import type { FileQueueStore, QueuedEvent } from './queue-store';
+import { contextAriOf } from './runtime-globals';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 15 * 60 * 1000;
@@ -40,7 +41,9 @@ export interface DrainStats {
 
 const retrySchema = z.object({
   _retry: z.literal(true),
-  retryOptions: z.object({ retryAfter: z.number().optional(), retryReason: z.string().optional(), retryData: z.unknown().optional() }).optional(),
+  retryOptions: z
+    .object({ retryAfter: z.number().optional(), retryReason: z.string().optional(), retryData: z.unknown().optional() })
+    .optional(),
 });
 
 export interface DeliveryDeps {
@@ -64,7 +67,9 @@ export class Delivery {
   constructor(private readonly deps: DeliveryDeps) {
     for (const event of deps.store.interrupted) {
       this.scheduleRetry(event, 'FUNCTION_PLATFORM_UNKNOWN_ERROR', null, backoffMs(event.retryCount + 1));
-      deps.log(`queue ${event.queueName}: an invocation was cut off when the previous sandbox process stopped; the event will be delivered again`);
+      deps.log(
+        `queue ${event.queueName}: an invocation was cut off when the previous sandbox process stopped; the event will be delivered again`,
+      );
     }
   }
 
@@ -116,7 +121,9 @@ export class Delivery {
     if (consumer === undefined || clock.now() - event.enqueuedAt > RETENTION_MS) {
       store.remove(event);
       stats.dropped++;
-      this.deps.log(`queue ${event.queueName}: event ${event.eventId} dropped (${consumer === undefined ? 'no consumer' : 'older than 24 hours'})`);
+      this.deps.log(
+        `queue ${event.queueName}: event ${event.eventId} dropped (${consumer === undefined ? 'no consumer' : 'older than 24 hours'})`,
+      );
       return;
     }
     store.save({ ...event, inFlightSince: clock.now() });
@@ -134,7 +141,10 @@ export class Delivery {
               retryCount: event.retryCount,
               retryReason: event.retryReason ?? 'FUNCTION_PLATFORM_UNKNOWN_ERROR',
               retryData: event.retryData,
-              retentionWindow: { startTime: new Date(event.enqueuedAt).toISOString(), remainingTimeMs: Math.max(0, event.enqueuedAt + RETENTION_MS - clock.now()) },
+              retentionWindow: {
+                startTime: new Date(event.enqueuedAt).toISOString(),
+                remainingTimeMs: Math.max(0, event.enqueuedAt + RETENTION_MS - clock.now()),
+              },
             },
           }),
     };
@@ -167,7 +177,8 @@ export class Delivery {
       stats.retriesRequested++;
       const options = retry.data.retryOptions ?? {};
       const seconds = Math.min(900, Math.max(1, options.retryAfter ?? 1));
-      const data = options.retryData === undefined || Buffer.byteLength(JSON.stringify(options.retryData)) > 4096 ? null : options.retryData;
+      const data =
+        options.retryData === undefined || Buffer.byteLength(JSON.stringify(options.retryData)) > 4096 ? null : options.retryData;
       this.scheduleRetry(event, options.retryReason ?? 'FUNCTION_RETRY_REQUEST', data, seconds * 1000);
       return;
     }

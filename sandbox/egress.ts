@@ -7,7 +7,7 @@
  * follows links on its own Graph host). Calls made outside any app invocation (tests, fakes) pass through untouched.
  */
 import { MICROSOFT_CLOUDS } from '../src/domain/microsoft-cloud';
-import { fetchLimitResponse, type FetchLimiter } from './fetch-limit';
+import { type FetchLimiter, fetchLimitResponse } from './fetch-limit';
 import { currentInvocation, InvocationStoppedError } from './invocation-context';
 import { withoutEncoding } from './jira-proxy';
 
@@ -42,7 +42,8 @@ export function isDeclared(url: URL, declared: readonly string[]): boolean {
   return declared.some((address) => {
     const pattern = new URL(address.replace('*.', 'wildcard.'));
     if (pattern.protocol !== url.protocol) return false;
-    if (address.includes('://*.')) return url.hostname.endsWith(pattern.hostname.slice('wildcard'.length)) && (pattern.port === '' || pattern.port === url.port);
+    if (address.includes('://*.'))
+      return url.hostname.endsWith(pattern.hostname.slice('wildcard'.length)) && (pattern.port === '' || pattern.port === url.port);
     return pattern.host === url.host;
   });
 }
@@ -65,7 +66,12 @@ export function createEgressFetch(deps: EgressDeps): typeof fetch {
     if (kind === null) return deps.realFetch(request);
     const target = `${kind === 'login' ? loginBase : graphBase}${url.pathname}${url.search}`;
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-    const response = await deps.realFetch(target, { method: request.method, headers: request.headers, body, redirect: init?.redirect ?? 'follow' });
+    const response = await deps.realFetch(target, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: init?.redirect ?? 'follow',
+    });
     let text = await response.text();
     deps.afterMicrosoftCall?.(kind);
     if (kind === 'graph') {
@@ -74,7 +80,11 @@ export function createEgressFetch(deps: EgressDeps): typeof fetch {
         text = text.split(origin).join(url.origin).split(origin.replace(/\//g, '\\/')).join(url.origin.replace(/\//g, '\\/'));
       }
     }
-    return new Response(response.status === 204 || response.status === 304 ? null : text, { status: response.status, statusText: response.statusText, headers: withoutEncoding(response.headers) });
+    return new Response(response.status === 204 || response.status === 304 ? null : text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: withoutEncoding(response.headers),
+    });
   };
   return egressFetch as typeof fetch;
 }

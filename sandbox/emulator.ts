@@ -8,6 +8,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
 import type { Simulation, SimulationOptions } from '../fakes/simulation';
 import { createPrng } from '../fakes/world/prng';
 import { EmulatedClock, installClock } from './clock';
@@ -25,7 +26,7 @@ import { createQueueApi, type DeliveryFaults } from './queue-api';
 import { FileQueueStore } from './queue-store';
 import { contextAriOf, installRuntime } from './runtime-globals';
 import { lockStateDir } from './state-lock';
-import { startBuiltInWorld, type BuiltInWorld } from './world-store';
+import { type BuiltInWorld, startBuiltInWorld } from './world-store';
 
 export type { DrainStats } from './delivery';
 export type { LogEntry } from './invocation-context';
@@ -197,7 +198,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     });
     cleanups.push(
       installRuntime({
-        identity: { appId: manifest.appId, environmentId: ENVIRONMENT_ID, installationId: INSTALLATION_ID, cloudId: CLOUD_ID, scopes: [...manifest.scopes], egress: manifest.egress },
+        identity: {
+          appId: manifest.appId,
+          environmentId: ENVIRONMENT_ID,
+          installationId: INSTALLATION_ID,
+          cloudId: CLOUD_ID,
+          scopes: [...manifest.scopes],
+          egress: manifest.egress,
+        },
         forgeFetch,
         egressFetch,
         now: clock.now,
@@ -235,7 +243,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         const page = manifest.adminPage;
         if (page === null) throw new Error('manifest.yml declares no admin page resolver');
         const payloadJson = JSON.stringify(payload ?? {});
-        if (Buffer.byteLength(payloadJson) > REQUEST_MAX_BYTES) throw new Error('The request payload is larger than the 500 KB Forge accepts from the page.');
+        if (Buffer.byteLength(payloadJson) > REQUEST_MAX_BYTES)
+          throw new Error('The request payload is larger than the 500 KB Forge accepts from the page.');
         const accountId = invokeOptions?.accountId ?? callerAccountId;
         const outcome = await invoker.invoke({
           functionKey: page.resolverFunction,
@@ -244,18 +253,31 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           args: [
             {
               call: { functionKey: resolverKey, payload: JSON.parse(payloadJson) as unknown },
-              context: { cloudId: CLOUD_ID, moduleKey: page.moduleKey, siteUrl: 'https://sandbox.atlassian.net', extension: { type: 'jira:adminPage' }, localId: `${page.moduleKey}-local`, environmentType: 'DEVELOPMENT' },
+              context: {
+                cloudId: CLOUD_ID,
+                moduleKey: page.moduleKey,
+                siteUrl: 'https://sandbox.atlassian.net',
+                extension: { type: 'jira:adminPage' },
+                localId: `${page.moduleKey}-local`,
+                environmentType: 'DEVELOPMENT',
+              },
             },
             { principal: { accountId }, installContext: contextAriOf(CLOUD_ID) },
           ],
         });
-        if (outcome.kind === 'timed-out') throw new Error(`There was an error invoking the function - the resolver ran past its ${invoker.limitMs(page.resolverFunction) / 1000} s time limit.`);
+        if (outcome.kind === 'timed-out')
+          throw new Error(
+            `There was an error invoking the function - the resolver ran past its ${invoker.limitMs(page.resolverFunction) / 1000} s time limit.`,
+          );
         if (outcome.kind === 'threw') {
-          throw new Error(`There was an error invoking the function - ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+          throw new Error(
+            `There was an error invoking the function - ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`,
+          );
         }
         if (outcome.value === undefined) return undefined;
         const answer = JSON.stringify(outcome.value);
-        if (Buffer.byteLength(answer) > RESPONSE_MAX_BYTES) throw new Error('The resolver answered more than the 5 MB Forge passes back to the page.');
+        if (Buffer.byteLength(answer) > RESPONSE_MAX_BYTES)
+          throw new Error('The resolver answered more than the 5 MB Forge passes back to the page.');
         return JSON.parse(answer) as unknown;
       },
       drain: (drainOptions) => delivery.drain(drainOptions),
@@ -265,9 +287,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         const outcome = await invoker.invoke({
           functionKey: trigger.functionKey,
           moduleKey: triggerKey,
-          args: [{ context: { cloudId: CLOUD_ID, moduleKey: triggerKey } }, { installContext: contextAriOf(CLOUD_ID), principal: undefined }],
+          args: [
+            { context: { cloudId: CLOUD_ID, moduleKey: triggerKey } },
+            { installContext: contextAriOf(CLOUD_ID), principal: undefined },
+          ],
         });
-        if (outcome.kind !== 'returned') notice(`The scheduled trigger ${triggerKey} ${outcome.kind === 'timed-out' ? 'ran past its time limit' : 'threw'}; Forge does not retry triggers.`);
+        if (outcome.kind !== 'returned')
+          notice(
+            `The scheduled trigger ${triggerKey} ${outcome.kind === 'timed-out' ? 'ran past its time limit' : 'threw'}; Forge does not retry triggers.`,
+          );
       },
       setNow: (epochMs) => clock.set(epochMs),
       now: () => clock.now(),

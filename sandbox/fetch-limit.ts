@@ -36,7 +36,8 @@ export interface FetchLimiter {
 
 export function createFetchLimiter(options: FetchLimitOptions = {}): FetchLimiter {
   const perInvocation = options.perInvocation ?? FORGE_FETCH_LIMIT_PER_INVOCATION;
-  if (!Number.isInteger(perInvocation) || perInvocation < 1) throw new Error('fetchLimit.perInvocation must be a whole number of at least 1');
+  if (!Number.isInteger(perInvocation) || perInvocation < 1)
+    throw new Error('fetchLimit.perInvocation must be a whole number of at least 1');
   const used = new WeakMap<InvocationContext, number>();
   const refused = { external: 0, jira: 0 };
   const countsJira = options.countsJira ?? false;

@@ -5,7 +5,8 @@
  * Forge would already have stopped is refused.
  */
 import { z } from 'zod';
-import { fetchLimitResponse, type FetchLimiter } from './fetch-limit';
+
+import { type FetchLimiter, fetchLimitResponse } from './fetch-limit';
 import { currentInvocation, InvocationStoppedError } from './invocation-context';
 import type { KvsAnswer } from './kvs-api';
 import type { QueueAnswer } from './queue-api';
@@ -48,11 +49,13 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
     const { type, remote, provider } = descriptor.data;
 
     if (type === 'kvs') {
-      if (!deps.scopes.has('storage:app')) return json(403, { code: 'PERMISSION_DENIED', message: 'manifest.yml does not declare the storage:app scope.' });
+      if (!deps.scopes.has('storage:app'))
+        return json(403, { code: 'PERMISSION_DENIED', message: 'manifest.yml does not declare the storage:app scope.' });
       const answer = deps.kvs(path, parseBody(init.body));
       return json(answer.status, answer.body);
     }
-    if (type === 'fpp' && remote === 'jira' && deps.fetchLimit !== undefined && !deps.fetchLimit.take(invocation, 'jira')) return fetchLimitResponse();
+    if (type === 'fpp' && remote === 'jira' && deps.fetchLimit !== undefined && !deps.fetchLimit.take(invocation, 'jira'))
+      return fetchLimitResponse();
     if (type === 'fpp' && remote === 'jira') return deps.requestJira(provider ?? 'none', path, init, descriptor.data.accountId);
     if (type === 'fpp' && remote === 'stargate') {
       if (path.startsWith('/webhook/queue/')) {
@@ -60,7 +63,8 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return json(answer.status, answer.body);
       }
       if (path === PRIVACY_PATH && (init.method ?? 'GET').toUpperCase() === 'POST') {
-        if (!deps.scopes.has('report:personal-data')) return json(403, { message: 'manifest.yml does not declare the report:personal-data scope.' });
+        if (!deps.scopes.has('report:personal-data'))
+          return json(403, { message: 'manifest.yml does not declare the report:personal-data scope.' });
         // The sandbox's accounts are never closed: nothing to erase.
         return new Response(null, { status: 204 });
       }

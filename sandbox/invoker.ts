@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { runInInvocation, type InvocationContext, type LogEntry } from './invocation-context';
+
+import { type InvocationContext, type LogEntry, runInInvocation } from './invocation-context';
 import type { Manifest, ManifestFunction } from './manifest';
 
 export type Handler = (...args: unknown[]) => unknown;
@@ -122,6 +123,7 @@ function loadHandler(fn: ManifestFunction): Handler {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded: unknown = require(fn.modulePath);
   const handler = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[fn.exportName] : undefined;
-  if (typeof handler !== 'function') throw new Error(`manifest.yml: function ${fn.key} names ${fn.exportName} in ${fn.modulePath}, which exports no such function`);
+  if (typeof handler !== 'function')
+    throw new Error(`manifest.yml: function ${fn.key} names ${fn.exportName} in ${fn.modulePath}, which exports no such function`);
   return handler as Handler;
 }

@@ -49,7 +49,11 @@ export function createJiraProxy(deps: JiraProxyDeps) {
     });
     const body = await response.arrayBuffer();
     if (method !== 'GET' && !READ_ONLY_POSTS.some((p) => p.test(bare))) deps.afterChange?.();
-    return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, statusText: response.statusText, headers: withoutEncoding(response.headers) });
+    return new Response(response.status === 204 || response.status === 304 ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: withoutEncoding(response.headers),
+    });
   };
 }
 

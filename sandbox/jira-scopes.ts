@@ -22,7 +22,12 @@ function rule(method: string, path: string, ...anyOf: (readonly string[])[]): Sc
 
 export const JIRA_SCOPE_RULES: readonly ScopeRule[] = [
   // Jira platform (jira-platform.swagger-v3.json)
-  rule('GET', '/rest/api/3/users/search', ['read:jira-user'], ['read:user:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira']),
+  rule(
+    'GET',
+    '/rest/api/3/users/search',
+    ['read:jira-user'],
+    ['read:user:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira'],
+  ),
   rule('GET', '/rest/api/3/user/email/bulk', ['read:email-address:jira']),
   rule('GET', '/rest/api/3/user/email', ['read:email-address:jira']),
   // permissions/check: the spec's Current scopes are [] (its deprecation notice names read:jira-work / read:permission:jira).
@@ -61,7 +66,8 @@ export type ScopeDecision = { readonly allowed: true } | { readonly allowed: fal
 export function checkJiraScope(method: string, path: string, declared: ReadonlySet<string>): ScopeDecision {
   const bare = path.split('?')[0] ?? path;
   const rules = JIRA_SCOPE_RULES.filter((r) => r.method === method.toUpperCase() && r.pattern.test(bare));
-  if (rules.length === 0) return { allowed: false, reason: `${method.toUpperCase()} ${bare} is not an endpoint the sandbox knows the scope of` };
+  if (rules.length === 0)
+    return { allowed: false, reason: `${method.toUpperCase()} ${bare} is not an endpoint the sandbox knows the scope of` };
   for (const r of rules) {
     if (r.anyOf.some((scopes) => scopes.every((s) => declared.has(s)))) return { allowed: true };
   }

@@ -9,6 +9,7 @@
  * and statuses below other than KEY_NOT_FOUND; the app never depends on them (it confirms a failed claim by reading).
  */
 import { z } from 'zod';
+
 import type { FileKeyValueStore, StoredEntry } from './kvs-store';
 
 export const KVS_KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
@@ -53,15 +54,35 @@ const querySchema = z
   .object({
     limit: z.number().int().optional(),
     after: z.string().optional(),
-    where: z.array(z.object({ property: z.literal('key'), condition: z.literal('BEGINS_WITH'), values: z.tuple([z.string()]) })).max(1).optional(),
+    where: z
+      .array(z.object({ property: z.literal('key'), condition: z.literal('BEGINS_WITH'), values: z.tuple([z.string()]) }))
+      .max(1)
+      .optional(),
     options: z.object({ metadataFields: metadataSchema }).optional(),
   })
   .strict();
-const batchSetSchema = z.array(z.object({ key: z.string(), value: z.unknown(), options: z.object({ ttl: ttlSchema.optional() }).strict().optional(), entityName: z.undefined() }));
+const batchSetSchema = z.array(
+  z.object({
+    key: z.string(),
+    value: z.unknown(),
+    options: z.object({ ttl: ttlSchema.optional() }).strict().optional(),
+    entityName: z.undefined(),
+  }),
+);
 const batchKeysSchema = z.array(z.object({ key: z.string(), options: z.unknown().optional(), entityName: z.undefined() }));
 const transactionSchema = z
   .object({
-    set: z.array(z.object({ key: z.string(), value: z.unknown(), options: z.object({ ttl: ttlSchema.optional() }).strict().optional(), entityName: z.undefined(), conditions: z.undefined() })).optional(),
+    set: z
+      .array(
+        z.object({
+          key: z.string(),
+          value: z.unknown(),
+          options: z.object({ ttl: ttlSchema.optional() }).strict().optional(),
+          entityName: z.undefined(),
+          conditions: z.undefined(),
+        }),
+      )
+      .optional(),
     delete: z.array(z.object({ key: z.string(), entityName: z.undefined(), conditions: z.undefined() })).optional(),
     check: z.array(z.unknown()).optional(),
   })
@@ -104,7 +125,8 @@ export function createKvsApi(app: FileKeyValueStore, secrets: FileKeyValueStore)
       case '/api/v1/transaction':
         return transaction(parse(transactionSchema, rawBody));
       default:
-        if (path.startsWith('/api/v1/entity/')) throw new KvsFailure(501, 'NOT_EMULATED', `The sandbox does not emulate the Custom Entity Store (${path}).`);
+        if (path.startsWith('/api/v1/entity/'))
+          throw new KvsFailure(501, 'NOT_EMULATED', `The sandbox does not emulate the Custom Entity Store (${path}).`);
         throw new KvsFailure(404, 'NOT_FOUND', `Unknown KVS operation ${path}.`);
     }
   }
@@ -150,7 +172,10 @@ export function createKvsApi(app: FileKeyValueStore, secrets: FileKeyValueStore)
     const last = page.data.at(-1);
     return {
       status: 200,
-      body: { data: page.data.map((e) => ({ key: e.key, value: e.value })), ...(page.last || last === undefined ? {} : { cursor: encodeCursor(last.key) }) },
+      body: {
+        data: page.data.map((e) => ({ key: e.key, value: e.value })),
+        ...(page.last || last === undefined ? {} : { cursor: encodeCursor(last.key) }),
+      },
     };
   }
 
@@ -179,7 +204,8 @@ export function createKvsApi(app: FileKeyValueStore, secrets: FileKeyValueStore)
     for (const item of items) {
       checkKey(item.key);
       const entry = app.get(item.key);
-      if (entry === undefined) failedKeys.push({ key: item.key, error: { code: 'KEY_NOT_FOUND', message: 'No value is stored for the key.' } });
+      if (entry === undefined)
+        failedKeys.push({ key: item.key, error: { code: 'KEY_NOT_FOUND', message: 'No value is stored for the key.' } });
       else successfulKeys.push(render(entry));
     }
     return { status: 200, body: { successfulKeys, failedKeys } };
@@ -194,12 +220,14 @@ export function createKvsApi(app: FileKeyValueStore, secrets: FileKeyValueStore)
 
   /** All or nothing: every operation is validated before any is applied. */
   function transaction(request: z.infer<typeof transactionSchema>): KvsAnswer {
-    if ((request.check ?? []).length > 0) throw new KvsFailure(501, 'NOT_EMULATED', 'The sandbox does not emulate transaction conditions (check).');
+    if ((request.check ?? []).length > 0)
+      throw new KvsFailure(501, 'NOT_EMULATED', 'The sandbox does not emulate transaction conditions (check).');
     const sets = request.set ?? [];
     const deletes = request.delete ?? [];
     checkBatch(sets.length + deletes.length);
     const keysUsed = [...sets.map((s) => s.key), ...deletes.map((d) => d.key)];
-    if (new Set(keysUsed).size !== keysUsed.length) throw new KvsFailure(400, 'INVALID_TRANSACTION', 'Each key can be used only once in a transaction.');
+    if (new Set(keysUsed).size !== keysUsed.length)
+      throw new KvsFailure(400, 'INVALID_TRANSACTION', 'Each key can be used only once in a transaction.');
     for (const s of sets) {
       checkKey(s.key);
       checkValue(s.value, KVS_VALUE_MAX_BYTES);
@@ -213,7 +241,12 @@ export function createKvsApi(app: FileKeyValueStore, secrets: FileKeyValueStore)
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new KvsFailure(400, 'INVALID_REQUEST', `The KVS request is not one Forge accepts: ${parsed.error.issues[0]?.message ?? 'invalid body'}.`);
+  if (!parsed.success)
+    throw new KvsFailure(
+      400,
+      'INVALID_REQUEST',
+      `The KVS request is not one Forge accepts: ${parsed.error.issues[0]?.message ?? 'invalid body'}.`,
+    );
   return parsed.data;
 }
 
@@ -224,14 +257,18 @@ function checkKey(key: string): void {
 }
 
 function checkValue(value: unknown, maxBytes: number): void {
-  if (value === undefined || value === null) throw new KvsFailure(400, 'INVALID_VALUE', 'The value must be a string, number, boolean, array or object.');
+  if (value === undefined || value === null)
+    throw new KvsFailure(400, 'INVALID_VALUE', 'The value must be a string, number, boolean, array or object.');
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-  if (bytes > maxBytes) throw new KvsFailure(413, 'VALUE_TOO_LARGE', `The value is ${bytes} bytes; Forge stores at most ${maxBytes} bytes per key.`);
-  if (depthOf(value) > KVS_MAX_DEPTH) throw new KvsFailure(400, 'INVALID_VALUE', `The value is nested deeper than ${KVS_MAX_DEPTH} levels.`);
+  if (bytes > maxBytes)
+    throw new KvsFailure(413, 'VALUE_TOO_LARGE', `The value is ${bytes} bytes; Forge stores at most ${maxBytes} bytes per key.`);
+  if (depthOf(value) > KVS_MAX_DEPTH)
+    throw new KvsFailure(400, 'INVALID_VALUE', `The value is nested deeper than ${KVS_MAX_DEPTH} levels.`);
 }
 
 function checkBatch(size: number): void {
-  if (size < 1 || size > KVS_BATCH_MAX) throw new KvsFailure(400, 'INVALID_BATCH', `A batch or transaction holds 1 to ${KVS_BATCH_MAX} operations.`);
+  if (size < 1 || size > KVS_BATCH_MAX)
+    throw new KvsFailure(400, 'INVALID_BATCH', `A batch or transaction holds 1 to ${KVS_BATCH_MAX} operations.`);
 }
 
 function depthOf(value: unknown): number {

@@ -8,7 +8,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { writeFileAtomic } from './atomic-file';
 
 const entrySchema = z.object({
@@ -58,7 +60,14 @@ export class FileKeyValueStore {
   set(key: string, value: unknown, ttlMs: number | null): StoredEntry | undefined {
     const previous = this.get(key);
     const now = this.now();
-    const entry: StoredEntry = { v: 1, key, value, createdAt: previous?.createdAt ?? now, updatedAt: now, expiresAt: ttlMs === null ? null : now + ttlMs };
+    const entry: StoredEntry = {
+      v: 1,
+      key,
+      value,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      expiresAt: ttlMs === null ? null : now + ttlMs,
+    };
     writeFileAtomic(this.fileOf(key), JSON.stringify(entry));
     this.remember(key, previous);
     this.entries.set(key, entry);

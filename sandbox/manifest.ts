@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -12,7 +13,11 @@ import { z } from 'zod';
 export const RESOLVER_TIMEOUT_SECONDS = 25;
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 55;
 
-const functionSchema = z.object({ key: z.string(), handler: z.string().regex(/^[\w./-]+\.\w+$/), timeoutSeconds: z.number().int().min(1).max(900).optional() });
+const functionSchema = z.object({
+  key: z.string(),
+  handler: z.string().regex(/^[\w./-]+\.\w+$/),
+  timeoutSeconds: z.number().int().min(1).max(900).optional(),
+});
 const manifestSchema = z.object({
   modules: z.object({
     'jira:adminPage': z.array(z.object({ key: z.string(), resolver: z.object({ function: z.string() }).optional() })).default([]),
@@ -79,9 +84,18 @@ export function loadManifest(projectRoot: string): Manifest {
   return {
     appId: m.app.id,
     functions,
-    consumers: new Map(m.modules.consumer.map((c) => [c.queue, { moduleKey: c.key, functionKey: requireFunction(c.function, `consumer ${c.key}`) }])),
-    triggers: new Map(m.modules.scheduledTrigger.map((t) => [t.key, { functionKey: requireFunction(t.function, `scheduledTrigger ${t.key}`), interval: t.interval }])),
-    adminPage: page?.resolver ? { moduleKey: page.key, resolverFunction: requireFunction(page.resolver.function, `adminPage ${page.key}`) } : null,
+    consumers: new Map(
+      m.modules.consumer.map((c) => [c.queue, { moduleKey: c.key, functionKey: requireFunction(c.function, `consumer ${c.key}`) }]),
+    ),
+    triggers: new Map(
+      m.modules.scheduledTrigger.map((t) => [
+        t.key,
+        { functionKey: requireFunction(t.function, `scheduledTrigger ${t.key}`), interval: t.interval },
+      ]),
+    ),
+    adminPage: page?.resolver
+      ? { moduleKey: page.key, resolverFunction: requireFunction(page.resolver.function, `adminPage ${page.key}`) }
+      : null,
     scopes: new Set(m.permissions.scopes),
     egress: (m.permissions.external?.fetch?.backend ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.address)),
   };

@@ -9,8 +9,10 @@
  * Seeded delivery faults (duplicates, extra delay) are applied here, at push time.
  */
 import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
-import type { QueuedEvent, FileQueueStore } from './queue-store';
+
+import type { FileQueueStore, QueuedEvent } from './queue-store';
 
 export const PUBLISH_PATH = '/webhook/queue/publish/{contextAri}/{environmentId}/{appId}/{appVersion}';
 export const MAX_EVENTS_PER_PUSH = 50;
@@ -44,7 +46,10 @@ export interface QueueApiDeps {
 const pushEventSchema = z.object({
   body: z.record(z.string(), z.unknown()),
   delayInSeconds: z.number().optional(),
-  concurrency: z.object({ key: z.string().min(1), limit: z.number().int().min(1) }).strict().optional(),
+  concurrency: z
+    .object({ key: z.string().min(1), limit: z.number().int().min(1) })
+    .strict()
+    .optional(),
 });
 const publishSchema = z.object({
   queueName: z.string().regex(/^[a-zA-Z0-9-_]+$/),
@@ -66,14 +71,18 @@ export function createQueueApi(deps: QueueApiDeps) {
   return function publish(path: string, rawBody: unknown, chainId: string): QueueAnswer {
     if (path !== PUBLISH_PATH) return { status: 404, body: { message: `Unknown queue endpoint ${path}` } };
     const request = publishSchema.safeParse(rawBody);
-    if (!request.success) return { status: 400, body: { message: `The push request is malformed: ${request.error.issues[0]?.message ?? ''}` } };
+    if (!request.success)
+      return { status: 400, body: { message: `The push request is malformed: ${request.error.issues[0]?.message ?? ''}` } };
     const { queueName, jobId, payload } = request.data;
-    if (payload.length === 0 || payload.length > MAX_EVENTS_PER_PUSH) return { status: 400, body: { message: `A push holds 1 to ${MAX_EVENTS_PER_PUSH} events.` } };
-    if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PUSH_BYTES) return { status: 413, body: { errorMessage: `A push may carry at most ${MAX_PUSH_BYTES / 1024} KB.` } };
+    if (payload.length === 0 || payload.length > MAX_EVENTS_PER_PUSH)
+      return { status: 400, body: { message: `A push holds 1 to ${MAX_EVENTS_PER_PUSH} events.` } };
+    if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PUSH_BYTES)
+      return { status: 413, body: { errorMessage: `A push may carry at most ${MAX_PUSH_BYTES / 1024} KB.` } };
 
     const now = deps.now();
     while (recentEvents.length > 0 && (recentEvents[0] ?? 0) <= now - 60_000) recentEvents.shift();
-    if (recentEvents.length + payload.length > MAX_EVENTS_PER_MINUTE) return { status: 429, body: { message: 'Too many events pushed in the last minute.' } };
+    if (recentEvents.length + payload.length > MAX_EVENTS_PER_MINUTE)
+      return { status: 429, body: { message: 'Too many events pushed in the last minute.' } };
     if (deps.store.chainPushes(chainId) >= MAX_PUSHES_PER_CHAIN) {
       return { status: 405, body: { message: `This chain of invocations already made ${MAX_PUSHES_PER_CHAIN} pushes.` } };
     }
@@ -92,8 +101,15 @@ export function createQueueApi(deps: QueueApiDeps) {
         failedEvents.push({ index, errorMessage: `delayInSeconds must be 0 to ${MAX_DELAY_SECONDS}.` });
         return;
       }
-      if (timeout !== undefined && timeout > LONG_CONSUMER_SECONDS && Buffer.byteLength(JSON.stringify(raw)) > MAX_LONG_CONSUMER_EVENT_BYTES) {
-        failedEvents.push({ index, errorMessage: `An event for a consumer with a timeout over ${LONG_CONSUMER_SECONDS} s may carry at most 100 KB.` });
+      if (
+        timeout !== undefined &&
+        timeout > LONG_CONSUMER_SECONDS &&
+        Buffer.byteLength(JSON.stringify(raw)) > MAX_LONG_CONSUMER_EVENT_BYTES
+      ) {
+        failedEvents.push({
+          index,
+          errorMessage: `An event for a consumer with a timeout over ${LONG_CONSUMER_SECONDS} s may carry at most 100 KB.`,
+        });
         return;
       }
       recentEvents.push(now);
@@ -126,7 +142,8 @@ export function createQueueApi(deps: QueueApiDeps) {
         deps.store.save(queued);
       }
     });
-    if (failedEvents.length > 0) return { status: 202, body: { failedEvents, errorMessage: `${failedEvents.length} event(s) were not accepted.` } };
+    if (failedEvents.length > 0)
+      return { status: 202, body: { failedEvents, errorMessage: `${failedEvents.length} event(s) were not accepted.` } };
     return { status: 201 };
   };
 }

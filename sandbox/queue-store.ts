@@ -6,7 +6,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { writeFileAtomic } from './atomic-file';
 
 const queuedEventSchema = z.object({

@@ -35,7 +35,12 @@ export function summaryOf(run: RunView): RunSummary {
   const status = (finished ? run.status : 'failed') as SummaryStatus;
   const error =
     run.error ??
-    (finished ? null : { code: 'RUN_STALE', message: `The run stopped during the ${run.stage ?? 'first'} stage with no queued work left, so it cannot finish. Start a new run.` });
+    (finished
+      ? null
+      : {
+          code: 'RUN_STALE',
+          message: `The run stopped during the ${run.stage ?? 'first'} stage with no queued work left, so it cannot finish. Start a new run.`,
+        });
   return {
     runId: run.runId,
     mode: run.mode,
@@ -47,7 +52,12 @@ export function summaryOf(run: RunView): RunSummary {
 }
 
 /** A run that could not even start (e.g. settings missing, another run active). */
-export function notStartedSummary(mode: 'preview' | 'sync', trigger: 'manual' | 'scheduled', error: { code: string; message: string }, status: SummaryStatus = 'failed'): RunSummary {
+export function notStartedSummary(
+  mode: 'preview' | 'sync',
+  trigger: 'manual' | 'scheduled',
+  error: { code: string; message: string },
+  status: SummaryStatus = 'failed',
+): RunSummary {
   return { runId: '', mode, trigger, status, counts: ZERO_COUNTS, error: { code: error.code, message: error.message } };
 }
 

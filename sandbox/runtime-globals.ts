@@ -5,8 +5,9 @@
  * instead of printing them (Forge keeps function logs apart from anything a user sees). Returns the uninstaller.
  */
 import { randomUUID } from 'node:crypto';
-import { currentInvocation, remainingMs, type LogEntry } from './invocation-context';
+
 import type { ForgeFetch } from './forge-fetch';
+import { currentInvocation, type LogEntry, remainingMs } from './invocation-context';
 
 export interface RuntimeIdentity {
   readonly appId: string;
@@ -77,7 +78,10 @@ export function installRuntime(install: RuntimeInstall): () => void {
   };
 
   const previousFetch = g.fetch;
-  const previousConsole = Object.fromEntries(CONSOLE_LEVELS.map((level) => [level, console[level]])) as Record<(typeof CONSOLE_LEVELS)[number], (...args: unknown[]) => void>;
+  const previousConsole = Object.fromEntries(CONSOLE_LEVELS.map((level) => [level, console[level]])) as Record<
+    (typeof CONSOLE_LEVELS)[number],
+    (...args: unknown[]) => void
+  >;
   g.__forge_runtime__ = runtime;
   g.__forge_fetch__ = install.forgeFetch;
   g.fetch = install.egressFetch;
@@ -88,7 +92,13 @@ export function installRuntime(install: RuntimeInstall): () => void {
         previousConsole[level](...args);
         return;
       }
-      const entry: LogEntry = { invocationId: invocation.invocationId, functionKey: invocation.functionKey, level, at: install.now(), text: args.map(format).join(' ') };
+      const entry: LogEntry = {
+        invocationId: invocation.invocationId,
+        functionKey: invocation.functionKey,
+        level,
+        at: install.now(),
+        text: args.map(format).join(' '),
+      };
       invocation.logs.push(entry);
       install.onLog(entry);
     };

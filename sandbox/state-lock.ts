@@ -22,7 +22,9 @@ export function lockStateDir(stateDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`Another sandbox (pid ${holder}) is using the state directory ${stateDir}. Wait for it to finish or use another --state-dir.`);
+        throw new Error(
+          `Another sandbox (pid ${holder}) is using the state directory ${stateDir}. Wait for it to finish or use another --state-dir.`,
+        );
       }
       rmSync(file, { force: true });
     }

@@ -7,10 +7,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { tenantSnapshotSchema } from '../fakes/entra/fake-entra-server';
 import { siteSnapshotSchema } from '../fakes/jira/fake-jira-site';
-import { startSimulation, type Simulation, type SimulationOptions } from '../fakes/simulation';
+import { type Simulation, type SimulationOptions, startSimulation } from '../fakes/simulation';
 import { generateWorld } from '../fakes/world/generate-world';
 import { writeFileAtomic } from './atomic-file';
 
@@ -55,8 +57,13 @@ export async function startBuiltInWorld(options: BuiltInWorldOptions): Promise<B
   }
   const users = saved?.users ?? options.users ?? DEFAULT_USERS;
   const seed = saved?.seed ?? options.seed ?? DEFAULT_SEED;
-  if (saved !== null && ((options.users !== undefined && options.users !== users) || (options.seed !== undefined && options.seed !== seed))) {
-    options.warn(`This state directory holds a world of ${users} users (seed ${seed}); --users and --seed apply only to a new state directory.`);
+  if (
+    saved !== null &&
+    ((options.users !== undefined && options.users !== users) || (options.seed !== undefined && options.seed !== seed))
+  ) {
+    options.warn(
+      `This state directory holds a world of ${users} users (seed ${seed}); --users and --seed apply only to a new state directory.`,
+    );
   }
 
   const world = generateWorld({ users, seed });

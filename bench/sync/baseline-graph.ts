@@ -5,8 +5,9 @@
  * only the strategy differs from the pipeline's full read (the first /users/delta round, about 200 users a page).
  */
 import { z } from 'zod';
+
 import { USER_SELECT } from '../../src/clients/graph/graph-client';
-import { batchResponseSchema, graphUserSchema, toEntraUser, type BatchItemResponse } from '../../src/clients/graph/graph-schemas';
+import { type BatchItemResponse, batchResponseSchema, graphUserSchema, toEntraUser } from '../../src/clients/graph/graph-schemas';
 import type { GraphCall } from '../../src/clients/graph/graph-transport';
 import { readJson } from '../../src/clients/http';
 import { parseRetryAfter } from '../../src/clients/retry-policy';
@@ -30,7 +31,10 @@ export interface BaselineGraphDeps {
 export async function lookUpUsers(deps: BaselineGraphDeps, emails: readonly string[]): Promise<EntraUser[]> {
   const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0 && e.length <= MAX_EQ_LENGTH))];
   const found = new Map<string, EntraUser>();
-  const answers = await sendAll(deps, wanted.map((email) => `/users?$filter=${encodeURIComponent(`mail eq '${email.replace(/'/g, "''")}'`)}&$select=${USER_SELECT}`));
+  const answers = await sendAll(
+    deps,
+    wanted.map((email) => `/users?$filter=${encodeURIComponent(`mail eq '${email.replace(/'/g, "''")}'`)}&$select=${USER_SELECT}`),
+  );
   for (const answer of answers) {
     if (answer.status !== 200) continue;
     const parsed = usersListSchema.safeParse(answer.body);
@@ -38,7 +42,10 @@ export async function lookUpUsers(deps: BaselineGraphDeps, emails: readonly stri
     for (const user of parsed.data.value) if (!found.has(user.id)) found.set(user.id, toEntraUser(user));
   }
   const users = [...found.values()];
-  const managers = await sendAll(deps, users.map((u) => `/users/${encodeURIComponent(u.id)}/manager`));
+  const managers = await sendAll(
+    deps,
+    users.map((u) => `/users/${encodeURIComponent(u.id)}/manager`),
+  );
   return users.map((user, i) => {
     const answer = managers[i];
     const manager = answer?.status === 200 ? managerSchema.safeParse(answer.body) : null;

@@ -9,28 +9,28 @@
  * request's simulated latency is added to a virtual clock, which is exact, and its figures carry no event-loop
  * error. It runs as one long loop, so its "longest invocation" is the whole run, against Forge's 900 s maximum.
  */
-import { paceEgress, FORGE_EGRESS_PER_MINUTE } from '../../src/clients/egress-pacer';
+import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../../src/clients/egress-pacer';
 import { createGraphCall } from '../../src/clients/graph/graph-transport';
 import type { ExternalFetch, JiraFetch } from '../../src/clients/http';
-import type { AtlassianAccount } from '../../src/domain/atlassian-account';
-import { isInPopulation } from '../../src/domain/email-match';
 import type { AssetsObject } from '../../src/domain/assets-object';
+import type { AtlassianAccount } from '../../src/domain/atlassian-account';
+import { buildSchemaDefinition } from '../../src/domain/attribute-catalogue';
+import { isInPopulation } from '../../src/domain/email-match';
 import { MICROSOFT_CLOUDS } from '../../src/domain/microsoft-cloud';
 import { planSync } from '../../src/domain/plan-sync';
-import { buildSchemaDefinition } from '../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../src/domain/schema-definition';
+import type { SyncOperation } from '../../src/domain/sync-operations';
 import { defaultPipelineConfig } from '../../src/pipeline/deps';
 import { readLayout } from '../../src/pipeline/layout-store';
-import type { SyncOperation } from '../../src/domain/sync-operations';
 import { toWriteRequest } from '../../src/pipeline/write-request';
-import { createConnector, createMicrosoftClients, type ConnectionDeps } from '../../src/services/connections';
+import { type ConnectionDeps, createConnector, createMicrosoftClients } from '../../src/services/connections';
 import { requireSettings } from '../../src/services/settings-service';
 import type { FakeClock, Harness } from '../../tests/support/pipeline-harness';
 import { startHarness } from '../../tests/support/pipeline-harness';
 import { lookUpUsers } from './baseline-graph';
-import { changedObjects, employeeState, graphFigures, kvsFigures, mark, siteFigures, type Scenario, type ScenarioFigures } from './figures';
+import { changedObjects, employeeState, graphFigures, kvsFigures, mark, type Scenario, type ScenarioFigures, siteFigures } from './figures';
 import { HeapMeter } from './heap-meter';
-import { churned, floorMs, worldCounts, type SimulatedApis, type WorldUnderTest } from './pipeline-runner';
+import { churned, floorMs, type SimulatedApis, worldCounts, type WorldUnderTest } from './pipeline-runner';
 import { applyWorldChange } from './world-change';
 
 /** Forge's longest invocation (timeoutSeconds 900): the baseline's single loop is measured against it. */
@@ -139,7 +139,8 @@ async function runBaseline(h: Harness, apis: SimulatedApis, observe: () => void)
     const population = page.accounts.filter(isInPopulation);
     const hidden = population.filter((a) => a.email === null).map((a) => a.accountId);
     const { emails } = hidden.length > 0 ? await atlassian.getEmails(hidden) : { emails: new Map<string, string>() };
-    for (const a of population) accounts.push(a.email === null && emails.has(a.accountId) ? { ...a, email: emails.get(a.accountId) ?? null } : a);
+    for (const a of population)
+      accounts.push(a.email === null && emails.has(a.accountId) ? { ...a, email: emails.get(a.accountId) ?? null } : a);
   }
   observe();
 

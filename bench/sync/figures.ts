@@ -129,7 +129,12 @@ export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets
   return { jira, assets };
 }
 
-export function invocationFigures(log: readonly InvocationRecord[], retriesLater: number, pushes: number, pushesPerChain: readonly number[]): InvocationFigures {
+export function invocationFigures(
+  log: readonly InvocationRecord[],
+  retriesLater: number,
+  pushes: number,
+  pushesPerChain: readonly number[],
+): InvocationFigures {
   const byStage: Record<string, number> = {};
   const msByStage: Record<string, number> = {};
   let longest: InvocationFigures['longest'] = null;
@@ -138,14 +143,19 @@ export function invocationFigures(log: readonly InvocationRecord[], retriesLater
     msByStage[record.stage] = Math.round((msByStage[record.stage] ?? 0) + record.durationMs);
     if (record.timeoutMs === null) continue;
     const fraction = record.durationMs / record.timeoutMs;
-    if (longest === null || fraction > longest.fraction) longest = { stage: record.stage, durationMs: record.durationMs, limitMs: record.timeoutMs, fraction };
+    if (longest === null || fraction > longest.fraction)
+      longest = { stage: record.stage, durationMs: record.durationMs, limitMs: record.timeoutMs, fraction };
   }
   return { count: log.length, byStage, msByStage, retriesLater, pushes, pushesPerChain, longest };
 }
 
 export function kvsFigures(h: Harness, from: Mark): ScenarioFigures['kvs'] {
   const memory = h.store.memory;
-  return { bytesWritten: memory.bytesWritten - from.kvsBytes, largestValueBytes: memory.largestValueBytes, operations: memory.operations - from.kvsOps };
+  return {
+    bytesWritten: memory.bytesWritten - from.kvsBytes,
+    largestValueBytes: memory.largestValueBytes,
+    operations: memory.operations - from.kvsOps,
+  };
 }
 
 /** Employee objects on the site by object id, as comparable text. */

@@ -5,16 +5,26 @@
  * stage's time limit from src/functions/stage-limits.ts. A run that parks near Forge's push limit is re-seeded as
  * the hourly watchdog would, and its chains are counted.
  */
+import { mutateWorld } from '../../fakes/world/generate-world';
+import type { World } from '../../fakes/world/types';
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../../src/clients/egress-pacer';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from '../../src/functions/stage-limits';
 import type { PipelineConfig } from '../../src/pipeline/deps';
 import { reseedParkedRun, startRun } from '../../src/pipeline/run-control';
-import { loadRun } from '../../src/pipeline/run-store';
 import { isTerminal, type RunState } from '../../src/pipeline/run-state';
-import { mutateWorld } from '../../fakes/world/generate-world';
-import type { World } from '../../fakes/world/types';
-import { startHarness, type Harness, type InvocationRecord } from '../../tests/support/pipeline-harness';
-import { changedObjects, employeeState, graphFigures, invocationFigures, kvsFigures, mark, siteFigures, type Scenario, type ScenarioFigures } from './figures';
+import { loadRun } from '../../src/pipeline/run-store';
+import { type Harness, type InvocationRecord, startHarness } from '../../tests/support/pipeline-harness';
+import {
+  changedObjects,
+  employeeState,
+  graphFigures,
+  invocationFigures,
+  kvsFigures,
+  mark,
+  type Scenario,
+  type ScenarioFigures,
+  siteFigures,
+} from './figures';
 import { HeapMeter } from './heap-meter';
 import { ScaledClock } from './scaled-clock';
 import { applyWorldChange } from './world-change';
@@ -87,7 +97,14 @@ export async function runPipelineScenarios(subject: WorldUnderTest, options: Pip
   return results;
 }
 
-async function runScenario(h: Harness, clock: ScaledClock, heap: HeapMeter, subject: WorldUnderTest, scenario: Scenario, apis: SimulatedApis): Promise<ScenarioFigures> {
+async function runScenario(
+  h: Harness,
+  clock: ScaledClock,
+  heap: HeapMeter,
+  subject: WorldUnderTest,
+  scenario: Scenario,
+  apis: SimulatedApis,
+): Promise<ScenarioFigures> {
   const before = scenario === 'churn-1pct' ? employeeState(h) : null;
   const from = mark(h);
   heap.start();

@@ -50,7 +50,8 @@ export function figuresTable(results: readonly ScenarioFigures[]): string {
     const a = f.assets.byEndpoint;
     const other = f.assets.requests - (a['object/create'] ?? 0) - (a['object/update'] ?? 0) - (a['object/aql'] ?? 0);
     const longest = f.invocations.longest;
-    const wall = f.floorMs === null ? seconds(f.wallMs) : `${seconds(f.wallMs)} (${(f.wallMs / f.floorMs).toFixed(2)} x floor ${seconds(f.floorMs)})`;
+    const wall =
+      f.floorMs === null ? seconds(f.wallMs) : `${seconds(f.wallMs)} (${(f.wallMs / f.floorMs).toFixed(2)} x floor ${seconds(f.floorMs)})`;
     return [
       `${n(f.entraUsers)} / ${n(f.atlassianAccounts)}`,
       f.strategy === 'pipeline' ? `ours${f.k === null ? '' : ` (k=${f.k})`}` : 'baseline',
@@ -62,7 +63,9 @@ export function figuresTable(results: readonly ScenarioFigures[]): string {
       n(f.throttled),
       `${n(f.invocations.count)} (${n(f.invocations.retriesLater)})`,
       f.invocations.pushesPerChain.length === 0 ? 'n/a' : f.invocations.pushesPerChain.join(', '),
-      longest === null ? 'n/a' : `${longest.stage} ${seconds(longest.durationMs)} (${(longest.fraction * 100).toFixed(1)}% of ${seconds(longest.limitMs)})`,
+      longest === null
+        ? 'n/a'
+        : `${longest.stage} ${seconds(longest.durationMs)} (${(longest.fraction * 100).toFixed(1)}% of ${seconds(longest.limitMs)})`,
       `${mb(f.kvs.bytesWritten)}; ${(f.kvs.largestValueBytes / 1024).toFixed(0)} KiB`,
       `${f.heap.invocationPeakMb}${f.heap.invocationPeakStage === null || f.strategy === 'baseline' ? '' : ` (${f.heap.invocationPeakStage})`} / ${f.heap.processPeakMb}`,
       wall,
@@ -89,7 +92,9 @@ function metered(f: ScenarioFigures): number {
 }
 
 export function targetsTable(checks: readonly TargetCheck[]): string {
-  const rows = checks.map((c) => `| ${c.pass ? 'PASS' : 'MISS'} | ${c.size === null ? '' : n(c.size)} | ${c.scenario} | ${c.target} | ${c.actual} |`);
+  const rows = checks.map(
+    (c) => `| ${c.pass ? 'PASS' : 'MISS'} | ${c.size === null ? '' : n(c.size)} | ${c.scenario} | ${c.target} | ${c.actual} |`,
+  );
   return ['| result | users | scenario | target | measured |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

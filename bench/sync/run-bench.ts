@@ -4,12 +4,13 @@
  * ratios and the target checks.
  */
 import { cpus, loadavg } from 'node:os';
-import type { PipelineConfig } from '../../src/pipeline/deps';
+
 import { generateWorld } from '../../fakes/world/generate-world';
+import type { PipelineConfig } from '../../src/pipeline/deps';
 import { runBaselineScenarios } from './baseline-runner';
-import { SCENARIOS, type ScenarioFigures } from './figures';
+import { type ScenarioFigures, SCENARIOS } from './figures';
 import { DEFAULT_APIS, runPipelineScenarios, type SimulatedApis, type WorldUnderTest } from './pipeline-runner';
-import { ratios, type Ratio } from './report';
+import { type Ratio, ratios } from './report';
 import { checkTargets, FLOOR_CHECKED_AT, type KCheck, type TargetCheck } from './targets';
 
 export const DEFAULT_SIZES: readonly number[] = [1_000, 10_000, 50_000];
@@ -55,13 +56,17 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
   const results: ScenarioFigures[] = [];
   const onScenario = (f: ScenarioFigures) => {
     results.push(f);
-    log(`  ${f.strategy} ${f.scenario}: ${f.status}, wall ${(f.wallMs / 1000).toFixed(1)} s virtual, Graph ${f.graph.requests}, Assets ${f.assets.requests} (${((performance.now() - realStart) / 1000).toFixed(0)} s real so far)`);
+    log(
+      `  ${f.strategy} ${f.scenario}: ${f.status}, wall ${(f.wallMs / 1000).toFixed(1)} s virtual, Graph ${f.graph.requests}, Assets ${f.assets.requests} (${((performance.now() - realStart) / 1000).toFixed(0)} s real so far)`,
+    );
   };
   let kCheck: KCheck | null = null;
 
   for (const size of options.sizes) {
     const subject: WorldUnderTest = { size, world: generateWorld({ users: size, seed: WORLD_SEED }), churnSeed: 1 };
-    log(`${size.toLocaleString('en')} users: ${subject.world.entra.users.length} Entra users, ${subject.world.jira.users.length} Jira accounts`);
+    log(
+      `${size.toLocaleString('en')} users: ${subject.world.entra.users.length} Entra users, ${subject.world.jira.users.length} Jira accounts`,
+    );
     const config = options.config ?? {};
     const ours = await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, scenarios: SCENARIOS, config, onScenario });
     if (options.checkK !== null && size === FLOOR_CHECKED_AT) {
@@ -74,13 +79,17 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
           wallMs: [first.wallMs, again.wallMs],
           difference: Math.abs(first.wallMs - again.wallMs) / Math.max(1, Math.min(first.wallMs, again.wallMs)),
         };
-        log(`  scaled-clock check: first sync ${(first.wallMs / 1000).toFixed(1)} s at k=${options.k}, ${(again.wallMs / 1000).toFixed(1)} s at k=${options.checkK}`);
+        log(
+          `  scaled-clock check: first sync ${(first.wallMs / 1000).toFixed(1)} s at k=${options.k}, ${(again.wallMs / 1000).toFixed(1)} s at k=${options.checkK}`,
+        );
       }
     }
     if (options.baseline) await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
   }
 
-  const ordered = [...results].sort((a, b) => a.size - b.size || SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario) || b.strategy.localeCompare(a.strategy));
+  const ordered = [...results].sort(
+    (a, b) => a.size - b.size || SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario) || b.strategy.localeCompare(a.strategy),
+  );
   return {
     meta: {
       date: new Date().toISOString(),

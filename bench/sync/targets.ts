@@ -45,9 +45,19 @@ export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck
       add(f, `Graph requests <= ceil(${f.entraUsers} / 200) + 5 = ${limit}`, String(f.graph.requests), f.graph.requests <= limit);
       if (f.size === FLOOR_CHECKED_AT && f.floorMs !== null) {
         const ratio = f.wallMs / f.floorMs;
-        add(f, `wall time <= ${FLOOR_FACTOR} x floor (${seconds(f.floorMs)})`, `${seconds(f.wallMs)} = ${ratio.toFixed(2)} x floor`, ratio <= FLOOR_FACTOR);
+        add(
+          f,
+          `wall time <= ${FLOOR_FACTOR} x floor (${seconds(f.floorMs)})`,
+          `${seconds(f.wallMs)} = ${ratio.toFixed(2)} x floor`,
+          ratio <= FLOOR_FACTOR,
+        );
         const share = f.assets.requests === 0 ? 0 : f.assets.throttled / f.assets.requests;
-        add(f, `429s < ${MAX_THROTTLED_SHARE * 100}% of Assets requests`, `${f.assets.throttled} of ${f.assets.requests} (${(share * 100).toFixed(2)}%)`, share < MAX_THROTTLED_SHARE);
+        add(
+          f,
+          `429s < ${MAX_THROTTLED_SHARE * 100}% of Assets requests`,
+          `${f.assets.throttled} of ${f.assets.requests} (${(share * 100).toFixed(2)}%)`,
+          share < MAX_THROTTLED_SHARE,
+        );
       }
     }
     if (f.scenario === 'no-change') {
@@ -56,23 +66,46 @@ export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck
     }
     if (f.scenario === 'churn-1pct') {
       add(f, 'Graph requests <= 5', String(f.graph.requests), f.graph.requests <= 5);
-      add(f, 'Assets writes = changed objects', `${f.assets.writeRequests} write requests, ${f.assets.writes} applied, ${f.changedObjects ?? '?'} objects changed`,
-        f.assets.writeRequests === f.changedObjects && f.assets.writes === f.changedObjects);
+      add(
+        f,
+        'Assets writes = changed objects',
+        `${f.assets.writeRequests} write requests, ${f.assets.writes} applied, ${f.changedObjects ?? '?'} objects changed`,
+        f.assets.writeRequests === f.changedObjects && f.assets.writes === f.changedObjects,
+      );
     }
     const longest = f.invocations.longest;
-    add(f, `every invocation < ${MAX_INVOCATION_FRACTION * 100}% of its limit`,
-      longest === null ? 'no invocation' : `${longest.stage}: ${seconds(longest.durationMs)} of ${seconds(longest.limitMs)} (${(longest.fraction * 100).toFixed(1)}%)`,
-      longest !== null && longest.fraction < MAX_INVOCATION_FRACTION);
+    add(
+      f,
+      `every invocation < ${MAX_INVOCATION_FRACTION * 100}% of its limit`,
+      longest === null
+        ? 'no invocation'
+        : `${longest.stage}: ${seconds(longest.durationMs)} of ${seconds(longest.limitMs)} (${(longest.fraction * 100).toFixed(1)}%)`,
+      longest !== null && longest.fraction < MAX_INVOCATION_FRACTION,
+    );
     const pushes = Math.max(0, ...f.invocations.pushesPerChain);
-    add(f, `pushes per chain < ${MAX_PUSHES_PER_CHAIN}`, `${pushes} (${f.invocations.pushesPerChain.length} chain(s))`, pushes < MAX_PUSHES_PER_CHAIN);
-    add(f, `no KVS value over ${MAX_KVS_VALUE_BYTES / 1024} KiB`, `${(f.kvs.largestValueBytes / 1024).toFixed(1)} KiB`, f.kvs.largestValueBytes <= MAX_KVS_VALUE_BYTES);
+    add(
+      f,
+      `pushes per chain < ${MAX_PUSHES_PER_CHAIN}`,
+      `${pushes} (${f.invocations.pushesPerChain.length} chain(s))`,
+      pushes < MAX_PUSHES_PER_CHAIN,
+    );
+    add(
+      f,
+      `no KVS value over ${MAX_KVS_VALUE_BYTES / 1024} KiB`,
+      `${(f.kvs.largestValueBytes / 1024).toFixed(1)} KiB`,
+      f.kvs.largestValueBytes <= MAX_KVS_VALUE_BYTES,
+    );
     if (f.size === HEAP_CHECKED_AT) {
       add(f, `peak heap of an invocation < ${HEAP_LIMIT_MB} MB`, `${f.heap.invocationPeakMb} MB`, f.heap.invocationPeakMb < HEAP_LIMIT_MB);
     }
   }
   if (kCheck !== null) {
-    add(null, `first sync of ${kCheck.size} users: wall time at k=${kCheck.k[0]} and k=${kCheck.k[1]} within ${MAX_K_DIFFERENCE * 100}%`,
-      `${seconds(kCheck.wallMs[0])} vs ${seconds(kCheck.wallMs[1])} (${(kCheck.difference * 100).toFixed(1)}%)`, kCheck.difference <= MAX_K_DIFFERENCE);
+    add(
+      null,
+      `first sync of ${kCheck.size} users: wall time at k=${kCheck.k[0]} and k=${kCheck.k[1]} within ${MAX_K_DIFFERENCE * 100}%`,
+      `${seconds(kCheck.wallMs[0])} vs ${seconds(kCheck.wallMs[1])} (${(kCheck.difference * 100).toFixed(1)}%)`,
+      kCheck.difference <= MAX_K_DIFFERENCE,
+    );
   }
   return checks;
 }

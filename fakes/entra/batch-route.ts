@@ -4,7 +4,8 @@
  * own), and the responses returned in shuffled order as Graph is allowed to.
  */
 import { z } from 'zod';
-import { graphError, json, type FakeResponse, type GraphRequestContext } from './fake-http';
+
+import { type FakeResponse, graphError, type GraphRequestContext, json } from './fake-http';
 
 export const BATCH_LIMIT = 20;
 
@@ -39,7 +40,8 @@ export function routeBatch(
   if (!parsed.success) return graphError(ctx, 400, 'BadRequest', 'Invalid batch payload format.');
   const { requests } = parsed.data;
   if (requests.length === 0) return graphError(ctx, 400, 'BadRequest', 'Invalid batch payload format: no requests.');
-  if (requests.length > BATCH_LIMIT) return graphError(ctx, 400, 'BadRequest', `Number of batch requests exceeds the limit of ${BATCH_LIMIT}.`);
+  if (requests.length > BATCH_LIMIT)
+    return graphError(ctx, 400, 'BadRequest', `Number of batch requests exceeds the limit of ${BATCH_LIMIT}.`);
   if (new Set(requests.map((item) => item.id)).size !== requests.length) {
     return graphError(ctx, 400, 'BadRequest', 'Batch request contains duplicate request ids.');
   }

@@ -7,19 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { MicrosoftCloudEndpoints } from '../../src/domain/microsoft-cloud';
 import type { FakeGraphUser, FakeOrgContact } from '../world/types';
-import { routeBatch, type BatchItemRequest } from './batch-route';
-import { defaultErrorCode, graphError, json, NotUnderstood, type FakeResponse, type GraphRequestContext } from './fake-http';
-import { routeGraphGet, type GraphBehaviour, type TokenAccess } from './graph-routes';
-import { TenantState, type FakeTenantOptions } from './tenant-state';
+import { type BatchItemRequest, routeBatch } from './batch-route';
+import { defaultErrorCode, type FakeResponse, graphError, type GraphRequestContext, json, NotUnderstood } from './fake-http';
+import { type GraphBehaviour, routeGraphGet, type TokenAccess } from './graph-routes';
 import type { TenantSnapshot } from './tenant-snapshot';
+import { type FakeTenantOptions, TenantState } from './tenant-state';
 import { requestCost, ResourceBucket, type ThrottleOptions } from './throttle';
 import { GRAPH_SCOPE, routeToken } from './token-route';
 
-export type { FakeTenantOptions } from './tenant-state';
 export type { GraphBehaviour } from './graph-routes';
-export { tenantSnapshotSchema, type TenantSnapshot } from './tenant-snapshot';
+export { type TenantSnapshot, tenantSnapshotSchema } from './tenant-snapshot';
+export type { FakeTenantOptions } from './tenant-state';
 
 export interface FakeEntraOptions {
   readonly tenant: FakeTenantOptions;
@@ -158,17 +159,25 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return entry;
   }
 
-  function injected(method: string, path: string, ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>): FakeResponse | null {
+  function injected(
+    method: string,
+    path: string,
+    ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>,
+  ): FakeResponse | null {
     const slot = failRules.find(
       ({ rule, left }) =>
-        left > 0 && (rule.method === undefined || rule.method.toUpperCase() === method) && (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)),
+        left > 0 &&
+        (rule.method === undefined || rule.method.toUpperCase() === method) &&
+        (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)),
     );
     if (slot === undefined) return null;
     slot.left--;
     const { rule } = slot;
     const headers = { ...rule.headers };
-    if (rule.body === undefined && rule.status >= 400) return graphError(ctx, rule.status, defaultErrorCode(rule.status), 'Injected failure.', headers);
-    if (typeof rule.body === 'string') return { status: rule.status, headers: { 'Content-Type': 'text/plain', ...headers }, body: rule.body };
+    if (rule.body === undefined && rule.status >= 400)
+      return graphError(ctx, rule.status, defaultErrorCode(rule.status), 'Injected failure.', headers);
+    if (typeof rule.body === 'string')
+      return { status: rule.status, headers: { 'Content-Type': 'text/plain', ...headers }, body: rule.body };
     return json(rule.status, rule.body, headers);
   }
 
@@ -203,7 +212,8 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     let answer: FakeResponse;
     try {
       if (/^https?:/i.test(item.url)) throw new NotUnderstood(`$batch item url must be relative, got '${item.url}'`);
-      answer = injected(entry.method, ctx.path, ctx) ?? (entry.method === 'GET' ? answerGet(ctx, consent) : notModelled(entry.method, ctx.path));
+      answer =
+        injected(entry.method, ctx.path, ctx) ?? (entry.method === 'GET' ? answerGet(ctx, consent) : notModelled(entry.method, ctx.path));
     } catch (error) {
       answer = notUnderstood(error, entry, ctx);
     }
@@ -212,8 +222,15 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return answer;
   }
 
-  function notUnderstood(error: unknown, entry: RecordedRequest, ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>): FakeResponse {
-    const reason = error instanceof NotUnderstood ? error.message : `fake Entra crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  function notUnderstood(
+    error: unknown,
+    entry: RecordedRequest,
+    ctx: Pick<GraphRequestContext, 'requestId' | 'clientRequestId' | 'now'>,
+  ): FakeResponse {
+    const reason =
+      error instanceof NotUnderstood
+        ? error.message
+        : `fake Entra crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
     unexpected.push({ method: entry.method, path: entry.path, query: entry.query, reason });
     return graphError(ctx, 501, 'NotImplemented', `The fake Entra tenant did not understand this request: ${reason}`);
   }
@@ -241,7 +258,13 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     const tokenPath = TOKEN_PATH.exec(url.pathname);
     if (tokenPath?.[1] !== undefined) {
       if (method !== 'POST') return notModelled(method, url.pathname);
-      return routeToken(state, { tenant: decodeURIComponent(tokenPath[1]), contentType: headers['content-type'], body, now: ctx.now, origin: linkOrigin() });
+      return routeToken(state, {
+        tenant: decodeURIComponent(tokenPath[1]),
+        contentType: headers['content-type'],
+        body,
+        now: ctx.now,
+        origin: linkOrigin(),
+      });
     }
     if (!url.pathname.startsWith('/v1.0/')) return notModelled(method, url.pathname);
 
@@ -259,8 +282,10 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
     if (token === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const grant = state.accessTokens.get(token);
-    if (grant === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
-    if (grant.expiresAt <= ctx.now) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    if (grant === undefined)
+      return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    if (grant.expiresAt <= ctx.now)
+      return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
     if (grant.consent) return { consent: 'granted' };
     // Snapshots from before roles were modelled lack them: a token without consent had no roles either.
     return { consent: (grant.roles ?? []).length === 0 ? 'noRoles' : 'insufficient' };
@@ -295,7 +320,12 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      unexpected.push({ method: req.method ?? '?', path: req.url ?? '?', query: {}, reason: `fake Entra failed to answer: ${String(error)}` });
+      unexpected.push({
+        method: req.method ?? '?',
+        path: req.url ?? '?',
+        query: {},
+        reason: `fake Entra failed to answer: ${String(error)}`,
+      });
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

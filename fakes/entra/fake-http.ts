@@ -68,6 +68,7 @@ export function defaultErrorCode(status: number): string {
 /** Only the given query options may be present; others are outside the fake's model. */
 export function allowOnly(query: URLSearchParams, allowed: readonly string[], route: string): void {
   for (const key of query.keys()) {
-    if (!allowed.includes(key)) throw new NotUnderstood(`${route}: query option '${key}' is not modelled (allowed: ${allowed.join(', ') || 'none'})`);
+    if (!allowed.includes(key))
+      throw new NotUnderstood(`${route}: query option '${key}' is not modelled (allowed: ${allowed.join(', ') || 'none'})`);
   }
 }

@@ -4,21 +4,21 @@
  * plain requests and for $batch items; authentication and throttling happen before a route is reached.
  */
 import type { FakeGraphUser } from '../world/types';
-import { allowOnly, graphError, json, NotUnderstood, type FakeResponse, type GraphRequestContext } from './fake-http';
+import { allowOnly, type FakeResponse, graphError, type GraphRequestContext, json, NotUnderstood } from './fake-http';
 import {
   DEFAULT_USER_PROPERTIES,
+  type ManagerExpansion,
   parseExpand,
   parseFilter,
   parseSelect,
   parseTop,
   QueryError,
+  type Selection,
   singleMailEquals,
   USER_PROPERTIES,
-  type ManagerExpansion,
-  type Selection,
   type UserProperty,
 } from './odata-query';
-import { projectUser, type ManagerTarget, type TenantState } from './tenant-state';
+import { type ManagerTarget, projectUser, type TenantState } from './tenant-state';
 
 /** How the token presented may read users: it may, it has no roles claim at all, or its roles do not allow it. */
 export type TokenAccess = 'granted' | 'noRoles' | 'insufficient';
@@ -80,7 +80,8 @@ export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx
     if (consent === 'noRoles' && behaviour.rolelessToken === 'AccessDenied') {
       return graphError(ctx, 403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.');
     }
-    if (consent !== 'granted') return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    if (consent !== 'granted')
+      return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     try {
       return route(ctx, match);
     } catch (error) {
@@ -143,7 +144,10 @@ function getUser(state: TenantState, behaviour: GraphBehaviour, ctx: GraphReques
   if (user === undefined) return notFound(ctx, key);
   // Not replicated to the replica answering yet (see GraphBehaviour.replicationLagSeconds).
   if (state.createdWithin(user.id, ctx.now, behaviour.replicationLagSeconds * 1000)) return notFound(ctx, key);
-  return json(200, { '@odata.context': `${ctx.origin}/v1.0/$metadata#users/$entity`, ...userJson(state, behaviour, user, selection, expansion) });
+  return json(200, {
+    '@odata.context': `${ctx.origin}/v1.0/$metadata#users/$entity`,
+    ...userJson(state, behaviour, user, selection, expansion),
+  });
 }
 
 function getManager(state: TenantState, ctx: GraphRequestContext, key: string): FakeResponse {
@@ -157,7 +161,12 @@ function getManager(state: TenantState, ctx: GraphRequestContext, key: string): 
 }
 
 function notFound(ctx: GraphRequestContext, key: string): FakeResponse {
-  return graphError(ctx, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+  return graphError(
+    ctx,
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 function checkExpansion(behaviour: GraphBehaviour, expansion: ManagerExpansion | null): ManagerExpansion | null {
@@ -181,7 +190,10 @@ function userJson(
     if (behaviour.absentManager === 'null') out['manager'] = null;
     return out;
   }
-  out['manager'] = expansion.select !== null && behaviour.managerExpandSelect === 'honoured' ? selectedManager(manager, expansion.select) : fullManager(manager);
+  out['manager'] =
+    expansion.select !== null && behaviour.managerExpandSelect === 'honoured'
+      ? selectedManager(manager, expansion.select)
+      : fullManager(manager);
   return out;
 }
 
@@ -194,7 +206,10 @@ function selectedManager(manager: ManagerTarget, select: readonly string[]): Rec
     return out;
   }
   const properties = select.filter((name): name is UserProperty => (USER_PROPERTIES as readonly string[]).includes(name));
-  return { '@odata.type': '#microsoft.graph.user', ...projectUser(manager.user, properties.includes('id') ? properties : ['id', ...properties]) };
+  return {
+    '@odata.type': '#microsoft.graph.user',
+    ...projectUser(manager.user, properties.includes('id') ? properties : ['id', ...properties]),
+  };
 }
 
 function fullManager(manager: ManagerTarget): Record<string, unknown> {
@@ -245,7 +260,12 @@ function delta(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestC
     selection = parseSelect(ctx.query.get('$select'));
   }
   const roundId = state.newToken();
-  state.deltaRounds.set(roundId, { items: state.deltaItems(since, selection, behaviour.deltaOmitsNulls), deltaSeq: state.seq, selection, expired: null });
+  state.deltaRounds.set(roundId, {
+    items: state.deltaItems(since, selection, behaviour.deltaOmitsNulls),
+    deltaSeq: state.seq,
+    selection,
+    expired: null,
+  });
   return deltaPage(state, behaviour, ctx, roundId, 0);
 }
 
@@ -275,7 +295,12 @@ function deltaLink(ctx: GraphRequestContext, token: string): string {
  * https://learn.microsoft.com/previous-versions/azure/ad/graph/howto/azure-ad-graph-api-error-codes-and-error-handling).
  */
 function expiredPageToken(ctx: GraphRequestContext): FakeResponse {
-  return graphError(ctx, 400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+  return graphError(
+    ctx,
+    400,
+    'Directory_ExpiredPageToken',
+    'The specified page token value has expired and can no longer be included in your request.',
+  );
 }
 
 function syncStateNotFound(ctx: GraphRequestContext): FakeResponse {

@@ -64,7 +64,10 @@ export interface Selection {
 
 export function parseSelect(value: string | null): Selection {
   if (value === null) return { properties: DEFAULT_USER_PROPERTIES, manager: false, explicit: false };
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
   const properties: UserProperty[] = [];
   let manager = false;
   for (const name of names) {
@@ -88,7 +91,11 @@ export function parseExpand(value: string | null): ManagerExpansion | null {
   if (trimmed === 'manager') return { select: null };
   const nested = /^manager\(\$select=([A-Za-z,]+)\)$/.exec(trimmed);
   if (nested?.[1] !== undefined) return { select: nested[1].split(',') };
-  throw new QueryError(400, 'Request_BadRequest', `Parsing OData Select and Expand failed: the fake supports only $expand=manager, got '${value}'.`);
+  throw new QueryError(
+    400,
+    'Request_BadRequest',
+    `Parsing OData Select and Expand failed: the fake supports only $expand=manager, got '${value}'.`,
+  );
 }
 
 export const MAX_PAGE_SIZE = 999;
@@ -98,7 +105,11 @@ export function parseTop(value: string | null): number {
   if (value === null) return DEFAULT_PAGE_SIZE;
   const top = Number(value);
   if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE) {
-    throw new QueryError(400, 'Request_BadRequest', `Invalid page size specified: '${value}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`);
+    throw new QueryError(
+      400,
+      'Request_BadRequest',
+      `Invalid page size specified: '${value}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`,
+    );
   }
   return top;
 }
@@ -154,7 +165,11 @@ function parseClause(clause: string): (user: FakeGraphUser) => boolean {
   if (inMatch?.[1] !== undefined) {
     const values = parseStringList(inMatch[1], clause);
     if (values.length > MAX_IN_VALUES) {
-      throw new QueryError(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${MAX_IN_VALUES}.`);
+      throw new QueryError(
+        400,
+        'Request_UnsupportedQuery',
+        `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${MAX_IN_VALUES}.`,
+      );
     }
     const set = new Set(values.map((v) => v.toLowerCase()));
     return (user) => set.has(user.id.toLowerCase());

@@ -4,6 +4,7 @@
  * `unknown` until this schema parses it.
  */
 import { z } from 'zod';
+
 import { USER_PROPERTIES } from './odata-query';
 
 export const fakeGraphUserSchema = z.object({
@@ -44,7 +45,9 @@ export const tenantSnapshotSchema = z.object({
     }),
   ),
   contacts: z.array(z.object({ id: z.string(), displayName: z.string().nullable(), mail: z.string().nullable() })),
-  accessTokens: z.array(z.tuple([z.string(), z.object({ consent: z.boolean(), expiresAt: z.number(), roles: z.array(z.string()).optional() })])),
+  accessTokens: z.array(
+    z.tuple([z.string(), z.object({ consent: z.boolean(), expiresAt: z.number(), roles: z.array(z.string()).optional() })]),
+  ),
   deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection: selectionSchema, expired: expirySchema })])),
   deltaRounds: z.array(
     z.tuple([

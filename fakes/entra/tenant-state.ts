@@ -4,6 +4,7 @@
  * a sequence number; a delta token is a sequence number plus the $select it was issued for.
  */
 import { randomUUID } from 'node:crypto';
+
 import type { FakeGraphUser, FakeOrgContact } from '../world/types';
 import type { Selection, UserProperty } from './odata-query';
 import type { TenantSnapshot } from './tenant-snapshot';
@@ -268,10 +269,19 @@ export class TenantState {
         token,
         { consent: grant.consent, expiresAt: finite(grant.expiresAt), ...(grant.roles === undefined ? {} : { roles: [...grant.roles] }) },
       ]),
-      deltaTokens: [...this.deltaTokens].map(([token, t]) => [token, { seq: t.seq, selection: copySelection(t.selection), expired: t.expired }]),
+      deltaTokens: [...this.deltaTokens].map(([token, t]) => [
+        token,
+        { seq: t.seq, selection: copySelection(t.selection), expired: t.expired },
+      ]),
       deltaRounds: [...this.deltaRounds].map(([id, r]) => [
         id,
-        { items: [...r.items], deltaSeq: r.deltaSeq, selection: copySelection(r.selection), expired: r.expired, ...(r.pageTokensExpired === true ? { pageTokensExpired: true } : {}) },
+        {
+          items: [...r.items],
+          deltaSeq: r.deltaSeq,
+          selection: copySelection(r.selection),
+          expired: r.expired,
+          ...(r.pageTokensExpired === true ? { pageTokensExpired: true } : {}),
+        },
       ]),
       listCursors: [...this.listCursors],
     };

@@ -8,7 +8,8 @@
  * `roles` is absent when no permission was granted). The signature is random: nothing verifies it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { json, NotUnderstood, type FakeResponse } from './fake-http';
+
+import { type FakeResponse, json, NotUnderstood } from './fake-http';
 import type { TenantState } from './tenant-state';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -42,15 +43,27 @@ export function routeToken(state: TenantState, request: TokenRequest): FakeRespo
     throw new NotUnderstood(`token request without the client-credentials fields (grant_type=${grantType ?? 'absent'})`);
   }
   const tenant = state.tenant;
-  const fail = (status: number, error: string, code: number, text: string): FakeResponse => aadError(request.now, status, error, code, text);
+  const fail = (status: number, error: string, code: number, text: string): FakeResponse =>
+    aadError(request.now, status, error, code, text);
 
   if (!GUID.test(request.tenant) && !DOMAIN.test(request.tenant)) {
-    return fail(400, 'invalid_request', 900023, `Specified tenant identifier '${request.tenant}' is neither a valid DNS name, nor a valid external domain.`);
+    return fail(
+      400,
+      'invalid_request',
+      900023,
+      `Specified tenant identifier '${request.tenant}' is neither a valid DNS name, nor a valid external domain.`,
+    );
   }
   const knownTenant =
-    request.tenant.toLowerCase() === tenant.tenantId.toLowerCase() || tenant.domains.some((domain) => domain.toLowerCase() === request.tenant.toLowerCase());
+    request.tenant.toLowerCase() === tenant.tenantId.toLowerCase() ||
+    tenant.domains.some((domain) => domain.toLowerCase() === request.tenant.toLowerCase());
   if (!knownTenant) {
-    return fail(400, 'invalid_tenant', 90002, `Tenant '${request.tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return fail(
+      400,
+      'invalid_tenant',
+      90002,
+      `Tenant '${request.tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   if (clientId.toLowerCase() !== tenant.clientId.toLowerCase()) {
     return fail(
@@ -61,10 +74,20 @@ export function routeToken(state: TenantState, request: TokenRequest): FakeRespo
     );
   }
   if (!scope.endsWith('/.default')) {
-    return fail(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return fail(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   if (scope !== GRAPH_SCOPE && scope !== `${request.origin}/.default`) {
-    return fail(400, 'invalid_resource', 500011, `The resource principal named ${scope.slice(0, -'/.default'.length)} was not found in the tenant named ${tenant.tenantId}.`);
+    return fail(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${scope.slice(0, -'/.default'.length)} was not found in the tenant named ${tenant.tenantId}.`,
+    );
   }
   if (secret !== tenant.clientSecret) {
     return fail(
@@ -85,7 +108,11 @@ export function routeToken(state: TenantState, request: TokenRequest): FakeRespo
   const lifetime = tenant.tokenLifetimeSeconds ?? 3599;
   const roles = state.consentGranted ? [...state.grantedRoles] : [];
   const accessToken = jwtShapedToken(state, request, scope, lifetime, roles);
-  state.accessTokens.set(accessToken, { consent: roles.some((role) => USER_READ_ROLES.includes(role)), expiresAt: request.now + lifetime * 1000, roles });
+  state.accessTokens.set(accessToken, {
+    consent: roles.some((role) => USER_READ_ROLES.includes(role)),
+    expiresAt: request.now + lifetime * 1000,
+    roles,
+  });
   return json(200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
 }
 
@@ -121,7 +148,10 @@ function jwtShapedToken(state: TenantState, request: TokenRequest, scope: string
 function aadError(now: number, status: number, error: string, code: number, text: string): FakeResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date(now).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  const timestamp = new Date(now)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
   return json(status, {
     error,
     error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

@@ -5,17 +5,17 @@
  */
 import type { FakeJiraUser } from '../world/types';
 import {
-  DEFAULT_TYPE_NAMES,
-  ICONS,
-  TYPE_DEFAULT,
-  TYPE_REFERENCE,
-  TYPE_USER,
   type AssetsState,
   type AttributeRec,
+  DEFAULT_TYPE_NAMES,
+  ICONS,
   type ObjectRec,
   type ObjectTypeRec,
   type ReferenceTypeRec,
   type SchemaRec,
+  TYPE_DEFAULT,
+  TYPE_REFERENCE,
+  TYPE_USER,
 } from './assets-state';
 
 const ISO_EPOCH = '2026-01-01T00:00:00.000Z';
@@ -106,7 +106,8 @@ export class AssetsRenderer {
       options: '',
       position: a.position,
     };
-    if (a.type === TYPE_DEFAULT && a.defaultTypeId !== null) body['defaultType'] = { id: a.defaultTypeId, name: DEFAULT_TYPE_NAMES[a.defaultTypeId] };
+    if (a.type === TYPE_DEFAULT && a.defaultTypeId !== null)
+      body['defaultType'] = { id: a.defaultTypeId, name: DEFAULT_TYPE_NAMES[a.defaultTypeId] };
     if (a.type === TYPE_REFERENCE) {
       const ref = this.state.referenceTypes.find((r) => r.id === a.additionalValue);
       const target = this.state.objectTypes.find((t) => t.id === a.typeValue);

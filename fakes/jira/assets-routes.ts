@@ -5,7 +5,7 @@
  */
 import { parseAql } from './aql';
 import type { AssetsRenderer } from './assets-render';
-import { ICONS, type AssetsState, type AttributeValueInput, type ObjectRec } from './assets-state';
+import { type AssetsState, type AttributeValueInput, ICONS, type ObjectRec } from './assets-state';
 import { intParam, isRecord, jiraError, json, misuse, type RouteRequest, type RouteResponse } from './routing';
 
 export interface AssetsRouteDeps {
@@ -47,7 +47,11 @@ export function routeAssets(deps: AssetsRouteDeps, request: RouteRequest, path: 
       state.typesOf(b).map((t) => render.objectType(t)),
     );
   }
-  if (m === 'GET' && path === 'icon/global') return json(200, ICONS.map((i) => render.icon(i)));
+  if (m === 'GET' && path === 'icon/global')
+    return json(
+      200,
+      ICONS.map((i) => render.icon(i)),
+    );
   if (m === 'POST' && path === 'objecttype/create') {
     if (!isRecord(request.body)) return misuse('objecttype/create needs a JSON object');
     const outcome = state.createObjectType(request.body);

@@ -150,9 +150,12 @@ export class AssetsState {
   createSchema(name: unknown, key: unknown, description: unknown): Outcome<SchemaRec> {
     const errors: Record<string, string> = {};
     if (typeof name !== 'string' || name.trim() === '') errors['name'] = 'Name is required';
-    if (typeof key !== 'string' || !/^[A-Z][A-Z0-9]{1,9}$/.test(key)) errors['objectSchemaKey'] = 'Key must be 2-10 uppercase letters or digits';
-    if (typeof name === 'string' && this.schemas.some((s) => s.name.toLowerCase() === name.toLowerCase())) errors['name'] = 'An object schema with that name already exists';
-    if (typeof key === 'string' && this.schemas.some((s) => s.key === key)) errors['objectSchemaKey'] = 'The key is already in use by another object schema';
+    if (typeof key !== 'string' || !/^[A-Z][A-Z0-9]{1,9}$/.test(key))
+      errors['objectSchemaKey'] = 'Key must be 2-10 uppercase letters or digits';
+    if (typeof name === 'string' && this.schemas.some((s) => s.name.toLowerCase() === name.toLowerCase()))
+      errors['name'] = 'An object schema with that name already exists';
+    if (typeof key === 'string' && this.schemas.some((s) => s.key === key))
+      errors['objectSchemaKey'] = 'The key is already in use by another object schema';
     if (Object.keys(errors).length > 0) return { ok: false, status: 400, errors, errorMessages: [] };
     const schema: SchemaRec = {
       id: String(this.nextId.schema++),
@@ -173,7 +176,11 @@ export class AssetsState {
     else if (!ICONS.some((i) => i.id === iconId)) errors['iconId'] = 'Icon not found';
     const schema = this.schemas.find((s) => s.id === String(input.objectSchemaId));
     if (!schema) errors['objectSchemaId'] = 'Object schema not found';
-    if (schema && typeof input.name === 'string' && this.typesOf(schema.id).some((t) => t.name.toLowerCase() === String(input.name).toLowerCase())) {
+    if (
+      schema &&
+      typeof input.name === 'string' &&
+      this.typesOf(schema.id).some((t) => t.name.toLowerCase() === String(input.name).toLowerCase())
+    ) {
       errors['name'] = 'An object type with that name already exists in the schema';
     }
     if (Object.keys(errors).length > 0 || !schema || iconId === null) return { ok: false, status: 400, errors, errorMessages: [] };
@@ -187,7 +194,13 @@ export class AssetsState {
     this.objectTypes.push(type);
     // Every new object type comes with Key (system), Name (the label), Created and Updated.
     this.addAttribute(type.id, { name: 'Key', type: TYPE_DEFAULT, defaultTypeId: DEFAULT_TEXT, system: true });
-    this.addAttribute(type.id, { name: 'Name', type: TYPE_DEFAULT, defaultTypeId: DEFAULT_TEXT, label: true, description: 'The name of the object' });
+    this.addAttribute(type.id, {
+      name: 'Name',
+      type: TYPE_DEFAULT,
+      defaultTypeId: DEFAULT_TEXT,
+      label: true,
+      description: 'The name of the object',
+    });
     this.addAttribute(type.id, { name: 'Created', type: TYPE_DEFAULT, defaultTypeId: DEFAULT_DATETIME, system: true });
     this.addAttribute(type.id, { name: 'Updated', type: TYPE_DEFAULT, defaultTypeId: DEFAULT_DATETIME, system: true });
     return { ok: true, value: type };
@@ -203,7 +216,8 @@ export class AssetsState {
 
   createAttribute(objectTypeId: string, input: AttributeInput): Outcome<AttributeRec> {
     this.invalidateIndexes();
-    if (!this.objectTypes.some((t) => t.id === objectTypeId)) return { ok: false, status: 404, errors: {}, errorMessages: ['Object type not found'] };
+    if (!this.objectTypes.some((t) => t.id === objectTypeId))
+      return { ok: false, status: 404, errors: {}, errorMessages: ['Object type not found'] };
     const checked = this.checkAttributeInput(objectTypeId, input, null);
     if (!checked.ok) return checked;
     const attribute = this.addAttribute(objectTypeId, checked.value);
@@ -231,13 +245,19 @@ export class AssetsState {
     const checked = this.checkAttributeInput(objectTypeId, merged, attribute);
     if (!checked.ok) return checked;
     const next = checked.value;
-    const typeChanged = next.type !== attribute.type || next.defaultTypeId !== attribute.defaultTypeId || next.typeValue !== attribute.typeValue;
+    const typeChanged =
+      next.type !== attribute.type || next.defaultTypeId !== attribute.defaultTypeId || next.typeValue !== attribute.typeValue;
     if (typeChanged && this.hasValues(attribute.id)) {
       // Assumed: Assets will not convert stored values to another type.
       return { ok: false, status: 400, errors: { type: 'The type of an attribute with values cannot be changed' }, errorMessages: [] };
     }
     if (next.unique && !attribute.unique && this.hasDuplicates(attribute.id)) {
-      return { ok: false, status: 400, errors: { uniqueAttribute: 'The attribute has duplicated values and cannot be made unique' }, errorMessages: [] };
+      return {
+        ok: false,
+        status: 400,
+        errors: { uniqueAttribute: 'The attribute has duplicated values and cannot be made unique' },
+        errorMessages: [],
+      };
     }
     Object.assign(attribute, next);
     if (attribute.label) this.moveLabel(attribute);
@@ -257,7 +277,8 @@ export class AssetsState {
   }
 
   createReferenceType(input: { name?: unknown; description?: unknown; objectSchemaId?: unknown }): Outcome<ReferenceTypeRec> {
-    if (typeof input.name !== 'string' || input.name.trim() === '') return { ok: false, status: 400, errors: { name: 'Name is required' }, errorMessages: [] };
+    if (typeof input.name !== 'string' || input.name.trim() === '')
+      return { ok: false, status: 400, errors: { name: 'Name is required' }, errorMessages: [] };
     const schemaId = input.objectSchemaId === undefined || input.objectSchemaId === null ? null : String(input.objectSchemaId);
     if (schemaId !== null && !this.schemas.some((s) => s.id === schemaId)) {
       return { ok: false, status: 400, errors: { objectSchemaId: 'Object schema not found' }, errorMessages: [] };
@@ -365,7 +386,10 @@ export class AssetsState {
       objectTypes: this.objectTypes.map((x) => ({ ...x })),
       attributes: this.attributes.map((x) => ({ ...x })),
       referenceTypes: this.referenceTypes.map((x) => ({ ...x })),
-      objects: [...this.objects.values()].map((o) => ({ ...o, values: [...o.values].map(([id, v]) => [id, [...v]] as [string, string[]]) })),
+      objects: [...this.objects.values()].map((o) => ({
+        ...o,
+        values: [...o.values].map(([id, v]) => [id, [...v]] as [string, string[]]),
+      })),
       nextId: { ...this.nextId },
     };
   }
@@ -434,11 +458,14 @@ export class AssetsState {
       additionalValue = null;
     } else if (type === TYPE_REFERENCE) {
       typeValue = input.typeValue === undefined || input.typeValue === null ? null : String(input.typeValue);
-      if (typeValue === null || !this.objectTypes.some((t) => t.id === typeValue)) errors['typeValue'] = 'The referenced object type was not found';
+      if (typeValue === null || !this.objectTypes.some((t) => t.id === typeValue))
+        errors['typeValue'] = 'The referenced object type was not found';
       const referenceTypeId = additionalValue;
-      if (referenceTypeId === null || !this.referenceTypes.some((r) => r.id === referenceTypeId)) errors['additionalValue'] = 'The reference type was not found';
+      if (referenceTypeId === null || !this.referenceTypes.some((r) => r.id === referenceTypeId))
+        errors['additionalValue'] = 'The reference type was not found';
     } else if (type === TYPE_USER) {
-      if (additionalValue !== null && additionalValue !== 'SHOW_PROFILE' && additionalValue !== 'HIDE_PROFILE') errors['additionalValue'] = 'Must be SHOW_PROFILE or HIDE_PROFILE';
+      if (additionalValue !== null && additionalValue !== 'SHOW_PROFILE' && additionalValue !== 'HIDE_PROFILE')
+        errors['additionalValue'] = 'Must be SHOW_PROFILE or HIDE_PROFILE';
     } else {
       errors['type'] = 'The fake Assets site supports attribute types 0 (Default), 1 (Object reference) and 2 (User) only';
     }
@@ -490,7 +517,8 @@ export class AssetsState {
         const taken = this.useIndexes
           ? this.uniqueValueTaken(attribute.id, objectTypeId, v.values, selfId)
           : [...this.objects.values()].some(
-              (o) => o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attribute.id) ?? []).some((x) => v.values.includes(x)),
+              (o) =>
+                o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attribute.id) ?? []).some((x) => v.values.includes(x)),
             );
         if (taken) errors[id] = `${attribute.name} has duplicated value`;
       }
@@ -500,8 +528,10 @@ export class AssetsState {
 
   private valueProblem(attribute: AttributeRec, value: string, users: ReadonlyMap<string, FakeJiraUser>): string | null {
     if (attribute.type === TYPE_DEFAULT) {
-      if (attribute.defaultTypeId === DEFAULT_BOOLEAN) return value === 'true' || value === 'false' ? null : `${attribute.name} must be true or false`;
-      if (attribute.defaultTypeId === DEFAULT_TEXT && value.length > TEXT_MAX) return `${attribute.name} must be less than ${TEXT_MAX} characters`;
+      if (attribute.defaultTypeId === DEFAULT_BOOLEAN)
+        return value === 'true' || value === 'false' ? null : `${attribute.name} must be true or false`;
+      if (attribute.defaultTypeId === DEFAULT_TEXT && value.length > TEXT_MAX)
+        return `${attribute.name} must be less than ${TEXT_MAX} characters`;
       // Email and URL attributes validate their values; Textarea has no 255 limit (Atlassian, "Adding attributes to
       // object types", attribute types table: Email "an email field", URL "an URL field", Textarea "unlimited
       // characters"; the Data Center page, the Cloud API accepts the same defaultTypeIds). The exact rule and message
@@ -575,7 +605,8 @@ export class AssetsState {
     for (const value of values) {
       for (const id of byValue.get(value) ?? []) {
         const o = this.objects.get(id);
-        if (o !== undefined && o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attributeId) ?? []).includes(value)) return true;
+        if (o !== undefined && o.id !== selfId && o.objectTypeId === objectTypeId && (o.values.get(attributeId) ?? []).includes(value))
+          return true;
       }
     }
     return false;

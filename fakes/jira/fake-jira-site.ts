@@ -6,9 +6,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { AssetsObject } from '../../src/domain/assets-object';
-import type { ObjectValues } from '../../src/domain/object-values';
 import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
+import type { ObjectValues } from '../../src/domain/object-values';
 import { objectTypeOf } from '../../src/domain/schema-definition';
 import type { FakeJiraUser } from '../world/types';
 import { AssetsRenderer } from './assets-render';
@@ -17,10 +18,19 @@ import { AssetsState, type ObjectRec, type ObjectTypeRec } from './assets-state'
 import { routeJira } from './jira-routes';
 import { Jira429Headers, RateLimiter } from './rate-limiter';
 import type { RouteRequest, RouteResponse } from './routing';
-import type { FailNextRule, FakeEndpoint, FakeJiraSite, FakeJiraSiteOptions, FakeObjectInput, FakePrincipal, RecordedRequest, UnexpectedRequest } from './types';
+import type {
+  FailNextRule,
+  FakeEndpoint,
+  FakeJiraSite,
+  FakeJiraSiteOptions,
+  FakeObjectInput,
+  FakePrincipal,
+  RecordedRequest,
+  UnexpectedRequest,
+} from './types';
 
+export { type SiteSnapshot, siteSnapshotSchema } from './site-snapshot';
 export type * from './types';
-export { siteSnapshotSchema, type SiteSnapshot } from './site-snapshot';
 
 const ASSETS_PREFIX = /^\/jsm\/assets\/workspace\/([^/]+)\/v1\/(.*)$/;
 /** Query parameter marking a request that followed one of the fake's Assets redirects (it is served, not redirected). */
@@ -52,7 +62,12 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const unexpected: UnexpectedRequest[] = [];
   let origin = '';
-  const render = new AssetsRenderer(state, workspaceId, () => origin, () => userIndex);
+  const render = new AssetsRenderer(
+    state,
+    workspaceId,
+    () => origin,
+    () => userIndex,
+  );
   const jiraDeps = {
     users: () => users,
     origin: () => origin,
@@ -88,11 +103,22 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       response = { status: 414, body: 'URI Too Long', unexpected: `request line of ${rawUrl.length} characters (limit ${MAX_URL_LENGTH})` };
     } else if (principalOf(req.headers.authorization) === null) {
       // Forge's proxy always authenticates the call; a request without it is the app or sandbox misbehaving: loud.
-      response = { status: 401, body: { errorMessages: ['Authorization must be "Bearer forge-app" or "Bearer forge-user:<accountId>".'], errors: {} }, unexpected: 'no or unknown Authorization' };
+      response = {
+        status: 401,
+        body: { errorMessages: ['Authorization must be "Bearer forge-app" or "Bearer forge-user:<accountId>".'], errors: {} },
+        unexpected: 'no or unknown Authorization',
+      };
     } else if (typeof body === 'string') {
-      response = { status: 400, body: { errorMessages: ['The request body is not JSON'], errors: {} }, unexpected: 'request body is not JSON' };
+      response = {
+        status: 400,
+        body: { errorMessages: ['The request body is not JSON'], errors: {} },
+        unexpected: 'request body is not JSON',
+      };
     } else {
-      response = injected(method, path) ?? throttled(endpoint) ?? route({ method, path, query: url.searchParams, body }, principalOf(req.headers.authorization) ?? { kind: 'app' });
+      response =
+        injected(method, path) ??
+        throttled(endpoint) ??
+        route({ method, path, query: url.searchParams, body }, principalOf(req.headers.authorization) ?? { kind: 'app' });
     }
 
     if (response === null) {
@@ -100,7 +126,16 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       response = { status: 501, body: { errorMessages: [reason], errors: {} }, unexpected: reason };
     }
     if (response.unexpected !== undefined) unexpected.push({ method, url: rawUrl, reason: response.unexpected });
-    requests.push({ method, path, query: url.search.replace(/^\?/, ''), url: rawUrl, endpoint, status: response.status, time, body: options.recordBodies === false ? undefined : body });
+    requests.push({
+      method,
+      path,
+      query: url.search.replace(/^\?/, ''),
+      url: rawUrl,
+      endpoint,
+      status: response.status,
+      time,
+      body: options.recordBodies === false ? undefined : body,
+    });
     const payload = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     res.writeHead(response.status, {
       // The server's clock (RFC 9110 §6.6.1), from the fake's own `now`: clients measure reset times against it.
@@ -149,7 +184,9 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
 
   function injected(method: string, path: string): RouteResponse | null {
     const index = failRules.findIndex(
-      ({ rule }) => (rule.method === undefined || rule.method === method) && (typeof rule.path === 'string' ? path.includes(rule.path) : rule.path.test(path)),
+      ({ rule }) =>
+        (rule.method === undefined || rule.method === method) &&
+        (typeof rule.path === 'string' ? path.includes(rule.path) : rule.path.test(path)),
     );
     const hit = failRules[index];
     if (!hit) return null;
@@ -210,7 +247,9 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     unexpected,
     expectNoUnexpected() {
       if (unexpected.length > 0) {
-        throw new Error(`fake Jira site received unexpected requests:\n${unexpected.map((u) => `  ${u.method} ${u.url}: ${u.reason}`).join('\n')}`);
+        throw new Error(
+          `fake Jira site received unexpected requests:\n${unexpected.map((u) => `  ${u.method} ${u.url}: ${u.reason}`).join('\n')}`,
+        );
       }
     },
     async close() {

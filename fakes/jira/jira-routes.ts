@@ -125,7 +125,11 @@ function workspace(deps: JiraRouteDeps): RouteResponse {
 
 /** The global permissions the fake knows: ADMINISTER only (UserPermission fields from the spec's example). */
 const GLOBAL_PERMISSIONS: Readonly<Record<string, { id: string; name: string; description: string }>> = {
-  ADMINISTER: { id: '0', name: 'Administer Jira', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects.' },
+  ADMINISTER: {
+    id: '0',
+    name: 'Administer Jira',
+    description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects.',
+  },
 };
 
 /** Whether an account (or the app's own user, which holds no global admin permission) has a global permission. */
@@ -138,10 +142,14 @@ function holds(deps: JiraRouteDeps, who: FakePrincipal, permission: string): boo
  * permissions ("Permissions required: None"). As the app, that is the app's user: never ADMINISTER.
  */
 function myPermissions(deps: JiraRouteDeps, request: RouteRequest, principal: FakePrincipal): RouteResponse {
-  const keys = (request.query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const keys = (request.query.get('permissions') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   if (keys.length === 0) return jiraError(400, ['The permissions parameter is required.']);
   const unknown = keys.find((k) => GLOBAL_PERMISSIONS[k] === undefined);
-  if (unknown !== undefined) return misuse(`the fake answers mypermissions for ${Object.keys(GLOBAL_PERMISSIONS).join(', ')} only, not ${unknown}`);
+  if (unknown !== undefined)
+    return misuse(`the fake answers mypermissions for ${Object.keys(GLOBAL_PERMISSIONS).join(', ')} only, not ${unknown}`);
   const permissions = Object.fromEntries(
     keys.map((key) => [key, { ...GLOBAL_PERMISSIONS[key], key, type: 'GLOBAL', havePermission: holds(deps, principal, key) }]),
   );
@@ -156,7 +164,12 @@ function myPermissions(deps: JiraRouteDeps, request: RouteRequest, principal: Fa
  */
 function permissionsCheck(deps: JiraRouteDeps, request: RouteRequest, principal: FakePrincipal): RouteResponse {
   const body = request.body as { accountId?: unknown; globalPermissions?: unknown; projectPermissions?: unknown } | undefined;
-  if (typeof body !== 'object' || body === null || (body.accountId !== undefined && typeof body.accountId !== 'string') || !Array.isArray(body.globalPermissions)) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    (body.accountId !== undefined && typeof body.accountId !== 'string') ||
+    !Array.isArray(body.globalPermissions)
+  ) {
     return misuse('permissions/check needs {accountId?, globalPermissions: [...]}');
   }
   if (body.projectPermissions !== undefined) return misuse('the fake answers global permissions only');

@@ -15,7 +15,9 @@ export const fakeJiraUserSchema = z.object({
 });
 
 export const assetsSnapshotSchema = z.object({
-  schemas: z.array(z.object({ id: z.string(), name: z.string(), key: z.string(), description: z.string(), nextObjectNumber: z.number().int() })),
+  schemas: z.array(
+    z.object({ id: z.string(), name: z.string(), key: z.string(), description: z.string(), nextObjectNumber: z.number().int() }),
+  ),
   objectTypes: z.array(z.object({ id: z.string(), name: z.string(), description: z.string(), iconId: z.string(), schemaId: z.string() })),
   attributes: z.array(
     z.object({
@@ -46,7 +48,13 @@ export const assetsSnapshotSchema = z.object({
       updated: z.number(),
     }),
   ),
-  nextId: z.object({ schema: z.number().int(), objectType: z.number().int(), attribute: z.number().int(), referenceType: z.number().int(), object: z.number().int() }),
+  nextId: z.object({
+    schema: z.number().int(),
+    objectType: z.number().int(),
+    attribute: z.number().int(),
+    referenceType: z.number().int(),
+    object: z.number().int(),
+  }),
 });
 export type AssetsSnapshot = z.infer<typeof assetsSnapshotSchema>;
 

@@ -24,8 +24,8 @@ import {
   TENANT,
 } from './world-data';
 
-export { mutateWorld, type MutateWorldOptions, type MutatedWorld } from './mutate-world';
-export { worldStats, type WorldStats } from './world-stats';
+export { type MutatedWorld, mutateWorld, type MutateWorldOptions } from './mutate-world';
+export { type WorldStats, worldStats } from './world-stats';
 
 export interface GenerateWorldOptions {
   /** Entra users, 10 to 100,000. */
@@ -224,7 +224,11 @@ function planPeople(tree: OrgTree, matchRate: number, quirks: boolean, rng: Prng
 
   assign(Flag.Disabled, QUIRK_RATES.disabled, notCeo);
   assign(Flag.NoManager, QUIRK_RATES.noManager, (i) => notCeo(i) && identity[i] !== Identity.Guest);
-  assign(Flag.OrgContactManager, QUIRK_RATES.orgContactManager, (i) => notCeo(i) && identity[i] !== Identity.Guest && !has(i, Flag.NoManager));
+  assign(
+    Flag.OrgContactManager,
+    QUIRK_RATES.orgContactManager,
+    (i) => notCeo(i) && identity[i] !== Identity.Guest && !has(i, Flag.NoManager),
+  );
   assign(Flag.MixedCaseEntra, QUIRK_RATES.mixedCaseEntra, withMailbox, plainMatched);
   assign(Flag.MixedCaseAtlassian, QUIRK_RATES.mixedCaseAtlassian, hasAccount, plainMatched);
   assign(Flag.PaddedEntra, QUIRK_RATES.paddedEntra, withMailbox, plainMatched);
@@ -380,13 +384,16 @@ function buildPeople(plan: Plan, orgContacts: readonly FakeOrgContact[], quirks:
       const upnDiffers = kind !== Identity.NoMail && quirks && rng.chance(QUIRK_RATES.upnDiffersFromMail);
       const upn = upnDiffers ? `${employeeNumber.toLowerCase()}@${TENANT.domain}` : own;
       const secondary = `${n.shortAlias}@${TENANT.aliasDomain}`;
-      let mail: string | null = kind === Identity.NoMail ? null : kind === Identity.DuplicateMail ? baseMail(plan.duplicateOf.get(i) ?? i) : own;
+      let mail: string | null =
+        kind === Identity.NoMail ? null : kind === Identity.DuplicateMail ? baseMail(plan.duplicateOf.get(i) ?? i) : own;
       const proxyAddresses: string[] = [];
       if (kind !== Identity.NoMail) {
         proxyAddresses.push(`SMTP:${own}`);
         if (kind === Identity.AliasOnly || (quirks && rng.chance(QUIRK_RATES.secondaryAlias))) proxyAddresses.push(`smtp:${secondary}`);
         if (quirks && rng.chance(QUIRK_RATES.x500Address)) {
-          proxyAddresses.push(`X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${rng.hex(32)}-${n.alias}`);
+          proxyAddresses.push(
+            `X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${rng.hex(32)}-${n.alias}`,
+          );
         }
       }
       if (mail !== null && f & Flag.MixedCaseEntra) {
@@ -503,19 +510,47 @@ function buildJiraUsers(plan: Plan, people: readonly Person[], quirks: boolean, 
   }
   for (let k = 0; k < count(QUIRK_RATES.customerAccounts); k += 1) {
     const local = someone();
-    accounts.push({ accountId: ids.customerAccountId(), accountType: 'customer', active: true, displayName: local, email: `${local}@${rng.pick(CUSTOMER_DOMAINS)}`, emailHidden: false });
+    accounts.push({
+      accountId: ids.customerAccountId(),
+      accountType: 'customer',
+      active: true,
+      displayName: local,
+      email: `${local}@${rng.pick(CUSTOMER_DOMAINS)}`,
+      emailHidden: false,
+    });
   }
   for (let k = 0; k < count(QUIRK_RATES.unmatchedAtlassian); k += 1) {
     const local = someone();
-    accounts.push({ accountId: ids.atlassianAccountId(), accountType: 'atlassian', active: true, displayName: local, email: `${local}@${rng.pick(CONTRACTOR_DOMAINS)}`, emailHidden: hidden() });
+    accounts.push({
+      accountId: ids.atlassianAccountId(),
+      accountType: 'atlassian',
+      active: true,
+      displayName: local,
+      email: `${local}@${rng.pick(CONTRACTOR_DOMAINS)}`,
+      emailHidden: hidden(),
+    });
   }
   for (let k = 0; k < count(QUIRK_RATES.inactiveUnmatchedAtlassian); k += 1) {
     // Former employees: a tenant address that no Entra user holds any more.
     const local = `former.${someone()}`;
-    accounts.push({ accountId: ids.atlassianAccountId(), accountType: 'atlassian', active: false, displayName: local, email: `${local}@${TENANT.domain}`, emailHidden: hidden() });
+    accounts.push({
+      accountId: ids.atlassianAccountId(),
+      accountType: 'atlassian',
+      active: false,
+      displayName: local,
+      email: `${local}@${TENANT.domain}`,
+      emailHidden: hidden(),
+    });
   }
   for (let k = 0; k < count(QUIRK_RATES.atlassianWithoutEmail); k += 1) {
-    accounts.push({ accountId: ids.atlassianAccountId(), accountType: 'atlassian', active: true, displayName: `Unverified User ${k + 1}`, email: null, emailHidden: false });
+    accounts.push({
+      accountId: ids.atlassianAccountId(),
+      accountType: 'atlassian',
+      active: true,
+      displayName: `Unverified User ${k + 1}`,
+      email: null,
+      emailHidden: false,
+    });
   }
   return accounts;
 }

@@ -6,8 +6,8 @@
  */
 import { createPrng, deriveSeed, type Prng } from './prng';
 import type { FakeGraphUser, FakeJiraUser, World } from './types';
-import { entraMatchKeys, matchedEntraIds } from './world-matching';
 import { DEPARTMENTS, GIVEN_NAMES, OFFICES, SURNAMES, TENANT } from './world-data';
+import { entraMatchKeys, matchedEntraIds } from './world-matching';
 
 export interface MutateWorldOptions {
   readonly seed: number;
@@ -63,7 +63,11 @@ export function mutateWorld(world: World, options: MutateWorldOptions): MutatedW
         user.jobTitle = pickOther(rng, ALL_TITLES, user.jobTitle);
         break;
       case 'department':
-        user.department = pickOther(rng, DEPARTMENTS.map((d) => d.name), user.department);
+        user.department = pickOther(
+          rng,
+          DEPARTMENTS.map((d) => d.name),
+          user.department,
+        );
         break;
       case 'manager': {
         const manager = pickNewManager(rng, user, users, byId, removed);
@@ -77,7 +81,11 @@ export function mutateWorld(world: World, options: MutateWorldOptions): MutatedW
         break;
       }
       case 'displayName': {
-        const surname = pickOther(rng, SURNAMES.map((s) => s[0]), user.surname);
+        const surname = pickOther(
+          rng,
+          SURNAMES.map((s) => s[0]),
+          user.surname,
+        );
         user.surname = surname;
         user.displayName = `${user.givenName ?? 'Unknown'} ${surname}`;
         break;
@@ -103,7 +111,10 @@ export function mutateWorld(world: World, options: MutateWorldOptions): MutatedW
   return {
     world: {
       seed: world.seed,
-      entra: { users: [...users.filter((u) => !removed.has(u.id)), ...joiners], orgContacts: world.entra.orgContacts.map((c) => ({ ...c })) },
+      entra: {
+        users: [...users.filter((u) => !removed.has(u.id)), ...joiners],
+        orgContacts: world.entra.orgContacts.map((c) => ({ ...c })),
+      },
       jira: { users: jiraUsers },
     },
     changedEntraIds: changed,
@@ -188,6 +199,13 @@ function newJoiner(rng: Prng, manager: FakeGraphUser, taken: Set<string>): { use
     managerId: manager.id,
   };
   const accountId = rng.chance(0.5) ? `712020:${rng.guid()}` : `${rng.pick(['5', '6'])}${rng.hex(23)}`;
-  const account: FakeJiraUser = { accountId, accountType: 'atlassian', active: true, displayName, email: mail, emailHidden: rng.chance(0.15) };
+  const account: FakeJiraUser = {
+    accountId,
+    accountType: 'atlassian',
+    active: true,
+    displayName,
+    email: mail,
+    emailHidden: rng.chance(0.15),
+  };
   return { user, account };
 }

@@ -5,7 +5,7 @@
  * its reports' (the world generator shuffles the output order, so consumers cannot rely on it).
  */
 import type { Prng } from './prng';
-import { CEO_TITLE, DEPARTMENTS, EXECUTIVE_DEPARTMENT, type Department } from './world-data';
+import { CEO_TITLE, type Department, DEPARTMENTS, EXECUTIVE_DEPARTMENT } from './world-data';
 
 export interface OrgTree {
   readonly size: number;

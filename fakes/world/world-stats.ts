@@ -3,7 +3,7 @@
  * so tests can check the data really has them and benchmarks and docs can describe a world in one table.
  */
 import type { World } from './types';
-import { entraMatchKeys, indexAtlassianEmails, matchKindOf, normalizeEmail, type MatchKeyKind } from './world-matching';
+import { entraMatchKeys, indexAtlassianEmails, type MatchKeyKind, matchKindOf, normalizeEmail } from './world-matching';
 
 export interface WorldStats {
   readonly entraUsers: number;
@@ -98,7 +98,11 @@ export function worldStats(world: World): WorldStats {
     orgContacts: world.entra.orgContacts.length,
     managers: count(users, (u) => reportCounts.has(u.id)),
     managersWithoutAtlassianAccount: managersWithoutAccount,
-    maxManagerDepth: maxDepth(users.map((u) => u.id), (id) => byId.get(id)?.managerId ?? null, byId),
+    maxManagerDepth: maxDepth(
+      users.map((u) => u.id),
+      (id) => byId.get(id)?.managerId ?? null,
+      byId,
+    ),
     accentedDisplayNames: count(users, (u) => u.displayName !== null && ACCENTED.test(u.displayName)),
     cjkDisplayNames: count(users, (u) => u.displayName !== null && CJK.test(u.displayName)),
     reservedCharacterDisplayNames: count(users, (u) => u.displayName !== null && RESERVED.test(u.displayName)),

@@ -8,8 +8,9 @@
  * ES modules with code splitting (shared chunks such as React, and the design tokens' theme files loaded on demand);
  * CSS from the components' compiled styles goes to host.css / app.css.
  */
-import { build, type OutputFile } from 'esbuild';
 import { basename, resolve } from 'node:path';
+
+import { build, type OutputFile } from 'esbuild';
 
 const PROJECT_ROOT = resolve(__dirname, '../..');
 export const HOST_ENTRY = resolve(__dirname, 'browser/host.tsx');
@@ -73,6 +74,9 @@ export async function bundlePage(options: { appEntry?: string } = {}): Promise<P
   for (const required of ['/host.js', '/app.js']) if (!files.has(required)) throw new Error(`The page bundle has no ${required}.`);
   // Every stylesheet (a chunk's CSS is not injected by the chunk itself), the entry points' own last.
   const entryCss = ['/host.css', '/app.css'];
-  const stylesheets = [...[...files.keys()].filter((name) => name.endsWith('.css') && !entryCss.includes(name)).sort(), ...entryCss.filter((name) => files.has(name))];
+  const stylesheets = [
+    ...[...files.keys()].filter((name) => name.endsWith('.css') && !entryCss.includes(name)).sort(),
+    ...entryCss.filter((name) => files.has(name)),
+  ];
   return { files, stylesheets, buildMs: Math.round(performance.now() - started) };
 }

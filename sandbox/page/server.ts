@@ -16,7 +16,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { z } from 'zod';
+
 import type { Emulator } from '../emulator';
 import { bundlePage, type PageBundle } from './bundle';
 
@@ -114,7 +116,8 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
-const sendJson = (response: ServerResponse, status: number, value: unknown) => send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
+const sendJson = (response: ServerResponse, status: number, value: unknown) =>
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
 /** The display name of an account on the built-in site (the sandbox's admin has a fixed one). */
 function displayNameOf(emulator: Emulator, accountId: string): string | null {
@@ -181,9 +184,11 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) return send(response, 200, 'text/html; charset=utf-8', html);
+    if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html'))
+      return send(response, 200, 'text/html; charset=utf-8', html);
     if (request.method === 'GET' && url.pathname === '/favicon.ico') return send(response, 204, 'image/x-icon', '');
-    if (request.method === 'GET' && url.pathname === '/api/health') return sendJson(response, 200, { ok: true, pendingEvents: emulator.pendingEvents() });
+    if (request.method === 'GET' && url.pathname === '/api/health')
+      return sendJson(response, 200, { ok: true, pendingEvents: emulator.pendingEvents() });
     if (request.method === 'GET' && url.pathname === '/api/users') {
       const id = url.searchParams.get('accountId') ?? '';
       const name = displayNameOf(emulator, id);
@@ -205,11 +210,18 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
         throw new HttpError(400, 'The body must be {"functionKey": string, "payload"?: object}.');
       }
       try {
-        const value = await emulator.invoke(parsed.functionKey, parsed.payload ?? {}, options.accountId === undefined ? undefined : { accountId });
+        const value = await emulator.invoke(
+          parsed.functionKey,
+          parsed.payload ?? {},
+          options.accountId === undefined ? undefined : { accountId },
+        );
         return sendJson(response, 200, { ok: true, value: value ?? null });
       } catch (error) {
         // What @forge/bridge invoke rejects with on a site when the invocation fails.
-        return sendJson(response, 200, { ok: false, message: error instanceof Error ? error.message : 'There was an error invoking the function.' });
+        return sendJson(response, 200, {
+          ok: false,
+          message: error instanceof Error ? error.message : 'There was an error invoking the function.',
+        });
       }
     }
     const file = request.method === 'GET' ? bundle.files.get(url.pathname) : undefined;
@@ -234,7 +246,11 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' || options.strictPort === true) {
-      throw new Error(code === 'EADDRINUSE' ? `Port ${wanted} on 127.0.0.1 is already in use; choose another with --port N.` : `The page server could not listen on port ${wanted}: ${String(code ?? error)}`);
+      throw new Error(
+        code === 'EADDRINUSE'
+          ? `Port ${wanted} on 127.0.0.1 is already in use; choose another with --port N.`
+          : `The page server could not listen on port ${wanted}: ${String(code ?? error)}`,
+      );
     }
     port = await listen(server, 0);
     portChanged = true;

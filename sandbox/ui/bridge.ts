@@ -5,7 +5,7 @@
  * dispatcher that routes each reconcile to the page whose root it is; a root seen for the first time belongs to
  * the page being loaded (the reconciler commits its first render synchronously, during the page's import).
  */
-import { isForgeNode, type ForgeNode } from './forge-doc';
+import { type ForgeNode, isForgeNode } from './forge-doc';
 
 export type CallBridge = (cmd: string, data: unknown) => Promise<unknown>;
 

@@ -16,11 +16,20 @@ const BUTTON_TYPES = new Set(['Button', 'LoadingButton', 'LinkButton']);
 const FIELD_TYPES = new Set(['Textfield', 'TextArea']);
 
 export function isForgeNode(value: unknown): value is ForgeNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && Array.isArray((value as { children?: unknown }).children);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    Array.isArray((value as { children?: unknown }).children)
+  );
 }
 
 /** Depth-first, document order; `visit` returning false skips the node's children. */
-export function walk(node: ForgeNode, visit: (node: ForgeNode, ancestors: readonly ForgeNode[]) => boolean | void, ancestors: readonly ForgeNode[] = []): void {
+export function walk(
+  node: ForgeNode,
+  visit: (node: ForgeNode, ancestors: readonly ForgeNode[]) => boolean | void,
+  ancestors: readonly ForgeNode[] = [],
+): void {
   if (visit(node, ancestors) === false) return;
   const next = [...ancestors, node];
   for (const child of node.children) walk(child, visit, next);
@@ -56,7 +65,8 @@ function ownText(node: ForgeNode): string[] {
   if (node.type === 'User' && typeof node.props.accountId === 'string') parts.push(`@user(${node.props.accountId})`);
   if (node.type === 'Select') {
     const value = node.props.value ?? node.props.defaultValue;
-    if (typeof value === 'object' && value !== null && typeof (value as { label?: unknown }).label === 'string') parts.push((value as { label: string }).label);
+    if (typeof value === 'object' && value !== null && typeof (value as { label?: unknown }).label === 'string')
+      parts.push((value as { label: string }).label);
   }
   return parts;
 }
@@ -126,7 +136,8 @@ export function tableView(table: ForgeNode): TableView {
   const headCells = wrapper('head')?.children ?? [];
   const rowNodes = (wrapper('rows')?.children ?? []).filter((r) => r.type === 'Row');
   return {
-    caption: typeof table.props.label === 'string' ? table.props.label : typeof table.props.caption === 'string' ? table.props.caption : null,
+    caption:
+      typeof table.props.label === 'string' ? table.props.label : typeof table.props.caption === 'string' ? table.props.caption : null,
     head: headCells.map(textOf),
     rows: rowNodes.map((r) => r.children.map(textOf)),
     rowNodes,
@@ -137,12 +148,14 @@ export function tableView(table: ForgeNode): TableView {
 /** JSON of a tree for the record: functions dropped, cycles cut (a React element in a prop carries its owner fiber). */
 export function serialise(value: unknown): string {
   const seen = new WeakSet<object>();
-  return JSON.stringify(value, (key, v: unknown) => {
-    if (typeof v === 'function' || key === '_owner' || key === '_store') return undefined;
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[seen]';
-      seen.add(v);
-    }
-    return v;
-  }) ?? 'null';
+  return (
+    JSON.stringify(value, (key, v: unknown) => {
+      if (typeof v === 'function' || key === '_owner' || key === '_store') return undefined;
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[seen]';
+        seen.add(v);
+      }
+      return v;
+    }) ?? 'null'
+  );
 }

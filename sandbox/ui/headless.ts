@@ -8,21 +8,22 @@
  * two pages never share React state or a captured bridge.
  */
 import * as path from 'node:path';
-import { forgetPage, withPageBridge, type PageBridge } from './bridge';
+
+import { forgetPage, type PageBridge, withPageBridge } from './bridge';
 import {
   ancestorsOf,
+  type ButtonState,
   buttonState,
   findAll,
   findByText,
+  type ForgeNode,
   isButton,
   isField,
   serialise,
+  type TableView,
   tableView,
   textOf,
   walk,
-  type ButtonState,
-  type ForgeNode,
-  type TableView,
 } from './forge-doc';
 
 export type { ButtonState, ForgeNode, TableView } from './forge-doc';
@@ -32,7 +33,14 @@ export type HeadlessInvoke = (functionKey: string, payload: unknown) => Promise<
 
 export type BridgeMessage =
   | { readonly kind: 'reconcile'; readonly json: string }
-  | { readonly kind: 'invoke'; readonly functionKey: string; readonly payload: unknown; readonly answer: unknown; readonly failed: boolean; readonly json: string }
+  | {
+      readonly kind: 'invoke';
+      readonly functionKey: string;
+      readonly payload: unknown;
+      readonly answer: unknown;
+      readonly failed: boolean;
+      readonly json: string;
+    }
   | { readonly kind: 'other'; readonly cmd: string; readonly json: string };
 
 export interface RenderOptions {
@@ -145,11 +153,25 @@ export function renderAdminPage(options: RenderOptions): AdminPage {
         inFlight++;
         try {
           const answer = clone(await options.invoke(functionKey, sent));
-          messages.push({ kind: 'invoke', functionKey, payload: sent, answer, failed: false, json: serialise({ functionKey, payload: sent, answer }) });
+          messages.push({
+            kind: 'invoke',
+            functionKey,
+            payload: sent,
+            answer,
+            failed: false,
+            json: serialise({ functionKey, payload: sent, answer }),
+          });
           return answer;
         } catch (error) {
           const text = error instanceof Error ? error.message : String(error);
-          messages.push({ kind: 'invoke', functionKey, payload: sent, answer: text, failed: true, json: serialise({ functionKey, payload: sent, error: text }) });
+          messages.push({
+            kind: 'invoke',
+            functionKey,
+            payload: sent,
+            answer: text,
+            failed: true,
+            json: serialise({ functionKey, payload: sent, error: text }),
+          });
           throw error;
         } finally {
           inFlight--;
@@ -174,7 +196,9 @@ export function renderAdminPage(options: RenderOptions): AdminPage {
     const matches = all.filter((b) => textOf(b) === text);
     if (matches.length === 1) return matches[0]!;
     const names = all.map((b) => JSON.stringify(textOf(b))).join(', ');
-    throw new Error(matches.length === 0 ? `No button "${text}". Buttons: ${names}` : `${matches.length} buttons "${text}": narrow with a scope.`);
+    throw new Error(
+      matches.length === 0 ? `No button "${text}". Buttons: ${names}` : `${matches.length} buttons "${text}": narrow with a scope.`,
+    );
   };
 
   const findOne = (what: string, predicate: (n: ForgeNode) => boolean, scope?: Scope): ForgeNode => {
@@ -244,7 +268,13 @@ export function renderAdminPage(options: RenderOptions): AdminPage {
     tables: (scope) => findAll(base(scope), (n) => n.type === 'DynamicTable').map(tableView),
     table(caption, scope) {
       const found = page.tables(scope).filter((t) => t.caption === caption);
-      if (found.length !== 1) throw new Error(`${found.length} tables "${caption}". Tables: ${page.tables(scope).map((t) => t.caption).join(', ')}`);
+      if (found.length !== 1)
+        throw new Error(
+          `${found.length} tables "${caption}". Tables: ${page
+            .tables(scope)
+            .map((t) => t.caption)
+            .join(', ')}`,
+        );
       return found[0]!;
     },
     async waitFor(predicate, waitOptions = {}) {
@@ -259,17 +289,25 @@ export function renderAdminPage(options: RenderOptions): AdminPage {
         }
         if (elapsedMs() > deadline) {
           const reason = last instanceof Error ? last.message : 'the condition stayed false';
-          throw new Error(`Timed out waiting${waitOptions.what === undefined ? '' : ` for ${waitOptions.what}`}: ${reason}\n${root === null ? '(nothing rendered)' : describe()}`);
+          throw new Error(
+            `Timed out waiting${waitOptions.what === undefined ? '' : ` for ${waitOptions.what}`}: ${reason}\n${root === null ? '(nothing rendered)' : describe()}`,
+          );
         }
         await sleep(15);
       }
     },
     waitForText: (text, waitOptions = {}) =>
-      page.waitFor(() => (typeof text === 'string' ? textOf(tree()).includes(text) : text.test(textOf(tree()))), { ...waitOptions, what: `text ${String(text)}` }),
+      page.waitFor(() => (typeof text === 'string' ? textOf(tree()).includes(text) : text.test(textOf(tree()))), {
+        ...waitOptions,
+        what: `text ${String(text)}`,
+      }),
     settle,
     messages,
     invokes: (functionKey) =>
-      messages.filter((m): m is Extract<BridgeMessage, { kind: 'invoke' }> => m.kind === 'invoke' && (functionKey === undefined || m.functionKey === functionKey)),
+      messages.filter(
+        (m): m is Extract<BridgeMessage, { kind: 'invoke' }> =>
+          m.kind === 'invoke' && (functionKey === undefined || m.functionKey === functionKey),
+      ),
     async idle(idleOptions = {}) {
       await page.waitFor(() => inFlight === 0, { ...idleOptions, what: 'the answers to every call in flight' });
       await settle();

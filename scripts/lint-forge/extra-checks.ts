@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import type { CheckContext, ExtraCheck } from './checks/check';
 import { egressCheck } from './checks/egress-check';
 import { handlerExportsCheck } from './checks/handler-exports-check';
@@ -28,7 +29,11 @@ export interface ExtraChecksInput {
 }
 
 export function runExtraChecks(input: ExtraChecksInput, checks: readonly ExtraCheck[] = EXTRA_CHECKS): CheckOutcome[] {
-  const context: CheckContext = { index: buildSourceIndex(input.root, input.files), manifest: input.manifest, manifestText: input.manifestText };
+  const context: CheckContext = {
+    index: buildSourceIndex(input.root, input.files),
+    manifest: input.manifest,
+    manifestText: input.manifestText,
+  };
   const lines = fileLines(input.root);
   return checks.map((check) => {
     const result = check.run(context);
@@ -58,6 +63,10 @@ function isIgnored(finding: Finding, lines: (file: string) => readonly string[])
   const match = previous === undefined ? null : IGNORE_DIRECTIVE.exec(previous);
   if (match === null) return false;
   // Grammar: lint-forge-ignore-next-line [check[, check...]] [-- reason]; no check named means every check.
-  const named = (match[1] ?? '').split('--')[0]?.split(/[\s,]+/).filter((word) => word !== '') ?? [];
+  const named =
+    (match[1] ?? '')
+      .split('--')[0]
+      ?.split(/[\s,]+/)
+      .filter((word) => word !== '') ?? [];
   return named.length === 0 || named.includes(finding.check);
 }

@@ -5,7 +5,15 @@
 
 export type Severity = 'error' | 'warning';
 
-export const CHECK_IDS = ['forge-lint', 'forge-lint-scopes', 'kvs-scope', 'egress', 'queue-keys', 'resolver-keys', 'handler-exports'] as const;
+export const CHECK_IDS = [
+  'forge-lint',
+  'forge-lint-scopes',
+  'kvs-scope',
+  'egress',
+  'queue-keys',
+  'resolver-keys',
+  'handler-exports',
+] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 export interface Finding {

@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import * as ts from 'typescript';
 
 export const SPEC_FILES = {
@@ -129,5 +130,7 @@ function createShadowProject(root: string, workDir: string): string[] {
   fs.writeFileSync(path.join(workDir, 'tsconfig.json'), JSON.stringify(shadowConfig, null, 2));
   return rewritten.length === 0
     ? []
-    : [`tsconfig.json names folders (${rewritten.join(', ')}): @forge/lint would skip every .ts/.tsx file, so it ran on a shadow copy with those folders as globs (forge lint/deploy would skip them too: use globs in tsconfig.json)`];
+    : [
+        `tsconfig.json names folders (${rewritten.join(', ')}): @forge/lint would skip every .ts/.tsx file, so it ran on a shadow copy with those folders as globs (forge lint/deploy would skip them too: use globs in tsconfig.json)`,
+      ];
 }

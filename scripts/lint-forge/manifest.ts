@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { ManifestParserBuilder, type ManifestSchema } from '@forge/manifest';
 import { z } from 'zod';
 

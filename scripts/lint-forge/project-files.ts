@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { FileSystemReader, listGitIgnoreFiles } from '@forge/cli-shared';
+
 import { MANIFEST_FILE } from './manifest';
 import { SOURCE_DIRECTORY, toPosix } from './paths';
 

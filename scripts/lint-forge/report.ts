@@ -2,7 +2,7 @@
  * Turns check outcomes into what a developer reads: each finding as `file:line:col  severity  [check] message`,
  * then one line per check (ran or skipped, counts, notes) and a verdict. Any finding fails the run.
  */
-import { countBySeverity, type CheckOutcome, type Finding } from './findings';
+import { type CheckOutcome, countBySeverity, type Finding } from './findings';
 
 export function formatReport(outcomes: readonly CheckOutcome[]): string {
   const out: string[] = [];
@@ -19,7 +19,9 @@ export function formatReport(outcomes: readonly CheckOutcome[]): string {
     for (const note of outcome.notes) out.push(`          - ${note}`);
   }
   const { errors, warnings } = countBySeverity(findings);
-  out.push(errors + warnings === 0 ? 'lint:forge passed.' : `lint:forge FAILED: ${errors} error(s), ${warnings} warning(s) (warnings fail too).`);
+  out.push(
+    errors + warnings === 0 ? 'lint:forge passed.' : `lint:forge FAILED: ${errors} error(s), ${warnings} warning(s) (warnings fail too).`,
+  );
   return out.join('\n');
 }
 

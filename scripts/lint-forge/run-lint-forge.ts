@@ -4,6 +4,7 @@
  * fixture project.
  */
 import * as path from 'node:path';
+
 import { runExtraChecks } from './extra-checks';
 import type { CheckOutcome } from './findings';
 import { findSpecs } from './forge-lint-environment';
@@ -32,12 +33,28 @@ export async function runLintForge(options: LintForgeOptions): Promise<LintForge
     loaded = loadManifest(root);
   } catch (error) {
     const message = `${MANIFEST_FILE} could not be read: ${error instanceof Error ? error.message : String(error)}`;
-    return finish([{ check: 'forge-lint', title: 'manifest', status: 'ran', notes: [], findings: [{ check: 'forge-lint', severity: 'error', file: MANIFEST_FILE, line: 0, column: 0, message }] }]);
+    return finish([
+      {
+        check: 'forge-lint',
+        title: 'manifest',
+        status: 'ran',
+        notes: [],
+        findings: [{ check: 'forge-lint', severity: 'error', file: MANIFEST_FILE, line: 0, column: 0, message }],
+      },
+    ]);
   }
   const files = await listLintFiles(root, loaded.facts.nativeResourcePaths);
   const extra = runExtraChecks({ root, files, manifest: loaded.facts, manifestText: loaded.text });
   const forge: CheckOutcome[] = options.skipForgeLint
-    ? [{ check: 'forge-lint', title: '@forge/lint (client-side linters)', status: 'skipped', notes: ['SKIPPED: --skip-forge-lint'], findings: [] }]
+    ? [
+        {
+          check: 'forge-lint',
+          title: '@forge/lint (client-side linters)',
+          status: 'skipped',
+          notes: ['SKIPPED: --skip-forge-lint'],
+          findings: [],
+        },
+      ]
     : await runForgeLint({ root, files, manifest: loaded.manifest, specs: findSpecs(root, options.env) });
   return finish([...forge, ...extra]);
 }

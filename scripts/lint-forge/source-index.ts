@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import * as ts from 'typescript';
 
 const PARSED_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
@@ -83,7 +84,12 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
 export function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
   for (;;) {
-    if (ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isParenthesizedExpression(current) || ts.isTypeAssertionExpression(current)) {
+    if (
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isParenthesizedExpression(current) ||
+      ts.isTypeAssertionExpression(current)
+    ) {
       current = current.expression;
     } else if (
       ts.isCallExpression(current) &&
@@ -175,7 +181,11 @@ function literalKey(expression: ts.Expression): string | undefined {
 export function moduleReferences(file: SourceFile): { specifier: string; node: ts.Node }[] {
   const references: { specifier: string; node: ts.Node }[] = [];
   walk(file.ast, (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       references.push({ specifier: node.moduleSpecifier.text, node });
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const target = node.moduleReference.expression;

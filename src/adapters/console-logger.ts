@@ -1,5 +1,5 @@
 /** One JSON line per event in the Forge logs: event name, run context and counts; never emails, names or secrets. */
-import type { Logger, LogFields } from '../pipeline/ports';
+import type { LogFields, Logger } from '../pipeline/ports';
 
 export function createConsoleLogger(): Logger {
   const line = (level: string, event: string, fields?: LogFields) => JSON.stringify({ level, event, ...fields });

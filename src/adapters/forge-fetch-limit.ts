@@ -19,8 +19,8 @@
  * is turned by the step runner into "save done, continue in a new invocation", without a wait and without counting
  * against the run's retries.
  */
-import { AppError } from '../domain/errors';
 import type { HttpRequest, HttpResponse } from '../clients/http';
+import { AppError } from '../domain/errors';
 
 export const FORGE_PROXY_ERROR_HEADER = 'forge-proxy-error';
 export const FETCH_LIMIT_EXCEEDED = 'FETCH_LIMIT_EXCEEDED';

@@ -5,6 +5,7 @@
  * followed (Forge does not follow 3xx from Assets); clients treat a 3xx as an error.
  */
 import api, { assumeTrustedRoute } from '@forge/api';
+
 import type { ExternalFetch, HttpRequest, HttpResponse, JiraFetch } from '../clients/http';
 
 export function createExternalFetch(): ExternalFetch {

@@ -1,5 +1,6 @@
 /** Forge async event queues behind the pipeline's queue port. */
 import { Queue } from '@forge/events';
+
 import { AppError } from '../domain/errors';
 import type { QueueKey, StageMessage } from '../pipeline/messages';
 import type { QueuePort } from '../pipeline/ports';

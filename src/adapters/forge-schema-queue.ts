@@ -1,5 +1,6 @@
 /** The Create Schema job's Forge queue behind the SchemaJobQueue port. */
 import { Queue } from '@forge/events';
+
 import { AppError } from '../domain/errors';
 import { SCHEMA_JOB_QUEUE, type SchemaJobQueue } from '../pipeline/schema-job-queue';
 
@@ -9,7 +10,11 @@ export function createForgeSchemaJobQueue(): SchemaJobQueue {
     try {
       await queue.push({ body: { ...message } });
     } catch (cause) {
-      throw new AppError('QUEUE_PUSH_FAILED', 'Create Schema could not be queued. Try again in a minute.', { context: { queue: SCHEMA_JOB_QUEUE }, cause, retry: 'now' });
+      throw new AppError('QUEUE_PUSH_FAILED', 'Create Schema could not be queued. Try again in a minute.', {
+        context: { queue: SCHEMA_JOB_QUEUE },
+        cause,
+        retry: 'now',
+      });
     }
   };
 }

@@ -3,6 +3,7 @@
  * become STORAGE_FAILED with a retry class, so a consumer reschedules instead of failing the run.
  */
 import { kvs } from '@forge/kvs';
+
 import { AppError } from '../domain/errors';
 import type { KeyValueStore, SecretStore } from '../pipeline/ports';
 

@@ -30,11 +30,15 @@ export function paceEgress(fetch: ExternalFetch, options: EgressPacerOptions): E
       const waitMs = sent[0]! + 60_000 - now;
       if (waitMs > options.maxInlineWaitMs) {
         const seconds = Math.ceil(waitMs / 1000);
-        throw new AppError('GRAPH_THROTTLED', `The app is pacing its calls to Microsoft (Forge allows ${FORGE_EGRESS_PER_MINUTE} a minute); it continues in ${seconds} s.`, {
-          context: { waitMs },
-          retry: 'later',
-          retryAfterSeconds: seconds,
-        });
+        throw new AppError(
+          'GRAPH_THROTTLED',
+          `The app is pacing its calls to Microsoft (Forge allows ${FORGE_EGRESS_PER_MINUTE} a minute); it continues in ${seconds} s.`,
+          {
+            context: { waitMs },
+            retry: 'later',
+            retryAfterSeconds: seconds,
+          },
+        );
       }
       await options.sleep(waitMs);
     }

@@ -4,6 +4,7 @@
  * plain HTTP to 127.0.0.1. Clients never know which.
  */
 import type { z } from 'zod';
+
 import { AppError, type ErrorCode, type ErrorContext } from '../domain/errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -14,6 +14,7 @@
  * p-retry drives the attempts; its own delay is switched off because the delay depends on each response.
  */
 import pRetry, { AbortError } from 'p-retry';
+
 import { AppError, type ErrorCode, type ErrorContext } from '../domain/errors';
 import type { HttpResponse } from './http';
 
@@ -107,7 +108,11 @@ export function parseResetTime(value: string | null, nowMs: number, serverNowMs?
 }
 
 /** How long a response asks the client to wait: Retry-After, else the first readable reset header of the rules. */
-export function waitFromHeaders(response: Pick<HttpResponse, 'headers'>, nowMs: number, resetHeaders: readonly string[] = []): number | undefined {
+export function waitFromHeaders(
+  response: Pick<HttpResponse, 'headers'>,
+  nowMs: number,
+  resetHeaders: readonly string[] = [],
+): number | undefined {
   const serverNow = serverDateOf(response);
   const fromRetryAfter = parseRetryAfter(response.headers.get('retry-after'), nowMs, serverNow);
   if (fromRetryAfter !== undefined) return fromRetryAfter;

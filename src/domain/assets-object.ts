@@ -3,6 +3,7 @@
  * attribute key (object-values.ts). Values the object does not have are null or absent.
  */
 import { z } from 'zod';
+
 import { objectValuesSchema } from './object-values';
 
 /**

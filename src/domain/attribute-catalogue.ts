@@ -41,7 +41,15 @@ const base = { label: false, unique: false, cut: true, showOnCreate: false, core
 
 /** In the order the schema declares them (new entries go at the end: a site's attribute order follows creation). */
 export const EMPLOYEE_ATTRIBUTE_CATALOGUE: readonly Entry[] = [
-  { ...base, key: 'fullName', name: 'Full Name', description: 'Entra display name', kind: text, label: true, desired: (p) => p.entraUser.displayName },
+  {
+    ...base,
+    key: 'fullName',
+    name: 'Full Name',
+    description: 'Entra display name',
+    kind: text,
+    label: true,
+    desired: (p) => p.entraUser.displayName,
+  },
   {
     ...base,
     key: 'entraUserId',
@@ -61,10 +69,43 @@ export const EMPLOYEE_ATTRIBUTE_CATALOGUE: readonly Entry[] = [
     showOnCreate: true,
     desired: (p) => blankToNull(p.entraUser.mail) ?? p.matchedEmail,
   },
-  { ...base, key: 'jobTitle', name: 'Job Title', description: 'Entra job title', kind: text, showOnCreate: true, graphSelect: ['jobTitle'], desired: (p) => p.entraUser.jobTitle },
-  { ...base, key: 'department', name: 'Department', description: 'Entra department', kind: text, showOnCreate: true, graphSelect: ['department'], desired: (p) => p.entraUser.department },
-  { ...base, key: 'atlassianAccountId', name: 'Atlassian Account ID', description: 'Matched Atlassian account id', kind: text, desired: (p) => p.account.accountId },
-  { ...base, key: 'jiraUser', name: 'Jira User', description: 'Matched Jira user', kind: { type: 'user' }, cut: false, desired: (p) => p.account.accountId },
+  {
+    ...base,
+    key: 'jobTitle',
+    name: 'Job Title',
+    description: 'Entra job title',
+    kind: text,
+    showOnCreate: true,
+    graphSelect: ['jobTitle'],
+    desired: (p) => p.entraUser.jobTitle,
+  },
+  {
+    ...base,
+    key: 'department',
+    name: 'Department',
+    description: 'Entra department',
+    kind: text,
+    showOnCreate: true,
+    graphSelect: ['department'],
+    desired: (p) => p.entraUser.department,
+  },
+  {
+    ...base,
+    key: 'atlassianAccountId',
+    name: 'Atlassian Account ID',
+    description: 'Matched Atlassian account id',
+    kind: text,
+    desired: (p) => p.account.accountId,
+  },
+  {
+    ...base,
+    key: 'jiraUser',
+    name: 'Jira User',
+    description: 'Matched Jira user',
+    kind: { type: 'user' },
+    cut: false,
+    desired: (p) => p.account.accountId,
+  },
   {
     ...base,
     key: 'active',
@@ -96,7 +137,9 @@ export const EMPLOYEE_ATTRIBUTE_CATALOGUE: readonly Entry[] = [
 ];
 
 /** Keys an admin may choose (settings `attributes`). */
-export const OPTIONAL_ATTRIBUTE_KEYS: readonly string[] = EMPLOYEE_ATTRIBUTE_CATALOGUE.filter((entry) => !entry.core).map((entry) => entry.key);
+export const OPTIONAL_ATTRIBUTE_KEYS: readonly string[] = EMPLOYEE_ATTRIBUTE_CATALOGUE.filter((entry) => !entry.core).map(
+  (entry) => entry.key,
+);
 
 export const SCHEMA_IDENTITY = {
   name: 'Entra Directory',
@@ -112,9 +155,13 @@ export function buildSchemaDefinition(chosen: readonly string[] = []): SchemaDef
   const wanted = new Set(chosen);
   for (const key of wanted) {
     if (!OPTIONAL_ATTRIBUTE_KEYS.includes(key)) {
-      throw new AppError('SETTINGS_INVALID', `"${key}" is not an attribute the app can sync. Choose the attributes again on the Setup tab.`, {
-        context: { attribute: key },
-      });
+      throw new AppError(
+        'SETTINGS_INVALID',
+        `"${key}" is not an attribute the app can sync. Choose the attributes again on the Setup tab.`,
+        {
+          context: { attribute: key },
+        },
+      );
     }
   }
   const employee: ObjectTypeDefinition = {

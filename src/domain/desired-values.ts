@@ -3,7 +3,7 @@
  * whatever attributes the definition has. Values Assets cannot hold are cut here, and the comparison uses the cut
  * value, so a resync of unchanged data plans nothing even when Entra keeps sending a 300-character job title.
  */
-import { blankToNull, fitText, valueDiffers, type ObjectValues, type PlannedValues } from './object-values';
+import { blankToNull, fitText, type ObjectValues, type PlannedValues, valueDiffers } from './object-values';
 import { ASSETS_TEXT_MAX_LENGTH, type ObjectTypeDefinition, type PairContext } from './schema-definition';
 
 /**

@@ -7,6 +7,7 @@
  * for each run, so copying it for every page of changes would only cost memory and time.
  */
 import { z } from 'zod';
+
 import type { EntraUser } from './entra-user';
 import { entraUserSchema } from './entra-user';
 
@@ -127,7 +128,9 @@ export function applyDeltaChanges(directory: Map<string, EntraUser>, changes: re
     else if (previous !== undefined && now === undefined) removed++;
     else if (previous !== undefined && now !== undefined && !sameUser(previous, now)) updated++;
   }
-  const incomplete = [...seenForNew].filter(([id, seen]) => directory.has(id) && PROPERTY_KEYS.some((key) => !seen.has(key))).map(([id]) => id);
+  const incomplete = [...seenForNew]
+    .filter(([id, seen]) => directory.has(id) && PROPERTY_KEYS.some((key) => !seen.has(key)))
+    .map(([id]) => id);
   return { added, updated, removed, incomplete };
 }
 

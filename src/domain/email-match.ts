@@ -9,8 +9,8 @@
  * 100k users well under a second.
  */
 import type { AtlassianAccount } from './atlassian-account';
-import type { EntraUser } from './entra-user';
 import { entraIdKey } from './entra-id';
+import type { EntraUser } from './entra-user';
 
 export const MATCH_LEVELS = ['mail', 'userPrincipalName', 'proxyAddresses', 'otherMails'] as const;
 export type MatchLevel = (typeof MATCH_LEVELS)[number];

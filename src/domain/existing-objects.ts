@@ -3,13 +3,13 @@
  * the lowest object id when several share an Entra User ID), which are extra copies, which have no Entra User ID, and
  * how many are active (the safety check's base).
  */
+import type { AssetsObject } from './assets-object';
 import type { MatchResult } from './email-match';
 import { entraIdKey } from './entra-id';
-import type { AssetsObject } from './assets-object';
 import { textOf } from './object-values';
 import { describeObject } from './plan-report';
-import type { ObjectTypeDefinition } from './schema-definition';
 import { makeWarning, type ReportCollector } from './report';
+import type { ObjectTypeDefinition } from './schema-definition';
 
 /** Numeric ids compare as numbers (Assets ids are); anything else after them, as text. */
 export function compareObjectIds(a: string, b: string): number {
@@ -49,7 +49,12 @@ export interface ExistingObjects {
  * Finds each Entra user's object through the directory's own id index, so the 100k-object case costs one Map lookup
  * per object; only objects whose user is not in the directory, or that share an id, need a Map of their own.
  */
-export function indexEmployees(type: ObjectTypeDefinition, employees: readonly AssetsObject[], match: MatchResult, report: ReportCollector): ExistingObjects {
+export function indexEmployees(
+  type: ObjectTypeDefinition,
+  employees: readonly AssetsObject[],
+  match: MatchResult,
+  report: ReportCollector,
+): ExistingObjects {
   const describe = (object: AssetsObject) => describeObject(type, object);
   const objectOfUser = new Int32Array(match.entraUsers.length).fill(-1);
   const roles = new Uint8Array(employees.length);
@@ -90,7 +95,9 @@ export function indexEmployees(type: ObjectTypeDefinition, employees: readonly A
   }
 
   for (const [key, group] of shared) {
-    const sorted = [...group].sort((a, b) => compareObjectIds((employees[a] as AssetsObject).objectId, (employees[b] as AssetsObject).objectId));
+    const sorted = [...group].sort((a, b) =>
+      compareObjectIds((employees[a] as AssetsObject).objectId, (employees[b] as AssetsObject).objectId),
+    );
     const keptIndex = sorted[0] as number;
     for (const index of sorted) roles[index] = index === keptIndex ? ObjectRole.Kept : ObjectRole.Duplicate;
     const userIndex = match.entraIndexById.get(key);

@@ -7,6 +7,7 @@
  * And the rules for reading, cutting and comparing them, by attribute kind.
  */
 import { z } from 'zod';
+
 import { ASSETS_TEXT_MAX_LENGTH, type AttributeDefinition } from './schema-definition';
 
 export const referenceTargetSchema = z.object({

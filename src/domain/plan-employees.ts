@@ -10,8 +10,8 @@ import type { AssetsObject } from './assets-object';
 import { desiredValues, diffValues } from './desired-values';
 import { isInPopulation, matchAccounts, type MatchedPair, type MatchResult } from './email-match';
 import { entraIdKey } from './entra-id';
-import { indexEmployees, ObjectRole, type ExistingObjects } from './existing-objects';
-import { walkChains, type ChainWalk } from './manager-order';
+import { type ExistingObjects, indexEmployees, ObjectRole } from './existing-objects';
+import { type ChainWalk, walkChains } from './manager-order';
 import { blankToNull, textOf } from './object-values';
 import { createDirectory } from './plan-lookups';
 import {
@@ -19,12 +19,12 @@ import {
   labelOf,
   managerName,
   nameFormerManagers,
+  type PendingManagerName,
   reportCutValues,
   reportCycles,
   reportInactivation,
   reportMatching,
   shownOnCreate,
-  type PendingManagerName,
 } from './plan-report';
 import type { Directory, SyncInput, TypePlan } from './plan-types';
 import { MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
@@ -48,7 +48,11 @@ interface Claimed {
   readonly claimed: Uint8Array;
 }
 
-export function planEmployees(input: SyncInput, type: ObjectTypeDefinition, report: ReportCollector): TypePlan & { readonly matched: number; readonly population: number } {
+export function planEmployees(
+  input: SyncInput,
+  type: ObjectTypeDefinition,
+  report: ReportCollector,
+): TypePlan & { readonly matched: number; readonly population: number } {
   const match = matchPhase(input, report);
   const directory = createDirectory(input, match);
   const claimed = claimPhase(type, input.employees, match, report);
@@ -164,7 +168,13 @@ function decidePhase(
     cut.length = 0;
     const values = desiredValues(
       type,
-      { entraUser, account: pair.account, matchedEmail: pair.matchedEmail, manager, managerAccountId: managerPair?.account.accountId ?? null },
+      {
+        entraUser,
+        account: pair.account,
+        matchedEmail: pair.matchedEmail,
+        manager,
+        managerAccountId: managerPair?.account.accountId ?? null,
+      },
       cut,
     );
     const object = objectOf[i] ?? null;

@@ -5,15 +5,15 @@
 import type { AssetsObject } from './assets-object';
 import type { MatchedPair, MatchResult } from './email-match';
 import type { EntraUser } from './entra-user';
-import { blankToNull, textOf, type ObjectValues, type PlannedValues, type StoredValue } from './object-values';
+import { blankToNull, type ObjectValues, type PlannedValues, type StoredValue, textOf } from './object-values';
 import type { Directory } from './plan-types';
 import {
-  INACTIVATION_REASON_TEXT,
-  UNMATCHED_REASON_TEXT,
-  makeWarning,
   type AttributeChange,
+  INACTIVATION_REASON_TEXT,
+  makeWarning,
   type ReportCollector,
   type SafetyCheck,
+  UNMATCHED_REASON_TEXT,
 } from './report';
 import type { ObjectTypeDefinition } from './schema-definition';
 import type { InactivationReason } from './sync-operations';
@@ -114,7 +114,12 @@ export function reportCycles(cycles: readonly (readonly number[])[], pairs: read
   }
 }
 
-export function reportInactivation(type: ObjectTypeDefinition, object: AssetsObject, reason: InactivationReason, report: ReportCollector): void {
+export function reportInactivation(
+  type: ObjectTypeDefinition,
+  object: AssetsObject,
+  reason: InactivationReason,
+  report: ReportCollector,
+): void {
   report.add('inactivations', () => ({
     objectKey: object.objectKey,
     objectId: object.objectId,
@@ -198,7 +203,11 @@ export function describeChanges(
  * Replaces the former-manager object ids in report changes by those objects' names, in one pass over the objects:
  * an id -> object Map of the whole of Assets would cost more than the rest of the report.
  */
-export function nameFormerManagers(type: ObjectTypeDefinition, pending: readonly PendingManagerName[], objects: readonly AssetsObject[]): void {
+export function nameFormerManagers(
+  type: ObjectTypeDefinition,
+  pending: readonly PendingManagerName[],
+  objects: readonly AssetsObject[],
+): void {
   if (pending.length === 0) return;
   const wanted = new Map<string, string>(pending.map((entry) => [entry.objectId, entry.objectId]));
   for (const object of objects) {

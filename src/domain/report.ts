@@ -6,10 +6,11 @@
  * entries are missing. The report is shown only to Jira admins, so entries may name users; logs must not.
  */
 import { z } from 'zod';
+
+import type { UnmatchedReason } from './email-match';
 import { AppError } from './errors';
 import { fitText } from './object-values';
-import { inactivationReasonSchema, type InactivationReason } from './sync-operations';
-import type { UnmatchedReason } from './email-match';
+import { type InactivationReason, inactivationReasonSchema } from './sync-operations';
 
 /** 2: create entries list the definition's shown attributes (`attributes`, `createColumns`); 1 is read as 2. */
 export const REPORT_VERSION = 2;
@@ -36,7 +37,12 @@ export const WARNING_CODES = [
 export const warningCodeSchema = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof warningCodeSchema>;
 
-export const UNMATCHED_REASONS = ['no-email', 'no-entra-match', 'ambiguous', 'duplicate-match'] as const satisfies readonly UnmatchedReason[];
+export const UNMATCHED_REASONS = [
+  'no-email',
+  'no-entra-match',
+  'ambiguous',
+  'duplicate-match',
+] as const satisfies readonly UnmatchedReason[];
 export const MISSING_MANAGER_REASONS = ['manager-not-in-directory', 'manager-not-matched'] as const;
 export type MissingManagerReason = (typeof MISSING_MANAGER_REASONS)[number];
 
@@ -228,7 +234,13 @@ export interface ReportCollector {
   /** `first`: put the entry at the head of its list (dropping the last one when full), for run-wide news. */
   add<K extends ReportListName>(list: K, make: () => ReportEntries[K], placement?: 'last' | 'first'): void;
   count(list: ReportListName): number;
-  build(figures: { atlassianUsers: number; matched: number; unchanged: number; safety: SafetyCheck; createColumns: readonly string[] }): RunReport;
+  build(figures: {
+    atlassianUsers: number;
+    matched: number;
+    unchanged: number;
+    safety: SafetyCheck;
+    createColumns: readonly string[];
+  }): RunReport;
 }
 
 export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): ReportCollector {

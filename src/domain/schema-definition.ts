@@ -7,8 +7,8 @@
  * with, so every stage of that run works from the same definition.
  */
 import type { AtlassianAccount } from './atlassian-account';
-import { AppError } from './errors';
 import type { EntraUser } from './entra-user';
+import { AppError } from './errors';
 import type { PlannedValue, ReferenceTarget } from './object-values';
 
 export type AttributeKind =
@@ -90,7 +90,8 @@ export const ASSETS_TEXT_MAX_LENGTH = 255;
 export function objectTypeOf(definition: SchemaDefinition, key: ObjectTypeKey): ObjectTypeDefinition {
   const found = definition.objectTypes.find((type) => type.key === key);
   // The definition is built by buildSchemaDefinition, which always includes every OBJECT_TYPE_KEYS entry.
-  if (found === undefined) throw new AppError('INTERNAL', `The schema definition has no object type ${key}.`, { context: { objectType: key } });
+  if (found === undefined)
+    throw new AppError('INTERNAL', `The schema definition has no object type ${key}.`, { context: { objectType: key } });
   return found;
 }
 

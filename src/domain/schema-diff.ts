@@ -4,12 +4,25 @@
  * name. Pure, so the admin page can show the plan ("will create", "will repair") before anything is written,
  * and the Assets client executes exactly the actions shown.
  */
-import { objectTypeOf, type AttributeDefinition, type AttributeKind, type ObjectTypeKey, type SchemaDefinition } from './schema-definition';
+import { type AttributeDefinition, type AttributeKind, type ObjectTypeKey, objectTypeOf, type SchemaDefinition } from './schema-definition';
 
 /** Assets attribute type numbers (objecttypeattribute `type`). */
 export const ASSETS_ATTRIBUTE_TYPE = { default: 0, objectReference: 1, user: 2 } as const;
 /** Assets default type ids (`defaultTypeId` when type is 0). */
-export const ASSETS_DEFAULT_TYPE = { text: 0, integer: 1, boolean: 2, double: 3, date: 4, time: 5, dateTime: 6, url: 7, email: 8, textarea: 9, select: 10, ipAddress: 11 } as const;
+export const ASSETS_DEFAULT_TYPE = {
+  text: 0,
+  integer: 1,
+  boolean: 2,
+  double: 3,
+  date: 4,
+  time: 5,
+  dateTime: 6,
+  url: 7,
+  email: 8,
+  textarea: 9,
+  select: 10,
+  ipAddress: 11,
+} as const;
 
 /** Admin-facing names of the Assets default types, as the Assets UI shows them. */
 const DEFAULT_TYPE_NAMES: Readonly<Record<number, string>> = {
@@ -155,7 +168,14 @@ export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState, typ
       // A label that is not one of ours (the default "Name", or a rename undone by hand) becomes ours again.
       const label = candidates.find((a) => a.label && !ownNames.has(normaliseName(a.name)));
       if (label && kindMatches(attribute.kind, label, objectTypeId)) {
-        actions.push({ kind: 'rename-label', key: attribute.key, attributeId: label.id, from: label.name, to: attribute.name, current: label });
+        actions.push({
+          kind: 'rename-label',
+          key: attribute.key,
+          attributeId: label.id,
+          from: label.name,
+          to: attribute.name,
+          current: label,
+        });
         continue;
       }
     }
@@ -198,7 +218,8 @@ export function describeAttributeKind(kind: AttributeKind): string {
 
 /** Admin-readable type of an existing attribute: "Text", "Email", "User", "an object reference", ... */
 export function describeActualType(attribute: Pick<ActualAttribute, 'type' | 'defaultTypeId'>): string {
-  if (attribute.type === ASSETS_ATTRIBUTE_TYPE.default) return DEFAULT_TYPE_NAMES[attribute.defaultTypeId ?? -1] ?? `Default (${attribute.defaultTypeId ?? '?'})`;
+  if (attribute.type === ASSETS_ATTRIBUTE_TYPE.default)
+    return DEFAULT_TYPE_NAMES[attribute.defaultTypeId ?? -1] ?? `Default (${attribute.defaultTypeId ?? '?'})`;
   if (attribute.type === ASSETS_ATTRIBUTE_TYPE.objectReference) return 'an object reference';
   if (attribute.type === ASSETS_ATTRIBUTE_TYPE.user) return 'User';
   return `type ${attribute.type}`;
@@ -253,7 +274,15 @@ function repairFor(def: AttributeDefinition, found: ActualAttribute, objectTypeI
     fix = { ...fix, unique: true };
   }
   if (reasons.length === 0) return null;
-  return { kind: 'repair-attribute', key: def.key, attributeId: found.id, definition: def, reason: reasons.join('; '), fix, current: found };
+  return {
+    kind: 'repair-attribute',
+    key: def.key,
+    attributeId: found.id,
+    definition: def,
+    reason: reasons.join('; '),
+    fix,
+    current: found,
+  };
 }
 
 /**
@@ -265,7 +294,11 @@ export function kindMatches(kind: AttributeKind, attribute: ActualAttribute, obj
     case 'text':
     case 'email':
     case 'boolean':
-      return attribute.type === ASSETS_ATTRIBUTE_TYPE.default && attribute.defaultTypeId !== null && ACCEPTED_DEFAULT_TYPES[kind.type].includes(attribute.defaultTypeId);
+      return (
+        attribute.type === ASSETS_ATTRIBUTE_TYPE.default &&
+        attribute.defaultTypeId !== null &&
+        ACCEPTED_DEFAULT_TYPES[kind.type].includes(attribute.defaultTypeId)
+      );
     case 'user':
       return attribute.type === ASSETS_ATTRIBUTE_TYPE.user;
     case 'reference':

@@ -4,6 +4,7 @@
  * A layout stored before object types were keyed (one Employee type at the top level) is read as the same layout.
  */
 import { z } from 'zod';
+
 import { AppError } from './errors';
 import { OBJECT_TYPE_KEYS, type ObjectTypeDefinition, type ObjectTypeKey } from './schema-definition';
 
@@ -37,7 +38,8 @@ export type SchemaLayout = z.infer<typeof schemaLayoutSchema>;
  */
 export function layoutOfType(layout: SchemaLayout, type: ObjectTypeDefinition, options: { complete: boolean }): ObjectTypeLayout {
   const found = layout.objectTypes[type.key as ObjectTypeKey];
-  const missing = found === undefined || !options.complete ? [] : type.attributes.filter((attribute) => found.attributeIds[attribute.key] === undefined);
+  const missing =
+    found === undefined || !options.complete ? [] : type.attributes.filter((attribute) => found.attributeIds[attribute.key] === undefined);
   if (found === undefined || missing.length > 0) {
     throw new AppError(
       'ASSETS_SCHEMA_MISSING',

@@ -6,6 +6,7 @@
  * repeats the value typed into the Client secret field.
  */
 import { z } from 'zod';
+
 import { AppError } from './errors';
 import { microsoftCloudSchema } from './microsoft-cloud';
 
@@ -38,8 +39,14 @@ function requiredText(label: string) {
 
 export const tenantIdSchema = requiredText(SETTINGS_FIELD_LABELS.tenantId)
   .trim()
-  .min(1, { error: `${SETTINGS_FIELD_LABELS.tenantId} is required: enter the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com.`, abort: true })
-  .max(TENANT_ID_MAX_LENGTH, { error: `${SETTINGS_FIELD_LABELS.tenantId} must be at most ${TENANT_ID_MAX_LENGTH} characters.`, abort: true })
+  .min(1, {
+    error: `${SETTINGS_FIELD_LABELS.tenantId} is required: enter the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com.`,
+    abort: true,
+  })
+  .max(TENANT_ID_MAX_LENGTH, {
+    error: `${SETTINGS_FIELD_LABELS.tenantId} must be at most ${TENANT_ID_MAX_LENGTH} characters.`,
+    abort: true,
+  })
   .refine((value) => GUID_PATTERN.test(value) || DOMAIN_PATTERN.test(value), {
     error:
       `${SETTINGS_FIELD_LABELS.tenantId} must be the Directory (tenant) ID, a GUID like 00000000-0000-0000-0000-000000000000, ` +
@@ -48,7 +55,10 @@ export const tenantIdSchema = requiredText(SETTINGS_FIELD_LABELS.tenantId)
 
 export const clientIdSchema = requiredText(SETTINGS_FIELD_LABELS.clientId)
   .trim()
-  .min(1, { error: `${SETTINGS_FIELD_LABELS.clientId} is required: copy the Application (client) ID from the app registration's Overview page.`, abort: true })
+  .min(1, {
+    error: `${SETTINGS_FIELD_LABELS.clientId} is required: copy the Application (client) ID from the app registration's Overview page.`,
+    abort: true,
+  })
   .regex(GUID_PATTERN, {
     error: `${SETTINGS_FIELD_LABELS.clientId} must be the Application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000.`,
   });
@@ -58,10 +68,11 @@ export const clientSecretSchema = z
   .string({ error: `${SETTINGS_FIELD_LABELS.clientSecret} must be text.` })
   .trim()
   .min(1, { error: `${SETTINGS_FIELD_LABELS.clientSecret} cannot be only spaces: paste the secret's Value from Certificates & secrets.` })
-  .max(CLIENT_SECRET_MAX_LENGTH, { error: `${SETTINGS_FIELD_LABELS.clientSecret} must be at most ${CLIENT_SECRET_MAX_LENGTH} characters.` });
+  .max(CLIENT_SECRET_MAX_LENGTH, {
+    error: `${SETTINGS_FIELD_LABELS.clientSecret} must be at most ${CLIENT_SECRET_MAX_LENGTH} characters.`,
+  });
 
-const intervalMessage =
-  `${SETTINGS_FIELD_LABELS.intervalDays} must be a whole number of days from ${INTERVAL_DAYS_MIN} to ${INTERVAL_DAYS_MAX}.`;
+const intervalMessage = `${SETTINGS_FIELD_LABELS.intervalDays} must be a whole number of days from ${INTERVAL_DAYS_MIN} to ${INTERVAL_DAYS_MAX}.`;
 
 /** The stored form: a number only. */
 export const intervalDaysSchema = z
@@ -117,8 +128,7 @@ export type SettingsFormInput = z.input<typeof settingsInputSchema>;
 /** Parsed input: clientSecret undefined means keep the stored secret. */
 export type SettingsInput = z.output<typeof settingsInputSchema>;
 
-const isoTimestampSchema = (label: string) =>
-  z.iso.datetime({ offset: true, error: `${label} must be an ISO 8601 date and time.` });
+const isoTimestampSchema = (label: string) => z.iso.datetime({ offset: true, error: `${label} must be an ISO 8601 date and time.` });
 
 export const storedSettingsSchema = z.strictObject(
   {

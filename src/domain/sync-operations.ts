@@ -5,7 +5,8 @@
  * objects it created earlier in the run; that is why updates and inactivations come after every create.
  */
 import { z } from 'zod';
-import { plannedValuesSchema, referenceTargetSchema, type ReferenceTarget } from './object-values';
+
+import { plannedValuesSchema, type ReferenceTarget, referenceTargetSchema } from './object-values';
 import { OBJECT_TYPE_KEYS } from './schema-definition';
 
 /** The object types an operation can write; stored before this field existed means an Employee. */

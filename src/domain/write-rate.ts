@@ -87,5 +87,10 @@ export function afterThrottledFailure(state: WriteRateState, settings: WriteRate
 
 function decrease(state: WriteRateState, settings: WriteRateSettings): WriteRateState {
   if (state.sinceDecrease < settings.cooldownWrites) return { ...state, sinceChange: 0, sinceDecrease: state.sinceDecrease + 1 };
-  return { ...state, perMinute: clampRate(Math.round(state.perMinute * settings.decreaseFactor), settings), sinceChange: 0, sinceDecrease: 0 };
+  return {
+    ...state,
+    perMinute: clampRate(Math.round(state.perMinute * settings.decreaseFactor), settings),
+    sinceChange: 0,
+    sinceDecrease: 0,
+  };
 }

@@ -5,16 +5,16 @@
  * Forge's InvocationError. A stage entry builds its one stage from that invocation's dependencies and runs a step.
  */
 import type { PipelineDeps } from '../pipeline/deps';
-import { stageMessageSchema, type StageMessage, type StageName } from '../pipeline/messages';
-import { schemaJobMessageSchema, type SchemaJobMessage } from '../pipeline/schema-job-queue';
+import { type StageMessage, stageMessageSchema, type StageName } from '../pipeline/messages';
+import { type SchemaJobMessage, schemaJobMessageSchema } from '../pipeline/schema-job-queue';
 import { createStage } from '../pipeline/stages';
 import { runStep } from '../pipeline/step-runner';
 import { createAssets } from '../services/connections';
-import { readSchemaDefinition } from '../services/settings-service';
 import { runSchemaJob } from '../services/schema-job';
+import { readSchemaDefinition } from '../services/settings-service';
 import { queueConsumer, type QueueEntry } from './boundary/queue-boundary';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from './stage-limits';
-import { createPipelineDeps, type AppDeps } from './wiring';
+import { type AppDeps, createPipelineDeps } from './wiring';
 
 /** A stage's consumer: a message for this stage runs one step of it; a message for another stage is invalid. */
 export function stageEntry(stage: StageName): QueueEntry<PipelineDeps, StageMessage> {

@@ -6,6 +6,7 @@
  * only as code and message.
  */
 import Resolver from '@forge/resolver';
+
 import { cancelRunUseCase } from '../usecases/cancel-run';
 import { confirmRunUseCase } from '../usecases/confirm-run';
 import { createSchemaUseCase } from '../usecases/create-schema';
@@ -23,9 +24,9 @@ import { startPreviewUseCase } from '../usecases/start-preview';
 import { startSyncUseCase } from '../usecases/start-sync';
 import { testConnectionUseCase } from '../usecases/test-connection';
 import type { EntryUseCase } from '../usecases/use-case';
-import { resolverFunction, type ResolverAccess } from './boundary/resolver-boundary';
+import { type ResolverAccess, resolverFunction } from './boundary/resolver-boundary';
 import { RESOLVER_KEYS, type ResolverKey } from './resolver-keys';
-import { createPipelineDeps, type AppDeps } from './wiring';
+import { type AppDeps, createPipelineDeps } from './wiring';
 
 /** Exactly one use case per resolver key (the type makes a missing or unknown key a compile error). */
 export const RESOLVER_USE_CASES: { readonly [K in ResolverKey]: EntryUseCase<AppDeps, ResolverAccess> } = {

@@ -3,22 +3,23 @@
  * call these factories per invocation (no module-level state survives reliably between Forge invocations).
  */
 import { randomUUID } from 'node:crypto';
+
 import { createConsoleLogger } from '../adapters/console-logger';
-import { createExternalFetch, createJiraFetch, createUserJiraFetch } from '../adapters/forge-http';
 import { withFetchLimit } from '../adapters/forge-fetch-limit';
-import { createForgeQueue } from '../adapters/forge-queue';
+import { createExternalFetch, createJiraFetch, createUserJiraFetch } from '../adapters/forge-http';
 import { createForgePrivacyReporter } from '../adapters/forge-privacy';
+import { createForgeQueue } from '../adapters/forge-queue';
 import { createForgeSchemaJobQueue } from '../adapters/forge-schema-queue';
 import { createForgeKeyValueStore, createForgeSecretStore } from '../adapters/forge-storage';
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../clients/egress-pacer';
+import type { ExternalFetch, JiraFetch } from '../clients/http';
 import { defaultRetryPolicy } from '../clients/retry-policy';
 import { defaultPipelineConfig, type PipelineDeps } from '../pipeline/deps';
-import { withStorageRetries } from '../pipeline/retrying-store';
 import type { SecretStore } from '../pipeline/ports';
+import { withStorageRetries } from '../pipeline/retrying-store';
 import type { SchemaJobQueue } from '../pipeline/schema-job-queue';
+import { type ConnectionDeps, createConnector } from '../services/connections';
 import type { PersonalDataReporter } from '../services/privacy-service';
-import { createConnector, type ConnectionDeps } from '../services/connections';
-import type { ExternalFetch, JiraFetch } from '../clients/http';
 
 export interface AppDeps extends PipelineDeps {
   readonly secrets: SecretStore;
@@ -40,7 +41,14 @@ export function createPipelineDeps(): AppDeps {
   const clock = { now: () => Date.now() };
   const connectionDeps: ConnectionDeps = {
     // Paced a little under the ~100 outbound requests Forge allows (ECO-491), shared by every client in this runtime.
-    externalFetch: sharedEgress ?? (sharedEgress = paceEgress(withFetchLimit(createExternalFetch(), 'external'), { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep })),
+    externalFetch:
+      sharedEgress ??
+      (sharedEgress = paceEgress(withFetchLimit(createExternalFetch(), 'external'), {
+        maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10,
+        maxInlineWaitMs: 5_000,
+        now: clock.now,
+        sleep,
+      })),
     // Forge's per-invocation outbound request limit is recognised on both transports (src/adapters/forge-fetch-limit.ts).
     jiraFetch: withFetchLimit(createJiraFetch(), 'jira'),
     store,

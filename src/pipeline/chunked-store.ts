@@ -3,6 +3,7 @@
  * with zod. Stages hand data to each other this way; queue messages only carry the run id.
  */
 import { z } from 'zod';
+
 import { AppError } from '../domain/errors';
 import type { KeyValueStore } from './ports';
 

@@ -5,7 +5,8 @@
  * before the meta switches to it, so a crash never leaves a half-merged directory.
  */
 import { z } from 'zod';
-import { entraUserSchema, type EntraUser } from '../domain/entra-user';
+
+import { type EntraUser, entraUserSchema } from '../domain/entra-user';
 import { readChunks, writeChunks } from './chunked-store';
 import { keys } from './keys';
 import type { KeyValueStore } from './ports';
@@ -43,7 +44,12 @@ export async function readDirectory(store: KeyValueStore, generation: string, ch
   return readChunks(store, (i) => keys.directoryChunk(generation, i), chunks, entraUserSchema);
 }
 
-export async function writeDirectoryChunks(store: KeyValueStore, generation: string, users: readonly EntraUser[], firstIndex = 0): Promise<number> {
+export async function writeDirectoryChunks(
+  store: KeyValueStore,
+  generation: string,
+  users: readonly EntraUser[],
+  firstIndex = 0,
+): Promise<number> {
   return writeChunks(store, (i) => keys.directoryChunk(generation, i), users, { firstIndex, ttlSeconds: RETENTION_SECONDS.directory });
 }
 

@@ -10,7 +10,10 @@ export const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 function checked(key: string): string {
   if (key.length > 500 || !KEY_PATTERN.test(key)) {
     // A programming error (ids are minted by the app or validated before use): retrying cannot help.
-    throw new AppError('INTERNAL', 'The app built a storage key Forge would refuse.', { context: { length: key.length }, retry: 'permanent' });
+    throw new AppError('INTERNAL', 'The app built a storage key Forge would refuse.', {
+      context: { length: key.length },
+      retry: 'permanent',
+    });
   }
   return key;
 }

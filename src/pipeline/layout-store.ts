@@ -3,7 +3,8 @@
  * admin creates or repairs the schema and re-checked by every sync.
  */
 import { z } from 'zod';
-import { schemaLayoutSchema, type SchemaLayout } from '../domain/schema-layout';
+
+import { type SchemaLayout, schemaLayoutSchema } from '../domain/schema-layout';
 import { keys } from './keys';
 import type { KeyValueStore } from './ports';
 

@@ -7,6 +7,7 @@
  * took it first, their lease is put back and we back off. kvs.query is never used: it is eventually consistent.
  */
 import { z } from 'zod';
+
 import type { KeyValueStore } from './ports';
 
 export const leaseSchema = z.object({
@@ -35,7 +36,11 @@ export async function acquireLease(store: KeyValueStore, key: string, holder: st
   }
   // Expired (or unreadable): take it over atomically and check that we replaced what we saw.
   const previous = leaseSchema.safeParse(await store.swap(key, mine, { ttlSeconds }));
-  const sawSame = previous.success && current.success && previous.data.holder === current.data.holder && previous.data.expiresAt === current.data.expiresAt;
+  const sawSame =
+    previous.success &&
+    current.success &&
+    previous.data.holder === current.data.holder &&
+    previous.data.expiresAt === current.data.expiresAt;
   const wasGone = !previous.success;
   if (sawSame || wasGone || (previous.success && previous.data.expiresAt <= now)) return { acquired: true };
   // Somebody else took it between our read and our swap: give it back.
@@ -47,7 +52,9 @@ export async function acquireLease(store: KeyValueStore, key: string, holder: st
 export async function renewLease(store: KeyValueStore, key: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
   const current = leaseSchema.safeParse(await store.get(key));
   if (current.success && current.data.holder !== holder && current.data.expiresAt > now) return false;
-  await store.set(key, { holder, expiresAt: now + ttlMs } satisfies Lease, { ttlSeconds: Math.ceil(ttlMs / 1000) + KEEP_AFTER_EXPIRY_SECONDS });
+  await store.set(key, { holder, expiresAt: now + ttlMs } satisfies Lease, {
+    ttlSeconds: Math.ceil(ttlMs / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+  });
   return true;
 }
 

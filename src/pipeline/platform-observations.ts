@@ -7,6 +7,7 @@
  * Counts and sizes only: nothing personal is ever stored here.
  */
 import { z } from 'zod';
+
 import { keys } from './keys';
 import type { KeyValueStore } from './ports';
 

@@ -2,11 +2,11 @@
  * The ports the pipeline stages and run control depend on. Forge adapters (src/adapters) implement them in
  * production; tests pass in-memory ones. Stages never see @forge/* or HTTP.
  */
+import type { AssetsObject } from '../domain/assets-object';
 import type { AtlassianAccount } from '../domain/atlassian-account';
 import type { DeltaChange } from '../domain/directory-delta';
-import type { AssetsObject } from '../domain/assets-object';
-import type { ObjectWrite } from '../domain/object-values';
 import type { EntraUser } from '../domain/entra-user';
+import type { ObjectWrite } from '../domain/object-values';
 import type { ObjectTypeDefinition, SchemaDefinition } from '../domain/schema-definition';
 import type { SchemaLayout } from '../domain/schema-layout';
 import type { QueueKey, StageMessage } from './messages';
@@ -77,7 +77,12 @@ export type WriteResult = (
 export interface AssetsPort {
   ensureSchema(definition: SchemaDefinition): Promise<{ layout: SchemaLayout; created: readonly string[]; repaired: readonly string[] }>;
   /** Objects of one of the app's object types, a page at a time. */
-  searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<{ objects: readonly AssetsObject[]; isLast: boolean }>;
+  searchObjects(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    startAt: number,
+    pageSize: number,
+  ): Promise<{ objects: readonly AssetsObject[]; isLast: boolean }>;
   /** The objects whose anchor (the type's unique attribute) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<readonly AssetsObject[]>;
   createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: ObjectWrite): Promise<WriteResult>;

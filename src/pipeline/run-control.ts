@@ -4,13 +4,13 @@
  * run makes progress, so a run that died cannot block the app forever.
  */
 import { AppError } from '../domain/errors';
+import { storedSettingsSchema } from '../domain/settings';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, readLease, releaseLease, renewLease } from './lease';
-import { storedSettingsSchema } from '../domain/settings';
 import { queueFor } from './messages';
+import { isTerminal, RUN_STATE_VERSION, type RunMode, type RunState, type RunTrigger } from './run-state';
 import { finalizeRun, loadRun, saveRun } from './run-store';
-import { RUN_STATE_VERSION, isTerminal, type RunMode, type RunState, type RunTrigger } from './run-state';
 
 /** Lock holders of the Create Schema job start with this (src/services/schema-job.ts). */
 export const SCHEMA_JOB_HOLDER_PREFIX = 'schema-job-';
@@ -24,7 +24,13 @@ export interface StartRunInput {
 export async function startRun(deps: PipelineDeps, input: StartRunInput): Promise<RunState> {
   await reapStaleRun(deps);
   const now = deps.clock.now();
-  const runId = `${new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${deps.newId().replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+  const runId = `${new Date(now)
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-${deps
+    .newId()
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 12)}`;
   const lock = await acquireLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, now);
   if (!lock.acquired) {
     // The Create Schema job holds the same lock (src/services/schema-job.ts) under a holder that is not a run id.
@@ -65,7 +71,11 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   try {
     await deps.queue.push(queueFor('atlassianUsers'), { v: 1, runId, stage: 'atlassianUsers', seq: 0 });
   } catch (cause) {
-    const error = new AppError('QUEUE_PUSH_FAILED', 'The run could not be queued. Try again in a minute.', { context: { runId }, cause, retry: 'now' });
+    const error = new AppError('QUEUE_PUSH_FAILED', 'The run could not be queued. Try again in a minute.', {
+      context: { runId },
+      cause,
+      retry: 'now',
+    });
     await finalizeRun(deps, run, 'failed', { error: error.toPublic() });
     throw error;
   }
@@ -85,8 +95,17 @@ function describeActive(active: RunState | null): string {
 /** Asks a run to stop at its next chunk boundary; a run waiting for confirmation is cancelled at once. */
 export async function cancelRun(deps: PipelineDeps, runId: string): Promise<RunState> {
   const run = await requireRun(deps, runId);
-  if (isTerminal(run.status)) throw new AppError('RUN_INVALID_STATE', `Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : 'finished'}.`, { context: { runId } });
-  await deps.store.set(keys.runCancel(runId), { at: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: deps.config.runDataTtlSeconds });
+  if (isTerminal(run.status))
+    throw new AppError(
+      'RUN_INVALID_STATE',
+      `Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : 'finished'}.`,
+      { context: { runId } },
+    );
+  await deps.store.set(
+    keys.runCancel(runId),
+    { at: new Date(deps.clock.now()).toISOString() },
+    { ttlSeconds: deps.config.runDataTtlSeconds },
+  );
   if (run.status === 'awaiting-confirmation') return finalizeRun(deps, run, 'cancelled', { error: null });
   deps.logger.info('run.cancel-requested', { runId });
   return run;
@@ -96,7 +115,9 @@ export async function cancelRun(deps: PipelineDeps, runId: string): Promise<RunS
 export async function confirmRun(deps: PipelineDeps, runId: string): Promise<RunState> {
   const run = await requireRun(deps, runId);
   if (run.status !== 'awaiting-confirmation') {
-    throw new AppError('RUN_INVALID_STATE', `Run #${run.number} is not waiting for confirmation (it is ${run.status}).`, { context: { runId } });
+    throw new AppError('RUN_INVALID_STATE', `Run #${run.number} is not waiting for confirmation (it is ${run.status}).`, {
+      context: { runId },
+    });
   }
   const iso = new Date(deps.clock.now()).toISOString();
   const resumed: RunState = { ...run, status: 'running', stage: 'writeAssets', updatedAt: iso, pushes: run.pushes + 1 };
@@ -152,18 +173,25 @@ export async function reapStaleRun(deps: PipelineDeps): Promise<RunState | null>
     if (idleMs <= deps.config.confirmationWindowMs) return null;
     deps.logger.warn('run.confirmation-expired', { runId: run.runId });
     return finalizeRun(deps, run, 'cancelled', {
-      error: { code: 'RUN_STALE', message: 'Nobody confirmed the inactivations within 7 days, so the run was cancelled. Run a new sync to plan again.' },
+      error: {
+        code: 'RUN_STALE',
+        message: 'Nobody confirmed the inactivations within 7 days, so the run was cancelled. Run a new sync to plan again.',
+      },
     });
   }
   if (idleMs <= deps.config.staleRunMs) return null;
   deps.logger.warn('run.stale', { runId: run.runId, idleMinutes: Math.round(idleMs / 60_000), stage: run.stage });
   return finalizeRun(deps, run, 'failed', {
-    error: { code: 'RUN_STALE', message: `The run stopped making progress during the ${run.stage ?? 'first'} stage and was marked failed. Start a new run; if this repeats, see Troubleshooting.` },
+    error: {
+      code: 'RUN_STALE',
+      message: `The run stopped making progress during the ${run.stage ?? 'first'} stage and was marked failed. Start a new run; if this repeats, see Troubleshooting.`,
+    },
   });
 }
 
 async function requireRun(deps: PipelineDeps, runId: string): Promise<RunState> {
   const run = await loadRun(deps, runId);
-  if (run === null) throw new AppError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).', { context: { runId } });
+  if (run === null)
+    throw new AppError('RUN_NOT_FOUND', 'That run no longer exists (run details expire after 14 days).', { context: { runId } });
   return run;
 }

@@ -4,9 +4,10 @@
  * Every record carries a version `v` and is parsed with zod when read back.
  */
 import { z } from 'zod';
+
 import { buildSchemaDefinition } from '../domain/attribute-catalogue';
-import type { SchemaDefinition } from '../domain/schema-definition';
 import { reportCountsSchema } from '../domain/report';
+import type { SchemaDefinition } from '../domain/schema-definition';
 import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
 
 export const RUN_STATE_VERSION = 1;
@@ -50,7 +51,10 @@ export const runStateSchema = z.object({
   /** Queue pushes made by this run's chain (Forge allows 1,000 per originating invocation). */
   pushes: z.number().int().min(0),
   /** Set when the chain stopped pushing near Forge's limit: the step to push when the run is re-seeded. */
-  parked: z.object({ stage: stageNameSchema, seq: z.number().int().min(0) }).nullable().default(null),
+  parked: z
+    .object({ stage: stageNameSchema, seq: z.number().int().min(0) })
+    .nullable()
+    .default(null),
   /**
    * The optional attributes of the run's schema definition (buildSchemaDefinition), fixed when the run starts so
    * every stage works from the same definition even if the settings change meanwhile. Absent in runs started
@@ -58,9 +62,7 @@ export const runStateSchema = z.object({
    */
   attributes: z.array(z.string()).default([]),
   /** Safety threshold figures when the run stopped for confirmation. */
-  safety: z
-    .object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() })
-    .nullable(),
+  safety: z.object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() }).nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

@@ -4,12 +4,21 @@
  * (or run control while no stage is active) writes a run record, so there is no lost update.
  */
 import { z } from 'zod';
+
 import type { PublicError } from '../domain/errors';
 import type { PipelineDeps, RunDataDeps } from './deps';
 import { keys } from './keys';
-import { RETENTION_SECONDS } from './retention';
 import { releaseLease } from './lease';
-import { HISTORY_SIZE, historyEntrySchema, runStateSchema, toHistoryEntry, type HistoryEntry, type RunCounts, type RunState } from './run-state';
+import { RETENTION_SECONDS } from './retention';
+import {
+  HISTORY_SIZE,
+  type HistoryEntry,
+  historyEntrySchema,
+  type RunCounts,
+  type RunState,
+  runStateSchema,
+  toHistoryEntry,
+} from './run-state';
 
 export async function loadRun(deps: Pick<PipelineDeps, 'store'>, runId: string): Promise<RunState | null> {
   const parsed = runStateSchema.safeParse(await deps.store.get(keys.run(runId)));

@@ -15,7 +15,11 @@ import { readLastRun } from './run-store';
 
 export type ScheduledTickResult =
   | { readonly started: true; readonly run: RunState }
-  | { readonly started: false; readonly reason: 'not-configured' | 'not-due' | 'already-triggered-today' | 'run-active' | 'error'; readonly detail: string };
+  | {
+      readonly started: false;
+      readonly reason: 'not-configured' | 'not-due' | 'already-triggered-today' | 'run-active' | 'error';
+      readonly detail: string;
+    };
 
 export async function runScheduledTick(deps: PipelineDeps, settings: StoredSettings | null): Promise<ScheduledTickResult> {
   try {
@@ -25,7 +29,8 @@ export async function runScheduledTick(deps: PipelineDeps, settings: StoredSetti
     const now = new Date(deps.clock.now());
     const last = await readLastRun(deps, 'scheduled');
     const status = scheduledSyncStatus({ intervalDays: settings.intervalDays, lastScheduledSyncAt: last?.lastSucceededAt ?? null, now });
-    if (!status.due) return { started: false, reason: 'not-due', detail: `Next scheduled sync is due on ${status.nextDueAt.slice(0, 10)}.` };
+    if (!status.due)
+      return { started: false, reason: 'not-due', detail: `Next scheduled sync is due on ${status.nextDueAt.slice(0, 10)}.` };
 
     const day = now.toISOString().slice(0, 10);
     const claimed = await deps.store.setIfAbsent(keys.scheduleClaim(day), { at: now.toISOString() }, { ttlSeconds: 3 * 24 * 3600 });

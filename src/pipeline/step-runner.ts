@@ -15,14 +15,15 @@
  *   lost one.
  */
 import { z } from 'zod';
+
 import { AppError, toAppError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, releaseLease, renewLease } from './lease';
 import { nextStage, queueFor, type StageMessage, type StageName } from './messages';
 import type { InvocationBudget } from './ports';
-import { finalizeRun, loadRun, saveRun } from './run-store';
 import { isTerminal, type RunState } from './run-state';
+import { finalizeRun, loadRun, saveRun } from './run-store';
 
 export type StageOutcome =
   /** Out of time: save done, run the same stage again in a new invocation. */
@@ -87,7 +88,12 @@ const MIN_REMAINING_MS = 15_000;
  */
 export const MAX_FETCH_LIMIT_STALLS = 3;
 
-export async function runStep(message: StageMessage, deps: StepRunnerDeps, handler: StageHandler, invocation: StepInvocation): Promise<StepResult> {
+export async function runStep(
+  message: StageMessage,
+  deps: StepRunnerDeps,
+  handler: StageHandler,
+  invocation: StepInvocation,
+): Promise<StepResult> {
   const { runId, stage, seq } = message;
   const started = deps.clock.now();
   const log = (event: string, extra: Record<string, string | number | boolean | null> = {}) =>
@@ -154,7 +160,10 @@ export async function runStep(message: StageMessage, deps: StepRunnerDeps, handl
         if (current.state === null || current.state === undefined) return undefined;
         const parsed = schema.safeParse(current.state);
         if (!parsed.success) {
-          throw new AppError('STORAGE_FAILED', 'A stored checkpoint is unreadable; start a new run.', { context: { runId, stage }, cause: parsed.error });
+          throw new AppError('STORAGE_FAILED', 'A stored checkpoint is unreadable; start a new run.', {
+            context: { runId, stage },
+            cause: parsed.error,
+          });
         }
         return parsed.data;
       },
@@ -163,8 +172,14 @@ export async function runStep(message: StageMessage, deps: StepRunnerDeps, handl
         savedThisInvocation = true;
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
         const stillMine = await renewLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
-        if (!stillMine) throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', { context: { runId, stage }, retry: 'later', retryAfterSeconds: 30 });
-        if (await cancelRequested()) throw new AppError('RUN_CANCELLED', 'The run was cancelled by an admin.', { context: { runId, stage } });
+        if (!stillMine)
+          throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', {
+            context: { runId, stage },
+            retry: 'later',
+            retryAfterSeconds: 30,
+          });
+        if (await cancelRequested())
+          throw new AppError('RUN_CANCELLED', 'The run was cancelled by an admin.', { context: { runId, stage } });
       },
       progress: async (processed, total, label) => {
         const now = deps.clock.now();
@@ -205,7 +220,13 @@ export async function runStep(message: StageMessage, deps: StepRunnerDeps, handl
         if (next !== null) await push(next, 0);
         current = { ...current, nextPushed: true };
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
-        log('step.complete', { next, elapsedMs: deps.clock.now() - started, pushes: run.pushes, retriesLater: run.retries.later, retriesNow: run.retries.now });
+        log('step.complete', {
+          next,
+          elapsedMs: deps.clock.now() - started,
+          pushes: run.pushes,
+          retriesLater: run.retries.later,
+          retriesNow: run.retries.now,
+        });
         return done('complete');
       }
       case 'await-confirmation': {
@@ -288,12 +309,23 @@ export async function runStep(message: StageMessage, deps: StepRunnerDeps, handl
     if (error.retry === 'later') {
       const seconds = Math.min(900, Math.max(1, error.retryAfterSeconds ?? 60));
       deps.logger.warn('step.retry-later', { runId, stage, seq, code: error.code, retryAfterSeconds: seconds });
-      await saveRun(deps, { ...latest, retries: { ...latest.retries, later: latest.retries.later + 1 }, updatedAt: new Date(deps.clock.now()).toISOString() });
+      await saveRun(deps, {
+        ...latest,
+        retries: { ...latest.retries, later: latest.retries.later + 1 },
+        updatedAt: new Date(deps.clock.now()).toISOString(),
+      });
       return { kind: 'retry-later', seconds, reason: error.code };
     }
     if (error.retry === 'now' && invocation.retryCount < deps.config.maxRetryNow) {
       const seconds = Math.min(900, 10 * 2 ** invocation.retryCount);
-      deps.logger.warn('step.retry-soon', { runId, stage, seq, code: error.code, retryCount: invocation.retryCount, retryAfterSeconds: seconds });
+      deps.logger.warn('step.retry-soon', {
+        runId,
+        stage,
+        seq,
+        code: error.code,
+        retryCount: invocation.retryCount,
+        retryAfterSeconds: seconds,
+      });
       await saveRun(deps, { ...latest, retries: { ...latest.retries, now: latest.retries.now + 1 } });
       return { kind: 'retry-later', seconds, reason: error.code };
     }

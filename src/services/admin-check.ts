@@ -14,10 +14,11 @@
  * an administrator"; a 401/403 on the check itself names the scope it needs.
  */
 import { z } from 'zod';
+
 import type { JiraFetch } from '../clients/http';
 import { readJson } from '../clients/http';
-import { toRetryAfterSeconds, waitFromHeaders } from '../clients/retry-policy';
 import { JIRA_RESET_HEADERS } from '../clients/jira/jira-http';
+import { toRetryAfterSeconds, waitFromHeaders } from '../clients/retry-policy';
 import { AppError } from '../domain/errors';
 import { keys } from '../pipeline/keys';
 import type { KeyValueStore } from '../pipeline/ports';
@@ -60,7 +61,13 @@ export async function askJira(deps: AdminCheckDeps): Promise<boolean> {
   try {
     response = await deps.userFetch({ method: 'GET', url: MY_PERMISSIONS_PATH, headers: { Accept: 'application/json' } });
   } catch (cause) {
-    throw busy('JIRA_REQUEST_FAILED', 'Jira could not be reached to confirm that you are a Jira administrator. Try again in a moment.', undefined, 30, cause);
+    throw busy(
+      'JIRA_REQUEST_FAILED',
+      'Jira could not be reached to confirm that you are a Jira administrator. Try again in a moment.',
+      undefined,
+      30,
+      cause,
+    );
   }
   const status = response.status;
   if (status === 200) {
@@ -70,10 +77,20 @@ export async function askJira(deps: AdminCheckDeps): Promise<boolean> {
   await response.text().catch(() => undefined);
   if (status === 429) {
     const seconds = toRetryAfterSeconds(waitFromHeaders(response, deps.now(), JIRA_RESET_HEADERS) ?? 10_000);
-    throw busy('JIRA_THROTTLED', 'Jira is busy and could not confirm that you are a Jira administrator. Try again in a moment.', status, seconds);
+    throw busy(
+      'JIRA_THROTTLED',
+      'Jira is busy and could not confirm that you are a Jira administrator. Try again in a moment.',
+      status,
+      seconds,
+    );
   }
   if (status >= 500) {
-    throw busy('JIRA_REQUEST_FAILED', `Jira could not confirm that you are a Jira administrator (HTTP ${status}). Try again in a moment.`, status, 30);
+    throw busy(
+      'JIRA_REQUEST_FAILED',
+      `Jira could not confirm that you are a Jira administrator (HTTP ${status}). Try again in a moment.`,
+      status,
+      30,
+    );
   }
   if (status === 401 || status === 403) {
     throw new AppError(
@@ -83,12 +100,22 @@ export async function askJira(deps: AdminCheckDeps): Promise<boolean> {
       { context: { endpoint: 'mypermissions', status } },
     );
   }
-  throw new AppError('JIRA_REQUEST_FAILED', `Jira could not confirm that you are a Jira administrator (HTTP ${status}). Reload the page and try again.`, {
-    context: { endpoint: 'mypermissions', status },
-  });
+  throw new AppError(
+    'JIRA_REQUEST_FAILED',
+    `Jira could not confirm that you are a Jira administrator (HTTP ${status}). Reload the page and try again.`,
+    {
+      context: { endpoint: 'mypermissions', status },
+    },
+  );
 }
 
-function busy(code: 'JIRA_THROTTLED' | 'JIRA_REQUEST_FAILED', message: string, status: number | undefined, retryAfterSeconds: number, cause?: unknown): AppError {
+function busy(
+  code: 'JIRA_THROTTLED' | 'JIRA_REQUEST_FAILED',
+  message: string,
+  status: number | undefined,
+  retryAfterSeconds: number,
+  cause?: unknown,
+): AppError {
   return new AppError(code, message, {
     context: { endpoint: 'mypermissions', ...(status === undefined ? {} : { status }) },
     retry: 'later',

@@ -6,6 +6,7 @@
  * whether the connection works without calling Microsoft on every page load.
  */
 import { z } from 'zod';
+
 import type { GraphClient } from '../clients/graph/graph-client';
 import type { TokenProvider } from '../clients/graph/token-client';
 import { AppError, toAppError } from '../domain/errors';
@@ -82,7 +83,14 @@ export async function checkConnection(deps: ConnectionCheckDeps, probe: Connecti
     const appError = toAppError(error, 'The connection test failed unexpectedly. Try again; if it repeats, contact support.');
     const at = new Date(deps.clock.now()).toISOString();
     const sorted = roles === null ? null : [...roles].sort();
-    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: false, userCount: null, error: appError.toPublic(), roles: sorted } satisfies ConnectionCheck);
+    await deps.store.set(keys.connectionCheck(), {
+      v: 1,
+      at,
+      ok: false,
+      userCount: null,
+      error: appError.toPublic(),
+      roles: sorted,
+    } satisfies ConnectionCheck);
     throw appError;
   }
 }
@@ -103,13 +111,25 @@ export interface ConnectionStatus {
 /** The connection as the Overview shows it: from the saved settings and the last test (a test older than the settings is stale). */
 export function connectionStatus(settings: PublicSettings | null, lastCheck: ConnectionCheck | null): ConnectionStatus {
   if (settings === null) {
-    return { state: 'not-configured', message: 'The Microsoft connection is not set up. Enter the tenant ID, client ID and client secret on the Setup tab.', lastCheck };
+    return {
+      state: 'not-configured',
+      message: 'The Microsoft connection is not set up. Enter the tenant ID, client ID and client secret on the Setup tab.',
+      lastCheck,
+    };
   }
   if (!settings.secretStored) {
-    return { state: 'secret-missing', message: 'No client secret is stored. Paste the client secret Value on the Setup tab and save.', lastCheck };
+    return {
+      state: 'secret-missing',
+      message: 'No client secret is stored. Paste the client secret Value on the Setup tab and save.',
+      lastCheck,
+    };
   }
   if (lastCheck === null || Date.parse(lastCheck.at) < Date.parse(settings.updatedAt)) {
-    return { state: 'untested', message: 'The settings have not been tested since they were saved. Use Test connection on the Setup tab.', lastCheck };
+    return {
+      state: 'untested',
+      message: 'The settings have not been tested since they were saved. Use Test connection on the Setup tab.',
+      lastCheck,
+    };
   }
   if (lastCheck.ok) {
     return { state: 'working', message: `The app signed in to Microsoft and can read ${lastCheck.userCount ?? 0} users.`, lastCheck };

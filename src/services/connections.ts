@@ -3,15 +3,15 @@
  * store across invocations), the Graph, Jira users and Assets clients, each over the transport it is given.
  * No Forge imports: src/functions/wiring.ts passes Forge transports, tests and benchmarks pass plain HTTP ones.
  */
-import { CORE_SCHEMA } from '../domain/attribute-catalogue';
-import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import { createAssetsClient } from '../clients/assets/assets-client';
 import { createGraphClient, graphUserFields } from '../clients/graph/graph-client';
 import { createTokenProvider } from '../clients/graph/token-client';
 import type { ExternalFetch, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
 import type { RetryPolicy } from '../clients/retry-policy';
+import { CORE_SCHEMA } from '../domain/attribute-catalogue';
 import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
+import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import type { StoredSettings } from '../domain/settings';
 import type { Connections } from '../pipeline/deps';
 import { keys, secretKeys } from '../pipeline/keys';
@@ -51,14 +51,17 @@ export function createMicrosoftClients(
     policy: deps.policy,
     fingerprint: `${settings.cloud}|${settings.tenantId}|${settings.clientId}|${settings.secretSetAt ?? ''}`,
   });
-  const graph = createGraphClient({
-    fetch: deps.externalFetch,
-    endpoints,
-    tokens,
-    policy: deps.policy,
-    newRequestId: deps.newRequestId,
-    priority: options.priority ?? 'background',
-  }, graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee')));
+  const graph = createGraphClient(
+    {
+      fetch: deps.externalFetch,
+      endpoints,
+      tokens,
+      policy: deps.policy,
+      newRequestId: deps.newRequestId,
+      priority: options.priority ?? 'background',
+    },
+    graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee')),
+  );
   return { tokens, graph };
 }
 
@@ -85,7 +88,12 @@ export function createConnector(deps: ConnectionDeps): (definition?: SchemaDefin
           const page = await jira.listUsersPage(startAt);
           return {
             isLast: page.isLast,
-            accounts: page.accounts.map((a) => ({ accountId: a.accountId, accountType: a.accountType, active: a.active, email: a.emailAddress })),
+            accounts: page.accounts.map((a) => ({
+              accountId: a.accountId,
+              accountType: a.accountType,
+              active: a.active,
+              email: a.emailAddress,
+            })),
           };
         },
         getEmails: async (ids) => {

@@ -3,12 +3,12 @@
  * sync uses, so a check that passes here passes for the pipeline too. Every probe is read-only; the only value kept
  * is the clock skew, beside the other platform observations.
  */
-import { createJiraUsersClient } from '../clients/jira/jira-users-client';
 import type { HttpResponse, JiraFetch } from '../clients/http';
+import { createJiraUsersClient } from '../clients/jira/jira-users-client';
 import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
 import { readObservations, recordObservations } from '../pipeline/platform-observations';
 import { askJira } from './admin-check';
-import { createAssets, createMicrosoftClients, type ConnectionDeps } from './connections';
+import { type ConnectionDeps, createAssets, createMicrosoftClients } from './connections';
 import type { DiagnosticsProbes } from './diagnostics';
 import { readSchemaDefinition, readSettings } from './settings-service';
 
@@ -31,7 +31,7 @@ function serverDate(response: HttpResponse): number | null {
 export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): DiagnosticsProbes {
   const { connectionDeps: c } = deps;
   const now = () => c.clock.now();
-  const microsoft = async (): Promise<ReturnType<typeof createMicrosoftClients> & { graphOrigin: string } | null> => {
+  const microsoft = async (): Promise<(ReturnType<typeof createMicrosoftClients> & { graphOrigin: string }) | null> => {
     const settings = await readSettings(c);
     if (settings === null) return null;
     return { ...createMicrosoftClients(c, settings, { priority: 'interactive' }), graphOrigin: MICROSOFT_CLOUDS[settings.cloud].graph };
@@ -57,7 +57,11 @@ export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): Diagnostics
       return { roles: roles ?? [] };
     },
     jiraClock: async () => {
-      const response = await c.jiraFetch({ method: 'GET', url: '/rest/servicedeskapi/assets/workspace', headers: { Accept: 'application/json' } });
+      const response = await c.jiraFetch({
+        method: 'GET',
+        url: '/rest/servicedeskapi/assets/workspace',
+        headers: { Accept: 'application/json' },
+      });
       const localMs = now();
       await response.text().catch(() => undefined);
       return { serverMs: serverDate(response), localMs };

@@ -106,13 +106,21 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
         ? pass('The app found the Assets workspace and listed the object schemas.')
         : failed(s.error, 'Follow the message above; the Assets checks below cannot run until Assets answers the app.'),
     ),
-    'assets-schema': schema.then((s) => (s.ok ? schemaOutcome(s.value) : unknown('Assets did not answer, so the schema could not be read.', 'Fix "Assets reachable as the app" first.'))),
+    'assets-schema': schema.then((s) =>
+      s.ok
+        ? schemaOutcome(s.value)
+        : unknown('Assets did not answer, so the schema could not be read.', 'Fix "Assets reachable as the app" first.'),
+    ),
     'admin-check': probes.adminCheck().then(
       (a) =>
         a.admin
           ? pass('Jira confirmed, asked as you, that you hold the Administer Jira global permission.')
-          : fail('Jira answered that you do not hold the Administer Jira global permission.', 'Ask a Jira administrator to run Diagnostics.'),
-      (error: unknown) => failed(error, 'Try again in a minute; if it repeats, check that the app version installed has the scopes in its manifest.'),
+          : fail(
+              'Jira answered that you do not hold the Administer Jira global permission.',
+              'Ask a Jira administrator to run Diagnostics.',
+            ),
+      (error: unknown) =>
+        failed(error, 'Try again in a minute; if it repeats, check that the app version installed has the scopes in its manifest.'),
     ),
     'email-api': probes.emailApi().then(
       (e) =>
@@ -122,7 +130,13 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
       (error: unknown) => failed(error, 'Try again in a minute.'),
     ),
     'graph-permissions': probes.graphRoles().then(
-      (r) => (r === null ? unknown('The Microsoft connection is not set up.', 'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.') : rolesOutcome(r.roles)),
+      (r) =>
+        r === null
+          ? unknown(
+              'The Microsoft connection is not set up.',
+              'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.',
+            )
+          : rolesOutcome(r.roles),
       (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
     ),
     'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
@@ -142,12 +156,18 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
 }
 
 function schemaOutcome(inspection: { schemaExists: boolean; diff: SchemaDiff }): Outcome {
-  if (!inspection.schemaExists) return unknown('The Entra Directory (ENTRA) schema does not exist yet.', 'Use Create Schema on the Setup tab.');
+  if (!inspection.schemaExists)
+    return unknown('The Entra Directory (ENTRA) schema does not exist yet.', 'Use Create Schema on the Setup tab.');
   switch (inspection.diff.kind) {
     case 'ok':
-      return pass('The app read the ENTRA schema, its Employee object type and every attribute it writes, each of a type that can hold its values.');
+      return pass(
+        'The app read the ENTRA schema, its Employee object type and every attribute it writes, each of a type that can hold its values.',
+      );
     case 'changes':
-      return fail(`The ENTRA schema is incomplete: ${inspection.diff.actions.length} item(s) to create or repair.`, 'Use Repair Schema on the Setup tab.');
+      return fail(
+        `The ENTRA schema is incomplete: ${inspection.diff.actions.length} item(s) to create or repair.`,
+        'Use Repair Schema on the Setup tab.',
+      );
     case 'conflict':
       return fail(inspection.diff.message, 'Follow the message; the app never deletes an attribute or a schema.', 'ASSETS_SCHEMA_CONFLICT');
   }
@@ -155,7 +175,8 @@ function schemaOutcome(inspection: { schemaExists: boolean; diff: SchemaDiff }):
 
 function rolesOutcome(roles: readonly string[]): Outcome {
   const granted = USER_READ_ROLES.filter((role) => roles.includes(role));
-  if (granted.length > 0) return pass(`The app registration's token carries ${granted.join(', ')}: the app can read every user's profile and manager.`);
+  if (granted.length > 0)
+    return pass(`The app registration's token carries ${granted.join(', ')}: the app can read every user's profile and manager.`);
   const held = roles.length === 0 ? 'no application permissions' : `only ${[...roles].sort().join(', ')}`;
   return fail(
     `The app registration's token carries ${held}; reading users needs User.Read.All.`,
@@ -166,21 +187,34 @@ function rolesOutcome(roles: readonly string[]): Outcome {
 
 function graphPageOutcome(o: PlatformObservations): Outcome {
   const seen = o.graphPageSize;
-  if (seen === undefined) return unknown('Not measured yet: it is measured during a full directory read.', 'Run a Preview or a Sync, then run Diagnostics again.');
+  if (seen === undefined)
+    return unknown(
+      'Not measured yet: it is measured during a full directory read.',
+      'Run a Preview or a Sync, then run Diagnostics again.',
+    );
   // Delta rounds take no page size ($top is ignored): Graph alone decides, and `requested` is 0.
   const asked = seen.requested === 0 ? 'Graph chooses the size of delta pages' : `asked for ${seen.requested}`;
-  return pass(`In the last full directory read (${seen.endpoint}, ${seen.at}) Microsoft Graph served pages of up to ${seen.served} users (${asked}); the app follows every page link.`);
+  return pass(
+    `In the last full directory read (${seen.endpoint}, ${seen.at}) Microsoft Graph served pages of up to ${seen.served} users (${asked}); the app follows every page link.`,
+  );
 }
 
 function assetsPageOutcome(o: PlatformObservations): Outcome {
   const seen = o.assetsAqlPageSize;
-  if (seen === undefined) return unknown('Not measured yet: it is measured when a run reads more Employee objects than one page holds.', 'Nothing to do while the directory is small; with more objects, a Preview or a Sync measures it.');
-  return pass(`In the last read (${seen.at}) Assets served AQL pages of up to ${seen.served} objects (asked for ${seen.requested}); the app pages until Assets says the last page was served.`);
+  if (seen === undefined)
+    return unknown(
+      'Not measured yet: it is measured when a run reads more Employee objects than one page holds.',
+      'Nothing to do while the directory is small; with more objects, a Preview or a Sync measures it.',
+    );
+  return pass(
+    `In the last read (${seen.at}) Assets served AQL pages of up to ${seen.served} objects (asked for ${seen.requested}); the app pages until Assets says the last page was served.`,
+  );
 }
 
 function writeRateOutcome(o: PlatformObservations): Outcome {
   const seen = o.assetsWriteRate;
-  if (seen === undefined) return unknown('Not measured yet: it is learned while a sync writes to Assets.', 'Run a Sync that writes, then run Diagnostics again.');
+  if (seen === undefined)
+    return unknown('Not measured yet: it is learned while a sync writes to Assets.', 'Run a Sync that writes, then run Diagnostics again.');
   return pass(
     `The last sync (${seen.at}) wrote ${seen.writes} time(s) and settled at ${Math.round(seen.perMinute)} write requests a minute (a redirect it followed counts as one more) after ${seen.throttled} throttled answer(s); the next sync starts from that rate.`,
   );
@@ -207,7 +241,10 @@ async function clockOutcome(probes: DiagnosticsProbes): Promise<Outcome> {
   const worst = Math.max(...values.map(Math.abs));
   const detail = `Server clock minus the app's clock: ${skews.join(', ')} (Date headers have one-second resolution).`;
   if (worst > CLOCK_SKEW_LIMIT_MS) {
-    return fail(detail, 'The app measures every wait against the server\'s own Date header, so a skew cannot shorten a wait; report this to Atlassian support with this report if syncs keep waiting.');
+    return fail(
+      detail,
+      "The app measures every wait against the server's own Date header, so a skew cannot shorten a wait; report this to Atlassian support with this report if syncs keep waiting.",
+    );
   }
   return pass(detail);
 }

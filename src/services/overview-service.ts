@@ -4,13 +4,13 @@
  * when the app last read the whole Entra directory and when the next full read (the reconciliation) is due.
  * Run status is not here: the page polls getStatus for that, and this answer is loaded once.
  */
+import type { SchemaClient } from '../clients/assets/schema-client';
 import { FULL_READ_MAX_AGE_DAYS, fullReadDueAt, isFullReadDue } from '../domain/directory-delta';
 import { scheduledSyncStatus } from '../domain/schedule';
 import { readDirectoryMeta } from '../pipeline/directory-cache';
-import type { SchemaClient } from '../clients/assets/schema-client';
 import type { KeyValueStore, SecretStore } from '../pipeline/ports';
 import type { LastRun } from '../pipeline/run-store';
-import { connectionStatus, readConnectionCheck, type ConnectionStatus } from './connection-check';
+import { type ConnectionStatus, connectionStatus, readConnectionCheck } from './connection-check';
 import { readSchemaStatus, type SchemaStatus } from './schema-status';
 import { getPublicSettings, readSchemaDefinition } from './settings-service';
 
@@ -46,7 +46,8 @@ export interface Overview {
 
 export async function readDirectoryStatus(store: KeyValueStore, now: number): Promise<DirectoryStatus> {
   const meta = await readDirectoryMeta(store);
-  if (meta === null) return { lastFullReadAt: null, nextFullReadDueAt: null, fullReadDue: true, fullReadEveryDays: FULL_READ_MAX_AGE_DAYS, users: null };
+  if (meta === null)
+    return { lastFullReadAt: null, nextFullReadDueAt: null, fullReadDue: true, fullReadEveryDays: FULL_READ_MAX_AGE_DAYS, users: null };
   return {
     lastFullReadAt: meta.fullReadAt,
     nextFullReadDueAt: fullReadDueAt(meta.fullReadAt),
@@ -71,7 +72,11 @@ export async function readOverview(deps: OverviewDeps): Promise<Overview> {
   let schedule: ScheduleStatus | null = null;
   if (settings !== null) {
     const lastSucceededAt = (await deps.lastScheduled())?.lastSucceededAt ?? null;
-    const next = scheduledSyncStatus({ intervalDays: settings.intervalDays, lastScheduledSyncAt: lastSucceededAt, now: new Date(deps.clock.now()) });
+    const next = scheduledSyncStatus({
+      intervalDays: settings.intervalDays,
+      lastScheduledSyncAt: lastSucceededAt,
+      now: new Date(deps.clock.now()),
+    });
     schedule = { intervalDays: settings.intervalDays, due: next.due, nextDueAt: next.nextDueAt, lastSucceededAt };
   }
   return { connection, schema, schedule, directory: await readDirectoryStatus(deps.store, deps.clock.now()) };

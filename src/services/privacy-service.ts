@@ -6,13 +6,13 @@
  * Account ids in per-run chunks and reports expire with the run data (14 days); a positive admin check
  * (`admin:<accountId>`, src/services/admin-check.ts) expires after 5 minutes: neither needs reporting.
  */
+import type { RunReport } from '../domain/report';
 import type { PipelineDeps } from '../pipeline/deps';
 import { keys } from '../pipeline/keys';
 import { readLatestReport } from '../pipeline/report-store';
 import { RETENTION_SECONDS } from '../pipeline/retention';
 import { HISTORY_SIZE } from '../pipeline/run-state';
 import { readHistory, readLastRun } from '../pipeline/run-store';
-import type { RunReport } from '../domain/report';
 
 export interface PersonalDataReporter {
   /** Reports the accounts; returns those that are closed and whose data must be erased. */
@@ -27,7 +27,9 @@ function reportAccounts(report: RunReport): string[] {
   ];
 }
 
-export async function reportStoredAccounts(deps: PipelineDeps & { readonly privacy: PersonalDataReporter }): Promise<{ reported: number; erased: number }> {
+export async function reportStoredAccounts(
+  deps: PipelineDeps & { readonly privacy: PersonalDataReporter },
+): Promise<{ reported: number; erased: number }> {
   const latest = new Map<string, string>();
   const note = (accountId: string | null, at: string) => {
     if (accountId === null) return;
@@ -52,12 +54,20 @@ export async function reportStoredAccounts(deps: PipelineDeps & { readonly priva
   let erased = 0;
   for (const entry of history) {
     if (entry.startedBy === null || !closed.has(entry.startedBy)) continue;
-    await deps.store.set(keys.historySlot(entry.number % HISTORY_SIZE), { ...entry, startedBy: null }, { ttlSeconds: RETENTION_SECONDS.history });
+    await deps.store.set(
+      keys.historySlot(entry.number % HISTORY_SIZE),
+      { ...entry, startedBy: null },
+      { ttlSeconds: RETENTION_SECONDS.history },
+    );
     erased++;
   }
   for (const [trigger, last] of Object.entries(lastRuns) as ['manual' | 'scheduled', (typeof lastRuns)['manual']][]) {
     if (last === null || last.entry.startedBy === null || !closed.has(last.entry.startedBy)) continue;
-    await deps.store.set(keys.lastRun(trigger), { ...last, entry: { ...last.entry, startedBy: null } }, { ttlSeconds: RETENTION_SECONDS.history });
+    await deps.store.set(
+      keys.lastRun(trigger),
+      { ...last, entry: { ...last.entry, startedBy: null } },
+      { ttlSeconds: RETENTION_SECONDS.history },
+    );
     erased++;
   }
   for (const [mode, stored] of Object.entries(reports) as ['preview' | 'sync', (typeof reports)['preview']][]) {

@@ -14,13 +14,14 @@
  * - On success the layout is saved (saveLayout) exactly as the old in-resolver Create Schema did.
  */
 import { z } from 'zod';
+
 import type { SchemaEnsureResult } from '../clients/assets/schema-layout';
 import { AppError, toAppError } from '../domain/errors';
 import { keys } from '../pipeline/keys';
 import { saveLayout } from '../pipeline/layout-store';
 import { acquireLease, readLease, releaseLease, renewLease } from '../pipeline/lease';
-import { SCHEMA_JOB_HOLDER_PREFIX } from '../pipeline/run-control';
 import type { Clock, KeyValueStore, Logger } from '../pipeline/ports';
+import { SCHEMA_JOB_HOLDER_PREFIX } from '../pipeline/run-control';
 import type { SchemaJobMessage, SchemaJobQueue } from '../pipeline/schema-job-queue';
 
 /** How long the job holds the run lock without a sign of life (renewed at every step). */
@@ -97,7 +98,8 @@ export async function getSchemaJob(deps: SchemaJobDeps): Promise<SchemaJobState 
 function stoppedError() {
   return {
     code: 'SCHEMA_JOB_FAILED',
-    message: 'Create Schema stopped without finishing (it made no progress for 15 minutes). Click Create Schema again: it continues from what already exists in Assets.',
+    message:
+      'Create Schema stopped without finishing (it made no progress for 15 minutes). Click Create Schema again: it continues from what already exists in Assets.',
   };
 }
 
@@ -113,7 +115,10 @@ export async function startSchemaJob(deps: SchemaJobDeps, enqueue: SchemaJobQueu
   }
 
   const now = deps.clock.now();
-  const jobId = deps.newId().replace(/[^A-Za-z0-9-]/g, '').slice(0, 36);
+  const jobId = deps
+    .newId()
+    .replace(/[^A-Za-z0-9-]/g, '')
+    .slice(0, 36);
   const lock = await acquireLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, now);
   if (!lock.acquired) {
     if (lock.holder.startsWith(SCHEMA_JOB_HOLDER_PREFIX)) {
@@ -159,10 +164,17 @@ function newJob(jobId: string, now: number): SchemaJobState {
   };
 }
 
-export type SchemaJobOutcome = { readonly kind: 'done'; readonly note: string } | { readonly kind: 'retry-later'; readonly seconds: number; readonly reason: string };
+export type SchemaJobOutcome =
+  | { readonly kind: 'done'; readonly note: string }
+  | { readonly kind: 'retry-later'; readonly seconds: number; readonly reason: string };
 
 /** The consumer's work: one delivery of the job's event. */
-export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessage, ensureSchema: EnsureSchema, retryCount: number): Promise<SchemaJobOutcome> {
+export async function runSchemaJob(
+  deps: SchemaJobDeps,
+  message: SchemaJobMessage,
+  ensureSchema: EnsureSchema,
+  retryCount: number,
+): Promise<SchemaJobOutcome> {
   const { jobId } = message;
   let job = await readSchemaJob(deps.store);
   if (job === null || job.jobId !== jobId) return { kind: 'done', note: 'job replaced or expired' };
@@ -182,7 +194,8 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
     if (!(await renewLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, deps.clock.now()))) {
       await finish(deps, job, {
         code: 'RUN_ALREADY_ACTIVE',
-        message: 'A sync started while Create Schema was waiting to continue, so the schema was left as it was. Click Create Schema again when the run has ended.',
+        message:
+          'A sync started while Create Schema was waiting to continue, so the schema was left as it was. Click Create Schema again when the run has ended.',
       });
       return { kind: 'done', note: 'run lock lost' };
     }
@@ -192,7 +205,13 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
       const current: SchemaJobState = job!;
       if (current.steps.some((s) => s.label === label)) return;
       // What was created or repaired is kept as it happens: an interrupted attempt's changes still count in the result.
-      const result = change === undefined ? current.result : merge(current.result, { created: change.kind === 'created' ? [change.item] : [], repaired: change.kind === 'repaired' ? [change.item] : [] });
+      const result =
+        change === undefined
+          ? current.result
+          : merge(current.result, {
+              created: change.kind === 'created' ? [change.item] : [],
+              repaired: change.kind === 'repaired' ? [change.item] : [],
+            });
       job = await saveJob(deps, { ...current, result, steps: [...current.steps, { label, at: iso(deps.clock.now()) }] });
       await renewLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, deps.clock.now());
       await renewLease(deps.store, workKey, worker, SCHEMA_JOB_WORK_LEASE_MS, deps.clock.now());
@@ -214,7 +233,10 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
       }
       if (error.retry !== 'permanent' && error.code !== 'FORGE_FETCH_LIMIT' && job.attempts < SCHEMA_JOB_MAX_ATTEMPTS) {
         // At most 10 minutes, well inside the job's 15-minute lease on the run lock.
-        const seconds = error.retry === 'later' ? Math.min(600, Math.max(1, error.retryAfterSeconds ?? 60)) : Math.min(600, 10 * 2 ** Math.min(retryCount, 5));
+        const seconds =
+          error.retry === 'later'
+            ? Math.min(600, Math.max(1, error.retryAfterSeconds ?? 60))
+            : Math.min(600, 10 * 2 ** Math.min(retryCount, 5));
         deps.logger.warn('schema-job.retry', { jobId, code: error.code, retryAfterSeconds: seconds, attempts: job.attempts });
         return { kind: 'retry-later', seconds, reason: error.code };
       }
@@ -223,7 +245,12 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
       return { kind: 'done', note: `failed: ${error.code}` };
     }
     await finish(deps, job, null, merge(job.result, { created: result.created, repaired: result.repaired }));
-    deps.logger.info('schema-job.succeeded', { jobId, created: result.created.length, repaired: result.repaired.length, steps: job.steps.length });
+    deps.logger.info('schema-job.succeeded', {
+      jobId,
+      created: result.created.length,
+      repaired: result.repaired.length,
+      steps: job.steps.length,
+    });
     return { kind: 'done', note: 'succeeded' };
   } finally {
     await releaseLease(deps.store, workKey, worker).catch(() => undefined);
@@ -231,12 +258,20 @@ export async function runSchemaJob(deps: SchemaJobDeps, message: SchemaJobMessag
 }
 
 /** Union of two results, in the order things happened, each item once. */
-function merge(a: SchemaJobState['result'], b: { created: readonly string[]; repaired: readonly string[] }): NonNullable<SchemaJobState['result']> {
+function merge(
+  a: SchemaJobState['result'],
+  b: { created: readonly string[]; repaired: readonly string[] },
+): NonNullable<SchemaJobState['result']> {
   const union = (x: readonly string[], y: readonly string[]) => [...new Set([...x, ...y])];
   return { created: union(a?.created ?? [], b.created), repaired: union(a?.repaired ?? [], b.repaired) };
 }
 
-async function finish(deps: SchemaJobDeps, job: SchemaJobState, error: { code: string; message: string } | null, result: SchemaJobState['result'] = null): Promise<void> {
+async function finish(
+  deps: SchemaJobDeps,
+  job: SchemaJobState,
+  error: { code: string; message: string } | null,
+  result: SchemaJobState['result'] = null,
+): Promise<void> {
   const latest = (await readSchemaJob(deps.store)) ?? job;
   await saveJob(deps, { ...latest, status: error === null ? 'succeeded' : 'failed', finishedAt: iso(deps.clock.now()), result, error });
   await releaseLease(deps.store, keys.runLock(), holderOf(job.jobId));

@@ -4,10 +4,10 @@
  * do), or unreadable (Assets missing or refusing the app). Read-only: it uses the same diff the create/repair
  * executes, so what the page announces is what the button does.
  */
-import { toAppError } from '../domain/errors';
-import { describeSchemaAction, type SchemaDiff } from '../domain/schema-diff';
-import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import type { SchemaClient } from '../clients/assets/schema-client';
+import { toAppError } from '../domain/errors';
+import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
+import { describeSchemaAction, type SchemaDiff } from '../domain/schema-diff';
 
 export type SchemaState = 'ready' | 'missing' | 'needs-repair' | 'conflict' | 'unavailable';
 
@@ -36,18 +36,32 @@ export async function readSchemaStatus(assets: Pick<SchemaClient, 'inspectSchema
   }
 }
 
-function fromDiff(definition: SchemaDefinition, diff: SchemaDiff, schemaMissing: boolean): Pick<SchemaStatus, 'state' | 'message' | 'pending' | 'code'> {
+function fromDiff(
+  definition: SchemaDefinition,
+  diff: SchemaDiff,
+  schemaMissing: boolean,
+): Pick<SchemaStatus, 'state' | 'message' | 'pending' | 'code'> {
   const name = `"${definition.name}" (${definition.key})`;
   switch (diff.kind) {
     case 'ok':
-      return { state: 'ready', message: `The ${name} schema and its ${objectTypeOf(definition, 'employee').name} object type are ready.`, pending: [], code: null };
+      return {
+        state: 'ready',
+        message: `The ${name} schema and its ${objectTypeOf(definition, 'employee').name} object type are ready.`,
+        pending: [],
+        code: null,
+      };
     case 'conflict':
       return { state: 'conflict', message: diff.message, pending: [], code: 'ASSETS_SCHEMA_CONFLICT' };
     case 'changes': {
       const pending = diff.actions.map(describeSchemaAction);
       return schemaMissing
         ? { state: 'missing', message: `The ${name} schema does not exist yet. Create Schema creates it.`, pending, code: null }
-        : { state: 'needs-repair', message: `The ${name} schema exists but is incomplete. Repair Schema fixes what is listed.`, pending, code: null };
+        : {
+            state: 'needs-repair',
+            message: `The ${name} schema exists but is incomplete. Repair Schema fixes what is listed.`,
+            pending,
+            code: null,
+          };
     }
   }
 }

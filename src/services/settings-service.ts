@@ -4,10 +4,10 @@
  * secret keeps the stored one. A change of tenant, client, cloud or secret drops the cached Graph token.
  */
 import { buildSchemaDefinition } from '../domain/attribute-catalogue';
-import type { SchemaDefinition } from '../domain/schema-definition';
 import { AppError } from '../domain/errors';
-import { parseSettingsInput, storedSettingsSchema, type StoredSettings } from '../domain/settings';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
+import type { SchemaDefinition } from '../domain/schema-definition';
+import { parseSettingsInput, type StoredSettings, storedSettingsSchema } from '../domain/settings';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
 
@@ -46,14 +46,18 @@ export async function readClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Pro
 export async function requireSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings> {
   const settings = await readSettings(deps);
   if (settings === null) {
-    throw new AppError('SETTINGS_MISSING', 'The Microsoft connection is not set up yet. Enter the tenant ID, client ID and client secret on the Setup tab.');
+    throw new AppError(
+      'SETTINGS_MISSING',
+      'The Microsoft connection is not set up yet. Enter the tenant ID, client ID and client secret on the Setup tab.',
+    );
   }
   return settings;
 }
 
 export async function requireClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string> {
   const secret = await readClientSecret(deps);
-  if (secret === null) throw new AppError('SECRET_MISSING', 'No client secret is stored. Paste the client secret Value on the Setup tab and save.');
+  if (secret === null)
+    throw new AppError('SECRET_MISSING', 'No client secret is stored. Paste the client secret Value on the Setup tab and save.');
   return secret;
 }
 
@@ -68,7 +72,9 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   const previous = await readSettings(deps);
   const storedSecret = await readClientSecret(deps);
   if (input.clientSecret === undefined && storedSecret === null) {
-    throw new AppError('SECRET_MISSING', 'Client secret is required: paste the secret Value from Certificates & secrets.', { context: { fields: 'clientSecret' } });
+    throw new AppError('SECRET_MISSING', 'Client secret is required: paste the secret Value from Certificates & secrets.', {
+      context: { fields: 'clientSecret' },
+    });
   }
   const now = new Date(deps.clock.now()).toISOString();
   const secretChanged = input.clientSecret !== undefined && input.clientSecret !== storedSecret;
@@ -85,7 +91,11 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   };
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =
-    secretChanged || previous === null || previous.tenantId !== settings.tenantId || previous.clientId !== settings.clientId || previous.cloud !== settings.cloud;
+    secretChanged ||
+    previous === null ||
+    previous.tenantId !== settings.tenantId ||
+    previous.clientId !== settings.clientId ||
+    previous.cloud !== settings.cloud;
   if (connectionChanged) await deps.secrets.delete(secretKeys.graphToken());
   return toPublic(settings, true);
 }

@@ -4,6 +4,7 @@
  */
 import { Heading, Stack, Tab, TabList, TabPanel, Tabs, Text } from '@forge/react';
 import React, { useState } from 'react';
+
 import { HistoryTab } from './history-tab';
 import { ErrorNotice } from './notices';
 import { OverviewTab } from './overview-tab';
@@ -28,7 +29,9 @@ export function App() {
   return (
     <Stack space="space.200">
       <Heading as="h1">Entra ID Sync</Heading>
-      <Text>Keeps the Entra Directory (ENTRA) schema in Assets in step with Microsoft Entra ID: one Employee object per matched Jira user.</Text>
+      <Text>
+        Keeps the Entra Directory (ENTRA) schema in Assets in step with Microsoft Entra ID: one Employee object per matched Jira user.
+      </Text>
       {handle.error !== null ? <ErrorNotice code={handle.error.code} message={handle.error.message} /> : null}
       <Tabs id="entra-sync-tabs" selected={selected} onChange={open}>
         <TabList>

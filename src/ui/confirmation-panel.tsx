@@ -4,6 +4,7 @@
  */
 import { Inline, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React from 'react';
+
 import { formatCount } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -26,8 +27,8 @@ export function ConfirmationPanel({ run, confirm, cancel }: { run: RunView; conf
               'Nothing has been written yet.'}
         </Text>
         <Text>
-          Check who would be inactivated. If Entra ID lost users by mistake (a permission or consent change, users moved out of reach), cancel and fix that
-          first. Confirm applies the plan exactly as listed, creates and updates included.
+          Check who would be inactivated. If Entra ID lost users by mistake (a permission or consent change, users moved out of reach),
+          cancel and fix that first. Confirm applies the plan exactly as listed, creates and updates included.
         </Text>
       </SectionMessage>
       {loaded.state === 'loading' ? <Loading label="Loading the planned inactivations" /> : null}

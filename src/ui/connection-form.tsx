@@ -20,16 +20,21 @@ import {
   useForm,
 } from '@forge/react';
 import React, { useState } from 'react';
+
 import { INTERVAL_DAYS_MAX, INTERVAL_DAYS_MIN, SETTINGS_FIELD_LABELS, type SettingsField } from '../domain/settings';
 import { formatDateTime } from './format';
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
-import { CLOUD_OPTIONS, fieldMessages, initialValues, toPayload, type SettingsFormValues } from './settings-form-model';
+import { CLOUD_OPTIONS, fieldMessages, initialValues, type SettingsFormValues, toPayload } from './settings-form-model';
 import type { PublicSettingsView } from './views';
 
 type Failure = { code: string; message: string };
 
-export function ConnectionForm(props: { settings: PublicSettingsView | null; justSaved: boolean; onSaved: (saved: PublicSettingsView) => void }) {
+export function ConnectionForm(props: {
+  settings: PublicSettingsView | null;
+  justSaved: boolean;
+  onSaved: (saved: PublicSettingsView) => void;
+}) {
   const { settings, onSaved } = props;
   const { register, handleSubmit, formState, getFieldId } = useForm<SettingsFormValues>({ defaultValues: initialValues(settings) });
   const [saving, setSaving] = useState(false);
@@ -106,7 +111,10 @@ export function ConnectionForm(props: { settings: PublicSettingsView | null; jus
             <RequiredAsterisk />
           </Label>
           <Textfield {...field('intervalDays')} type="number" min={INTERVAL_DAYS_MIN} max={INTERVAL_DAYS_MAX} />
-          {below('intervalDays', `Days between scheduled syncs, from ${INTERVAL_DAYS_MIN} to ${INTERVAL_DAYS_MAX}. The schedule is checked once a day.`)}
+          {below(
+            'intervalDays',
+            `Days between scheduled syncs, from ${INTERVAL_DAYS_MIN} to ${INTERVAL_DAYS_MAX}. The schedule is checked once a day.`,
+          )}
         </FormSection>
         <FormFooter align="start">
           <LoadingButton type="submit" appearance="primary" isLoading={saving}>

@@ -6,6 +6,7 @@
  */
 import { LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+
 import { formatDateTime, plural } from './format';
 import { api } from './invoke';
 import { ErrorNotice } from './notices';

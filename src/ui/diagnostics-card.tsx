@@ -6,6 +6,7 @@
  */
 import { CodeBlock, DynamicTable, Heading, LoadingButton, Lozenge, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+
 import { formatDateTime } from './format';
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
@@ -35,8 +36,9 @@ export function DiagnosticsCard() {
     <Stack space="space.150">
       <Heading as="h3">3. Diagnostics</Heading>
       <Text>
-        Diagnostics checks, without changing anything, what only this site and your Microsoft tenant can answer: whether Assets answers the app, the schema,
-        the administrator check, the email API, the Microsoft Graph permission, and the page sizes, write rate and clocks the last runs met.
+        Diagnostics checks, without changing anything, what only this site and your Microsoft tenant can answer: whether Assets answers the
+        app, the schema, the administrator check, the email API, the Microsoft Graph permission, and the page sizes, write rate and clocks
+        the last runs met.
       </Text>
       <LoadingButton isLoading={running} onClick={() => void run()}>
         Run diagnostics
@@ -47,7 +49,14 @@ export function DiagnosticsCard() {
           <Text>{`Checked ${formatDateTime(result.checkedAt)}: ${result.summary.pass} passed, ${result.summary.fail} failed, ${result.summary.unknown} unknown.`}</Text>
           <DynamicTable
             label="Diagnostics"
-            head={{ cells: [{ key: 'check', content: 'Check' }, { key: 'result', content: 'Result' }, { key: 'detail', content: 'What was found' }, { key: 'action', content: 'What to do' }] }}
+            head={{
+              cells: [
+                { key: 'check', content: 'Check' },
+                { key: 'result', content: 'Result' },
+                { key: 'detail', content: 'What was found' },
+                { key: 'action', content: 'What to do' },
+              ],
+            }}
             rows={result.checks.map((check) => ({
               key: check.id,
               cells: [

@@ -4,6 +4,7 @@
  */
 import { Button, DynamicTable, EmptyState, Lozenge, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
+
 import { formatCount, formatDateTime, formatDuration, MODE_LABELS, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -13,7 +14,20 @@ import { useLoad } from './use-load';
 import type { StatusHandle } from './use-status';
 import type { HistoryEntryView } from './views';
 
-const COLUMNS = ['Run', 'Started', 'Trigger', 'Started by', 'Mode', 'Status', 'Duration', 'Created', 'Updated', 'Inactivated', 'Failures', ''];
+const COLUMNS = [
+  'Run',
+  'Started',
+  'Trigger',
+  'Started by',
+  'Mode',
+  'Status',
+  'Duration',
+  'Created',
+  'Updated',
+  'Inactivated',
+  'Failures',
+  '',
+];
 
 function count(entry: HistoryEntryView, key: 'creates' | 'updates' | 'inactivations' | 'writeFailures'): string {
   return entry.counts === null ? '-' : formatCount(entry.counts[key]);
@@ -26,7 +40,8 @@ export function HistoryTab({ handle }: { handle: StatusHandle }) {
   if (loaded.state === 'loading') return <Loading label="Loading the run history" />;
   if (loaded.state === 'error') return <ErrorNotice message={loaded.message} />;
   const entries = loaded.data;
-  if (entries.length === 0) return <EmptyState header="No runs yet" description="Every preview and sync, manual or scheduled, appears here with its result." />;
+  if (entries.length === 0)
+    return <EmptyState header="No runs yet" description="Every preview and sync, manual or scheduled, appears here with its result." />;
 
   const rows = entries.map((entry) => {
     const status = STATUS_LABELS[entry.status];
@@ -51,7 +66,7 @@ export function HistoryTab({ handle }: { handle: StatusHandle }) {
 
   return (
     <Stack space="space.200">
-      <Text>{`${entries.length === 1 ? "The last run" : `The last ${formatCount(entries.length)} runs, newest first`}. Counts for a preview are what a sync would have done.`}</Text>
+      <Text>{`${entries.length === 1 ? 'The last run' : `The last ${formatCount(entries.length)} runs, newest first`}. Counts for a preview are what a sync would have done.`}</Text>
       <DynamicTable
         label="Run history"
         head={{ cells: COLUMNS.map((label, index) => ({ key: `h${index}`, content: label })) }}

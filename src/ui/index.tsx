@@ -4,6 +4,7 @@
  */
 import ForgeReconciler from '@forge/react';
 import React from 'react';
+
 import { App } from './app';
 
 ForgeReconciler.render(

@@ -5,6 +5,7 @@
  */
 import { invoke } from '@forge/bridge';
 import { z } from 'zod';
+
 import { RESOLVER_KEYS, type ResolverKey } from '../functions/resolver-keys';
 import {
   connectionTestView,
@@ -48,7 +49,10 @@ const envelope = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 
-const MALFORMED = { code: 'RESPONSE_MALFORMED', message: 'The app answered in an unexpected way. Reload the page; if this repeats, the app may be updating.' };
+const MALFORMED = {
+  code: 'RESPONSE_MALFORMED',
+  message: 'The app answered in an unexpected way. Reload the page; if this repeats, the app may be updating.',
+};
 const UNREACHABLE = { code: 'UNREACHABLE', message: 'The app could not be reached. Check your connection and reload the page.' };
 
 async function call<K extends ResolverKey>(key: K, payload?: Record<string, unknown>): Promise<Answer<DataOf<K>>> {

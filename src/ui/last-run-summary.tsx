@@ -1,10 +1,17 @@
 /** One line-up of the last manual or scheduled sync: when, result, counts, and the error when it failed. */
 import { Heading, Inline, Lozenge, Stack, Text } from '@forge/react';
 import React from 'react';
+
 import { formatCount, formatDateTime, formatDuration, plural, STATUS_LABELS } from './format';
 import type { LastRunView } from './views';
 
-export function countsLine(counts: { creates: number; updates: number; inactivations: number; unchanged: number; writeFailures: number }): string {
+export function countsLine(counts: {
+  creates: number;
+  updates: number;
+  inactivations: number;
+  unchanged: number;
+  writeFailures: number;
+}): string {
   const parts = [
     `${formatCount(counts.creates)} created`,
     `${formatCount(counts.updates)} updated`,

@@ -1,6 +1,7 @@
 /** The page's loading and error states, so every tab shows them the same way. */
 import { Inline, SectionMessage, Spinner, Text } from '@forge/react';
 import React from 'react';
+
 import { errorTitle } from './error-titles';
 
 export function Loading({ label }: { label: string }) {

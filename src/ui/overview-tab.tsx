@@ -5,6 +5,7 @@
  */
 import { Button, EmptyState, Heading, Inline, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import React from 'react';
+
 import { formatDateTime, formatDay, plural } from './format';
 import { api } from './invoke';
 import { LastRunSummary } from './last-run-summary';
@@ -33,7 +34,14 @@ const SCHEMA_LOZENGE: Readonly<Record<OverviewView['schema']['state'], { text: s
   unavailable: { text: 'Unavailable', appearance: 'removed' },
 };
 
-function StateLine(props: { testId: string; title: string; lozenge: { text: string; appearance: Appearance }; message: string; fix: (() => void) | null; fixLabel: string }) {
+function StateLine(props: {
+  testId: string;
+  title: string;
+  lozenge: { text: string; appearance: Appearance };
+  message: string;
+  fix: (() => void) | null;
+  fixLabel: string;
+}) {
   return (
     <Stack space="space.050" testId={props.testId}>
       <Inline space="space.100" alignBlock="center">
@@ -55,9 +63,12 @@ function StateLine(props: { testId: string; title: string; lozenge: { text: stri
 /** "Last full directory read" and when the next one is due (delta is not lossless; see docs/sync-rules.md). */
 export function fullReadText(directory: NonNullable<OverviewView['directory']>): string {
   const every = `The app reads only what changed in Entra ID, and the whole directory every ${plural(directory.fullReadEveryDays, 'day')} to catch changes Microsoft Graph did not report.`;
-  if (directory.lastFullReadAt === null || directory.nextFullReadDueAt === null) return `${every} The first sync reads the whole directory.`;
+  if (directory.lastFullReadAt === null || directory.nextFullReadDueAt === null)
+    return `${every} The first sync reads the whole directory.`;
   const last = `Last full directory read: ${formatDateTime(directory.lastFullReadAt)}.`;
-  const next = directory.fullReadDue ? 'The next sync reads the whole directory.' : `The next full read is due from ${formatDateTime(directory.nextFullReadDueAt)}.`;
+  const next = directory.fullReadDue
+    ? 'The next sync reads the whole directory.'
+    : `The next full read is due from ${formatDateTime(directory.nextFullReadDueAt)}.`;
   return `${last} ${next} ${every}`;
 }
 

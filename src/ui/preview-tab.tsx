@@ -4,6 +4,7 @@
  */
 import { EmptyState, Heading, Inline, LoadingButton, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+
 import { activeRunReason, formatDateTime } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -30,11 +31,16 @@ export function PreviewTab({ handle }: { handle: StatusHandle }) {
     <Stack space="space.300">
       <Stack space="space.100">
         <Text>
-          A preview reads Jira, Entra ID and Assets and shows what a sync would change right now: employees to create, update and inactivate, accounts
-          that match no Entra user, manager links that cannot be set, and warnings. It writes nothing.
+          A preview reads Jira, Entra ID and Assets and shows what a sync would change right now: employees to create, update and
+          inactivate, accounts that match no Entra user, manager links that cannot be set, and warnings. It writes nothing.
         </Text>
         <Inline>
-          <LoadingButton appearance="primary" isLoading={start.working} isDisabled={active !== null || handle.status === null} onClick={() => void generate()}>
+          <LoadingButton
+            appearance="primary"
+            isLoading={start.working}
+            isDisabled={active !== null || handle.status === null}
+            onClick={() => void generate()}
+          >
             Generate Preview
           </LoadingButton>
         </Inline>
@@ -51,7 +57,9 @@ export function PreviewTab({ handle }: { handle: StatusHandle }) {
       {latest !== null && latest.report !== null ? (
         <Stack space="space.200">
           <Heading as="h3">Latest preview</Heading>
-          {latest.run !== null ? <Text>{`Run #${latest.run.number}, started ${formatDateTime(latest.run.startedAt)}, finished ${formatDateTime(latest.run.finishedAt)}.`}</Text> : null}
+          {latest.run !== null ? (
+            <Text>{`Run #${latest.run.number}, started ${formatDateTime(latest.run.startedAt)}, finished ${formatDateTime(latest.run.finishedAt)}.`}</Text>
+          ) : null}
           <ReportView report={latest.report} mode="preview" />
         </Stack>
       ) : null}

@@ -4,6 +4,7 @@
  */
 import { DynamicTable, Heading, Stack, Text, User } from '@forge/react';
 import React from 'react';
+
 import type { ReportCreate, ReportListName, RunReport, WarningCode } from '../domain/report';
 import { formatCount } from './format';
 import { ROWS_PER_PAGE } from './page-config';
@@ -39,7 +40,9 @@ function Section(props: { title: string; total: number; listed: number; emptyTex
   return (
     <Stack space="space.100">
       <Heading as="h4">{`${title} (${formatCount(total)})`}</Heading>
-      {listed < total ? <Text>{`Listing the first ${formatCount(listed)} of ${formatCount(total)}. The totals are exact; the report keeps a limited number of entries per category.`}</Text> : null}
+      {listed < total ? (
+        <Text>{`Listing the first ${formatCount(listed)} of ${formatCount(total)}. The totals are exact; the report keeps a limited number of entries per category.`}</Text>
+      ) : null}
       {listed === 0 ? <Text>{emptyText}</Text> : children}
     </Stack>
   );
@@ -52,9 +55,14 @@ function Table({ label, columns, rows }: { label: string; columns: string[]; row
 const account = (accountId: string) => <User accountId={accountId} />;
 
 /** A create's value for one column of the run's definition (columns are attribute names). */
-const shownValue = (create: ReportCreate, column: string): string | null => create.attributes.find((a) => a.attribute === column)?.value ?? null;
+const shownValue = (create: ReportCreate, column: string): string | null =>
+  create.attributes.find((a) => a.attribute === column)?.value ?? null;
 
-export const REPORT_TABLES: readonly { readonly list: ReportListName; readonly title: string; readonly render: (report: RunReport) => React.ReactNode }[] = [
+export const REPORT_TABLES: readonly {
+  readonly list: ReportListName;
+  readonly title: string;
+  readonly render: (report: RunReport) => React.ReactNode;
+}[] = [
   {
     list: 'creates',
     title: 'Employees to create',
@@ -63,7 +71,13 @@ export const REPORT_TABLES: readonly { readonly list: ReportListName; readonly t
         label="Employees to create"
         columns={['Name', ...r.createColumns, 'Manager', 'Atlassian account']}
         rows={r.creates.items.map((c, i) =>
-          row(`create-${i}`, text(c.fullName), ...r.createColumns.map((column) => text(shownValue(c, column))), text(c.managerName), account(c.accountId)),
+          row(
+            `create-${i}`,
+            text(c.fullName),
+            ...r.createColumns.map((column) => text(shownValue(c, column))),
+            text(c.managerName),
+            account(c.accountId),
+          ),
         )}
       />
     ),
@@ -119,7 +133,9 @@ export const REPORT_TABLES: readonly { readonly list: ReportListName; readonly t
       <Table
         label="Manager links that cannot be set"
         columns={['Employee', 'Entra user ID', 'Manager Entra user ID', 'Reason']}
-        rows={r.missingManagerLinks.items.map((m, i) => row(`manager-${i}`, text(m.fullName), m.entraUserId, m.managerEntraUserId, m.reasonText))}
+        rows={r.missingManagerLinks.items.map((m, i) =>
+          row(`manager-${i}`, text(m.fullName), m.entraUserId, m.managerEntraUserId, m.reasonText),
+        )}
       />
     ),
   },
@@ -164,7 +180,13 @@ export function ReportTables({ report, lists }: { report: RunReport; lists: read
       {lists.map((list) => {
         const table = REPORT_TABLES.find((t) => t.list === list)!;
         return (
-          <Section key={list} title={table.title} total={report.counts[list]} listed={report[list].items.length} emptyText={EMPTY_TEXT[list]}>
+          <Section
+            key={list}
+            title={table.title}
+            total={report.counts[list]}
+            listed={report[list].items.length}
+            emptyText={EMPTY_TEXT[list]}
+          >
             {table.render(report)}
           </Section>
         );

@@ -4,6 +4,7 @@
  */
 import { Badge, Inline, SectionMessage, Stack, Text } from '@forge/react';
 import React from 'react';
+
 import type { ReportListName, RunReport } from '../domain/report';
 import { formatCount } from './format';
 import { ReportTables } from './report-tables';
@@ -21,7 +22,14 @@ const COUNT_LABELS: readonly { readonly key: keyof RunReport['counts']; readonly
   { key: 'writeFailures', label: 'Write failures' },
 ];
 
-export const PREVIEW_LISTS: readonly ReportListName[] = ['creates', 'updates', 'inactivations', 'unmatchedAtlassian', 'missingManagerLinks', 'warnings'];
+export const PREVIEW_LISTS: readonly ReportListName[] = [
+  'creates',
+  'updates',
+  'inactivations',
+  'unmatchedAtlassian',
+  'missingManagerLinks',
+  'warnings',
+];
 export const SYNC_LISTS: readonly ReportListName[] = [...PREVIEW_LISTS, 'writeFailures'];
 
 export function ReportCounts({ report, withFailures }: { report: RunReport; withFailures: boolean }) {

@@ -3,6 +3,7 @@
  * working state and error, and refreshes the shared status afterwards (which resumes polling).
  */
 import { useState } from 'react';
+
 import type { Answer } from './invoke';
 import type { StatusHandle } from './use-status';
 import type { RunView } from './views';

@@ -2,8 +2,22 @@
  * One run opened from the history: what it was, how it ended (with its error), and its report. Run details and
  * reports expire after 14 days; the history row keeps the counts after that.
  */
-import { Button, Modal, ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition, Stack, Text, User, Inline, Lozenge } from '@forge/react';
+import {
+  Button,
+  Inline,
+  Lozenge,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+  Stack,
+  Text,
+  User,
+} from '@forge/react';
 import React from 'react';
+
 import { formatDateTime, formatDuration, MODE_LABELS, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -31,7 +45,9 @@ function Details({ entry }: { entry: HistoryEntryView }) {
       {loaded.state === 'ready' && (loaded.data === null || loaded.data.report === null) ? (
         <Text>No report is available for this run: it ended before planning, or its details expired (they are kept for 14 days).</Text>
       ) : null}
-      {loaded.state === 'ready' && loaded.data !== null && loaded.data.report !== null ? <ReportView report={loaded.data.report} mode={entry.mode} /> : null}
+      {loaded.state === 'ready' && loaded.data !== null && loaded.data.report !== null ? (
+        <ReportView report={loaded.data.report} mode={entry.mode} />
+      ) : null}
     </Stack>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { SectionMessage, Text } from '@forge/react';
 import React from 'react';
+
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
 import { useLoad } from './use-load';

@@ -4,6 +4,7 @@
  */
 import { Inline, Lozenge, ProgressBar, Stack, Text, User } from '@forge/react';
 import React from 'react';
+
 import { formatCount, formatDateTime, MODE_LABELS, STAGES, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import type { RunView } from './views';
 
@@ -18,7 +19,8 @@ export function progressOf(run: RunView): { value: number; stepText: string } {
 
 function detailOf(run: RunView): string {
   const { processed, total, label } = run.progress;
-  const figures = total !== null ? `${formatCount(processed)} of ${formatCount(total)}` : processed > 0 ? `${formatCount(processed)} so far` : '';
+  const figures =
+    total !== null ? `${formatCount(processed)} of ${formatCount(total)}` : processed > 0 ? `${formatCount(processed)} so far` : '';
   return [label, figures].filter((part) => part !== '').join(': ');
 }
 
@@ -35,7 +37,9 @@ export function RunProgress({ run }: { run: RunView }) {
       {run.status === 'awaiting-confirmation' ? null : (
         <ProgressBar ariaLabel={`Run #${run.number} progress`} value={value} isIndeterminate={run.status === 'queued'} />
       )}
-      <Text>{run.status === 'awaiting-confirmation' ? 'Planned; nothing written yet. Waiting for an admin to confirm or cancel.' : stepText}</Text>
+      <Text>
+        {run.status === 'awaiting-confirmation' ? 'Planned; nothing written yet. Waiting for an admin to confirm or cancel.' : stepText}
+      </Text>
       {detail !== '' && !stepText.endsWith(detail) ? <Text>{detail}</Text> : null}
       <Inline space="space.050" alignBlock="center">
         <Text>{`Started ${formatDateTime(run.startedAt)} by`}</Text>

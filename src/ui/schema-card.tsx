@@ -7,8 +7,9 @@
  * e.g. from another tab) and the card polls getSchemaJob every few seconds while it runs, listing the steps as they
  * complete, then shows the result or the error. A page opened while a job runs picks it up and follows it too.
  */
-import { Heading, Inline, List, ListItem, LoadingButton, SectionMessage, Stack, Text, Button } from '@forge/react';
+import { Button, Heading, Inline, List, ListItem, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useCallback, useEffect, useRef, useState } from 'react';
+
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
 import { POLL_INTERVAL_MS } from './page-config';
@@ -36,7 +37,10 @@ function StatusMessage({ status }: { status: SchemaStatusView }) {
     case 'missing':
     case 'needs-repair':
       return (
-        <SectionMessage appearance={status.state === 'missing' ? 'information' : 'warning'} title={status.state === 'missing' ? 'Schema not created yet' : 'Schema needs repair'}>
+        <SectionMessage
+          appearance={status.state === 'missing' ? 'information' : 'warning'}
+          title={status.state === 'missing' ? 'Schema not created yet' : 'Schema needs repair'}
+        >
           <Text>{status.message}</Text>
           <Text>{status.state === 'missing' ? 'It will create:' : 'It will create or repair:'}</Text>
           <Items items={status.pending} />
@@ -134,7 +138,11 @@ function useSchemaJob(onEnded: () => Promise<void>) {
 export function SchemaCard({ onChanged }: { onChanged: () => void }) {
   const { loaded, reload } = useLoad(api.getSchemaStatus);
   const [starting, setStarting] = useState(false);
-  const { job, failure: startFailure, start } = useSchemaJob(async () => {
+  const {
+    job,
+    failure: startFailure,
+    start,
+  } = useSchemaJob(async () => {
     await reload();
     onChanged();
   });
@@ -163,8 +171,8 @@ export function SchemaCard({ onChanged }: { onChanged: () => void }) {
     <Stack space="space.150">
       <Heading as="h3">1. Create the Entra Directory schema</Heading>
       <Text>
-        The app keeps employees in its own Assets schema, "Entra Directory" (key ENTRA), with the object type Employee and its attributes. Create Schema
-        makes it, or repairs it when an attribute is missing or was changed by hand. Nothing else in Assets is touched.
+        The app keeps employees in its own Assets schema, "Entra Directory" (key ENTRA), with the object type Employee and its attributes.
+        Create Schema makes it, or repairs it when an attribute is missing or was changed by hand. Nothing else in Assets is touched.
       </Text>
       {loaded.state === 'loading' ? <Loading label="Checking the schema in Assets" /> : null}
       {loaded.state === 'error' ? <ErrorNotice message={loaded.message} /> : null}
@@ -172,7 +180,9 @@ export function SchemaCard({ onChanged }: { onChanged: () => void }) {
       {running ? <JobProgress job={job} /> : null}
       {result !== null ? <Outcome result={result} /> : null}
       {failure !== null ? <ErrorNotice code={failure.code} message={failure.message} /> : null}
-      {job !== null && job.status === 'failed' && job.steps.length > 0 ? <Text>{`Steps completed before it stopped: ${job.steps.map((s) => s.label).join('; ')}.`}</Text> : null}
+      {job !== null && job.status === 'failed' && job.steps.length > 0 ? (
+        <Text>{`Steps completed before it stopped: ${job.steps.map((s) => s.label).join('; ')}.`}</Text>
+      ) : null}
       <Inline space="space.100" alignBlock="center">
         <LoadingButton appearance="primary" isLoading={working} isDisabled={!canRun} onClick={() => void run()}>
           {status?.state === 'needs-repair' ? 'Repair Schema' : 'Create Schema'}

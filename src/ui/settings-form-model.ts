@@ -3,8 +3,8 @@
  * (settingsInputSchema) on what would be sent, so the messages next to the fields are exactly the backend's.
  * The secret field starts empty: an empty secret is sent as absent, which keeps the stored one.
  */
-import { settingsInputSchema, validationIssues, type SettingsField } from '../domain/settings';
 import { MICROSOFT_CLOUD_IDS, MICROSOFT_CLOUDS, type MicrosoftCloud } from '../domain/microsoft-cloud';
+import { type SettingsField, settingsInputSchema, validationIssues } from '../domain/settings';
 import type { SettingsPayload } from './invoke';
 import type { PublicSettingsView } from './views';
 

@@ -4,6 +4,7 @@
  */
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+
 import { ConnectionForm } from './connection-form';
 import { ConnectionTest } from './connection-test';
 import { DiagnosticsCard } from './diagnostics-card';
@@ -30,13 +31,16 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
         <Heading as="h3">2. Connect Microsoft Entra ID</Heading>
         <SectionMessage appearance="information" title="The sync runs as the app registration">
           <Text>
-            The app signs in to Microsoft with the app registration below (client credentials), never as you or any other person. What it can read is
-            exactly what that registration is granted: the Microsoft Graph application permission User.Read.All, with admin consent.
+            The app signs in to Microsoft with the app registration below (client credentials), never as you or any other person. What it
+            can read is exactly what that registration is granted: the Microsoft Graph application permission User.Read.All, with admin
+            consent.
           </Text>
         </SectionMessage>
         {loaded.state === 'loading' ? <Loading label="Loading the settings" /> : null}
         {loaded.state === 'error' ? <ErrorNotice message={loaded.message} /> : null}
-        {loaded.state === 'ready' ? <ConnectionForm key={`form:${settings?.updatedAt ?? 'new'}`} settings={settings} justSaved={saved !== null} onSaved={onSaved} /> : null}
+        {loaded.state === 'ready' ? (
+          <ConnectionForm key={`form:${settings?.updatedAt ?? 'new'}`} settings={settings} justSaved={saved !== null} onSaved={onSaved} />
+        ) : null}
         <Heading as="h4">Test connection</Heading>
         {/* A result belongs to the settings it tested: saving others clears it. */}
         <ConnectionTest key={`test:${settings?.updatedAt ?? 'new'}`} settings={settings} onTested={onChanged} />

@@ -5,9 +5,10 @@
  */
 import { Heading, Inline, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+
+import { ConfirmationPanel } from './confirmation-panel';
 import { activeRunReason, formatDateTime, isMoving } from './format';
 import { api } from './invoke';
-import { ConfirmationPanel } from './confirmation-panel';
 import { LastRunSummary } from './last-run-summary';
 import { ErrorNotice, Loading } from './notices';
 import { ReportView } from './report-view';
@@ -41,11 +42,16 @@ export function SyncTab({ handle }: { handle: StatusHandle }) {
     <Stack space="space.300">
       <Stack space="space.100">
         <Text>
-          A sync applies the changes to the Entra Directory schema in Assets: it creates and updates Employee objects and marks leavers inactive. It
-          never deletes anything. Run a preview first to see what it will do.
+          A sync applies the changes to the Entra Directory schema in Assets: it creates and updates Employee objects and marks leavers
+          inactive. It never deletes anything. Run a preview first to see what it will do.
         </Text>
         <Inline>
-          <LoadingButton appearance="primary" isLoading={start.working} isDisabled={active !== null || handle.status === null} onClick={() => void run()}>
+          <LoadingButton
+            appearance="primary"
+            isLoading={start.working}
+            isDisabled={active !== null || handle.status === null}
+            onClick={() => void run()}
+          >
             Run Manual Sync
           </LoadingButton>
         </Inline>
@@ -71,7 +77,9 @@ export function SyncTab({ handle }: { handle: StatusHandle }) {
         </Stack>
       ) : null}
 
-      {active !== null && active.status === 'awaiting-confirmation' ? <ConfirmationPanel run={active} confirm={confirm} cancel={cancel} /> : null}
+      {active !== null && active.status === 'awaiting-confirmation' ? (
+        <ConfirmationPanel run={active} confirm={confirm} cancel={cancel} />
+      ) : null}
       {startedRunId !== null && active?.runId !== startedRunId ? <RunOutcome runId={startedRunId} runKey={handle.runKey} /> : null}
 
       <LastRunSummary title="Last manual sync" last={handle.status?.lastManual ?? null} emptyText="No manual sync yet." />

@@ -3,11 +3,18 @@
  * keeps the previous data on screen until the new answer arrives, so tables do not flash to a spinner.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+
 import type { Answer } from './invoke';
 
-export type Loaded<T> = { readonly state: 'loading' } | { readonly state: 'ready'; readonly data: T } | { readonly state: 'error'; readonly message: string };
+export type Loaded<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly data: T }
+  | { readonly state: 'error'; readonly message: string };
 
-export function useLoad<T>(loader: () => Promise<Answer<T>>, key = ''): { readonly loaded: Loaded<T>; readonly reload: () => Promise<void> } {
+export function useLoad<T>(
+  loader: () => Promise<Answer<T>>,
+  key = '',
+): { readonly loaded: Loaded<T>; readonly reload: () => Promise<void> } {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const mounted = useRef(false);
   const latest = useRef(0);

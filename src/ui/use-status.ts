@@ -4,8 +4,9 @@
  * so an idle page or a run waiting for confirmation costs no invocations. Polling stops when the page unmounts.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from './invoke';
+
 import { isMoving } from './format';
+import { api } from './invoke';
 import { POLL_INTERVAL_MS } from './page-config';
 import type { StatusView } from './views';
 

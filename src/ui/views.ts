@@ -4,6 +4,7 @@
  * fields are ignored. The backend's own types live in src/pipeline and src/services, which the page does not import.
  */
 import { z } from 'zod';
+
 import { microsoftCloudSchema } from '../domain/microsoft-cloud';
 import { reportCountsSchema, runReportSchema } from '../domain/report';
 
@@ -115,7 +116,11 @@ export const overviewView = z.object({
 });
 export type OverviewView = z.infer<typeof overviewView>;
 
-export const connectionTestView = z.object({ userCount: z.number().int(), checkedAt: z.string(), roles: z.array(z.string()).nullable().default(null) });
+export const connectionTestView = z.object({
+  userCount: z.number().int(),
+  checkedAt: z.string(),
+  roles: z.array(z.string()).nullable().default(null),
+});
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;
 

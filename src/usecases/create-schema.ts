@@ -1,6 +1,6 @@
 /** Starts the Create Schema job (or joins the running one) and answers its state at once; see src/services/schema-job.ts. */
 import type { SchemaJobQueue } from '../pipeline/schema-job-queue';
-import { startSchemaJob, type SchemaJobDeps } from '../services/schema-job';
+import { type SchemaJobDeps, startSchemaJob } from '../services/schema-job';
 import { noInput } from './inputs';
 import { defineUseCase } from './use-case';
 

@@ -2,7 +2,7 @@
 import type { PipelineDeps } from '../pipeline/deps';
 import type { SecretStore } from '../pipeline/ports';
 import { readLastRun } from '../pipeline/run-store';
-import { createAssets, type ConnectionDeps } from '../services/connections';
+import { type ConnectionDeps, createAssets } from '../services/connections';
 import { readOverview } from '../services/overview-service';
 import { noInput } from './inputs';
 import { defineUseCase } from './use-case';
@@ -16,5 +16,6 @@ export const getOverviewUseCase = defineUseCase({
   name: 'getOverview',
   input: noInput,
   access: 'jira-admin',
-  run: (deps: GetOverviewDeps) => readOverview({ ...deps, assets: createAssets(deps.connectionDeps), lastScheduled: () => readLastRun(deps, 'scheduled') }),
+  run: (deps: GetOverviewDeps) =>
+    readOverview({ ...deps, assets: createAssets(deps.connectionDeps), lastScheduled: () => readLastRun(deps, 'scheduled') }),
 });

@@ -1,5 +1,6 @@
 /** A run's report (or the latest of a mode) with the run it belongs to, so the page can say when and how it ended. */
 import { z } from 'zod';
+
 import type { PipelineDeps } from '../pipeline/deps';
 import { runIdSchema } from '../pipeline/messages';
 import { readLatestReport, readReport } from '../pipeline/report-store';
@@ -13,7 +14,10 @@ export const getReportUseCase = defineUseCase({
   input: reportRef,
   access: 'jira-admin',
   run: async (deps: Pick<PipelineDeps, 'store'>, input) => {
-    const found = input.runId !== undefined ? { runId: input.runId, report: await readReport(deps, input.runId) } : await readLatestReport(deps, input.mode ?? 'preview');
+    const found =
+      input.runId !== undefined
+        ? { runId: input.runId, report: await readReport(deps, input.runId) }
+        : await readLatestReport(deps, input.mode ?? 'preview');
     if (found === null) return null;
     return { runId: found.runId, report: found.report, run: await loadRun(deps, found.runId) };
   },

@@ -1,5 +1,5 @@
 /** A read-only check of the ENTRA schema in Assets. */
-import { createAssets, type ConnectionDeps } from '../services/connections';
+import { type ConnectionDeps, createAssets } from '../services/connections';
 import { readSchemaStatus } from '../services/schema-status';
 import { readSchemaDefinition } from '../services/settings-service';
 import { noInput } from './inputs';

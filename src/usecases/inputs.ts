@@ -1,5 +1,6 @@
 /** Input schemas several use cases share. Anything else a use case accepts is declared in its own file. */
 import { z } from 'zod';
+
 import { runIdSchema } from '../pipeline/messages';
 
 /** No input: the admin page sends {} or nothing; any field is refused. */

@@ -1,6 +1,6 @@
 /** The daily personal data report of the account ids the app keeps (src/services/privacy-service.ts). */
 import type { PipelineDeps } from '../pipeline/deps';
-import { reportStoredAccounts, type PersonalDataReporter } from '../services/privacy-service';
+import { type PersonalDataReporter, reportStoredAccounts } from '../services/privacy-service';
 import { noTriggerInput } from './inputs';
 import { defineUseCase } from './use-case';
 

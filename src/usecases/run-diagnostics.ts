@@ -9,5 +9,7 @@ export const runDiagnosticsUseCase = defineUseCase({
   input: noInput,
   access: 'jira-admin',
   run: (deps: Omit<DiagnosticsProbeDeps, 'accountId'>, _input, caller) =>
-    runDiagnostics(createDiagnosticsProbes({ connectionDeps: deps.connectionDeps, userJiraFetch: deps.userJiraFetch, accountId: caller.accountId })),
+    runDiagnostics(
+      createDiagnosticsProbes({ connectionDeps: deps.connectionDeps, userJiraFetch: deps.userJiraFetch, accountId: caller.accountId }),
+    ),
 });

@@ -1,5 +1,6 @@
 /** Saves the Setup tab's settings; the secret goes to the secret store only (src/services/settings-service.ts). */
 import { z } from 'zod';
+
 import { saveSettings, type SettingsDeps } from '../services/settings-service';
 import { defineUseCase } from './use-case';
 

@@ -1,6 +1,6 @@
 /** Test connection: a token and one Graph read with the saved settings; the result is kept for the Overview. */
 import { checkConnection } from '../services/connection-check';
-import { createMicrosoftClients, type ConnectionDeps } from '../services/connections';
+import { type ConnectionDeps, createMicrosoftClients } from '../services/connections';
 import { requireSettings } from '../services/settings-service';
 import { noInput } from './inputs';
 import { defineUseCase } from './use-case';

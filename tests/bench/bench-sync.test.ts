@@ -3,10 +3,10 @@
  * the end, the figures add up (writes against plans and changed objects, requests against the fakes' records),
  * and the scaled clock keeps its promises. The real figures come from `npm run bench`, not from here.
  */
-import { runSyncBench, type SyncBenchResult } from '../../bench/sync/run-bench';
-import { figuresTable, targetsTable } from '../../bench/sync/report';
-import { ScaledClock } from '../../bench/sync/scaled-clock';
 import type { Scenario, ScenarioFigures, Strategy } from '../../bench/sync/figures';
+import { figuresTable, targetsTable } from '../../bench/sync/report';
+import { runSyncBench, type SyncBenchResult } from '../../bench/sync/run-bench';
+import { ScaledClock } from '../../bench/sync/scaled-clock';
 
 describe('the sync benchmark on 200 users', () => {
   let result: SyncBenchResult;
@@ -77,10 +77,15 @@ describe('the sync benchmark on 200 users', () => {
     expect(result.ratios.map((r) => r.scenario)).toEqual(['first-sync', 'no-change', 'churn-1pct']);
     for (const r of result.ratios) expect(r.graphRequests.ratio).toBeLessThan(0.2);
     const first = result.ratios[0]!;
-    expect(first.graphLookups).toMatchObject({ ours: find('pipeline', 'first-sync').graph.requests - 1, baseline: find('baseline', 'first-sync').graph.batchItems });
+    expect(first.graphLookups).toMatchObject({
+      ours: find('pipeline', 'first-sync').graph.requests - 1,
+      baseline: find('baseline', 'first-sync').graph.batchItems,
+    });
     expect(first.wallMs.ratio).toBeCloseTo(first.wallMs.ours / first.wallMs.baseline);
     expect(result.targets.filter((t) => !t.pass)).toEqual([]);
-    expect(result.targets.map((t) => t.target)).toEqual(expect.arrayContaining(['Graph requests <= 3 (token, delta)', 'Assets writes = changed objects']));
+    expect(result.targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining(['Graph requests <= 3 (token, delta)', 'Assets writes = changed objects']),
+    );
     expect(figuresTable(result.results).split('\n')).toHaveLength(2 + 6);
     expect(targetsTable(result.targets)).toContain('PASS');
   });

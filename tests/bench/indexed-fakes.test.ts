@@ -8,7 +8,7 @@ import { applyWorldChange } from '../../bench/sync/world-change';
 import { generateWorld, mutateWorld } from '../../fakes/world/generate-world';
 import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../src/domain/schema-definition';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 async function syncTwiceWithEdits(indexes: boolean) {
   const world = generateWorld({ users: 150, seed: 5 });

@@ -9,8 +9,21 @@
  * and saved (docs/images with `npm run screenshots`). The client secret never reaches the page.
  */
 import type { Browser, Page } from 'playwright-core';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { idle, launchBrowser, openTab, pageRecord, pressButton, screenshot, seriousViolations, startPageSandbox, tabTo, typeInto, type PageSandbox } from './support/browser';
+import {
+  idle,
+  launchBrowser,
+  openTab,
+  pageRecord,
+  type PageSandbox,
+  pressButton,
+  screenshot,
+  seriousViolations,
+  startPageSandbox,
+  tabTo,
+  typeInto,
+} from './support/browser';
 
 const SECRET = SIMULATED_TENANT.clientSecret;
 
@@ -48,7 +61,10 @@ async function messageOf(label: string): Promise<{ text: string; below: boolean 
   if (id === null) throw new Error(`The field ${label} has no message linked to it.`);
   const message = page.locator(`[id="${id}"]`);
   const [f, m] = [await field.boundingBox(), await message.boundingBox()];
-  return { text: ((await message.textContent()) ?? '').trim(), below: f !== null && m !== null && m.y >= f.y + f.height - 1 && m.y - (f.y + f.height) < 40 };
+  return {
+    text: ((await message.textContent()) ?? '').trim(),
+    below: f !== null && m !== null && m.y >= f.y + f.height - 1 && m.y - (f.y + f.height) < 40,
+  };
 }
 
 async function fillSettings(values: { tenantId?: string; clientId?: string; clientSecret?: string; intervalDays?: string }): Promise<void> {
@@ -62,19 +78,38 @@ async function saveAndTest(values: Parameters<typeof fillSettings>[0]): Promise<
   await fillSettings(values);
   const saves = (await pageRecord(page)).invokes.filter((i) => i.functionKey === 'saveSettings').length;
   await pressButton(page, 'Save settings');
-  await page.waitForFunction((n) => (globalThis as unknown as { __entraSyncPage: { invokes: { functionKey: string; response: string | null }[] } }).__entraSyncPage.invokes.filter((i) => i.functionKey === 'saveSettings' && i.response !== null).length === n + 1, saves);
+  await page.waitForFunction(
+    (n) =>
+      (
+        globalThis as unknown as { __entraSyncPage: { invokes: { functionKey: string; response: string | null }[] } }
+      ).__entraSyncPage.invokes.filter((i) => i.functionKey === 'saveSettings' && i.response !== null).length ===
+      n + 1,
+    saves,
+  );
   await main().getByText('Settings saved').waitFor();
   const tests = (await pageRecord(page)).invokes.filter((i) => i.functionKey === 'testConnection').length;
   await pressButton(page, 'Test connection');
-  await page.waitForFunction((n) => (globalThis as unknown as { __entraSyncPage: { invokes: { functionKey: string; response: string | null }[] } }).__entraSyncPage.invokes.filter((i) => i.functionKey === 'testConnection' && i.response !== null).length === n + 1, tests);
+  await page.waitForFunction(
+    (n) =>
+      (
+        globalThis as unknown as { __entraSyncPage: { invokes: { functionKey: string; response: string | null }[] } }
+      ).__entraSyncPage.invokes.filter((i) => i.functionKey === 'testConnection' && i.response !== null).length ===
+      n + 1,
+    tests,
+  );
   await idle(page);
-  const result = main().locator('section').filter({ hasText: /Connected to Microsoft Entra ID|Client secret|Permission|cloud|not found/ }).last();
+  const result = main()
+    .locator('section')
+    .filter({ hasText: /Connected to Microsoft Entra ID|Client secret|Permission|cloud|not found/ })
+    .last();
   return (await result.innerText()).replace(/\s+/g, ' ');
 }
 
 describe('the admin page in Chromium, keyboard only', () => {
   it('opens in a Jira settings frame on an Overview that points a fresh install to Setup', async () => {
-    expect(await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Entra ID Sync' }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Entra ID Sync' }).getAttribute('aria-current'),
+    ).toBe('page');
     await main().getByText('Entra ID Sync is not set up yet').waitFor();
     expect(await page.getByRole('heading', { level: 1, name: 'Entra ID Sync' }).isVisible()).toBe(true);
     await expectAccessible();
@@ -87,7 +122,10 @@ describe('the admin page in Chromium, keyboard only', () => {
     await main().getByText('Create Schema', { exact: true }).waitFor();
     await pressButton(page, 'Create Schema');
     // Works whether Create Schema answers at once or runs as a job whose steps appear on the card.
-    await main().getByText(/Schema created or repaired|schema (has been|was) created|and its Employee object type are ready/i).first().waitFor({ timeout: 60_000 });
+    await main()
+      .getByText(/Schema created or repaired|schema (has been|was) created|and its Employee object type are ready/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await idle(page);
     const status = (await sandbox.emulator.invoke('getSchemaStatus')) as { data: { state: string } };
     expect(status.data.state).toBe('ready');
@@ -123,7 +161,12 @@ describe('the admin page in Chromium, keyboard only', () => {
     sandbox.emulator.simulation!.entra.failNext({
       path: /\/token$/,
       status: 400,
-      body: { error: 'invalid_request', error_description: "AADSTS90038: NationalCloudTenantRedirection - The specified tenant 'x' belongs to the National Cloud 'USGov'. Trace ID: t Correlation ID: c", error_codes: [90038] },
+      body: {
+        error: 'invalid_request',
+        error_description:
+          "AADSTS90038: NationalCloudTenantRedirection - The specified tenant 'x' belongs to the National Cloud 'USGov'. Trace ID: t Correlation ID: c",
+        error_codes: [90038],
+      },
     });
     expect(await saveAndTest({})).toMatch(/choose the Microsoft cloud the tenant lives in/);
   });
@@ -178,33 +221,51 @@ describe('the admin page in Chromium, keyboard only', () => {
 
   const leave = (count: number) => {
     const sim = sandbox.emulator.simulation!;
-    const active = new Set(sim.jira.employees().filter((e) => e.values.active === true).map((e) => e.values.entraUserId));
-    for (const u of sim.world.entra.users.filter((x) => x.accountEnabled && active.has(x.id)).slice(0, count)) sim.entra.softDeleteUser(u.id);
+    const active = new Set(
+      sim.jira
+        .employees()
+        .filter((e) => e.values.active === true)
+        .map((e) => e.values.entraUserId),
+    );
+    for (const u of sim.world.entra.users.filter((x) => x.accountEnabled && active.has(x.id)).slice(0, count))
+      sim.entra.softDeleteUser(u.id);
   };
 
   it('stops a sync above the safety threshold; Confirm and apply inactivates them', async () => {
     leave(12);
     await openTab(page, 'Sync');
     await pressButton(page, 'Run Manual Sync');
-    await main().getByText(/is waiting for your confirmation/).waitFor({ timeout: 90_000 });
+    await main()
+      .getByText(/is waiting for your confirmation/)
+      .waitFor({ timeout: 90_000 });
     await idle(page);
     await expectAccessible();
     await screenshot(page, 'sync-confirmation');
     const before = sandbox.emulator.simulation!.jira.employees().filter((e) => e.values.active === false).length;
     await pressButton(page, 'Confirm and apply');
-    await main().getByText(/is waiting for your confirmation/).waitFor({ state: 'detached', timeout: 90_000 });
+    await main()
+      .getByText(/is waiting for your confirmation/)
+      .waitFor({ state: 'detached', timeout: 90_000 });
     await main().getByRole('heading', { name: 'Run in progress' }).waitFor({ state: 'detached', timeout: 90_000 });
-    await main().getByText(/12 inactivated|inactivated 12/).first().waitFor({ timeout: 30_000 });
+    await main()
+      .getByText(/12 inactivated|inactivated 12/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect(sandbox.emulator.simulation!.jira.employees().filter((e) => e.values.active === false).length).toBe(before + 12);
   });
 
   it('cancels the next one, and nothing is inactivated', async () => {
     leave(12);
     await pressButton(page, 'Run Manual Sync');
-    await main().getByText(/is waiting for your confirmation/).waitFor({ timeout: 90_000 });
+    await main()
+      .getByText(/is waiting for your confirmation/)
+      .waitFor({ timeout: 90_000 });
     const inactive = sandbox.emulator.simulation!.jira.employees().filter((e) => e.values.active === false).length;
     await pressButton(page, 'Cancel run');
-    await main().getByText(/was cancelled/).first().waitFor({ timeout: 60_000 });
+    await main()
+      .getByText(/was cancelled/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     expect(sandbox.emulator.simulation!.jira.employees().filter((e) => e.values.active === false).length).toBe(inactive);
     await idle(page);
     await screenshot(page, 'sync');
@@ -243,7 +304,11 @@ describe('the admin page in Chromium, keyboard only', () => {
     await idle(page);
     const table = main().getByRole('table').last();
     expect((await table.innerText()).replace(/\s+/g, ' ')).toMatch(/Assets reachable as the app Pass/);
-    expect(await main().getByText(/\d+ passed, 0 failed/).count()).toBeGreaterThan(0);
+    expect(
+      await main()
+        .getByText(/\d+ passed, 0 failed/)
+        .count(),
+    ).toBeGreaterThan(0);
     await expectAccessible();
     await screenshot(page, 'diagnostics');
   });

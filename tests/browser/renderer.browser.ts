@@ -4,10 +4,12 @@
  * renderer does not know is a visible red box naming it, which fails a screenshot.
  */
 import { resolve } from 'node:path';
+
 import type { Browser, Page } from 'playwright-core';
+
 import { bundlePage } from '../../sandbox/page/bundle';
-import { startPageServer, type PageServer } from '../../sandbox/page/server';
-import { launchBrowser, screenshot, startPageSandbox, type PageSandbox } from './support/browser';
+import { type PageServer, startPageServer } from '../../sandbox/page/server';
+import { launchBrowser, type PageSandbox, screenshot, startPageSandbox } from './support/browser';
 
 let sandbox: PageSandbox;
 let server: PageServer;
@@ -46,7 +48,11 @@ describe('the page renderer', () => {
     const box = page.getByRole('main').getByTestId('page-problem');
     await box.waitFor();
     expect(await box.innerText()).toContain('Unknown UI Kit component: Toggle.');
-    expect(await box.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor)).toBe('rgb(201, 55, 44)');
+    expect(
+      await box.evaluate(
+        (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor,
+      ),
+    ).toBe('rgb(201, 55, 44)');
     await expect(screenshot(page, 'renderer-unknown')).rejects.toThrow('The page shows error boxes: Unknown UI Kit component: Toggle.');
   });
 });

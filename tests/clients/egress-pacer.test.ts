@@ -1,6 +1,6 @@
-import { AppError } from '../../src/domain/errors';
-import type { ExternalFetch } from '../../src/clients/http';
 import { paceEgress } from '../../src/clients/egress-pacer';
+import type { ExternalFetch } from '../../src/clients/http';
+import { AppError } from '../../src/domain/errors';
 
 function setup(maxInlineWaitMs: number) {
   let now = 0;

@@ -1,6 +1,14 @@
-import { AppError } from '../../src/domain/errors';
 import type { HttpResponse } from '../../src/clients/http';
-import { backoffMs, parseResetTime, parseRetryAfter, sendWithRetry, waitFromHeaders, type RetryPolicy, type RetryRules } from '../../src/clients/retry-policy';
+import {
+  backoffMs,
+  parseResetTime,
+  parseRetryAfter,
+  type RetryPolicy,
+  type RetryRules,
+  sendWithRetry,
+  waitFromHeaders,
+} from '../../src/clients/retry-policy';
+import { AppError } from '../../src/domain/errors';
 
 const rules: RetryRules = {
   service: 'Microsoft Graph',
@@ -55,7 +63,12 @@ describe("reset times measured against the server's Date header", () => {
     const headers = { 'X-RateLimit-Reset': '2026-01-01T00:02Z', 'X-Beta-RateLimit-Reset': '2026-01-01T00:03:00Z', Date: server };
     expect(waitFromHeaders(response(429, headers), local)).toBeUndefined();
     expect(waitFromHeaders(response(429, headers), local, ['x-ratelimit-reset', 'x-beta-ratelimit-reset'])).toBe(120_000);
-    expect(waitFromHeaders(response(429, { ...headers, 'X-RateLimit-Reset': 'garbage' }), local, ['x-ratelimit-reset', 'x-beta-ratelimit-reset'])).toBe(180_000);
+    expect(
+      waitFromHeaders(response(429, { ...headers, 'X-RateLimit-Reset': 'garbage' }), local, [
+        'x-ratelimit-reset',
+        'x-beta-ratelimit-reset',
+      ]),
+    ).toBe(180_000);
     expect(waitFromHeaders(response(429, { ...headers, 'Retry-After': '5' }), local, ['x-ratelimit-reset'])).toBe(5_000);
   });
   it('reads epoch seconds, refuses small numbers (not a time), and never waits a negative time', () => {
@@ -138,7 +151,13 @@ describe('sendWithRetry', () => {
 
   it('lets an AppError thrown by the transport through untouched', async () => {
     const original = new AppError('ASSETS_UNAUTHORIZED', 'no');
-    const error = await sendWithRetry(async () => { throw original; }, rules, policy()).catch((e: unknown) => e);
+    const error = await sendWithRetry(
+      async () => {
+        throw original;
+      },
+      rules,
+      policy(),
+    ).catch((e: unknown) => e);
     expect(error).toBe(original);
   });
 });

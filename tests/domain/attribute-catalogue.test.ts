@@ -3,11 +3,16 @@
  * settings -> created by the schema check -> read from Graph -> written to Assets -> corrected after a change),
  * through the real pipeline against the fake tenant and site. Nothing else in the app names the attribute.
  */
-import { buildSchemaDefinition, CORE_SCHEMA, EMPLOYEE_ATTRIBUTE_CATALOGUE, OPTIONAL_ATTRIBUTE_KEYS } from '../../src/domain/attribute-catalogue';
-import { storedSettingsSchema } from '../../src/domain/settings';
+import {
+  buildSchemaDefinition,
+  CORE_SCHEMA,
+  EMPLOYEE_ATTRIBUTE_CATALOGUE,
+  OPTIONAL_ATTRIBUTE_KEYS,
+} from '../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../src/domain/schema-definition';
-import { readLayout } from '../../src/pipeline/layout-store';
+import { storedSettingsSchema } from '../../src/domain/settings';
 import { keys } from '../../src/pipeline/keys';
+import { readLayout } from '../../src/pipeline/layout-store';
 import { createAssets } from '../../src/services/connections';
 import { startHarness } from '../support/pipeline-harness';
 

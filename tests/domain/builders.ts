@@ -2,8 +2,8 @@
  * Test data builders with valid defaults: each call gives a fresh, unique record; tests override what they care
  * about. Ids are deterministic (a counter) so failures are readable and reproducible.
  */
-import type { AtlassianAccount } from '../../src/domain/atlassian-account';
 import type { AssetsObject } from '../../src/domain/assets-object';
+import type { AtlassianAccount } from '../../src/domain/atlassian-account';
 import type { EntraUser } from '../../src/domain/entra-user';
 
 let sequence = 0;

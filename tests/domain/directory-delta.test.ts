@@ -1,4 +1,11 @@
-import { applyDeltaChanges, deltaChangeSchema, FULL_READ_MAX_AGE_DAYS, fullReadDueAt, isFullReadDue, type DeltaChange } from '../../src/domain/directory-delta';
+import {
+  applyDeltaChanges,
+  type DeltaChange,
+  deltaChangeSchema,
+  FULL_READ_MAX_AGE_DAYS,
+  fullReadDueAt,
+  isFullReadDue,
+} from '../../src/domain/directory-delta';
 import type { EntraUser } from '../../src/domain/entra-user';
 
 function entraUser(overrides: Partial<EntraUser> = {}): EntraUser {
@@ -31,7 +38,11 @@ describe('applyDeltaChanges', () => {
 
   it('does not count an upsert that changes nothing as an update', () => {
     const directory = directoryOf(entraUser());
-    expect(applyDeltaChanges(directory, [{ kind: 'upsert', id: 'u-1', fields: { jobTitle: 'Engineer', proxyAddresses: ['SMTP:ada@contoso.com'] } }])).toEqual({
+    expect(
+      applyDeltaChanges(directory, [
+        { kind: 'upsert', id: 'u-1', fields: { jobTitle: 'Engineer', proxyAddresses: ['SMTP:ada@contoso.com'] } },
+      ]),
+    ).toEqual({
       added: 0,
       updated: 0,
       removed: 0,
@@ -108,7 +119,12 @@ describe('applyDeltaChanges', () => {
 
   it('a removal of a user the directory never had changes nothing', () => {
     const directory = directoryOf(entraUser());
-    expect(applyDeltaChanges(directory, [{ kind: 'removed', id: 'ghost', reason: 'deleted' }])).toEqual({ added: 0, updated: 0, removed: 0, incomplete: [] });
+    expect(applyDeltaChanges(directory, [{ kind: 'removed', id: 'ghost', reason: 'deleted' }])).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 0,
+      incomplete: [],
+    });
     expect(directory.size).toBe(1);
   });
 

@@ -1,9 +1,4 @@
-import {
-  matchAccounts,
-  normaliseEmail,
-  smtpAddress,
-  type MatchResult,
-} from '../../src/domain/email-match';
+import { matchAccounts, type MatchResult, normaliseEmail, smtpAddress } from '../../src/domain/email-match';
 import type { EntraUser } from '../../src/domain/entra-user';
 import { accountFor, atlassianAccount, entraUser } from './builders';
 
@@ -101,7 +96,11 @@ describe('matchAccounts', () => {
   });
 
   it('M4 ambiguous at the proxy level too; one user listing an address twice is one candidate', () => {
-    const twice = entraUser({ mail: null, proxyAddresses: ['SMTP:key@contoso.com', 'smtp:KEY@contoso.com'], otherMails: ['key@contoso.com', 'key@contoso.com'] });
+    const twice = entraUser({
+      mail: null,
+      proxyAddresses: ['SMTP:key@contoso.com', 'smtp:KEY@contoso.com'],
+      otherMails: ['key@contoso.com', 'key@contoso.com'],
+    });
     const account = atlassianAccount({ email: 'key@contoso.com' });
     expect(matchAccounts([account], [twice]).pairs.map((p) => p.entraUser.id)).toEqual([twice.id]);
 
@@ -164,7 +163,9 @@ describe('matchAccounts', () => {
         otherMails: i % 10 === 0 ? [`private${i}@example.com`] : [],
       }),
     );
-    const accounts = users.map((_, i) => atlassianAccount({ accountId: `acc-${i}`, email: i % 3 === 0 ? `fl${i}@contoso.com` : `first.last${i}@contoso.com` }));
+    const accounts = users.map((_, i) =>
+      atlassianAccount({ accountId: `acc-${i}`, email: i % 3 === 0 ? `fl${i}@contoso.com` : `first.last${i}@contoso.com` }),
+    );
     const result = matchAccounts(accounts, users);
     expect(result.pairs).toHaveLength(100_000);
     expect(result.pairs.filter((p) => p.level === 'proxyAddresses')).toHaveLength(33_334);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { ERROR_CODES } from '../../src/domain/errors';
 
 const DOC = readFileSync(join(__dirname, '..', '..', 'docs', 'errors.md'), 'utf8');

@@ -4,14 +4,15 @@
  * stale, blank, over-long, duplicated or missing values. Each property runs 150 cases.
  */
 import fc from 'fast-check';
+
+import type { AssetsObject } from '../../src/domain/assets-object';
 import type { AtlassianAccount } from '../../src/domain/atlassian-account';
 import { matchAccounts } from '../../src/domain/email-match';
 import { entraIdKey } from '../../src/domain/entra-id';
-import type { AssetsObject } from '../../src/domain/assets-object';
 import type { EntraUser } from '../../src/domain/entra-user';
-import type { ManagerTarget } from '../../src/domain/sync-operations';
 import { compareObjectIds, planSync, type SyncInput } from '../../src/domain/plan-sync';
 import { REPORT_LIST_NAMES } from '../../src/domain/report';
+import type { ManagerTarget } from '../../src/domain/sync-operations';
 import { applyPlan } from './apply-plan';
 
 const RUNS = { numRuns: 150 };
@@ -23,7 +24,10 @@ const LONG = 'x'.repeat(300);
 function addressOf(owner: string): fc.Arbitrary<string> {
   return fc
     .tuple(
-      fc.oneof({ arbitrary: fc.constant(owner), weight: 12 }, { arbitrary: fc.constantFrom(...SHARED_LOCAL_PARTS, ...USER_IDS), weight: 1 }),
+      fc.oneof(
+        { arbitrary: fc.constant(owner), weight: 12 },
+        { arbitrary: fc.constantFrom(...SHARED_LOCAL_PARTS, ...USER_IDS), weight: 1 },
+      ),
       fc.constantFrom('', '.alias'),
       fc.boolean(),
       fc.boolean(),
@@ -35,7 +39,10 @@ function addressOf(owner: string): fc.Arbitrary<string> {
     });
 }
 const anyAddress = fc.constantFrom(...USER_IDS, ...SHARED_LOCAL_PARTS).chain(addressOf);
-const text = fc.oneof(fc.constantFrom<string | null>(null, '', '  ', 'Engineer', 'Sales', 'Ada Lovelace', LONG), fc.string({ maxLength: 8 }));
+const text = fc.oneof(
+  fc.constantFrom<string | null>(null, '', '  ', 'Engineer', 'Sales', 'Ada Lovelace', LONG),
+  fc.string({ maxLength: 8 }),
+);
 
 const entraUserArb = (id: string): fc.Arbitrary<EntraUser> =>
   fc.record({
@@ -68,15 +75,22 @@ const accountArb = (email: fc.Arbitrary<string>, ownId?: string): fc.Arbitrary<A
       ownId === undefined
         ? fc.constantFrom('acc-1', 'acc-2', 'acc-3', 'acc-4')
         : fc.oneof({ arbitrary: fc.constant(`acc-${ownId}`), weight: 8 }, { arbitrary: fc.constantFrom('acc-1', 'acc-2'), weight: 1 }),
-    accountType: fc.oneof({ arbitrary: fc.constant('atlassian'), weight: 12 }, { arbitrary: fc.constantFrom('app', 'customer'), weight: 1 }),
+    accountType: fc.oneof(
+      { arbitrary: fc.constant('atlassian'), weight: 12 },
+      { arbitrary: fc.constantFrom('app', 'customer'), weight: 1 },
+    ),
     active: fc.oneof({ arbitrary: fc.constant(true), weight: 12 }, { arbitrary: fc.constant(false), weight: 1 }),
     email: fc.option(email, { nil: null, freq: 10 }),
   });
 
 /** One of the user's own addresses (any level), re-cased and padded the way Jira might hold it. */
 function emailOf(user: EntraUser): fc.Arbitrary<string> {
-  const keys = [user.mail, user.userPrincipalName, ...user.proxyAddresses.filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5)), ...user.otherMails]
-    .filter((k): k is string => k !== null && k.trim() !== '');
+  const keys = [
+    user.mail,
+    user.userPrincipalName,
+    ...user.proxyAddresses.filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5)),
+    ...user.otherMails,
+  ].filter((k): k is string => k !== null && k.trim() !== '');
   if (keys.length === 0) return addressOf(user.id);
   return fc
     .tuple(fc.constantFrom(...keys), fc.boolean(), fc.boolean())
@@ -102,7 +116,10 @@ const employeeArb = (objectId: string): fc.Arbitrary<AssetsObject> =>
     values: fc.record({
       fullName: text,
       entraUserId: fc.option(
-        fc.oneof(fc.constantFrom(...USER_IDS, 'gone-1', ''), fc.constantFrom(...USER_IDS).map((id) => ` ${id.toUpperCase()}`)),
+        fc.oneof(
+          fc.constantFrom(...USER_IDS, 'gone-1', ''),
+          fc.constantFrom(...USER_IDS).map((id) => ` ${id.toUpperCase()}`),
+        ),
         { nil: null },
       ),
       email: fc.option(anyAddress, { nil: null }),
@@ -146,7 +163,7 @@ const driftedArb: fc.Arbitrary<SyncInput> = fc
     for (const edit of edits) {
       const object = objects[edit.target % Math.max(1, objects.length)];
       if (object === undefined) continue;
-      const value = edit.field === 'active' ? edit.value === null ? null : edit.value.length % 2 === 0 : edit.value;
+      const value = edit.field === 'active' ? (edit.value === null ? null : edit.value.length % 2 === 0) : edit.value;
       objects = objects.map((o) => (o === object ? { ...o, values: { ...o.values, [edit.field]: value } } : o));
     }
     for (const deletion of deletions) objects = objects.filter((_, i) => i !== deletion % Math.max(1, objects.length));
@@ -173,7 +190,9 @@ const randomArb: fc.Arbitrary<SyncInput> = fc.record({
   employees: junkArb,
 });
 
-const firstSyncArb: fc.Arbitrary<SyncInput> = fc.record({ world: worldArb, junk: junkArb }).map(({ world, junk }) => ({ ...world, employees: junk }));
+const firstSyncArb: fc.Arbitrary<SyncInput> = fc
+  .record({ world: worldArb, junk: junkArb })
+  .map(({ world, junk }) => ({ ...world, employees: junk }));
 
 const inputArb: fc.Arbitrary<SyncInput> = fc.oneof(
   { arbitrary: driftedArb, weight: 3 },
@@ -191,7 +210,9 @@ function claimedObjects(input: SyncInput): Map<string, EntraUser> {
   for (const pair of matchAccounts(input.accounts, input.entraUsers).pairs) {
     const key = entraIdKey(pair.entraUser.id);
     const candidates = input.employees
-      .filter((o) => typeof o.values.entraUserId === 'string' && o.values.entraUserId.trim() !== '' && entraIdKey(o.values.entraUserId) === key)
+      .filter(
+        (o) => typeof o.values.entraUserId === 'string' && o.values.entraUserId.trim() !== '' && entraIdKey(o.values.entraUserId) === key,
+      )
       .sort((a, b) => compareObjectIds(a.objectId, b.objectId));
     if (candidates[0] !== undefined) claimed.set(candidates[0].objectId, pair.entraUser);
   }
@@ -206,7 +227,9 @@ describe('planSync properties', () => {
         const applied = applyPlan(input.employees, first).objects;
         const second = planSync({ ...input, employees: applied });
         if (!isEmpty(second)) {
-          throw new Error(`second plan not empty: ${JSON.stringify({ creates: second.creates, updates: second.updates, inactivations: second.inactivations, links: second.managerLinks })}`);
+          throw new Error(
+            `second plan not empty: ${JSON.stringify({ creates: second.creates, updates: second.updates, inactivations: second.inactivations, links: second.managerLinks })}`,
+          );
         }
         expect(second.unchanged).toBe(second.report.counts.matched);
       }),

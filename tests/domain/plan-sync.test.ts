@@ -1,9 +1,9 @@
-import { planSync, safetyLimit, compareObjectIds, type SyncInput } from '../../src/domain/plan-sync';
-import { fitText } from '../../src/domain/object-values';
 import type { AssetsObject } from '../../src/domain/assets-object';
 import type { EntraUser } from '../../src/domain/entra-user';
-import { accountFor, atlassianAccount, entraUser, employeeObject, syncedEmployee } from './builders';
+import { fitText } from '../../src/domain/object-values';
+import { compareObjectIds, planSync, safetyLimit, type SyncInput } from '../../src/domain/plan-sync';
 import { applyPlan } from './apply-plan';
+import { accountFor, atlassianAccount, employeeObject, entraUser, syncedEmployee } from './builders';
 
 function plan(input: Partial<SyncInput>, listCap?: number) {
   return planSync({ accounts: [], entraUsers: [], employees: [], ...input }, listCap === undefined ? {} : { listCap });
@@ -175,7 +175,9 @@ describe('P4 create, update, unchanged', () => {
   it('re-links an object to a new Atlassian account and reactivates it', () => {
     const { user, account, object } = synced({}, { atlassianAccountId: 'old-account', jiraUser: 'old-account', active: false });
     const result = plan({ accounts: [account], entraUsers: [user], employees: [object] });
-    expect(result.updates.map((u) => u.changes)).toEqual([{ atlassianAccountId: account.accountId, jiraUser: account.accountId, active: true }]);
+    expect(result.updates.map((u) => u.changes)).toEqual([
+      { atlassianAccountId: account.accountId, jiraUser: account.accountId, active: true },
+    ]);
     expect(result.report.updates.items[0]?.changes).toEqual([
       { attribute: 'Atlassian Account ID', from: 'old-account', to: account.accountId },
       { attribute: 'Jira User', from: 'old-account', to: account.accountId },
@@ -207,7 +209,10 @@ describe('P5 inactivation', () => {
         changes: { department: 'Alumni', active: false },
       },
     ]);
-    expect(result.report.inactivations.items[0]).toMatchObject({ reason: 'entra-user-disabled', reasonText: 'The Entra ID user is disabled.' });
+    expect(result.report.inactivations.items[0]).toMatchObject({
+      reason: 'entra-user-disabled',
+      reasonText: 'The Entra ID user is disabled.',
+    });
   });
 
   it('Active null -> false is an update', () => {
@@ -260,7 +265,10 @@ describe('P5 inactivation', () => {
 describe('P6 manager', () => {
   it('links a matched manager that exists, and leaves both empty when the manager is not matched', () => {
     const boss = synced({ displayName: 'Boss' });
-    const report = synced({ managerId: boss.user.id }, { manager: boss.object.objectId, managerAtlassianAccountId: boss.account.accountId });
+    const report = synced(
+      { managerId: boss.user.id },
+      { manager: boss.object.objectId, managerAtlassianAccountId: boss.account.accountId },
+    );
     const orgContactReport = synced({ managerId: 'org-contact-id' });
     const unmatchedBoss = entraUser();
     const reportOfUnmatched = synced({ managerId: unmatchedBoss.id });
@@ -292,21 +300,35 @@ describe('P6 manager', () => {
 
   it('counts a pair with no manager as no missing link', () => {
     const alone = synced({ managerId: null });
-    expect(plan({ accounts: [alone.account], entraUsers: [alone.user], employees: [alone.object] }).report.counts.missingManagerLinks).toBe(0);
+    expect(plan({ accounts: [alone.account], entraUsers: [alone.user], employees: [alone.object] }).report.counts.missingManagerLinks).toBe(
+      0,
+    );
   });
 
   it('changes and clears manager links, naming managers in the report', () => {
     const oldBoss = synced({ displayName: 'Old Boss' });
     const newBoss = synced({ displayName: 'New Boss' });
-    const moved = synced({ managerId: newBoss.user.id }, { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
-    const orphaned = synced({ managerId: 'contact' }, { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId });
+    const moved = synced(
+      { managerId: newBoss.user.id },
+      { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId },
+    );
+    const orphaned = synced(
+      { managerId: 'contact' },
+      { manager: oldBoss.object.objectId, managerAtlassianAccountId: oldBoss.account.accountId },
+    );
     const result = plan({
       accounts: [oldBoss.account, newBoss.account, moved.account, orphaned.account],
       entraUsers: [oldBoss.user, newBoss.user, moved.user, orphaned.user],
       employees: [oldBoss.object, newBoss.object, moved.object, orphaned.object],
     });
     expect(result.updates.map((u) => [u.objectId, u.changes])).toEqual([
-      [moved.object.objectId, { manager: { entraUserId: newBoss.user.id, objectId: newBoss.object.objectId }, managerAtlassianAccountId: newBoss.account.accountId }],
+      [
+        moved.object.objectId,
+        {
+          manager: { entraUserId: newBoss.user.id, objectId: newBoss.object.objectId },
+          managerAtlassianAccountId: newBoss.account.accountId,
+        },
+      ],
       [orphaned.object.objectId, { manager: null, managerAtlassianAccountId: null }],
     ]);
     expect(result.report.updates.items[0]?.changes).toEqual([
@@ -336,7 +358,11 @@ describe('P7 managers created in the same run', () => {
   it('an update whose new manager is created in this run references it by Entra User ID', () => {
     const newBoss = entraUser();
     const existing = synced({ managerId: newBoss.id });
-    const result = plan({ accounts: [existing.account, accountFor(newBoss)], entraUsers: [existing.user, newBoss], employees: [existing.object] });
+    const result = plan({
+      accounts: [existing.account, accountFor(newBoss)],
+      entraUsers: [existing.user, newBoss],
+      employees: [existing.object],
+    });
     expect(result.creates.map((c) => c.entraUserId)).toEqual([newBoss.id]);
     expect(result.updates[0]?.changes.manager).toEqual({ entraUserId: newBoss.id, objectId: null });
   });
@@ -344,7 +370,9 @@ describe('P7 managers created in the same run', () => {
   it('handles a 100,000-long manager chain without recursion', () => {
     const users: EntraUser[] = [];
     for (let i = 0; i < 100_000; i++) {
-      users.push(entraUser({ id: `chain-${i}`, mail: `c${i}@contoso.com`, managerId: i === 0 ? null : `chain-${i - 1}`, proxyAddresses: [] }));
+      users.push(
+        entraUser({ id: `chain-${i}`, mail: `c${i}@contoso.com`, managerId: i === 0 ? null : `chain-${i - 1}`, proxyAddresses: [] }),
+      );
     }
     const accounts = users.map((u, i) => atlassianAccount({ accountId: `acc-${i}`, email: u.mail }));
     const result = plan({ accounts, entraUsers: users });
@@ -369,8 +397,20 @@ describe('P8 manager loops', () => {
       [report.id, 1, { entraUserId: b.id, objectId: null }, accounts[1]?.accountId],
     ]);
     expect(result.managerLinks).toEqual([
-      { kind: 'manager-link', objectType: 'employee', entraUserId: a.id, manager: { entraUserId: b.id, objectId: null }, managerAtlassianAccountId: accounts[1]?.accountId },
-      { kind: 'manager-link', objectType: 'employee', entraUserId: b.id, manager: { entraUserId: a.id, objectId: null }, managerAtlassianAccountId: accounts[0]?.accountId },
+      {
+        kind: 'manager-link',
+        objectType: 'employee',
+        entraUserId: a.id,
+        manager: { entraUserId: b.id, objectId: null },
+        managerAtlassianAccountId: accounts[1]?.accountId,
+      },
+      {
+        kind: 'manager-link',
+        objectType: 'employee',
+        entraUserId: b.id,
+        manager: { entraUserId: a.id, objectId: null },
+        managerAtlassianAccountId: accounts[0]?.accountId,
+      },
     ]);
     expect(warningCodes(result)).toEqual(['manager-cycle']);
     expect(result.report.warnings.items[0]?.message).toMatch(/loop of 2 users: Alice .* -> Bob/);
@@ -386,7 +426,9 @@ describe('P8 manager loops', () => {
     const fresh = entraUser({ managerId: existing.user.id });
     const loopUser = { ...existing.user, managerId: fresh.id };
     const result = plan({ accounts: [existing.account, accountFor(fresh)], entraUsers: [loopUser, fresh], employees: [existing.object] });
-    expect(result.creates.map((c) => [c.wave, c.values.manager])).toEqual([[0, { entraUserId: existing.user.id, objectId: existing.object.objectId }]]);
+    expect(result.creates.map((c) => [c.wave, c.values.manager])).toEqual([
+      [0, { entraUserId: existing.user.id, objectId: existing.object.objectId }],
+    ]);
     expect(result.managerLinks).toEqual([]);
     expect(result.updates[0]?.changes.manager).toEqual({ entraUserId: fresh.id, objectId: null });
   });
@@ -452,7 +494,9 @@ describe('P10 objects without an Entra User ID', () => {
     const active = employeeObject({ entraUserId: null, active: true, fullName: 'Hand made' });
     const inactive = employeeObject({ entraUserId: '  ', active: false });
     const result = plan({ employees: [active, inactive] });
-    expect(result.inactivations.map((op) => [op.objectId, op.reason, op.entraUserId])).toEqual([[active.objectId, 'missing-entra-user-id', null]]);
+    expect(result.inactivations.map((op) => [op.objectId, op.reason, op.entraUserId])).toEqual([
+      [active.objectId, 'missing-entra-user-id', null],
+    ]);
     expect(warningCodes(result)).toEqual(['missing-entra-user-id', 'missing-entra-user-id']);
     expect(result.report.warnings.items[0]?.message).toMatch(/^Hand made \(ENTRA-\d+\) has no Entra User ID/);
   });
@@ -466,7 +510,11 @@ describe('P11 safety', () => {
   function withLeavers(active: number, leavers: number) {
     const kept = Array.from({ length: active - leavers }, () => synced());
     const gone = Array.from({ length: leavers }, () => employeeObject({ entraUserId: `gone-${Math.random()}`, active: true }));
-    return plan({ accounts: kept.map((k) => k.account), entraUsers: kept.map((k) => k.user), employees: [...kept.map((k) => k.object), ...gone] });
+    return plan({
+      accounts: kept.map((k) => k.account),
+      entraUsers: kept.map((k) => k.user),
+      employees: [...kept.map((k) => k.object), ...gone],
+    });
   }
 
   it.each([

@@ -1,21 +1,21 @@
+import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { AppError } from '../../src/domain/errors';
 import {
-  DEFAULT_REPORT_LIST_CAP,
-  REPORT_LIST_NAMES,
-  REPORT_MAX_BYTES,
-  WARNING_SUBJECT_IDS_MAX,
   addWarning,
   createReportCollector,
+  DEFAULT_REPORT_LIST_CAP,
   fitReport,
   makeWarning,
   recordWriteFailures,
-  reportSizeBytes,
-  runReportSchema,
+  REPORT_LIST_NAMES,
+  REPORT_MAX_BYTES,
   type ReportCollector,
+  reportSizeBytes,
   type RunReport,
+  runReportSchema,
   type SafetyCheck,
+  WARNING_SUBJECT_IDS_MAX,
 } from '../../src/domain/report';
-import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../src/domain/schema-definition';
 
 const EMPLOYEE_ATTRIBUTES = objectTypeOf(CORE_SCHEMA, 'employee').attributes;
@@ -30,7 +30,13 @@ const SAFETY: SafetyCheck = { tripped: false, inactivations: 0, activeObjects: 0
 /** Fills every list with `entries` entries whose strings all come from `s(n)`. */
 function fill(collector: ReportCollector, entries: number, s: (n: number) => string): void {
   for (let n = 0; n < entries; n++) {
-    collector.add('creates', () => ({ entraUserId: s(n), accountId: s(n), fullName: s(n), attributes: shown(s(n), s(n), s(n)), managerName: s(n) }));
+    collector.add('creates', () => ({
+      entraUserId: s(n),
+      accountId: s(n),
+      fullName: s(n),
+      attributes: shown(s(n), s(n), s(n)),
+      managerName: s(n),
+    }));
     collector.add('updates', () => ({
       objectKey: s(n),
       objectId: s(n),
@@ -38,16 +44,41 @@ function fill(collector: ReportCollector, entries: number, s: (n: number) => str
       accountId: s(n),
       changes: EMPLOYEE_ATTRIBUTES.map((attribute) => ({ attribute: attribute.name, from: s(n), to: s(n) })),
     }));
-    collector.add('inactivations', () => ({ objectKey: s(n), objectId: s(n), fullName: s(n), entraUserId: s(n), reason: 'no-longer-matched', reasonText: s(n) }));
+    collector.add('inactivations', () => ({
+      objectKey: s(n),
+      objectId: s(n),
+      fullName: s(n),
+      entraUserId: s(n),
+      reason: 'no-longer-matched',
+      reasonText: s(n),
+    }));
     collector.add('unmatchedAtlassian', () => ({ accountId: s(n), email: s(n), reason: 'ambiguous', reasonText: s(n) }));
-    collector.add('missingManagerLinks', () => ({ entraUserId: s(n), fullName: s(n), managerEntraUserId: s(n), reason: 'manager-not-matched', reasonText: s(n) }));
-    collector.add('warnings', () => makeWarning('value-truncated', s(n), Array.from({ length: 20 }, () => s(n))));
+    collector.add('missingManagerLinks', () => ({
+      entraUserId: s(n),
+      fullName: s(n),
+      managerEntraUserId: s(n),
+      reason: 'manager-not-matched',
+      reasonText: s(n),
+    }));
+    collector.add('warnings', () =>
+      makeWarning(
+        'value-truncated',
+        s(n),
+        Array.from({ length: 20 }, () => s(n)),
+      ),
+    );
     collector.add('writeFailures', () => ({ objectKey: s(n), entraUserId: s(n), attribute: s(n), code: s(n), message: s(n) }));
   }
 }
 
 function build(collector: ReportCollector): RunReport {
-  return collector.build({ atlassianUsers: 100_000, matched: 90_000, unchanged: 80_000, safety: SAFETY, createColumns: ['Email', 'Job Title', 'Department'] });
+  return collector.build({
+    atlassianUsers: 100_000,
+    matched: 90_000,
+    unchanged: 80_000,
+    safety: SAFETY,
+    createColumns: ['Email', 'Job Title', 'Department'],
+  });
 }
 
 const ascii255 = (n: number) => `${n}`.padEnd(255, 'x');
@@ -99,11 +130,30 @@ describe('report size bound (R1)', () => {
 
   it('keeps all listCap entries of a realistic report (GUIDs, names, titles)', () => {
     const collector = createReportCollector();
-    const realistic = (n: number) => ['6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'Ada Lovelace', 'Senior Engineer', 'ENTRA-12345'][n % 4] as string;
+    const realistic = (n: number) =>
+      ['6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'Ada Lovelace', 'Senior Engineer', 'ENTRA-12345'][n % 4] as string;
     for (let n = 0; n < 150; n++) {
-      collector.add('creates', () => ({ entraUserId: realistic(0), accountId: '5b10ac8d82e05b22cc7d4ef5', fullName: realistic(1), attributes: shown('ada.lovelace@contoso.com', realistic(2), 'Research'), managerName: 'Grace Hopper' }));
-      collector.add('updates', () => ({ objectKey: realistic(3), objectId: '12345', fullName: realistic(1), accountId: '5b10ac8d82e05b22cc7d4ef5', changes: [{ attribute: 'Job Title', from: 'Engineer', to: 'Senior Engineer' }] }));
-      collector.add('warnings', () => makeWarning('atlassian-email-missing', 'Atlassian account 5b10ac8d82e05b22cc7d4ef5 has no email the app can read, so it cannot be matched to an Entra ID user.', ['5b10ac8d82e05b22cc7d4ef5']));
+      collector.add('creates', () => ({
+        entraUserId: realistic(0),
+        accountId: '5b10ac8d82e05b22cc7d4ef5',
+        fullName: realistic(1),
+        attributes: shown('ada.lovelace@contoso.com', realistic(2), 'Research'),
+        managerName: 'Grace Hopper',
+      }));
+      collector.add('updates', () => ({
+        objectKey: realistic(3),
+        objectId: '12345',
+        fullName: realistic(1),
+        accountId: '5b10ac8d82e05b22cc7d4ef5',
+        changes: [{ attribute: 'Job Title', from: 'Engineer', to: 'Senior Engineer' }],
+      }));
+      collector.add('warnings', () =>
+        makeWarning(
+          'atlassian-email-missing',
+          'Atlassian account 5b10ac8d82e05b22cc7d4ef5 has no email the app can read, so it cannot be matched to an Entra ID user.',
+          ['5b10ac8d82e05b22cc7d4ef5'],
+        ),
+      );
     }
     const report = build(collector);
     expect(report.creates.items).toHaveLength(DEFAULT_REPORT_LIST_CAP);
@@ -172,7 +222,11 @@ describe('addWarning and recordWriteFailures (R2)', () => {
   });
 
   it('cuts long messages and subject lists', () => {
-    const next = addWarning(baseReport(), { code: 'manager-cycle', message: 'm'.repeat(5000), subjectIds: Array.from({ length: 50 }, (_, i) => `id-${i}`) });
+    const next = addWarning(baseReport(), {
+      code: 'manager-cycle',
+      message: 'm'.repeat(5000),
+      subjectIds: Array.from({ length: 50 }, (_, i) => `id-${i}`),
+    });
     expect(next.warnings.items[0]?.message).toHaveLength(1000);
     expect(next.warnings.items[0]?.subjectIds).toHaveLength(WARNING_SUBJECT_IDS_MAX);
   });
@@ -189,8 +243,20 @@ describe('addWarning and recordWriteFailures (R2)', () => {
     const once = recordWriteFailures(report, failures.slice(0, 1));
     const twice = recordWriteFailures(once, failures.slice(1));
     expect(twice.writeFailures.items).toEqual([
-      { objectKey: null, entraUserId: 'a', attribute: 'Job Title', code: 'ASSETS_WRITE_FAILED', message: 'Job Title must be less than 255 characters' },
-      { objectKey: 'ENTRA-b', entraUserId: 'b', attribute: null, code: 'ASSETS_WRITE_FAILED', message: 'Job Title must be less than 255 characters' },
+      {
+        objectKey: null,
+        entraUserId: 'a',
+        attribute: 'Job Title',
+        code: 'ASSETS_WRITE_FAILED',
+        message: 'Job Title must be less than 255 characters',
+      },
+      {
+        objectKey: 'ENTRA-b',
+        entraUserId: 'b',
+        attribute: null,
+        code: 'ASSETS_WRITE_FAILED',
+        message: 'Job Title must be less than 255 characters',
+      },
     ]);
     expect(twice.writeFailures.truncated).toBe(true);
     expect(twice.counts.writeFailures).toBe(3);
@@ -210,13 +276,32 @@ describe('runReportSchema', () => {
 
   it('reads a version 1 report (fixed create columns) as the same report in version 2', () => {
     const collector = createReportCollector();
-    collector.add('creates', () => ({ entraUserId: 'e-1', accountId: 'a-1', fullName: 'Ada', attributes: shown('ada@contoso.com', 'Engineer', null), managerName: null }));
+    collector.add('creates', () => ({
+      entraUserId: 'e-1',
+      accountId: 'a-1',
+      fullName: 'Ada',
+      attributes: shown('ada@contoso.com', 'Engineer', null),
+      managerName: null,
+    }));
     const current = build(collector);
     const { createColumns: _columns, ...rest } = current;
     const v1 = {
       ...rest,
       v: 1,
-      creates: { ...current.creates, items: [{ entraUserId: 'e-1', accountId: 'a-1', fullName: 'Ada', email: 'ada@contoso.com', jobTitle: 'Engineer', department: null, managerName: null }] },
+      creates: {
+        ...current.creates,
+        items: [
+          {
+            entraUserId: 'e-1',
+            accountId: 'a-1',
+            fullName: 'Ada',
+            email: 'ada@contoso.com',
+            jobTitle: 'Engineer',
+            department: null,
+            managerName: null,
+          },
+        ],
+      },
     };
     expect(runReportSchema.parse(JSON.parse(JSON.stringify(v1)))).toEqual(current);
   });

@@ -1,5 +1,5 @@
-import { scheduledSyncStatus } from '../../src/domain/schedule';
 import { AppError } from '../../src/domain/errors';
+import { scheduledSyncStatus } from '../../src/domain/schedule';
 
 const at = (iso: string) => new Date(iso);
 
@@ -12,7 +12,11 @@ describe('scheduledSyncStatus (S1)', () => {
   });
 
   it('counts a trigger a few minutes earlier than 24 h later as the next day', () => {
-    const status = scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: '2025-03-10T06:03:00.000Z', now: at('2025-03-11T05:58:00.000Z') });
+    const status = scheduledSyncStatus({
+      intervalDays: 1,
+      lastScheduledSyncAt: '2025-03-10T06:03:00.000Z',
+      now: at('2025-03-11T05:58:00.000Z'),
+    });
     expect(status).toEqual({ due: true, nextDueAt: '2025-03-11T00:00:00.000Z' });
   });
 
@@ -38,7 +42,11 @@ describe('scheduledSyncStatus (S1)', () => {
 
   it('reads timestamps with an offset in UTC', () => {
     // 01:30 on the 11th in UTC+02:00 is 23:30 on the 10th in UTC.
-    const status = scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: '2025-03-11T01:30:00+02:00', now: at('2025-03-10T23:45:00.000Z') });
+    const status = scheduledSyncStatus({
+      intervalDays: 1,
+      lastScheduledSyncAt: '2025-03-11T01:30:00+02:00',
+      now: at('2025-03-10T23:45:00.000Z'),
+    });
     expect(status.due).toBe(false);
     expect(status.nextDueAt).toBe('2025-03-11T00:00:00.000Z');
   });
@@ -48,7 +56,9 @@ describe('scheduledSyncStatus (S1)', () => {
   });
 
   it('is not due when the last sync is in the future (clock skew)', () => {
-    expect(scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: '2025-03-12T06:00:00.000Z', now: at('2025-03-11T06:00:00.000Z') }).due).toBe(false);
+    expect(
+      scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: '2025-03-12T06:00:00.000Z', now: at('2025-03-11T06:00:00.000Z') }).due,
+    ).toBe(false);
   });
 
   it.each([0, 101, 1.5, Number.NaN])('rejects the interval %p with SETTINGS_INVALID', (intervalDays) => {
@@ -56,6 +66,8 @@ describe('scheduledSyncStatus (S1)', () => {
   });
 
   it('rejects an invalid now', () => {
-    expect(() => scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: null, now: new Date(Number.NaN) })).toThrow('The current time is not a valid date.');
+    expect(() => scheduledSyncStatus({ intervalDays: 1, lastScheduledSyncAt: null, now: new Date(Number.NaN) })).toThrow(
+      'The current time is not a valid date.',
+    );
   });
 });

@@ -1,13 +1,13 @@
 import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
-import { objectTypeOf, type AttributeDefinition } from '../../src/domain/schema-definition';
+import { type AttributeDefinition, objectTypeOf } from '../../src/domain/schema-definition';
 
 const ENTRA_SCHEMA = CORE_SCHEMA;
 const EMPLOYEE = objectTypeOf(CORE_SCHEMA, 'employee');
 import {
-  describeSchemaAction,
-  diffSchema,
   type ActualAttribute,
   type ActualSchemaState,
+  describeSchemaAction,
+  diffSchema,
   type SchemaAction,
 } from '../../src/domain/schema-diff';
 
@@ -104,7 +104,11 @@ describe('diffSchema', () => {
   });
 
   it('stops with a conflict when our name is held by a schema with another key', () => {
-    const diff = diffSchema(ENTRA_SCHEMA, { schema: { id: '9', name: 'Entra Directory', key: 'ENTRA2' }, objectType: null, attributes: [] });
+    const diff = diffSchema(ENTRA_SCHEMA, {
+      schema: { id: '9', name: 'Entra Directory', key: 'ENTRA2' },
+      objectType: null,
+      attributes: [],
+    });
     expect(diff).toMatchObject({ kind: 'conflict', schemaName: 'Entra Directory' });
     if (diff.kind !== 'conflict') throw new Error('conflict expected');
     expect(diff.message).toContain('ENTRA2');
@@ -119,7 +123,9 @@ describe('diffSchema', () => {
     const state = completeState((a) => a.map((x) => (x.name === 'Full Name' ? { ...x, name: 'Name' } : x)));
     const actions = actionsOf(state);
     const current = state.attributes.find((x) => x.name === 'Name');
-    expect(actions).toEqual([{ kind: 'rename-label', key: 'fullName', attributeId: 'attr-fullName', from: 'Name', to: 'Full Name', current }]);
+    expect(actions).toEqual([
+      { kind: 'rename-label', key: 'fullName', attributeId: 'attr-fullName', from: 'Name', to: 'Full Name', current },
+    ]);
   });
 
   it('does not rename one of our own attributes that became the label; it creates Full Name instead', () => {
@@ -167,7 +173,10 @@ describe('diffSchema', () => {
   ])('repairs "%s" typed %s (%s): the app needs %s', (name, defaultTypeId, has, needs) => {
     const actions = actionsOf(completeState((a) => a.map((x) => (x.name === name ? { ...x, defaultTypeId } : x))));
     expect(actions).toEqual([
-      expect.objectContaining({ kind: 'repair-attribute', reason: `its type is ${has}, which cannot hold what the app writes; the app needs ${needs}` }),
+      expect.objectContaining({
+        kind: 'repair-attribute',
+        reason: `its type is ${has}, which cannot hold what the app writes; the app needs ${needs}`,
+      }),
     ]);
   });
 
@@ -179,7 +188,9 @@ describe('diffSchema', () => {
   });
 
   it('does not accept a Text attribute for the Jira User (a User attribute is the point of it)', () => {
-    const actions = actionsOf(completeState((a) => a.map((x) => (x.name === 'Jira User' ? { ...x, type: 0, defaultTypeId: 0, additionalValue: null } : x))));
+    const actions = actionsOf(
+      completeState((a) => a.map((x) => (x.name === 'Jira User' ? { ...x, type: 0, defaultTypeId: 0, additionalValue: null } : x))),
+    );
     expect(actions).toEqual([
       expect.objectContaining({ key: 'jiraUser', reason: 'its type is Text, which cannot hold what the app writes; the app needs User' }),
     ]);
@@ -212,7 +223,12 @@ describe('diffSchema', () => {
 
   it('ignores extra attributes an admin added', () => {
     const extra: ActualAttribute = { ...attributeFor(defOf('email')), id: 'x', name: 'Cost Centre' };
-    expect(diffSchema(ENTRA_SCHEMA, completeState((a) => [...a, extra]))).toEqual({ kind: 'ok' });
+    expect(
+      diffSchema(
+        ENTRA_SCHEMA,
+        completeState((a) => [...a, extra]),
+      ),
+    ).toEqual({ kind: 'ok' });
   });
 
   it('describes actions in words an admin reads', () => {

@@ -1,11 +1,11 @@
+import { AppError } from '../../src/domain/errors';
 import {
   parseSettingsInput,
+  type SettingsFormInput,
   settingsInputSchema,
   storedSettingsSchema,
   validationIssues,
-  type SettingsFormInput,
 } from '../../src/domain/settings';
-import { AppError } from '../../src/domain/errors';
 
 const GUID = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const SECRET = 'Abc8Q~s3cr3t-value.With~chars';
@@ -28,13 +28,24 @@ function messageFor(field: string, overrides: Record<string, unknown>): string {
 
 describe('settingsInputSchema', () => {
   it('accepts a complete form and trims the text fields', () => {
-    const parsed = settingsInputSchema.parse(form({ tenantId: '  Contoso.com ', clientId: ` ${GUID.toUpperCase()} `, clientSecret: ` ${SECRET} ` }));
-    expect(parsed).toEqual({ tenantId: 'Contoso.com', clientId: GUID.toUpperCase(), clientSecret: SECRET, cloud: 'global', intervalDays: 7 });
+    const parsed = settingsInputSchema.parse(
+      form({ tenantId: '  Contoso.com ', clientId: ` ${GUID.toUpperCase()} `, clientSecret: ` ${SECRET} ` }),
+    );
+    expect(parsed).toEqual({
+      tenantId: 'Contoso.com',
+      clientId: GUID.toUpperCase(),
+      clientSecret: SECRET,
+      cloud: 'global',
+      intervalDays: 7,
+    });
   });
 
-  it.each([GUID, 'contoso.onmicrosoft.com', 'contoso.com', 'eu.contoso.co.uk', 'xn--bcher-kva.example'])('accepts the tenant %s', (tenantId) => {
-    expect(settingsInputSchema.parse(form({ tenantId })).tenantId).toBe(tenantId);
-  });
+  it.each([GUID, 'contoso.onmicrosoft.com', 'contoso.com', 'eu.contoso.co.uk', 'xn--bcher-kva.example'])(
+    'accepts the tenant %s',
+    (tenantId) => {
+      expect(settingsInputSchema.parse(form({ tenantId })).tenantId).toBe(tenantId);
+    },
+  );
 
   it.each(['contoso', 'https://contoso.com', 'user@contoso.com', '-contoso.com', 'contoso..com', 'conto so.com', '6f1b2c3d-4e5f'])(
     'rejects the tenant %s naming the field and what is allowed',

@@ -13,7 +13,12 @@ interface Outcome {
   throttledPerMille: number;
 }
 
-function simulate(limitPerMinute: number, minutes: number, start: WriteRateState = startRate(DEFAULT_WRITE_RATE, null), tailMinutes = 10): Outcome {
+function simulate(
+  limitPerMinute: number,
+  minutes: number,
+  start: WriteRateState = startRate(DEFAULT_WRITE_RATE, null),
+  tailMinutes = 10,
+): Outcome {
   const accepted: number[] = [];
   let state = start;
   let t = 0;

@@ -6,12 +6,18 @@
  */
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from '../../src/functions/resolver-keys';
-import { startSandboxPages, SECRET, type SandboxPages } from '../ui/support/sandbox-page';
+import { type SandboxPages, SECRET, startSandboxPages } from '../ui/support/sandbox-page';
 
 const NOT_AN_ADMIN = '712020:9f8e7d6c-5b4a-4321-8fed-c0c0c0c0c0c0';
 const RUN_ID = '20260302090000-abcdef123456';
 
-const SETTINGS = { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SECRET, cloud: 'global', intervalDays: 1 };
+const SETTINGS = {
+  tenantId: SIMULATED_TENANT.tenantId,
+  clientId: SIMULATED_TENANT.clientId,
+  clientSecret: SECRET,
+  cloud: 'global',
+  intervalDays: 1,
+};
 
 /** A payload each resolver accepts, and ones of the wrong shape. */
 const PAYLOADS: Record<ResolverKey, { valid: unknown; wrong: unknown[] }> = {
@@ -67,24 +73,37 @@ describe('admin page resolvers', () => {
     const status = await call(RESOLVER_KEYS.getStatus, {});
     expect(status).toEqual({ ok: true, data: { activeRun: null, lastManual: null, lastScheduled: null, settings: null } });
     expect(sandbox.emulator.simulation!.jira.requestsTo('object/create')).toEqual([]);
-    expect(sandbox.emulator.simulation!.jira.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/permissions/check'))).toEqual([]);
+    expect(sandbox.emulator.simulation!.jira.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/permissions/check'))).toEqual(
+      [],
+    );
   });
 
   it.each(Object.values(RESOLVER_KEYS))('%s answers INPUT_INVALID to a payload of the wrong shape', async (key) => {
     for (const payload of PAYLOADS[key].wrong) {
       const answer = await call(key, payload);
-      expect({ payload, answer }).toEqual({ payload, answer: { ok: false, error: { code: 'INPUT_INVALID', message: expect.stringContaining('Reload the page') } } });
+      expect({ payload, answer }).toEqual({
+        payload,
+        answer: { ok: false, error: { code: 'INPUT_INVALID', message: expect.stringContaining('Reload the page') } },
+      });
     }
   });
 
   it.each(Object.values(RESOLVER_KEYS))('%s answers INPUT_INVALID to an oversized payload', async (key) => {
     const valid = PAYLOADS[key].valid as Record<string, unknown>;
     const answer = await call(key, { ...valid, padding: 'x'.repeat(MAX_RESOLVER_PAYLOAD_CHARS) });
-    expect(answer).toEqual({ ok: false, error: { code: 'INPUT_INVALID', message: 'The request from the page is too large. Reload the page and try again.' } });
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'INPUT_INVALID', message: 'The request from the page is too large. Reload the page and try again.' },
+    });
   });
 
   it('gives field messages (SETTINGS_INVALID) for settings of the right shape with wrong values, never echoing the secret', async () => {
-    const answer = await call(RESOLVER_KEYS.saveSettings, { ...SETTINGS, tenantId: 'not a tenant', clientSecret: ` ${SECRET} `, intervalDays: 0 });
+    const answer = await call(RESOLVER_KEYS.saveSettings, {
+      ...SETTINGS,
+      tenantId: 'not a tenant',
+      clientSecret: ` ${SECRET} `,
+      intervalDays: 0,
+    });
     expect(answer).toMatchObject({ ok: false, error: { code: 'SETTINGS_INVALID' } });
     const message = (answer as { error: { message: string } }).error.message;
     expect(message).toContain('Tenant ID must be');
@@ -95,7 +114,13 @@ describe('admin page resolvers', () => {
   it('never answers with the client secret, whatever is called', async () => {
     expect(await call(RESOLVER_KEYS.saveSettings, SETTINGS)).toMatchObject({ ok: true, data: { secretStored: true } });
     const results: Record<string, Answer> = {};
-    for (const key of [RESOLVER_KEYS.getSettings, RESOLVER_KEYS.testConnection, RESOLVER_KEYS.createSchema, RESOLVER_KEYS.getSchemaStatus, RESOLVER_KEYS.getOverview]) {
+    for (const key of [
+      RESOLVER_KEYS.getSettings,
+      RESOLVER_KEYS.testConnection,
+      RESOLVER_KEYS.createSchema,
+      RESOLVER_KEYS.getSchemaStatus,
+      RESOLVER_KEYS.getOverview,
+    ]) {
       results[key] = await call(key, {});
     }
     // Create Schema is a queued job: it ends through queue delivery, then the runs may start.
@@ -142,11 +167,14 @@ describe('the admin check', () => {
   });
   const site = () => sandbox.emulator.simulation!.jira;
   const checks = () => site().requests.filter((r) => r.path === '/rest/api/3/mypermissions' || r.path === '/rest/api/3/permissions/check');
-  const status = (accountId?: string) => sandbox.emulator.invoke(RESOLVER_KEYS.getStatus, {}, accountId === undefined ? undefined : { accountId }) as Promise<Answer>;
+  const status = (accountId?: string) =>
+    sandbox.emulator.invoke(RESOLVER_KEYS.getStatus, {}, accountId === undefined ? undefined : { accountId }) as Promise<Answer>;
 
   it('accepts an admin, asking Jira as the user (never permissions/check as the app), and keeps the answer 5 minutes', async () => {
     expect(await status()).toMatchObject({ ok: true });
-    expect(checks().map((r) => `${r.method} ${r.path}?${r.query} ${r.status}`)).toEqual(['GET /rest/api/3/mypermissions?permissions=ADMINISTER 200']);
+    expect(checks().map((r) => `${r.method} ${r.path}?${r.query} ${r.status}`)).toEqual([
+      'GET /rest/api/3/mypermissions?permissions=ADMINISTER 200',
+    ]);
     // The page polls: within the 5 minutes no further Jira request.
     for (let i = 0; i < 3; i++) expect(await status()).toMatchObject({ ok: true });
     expect(checks()).toHaveLength(1);

@@ -6,7 +6,8 @@
  * sync can start while the job runs, and the job does not start while a sync runs.
  */
 import { rmSync } from 'node:fs';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
+
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../sandbox/emulator';
 import { tempStateDir } from '../sandbox/cli-harness';
 import { call, data, saveBuiltInSettings } from '../sandbox/emulator-calls';
 
@@ -32,7 +33,8 @@ async function start(options: Partial<EmulatorOptions> = {}): Promise<Emulator> 
 }
 
 const job = async (em: Emulator) => (await data(em, 'getSchemaJob')) as unknown as Job;
-const schemaCreates = (em: Emulator) => em.simulation!.jira.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/objectschema/create')).length;
+const schemaCreates = (em: Emulator) =>
+  em.simulation!.jira.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/objectschema/create')).length;
 
 describe('Create Schema as a queued job', () => {
   let em: Emulator | null = null;
@@ -58,7 +60,12 @@ describe('Create Schema as a queued job', () => {
     expect(done.error).toBeNull();
     expect(schemaCreates(em)).toBe(1);
     const labels = done.steps.map((s) => s.label);
-    expect(labels.slice(0, 4)).toEqual(['Find the Assets workspace', 'Read the ENTRA schema as it is in Assets', 'Create schema "Entra Directory" (key ENTRA)', 'Create object type "Employee"']);
+    expect(labels.slice(0, 4)).toEqual([
+      'Find the Assets workspace',
+      'Read the ENTRA schema as it is in Assets',
+      'Create schema "Entra Directory" (key ENTRA)',
+      'Create object type "Employee"',
+    ]);
     expect(labels[labels.length - 1]).toBe('Check the result');
     expect(labels.filter((l) => l.startsWith('Create attribute')).length).toBeGreaterThan(5);
     expect(done.result!.created.length).toBeGreaterThan(5);
@@ -109,11 +116,20 @@ describe('Create Schema as a queued job', () => {
     em = await start();
     await data(em, 'createSchema');
     const refused = await call(em, 'startSync');
-    expect(refused).toMatchObject({ ok: false, error: { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining('Create Schema is still running') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining('Create Schema is still running') },
+    });
     await em.drain();
     const run = await data(em, 'startSync');
     const blocked = await call(em, 'createSchema');
-    expect(blocked).toMatchObject({ ok: false, error: { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining('Create Schema must not change the schema while a run uses it') } });
+    expect(blocked).toMatchObject({
+      ok: false,
+      error: {
+        code: 'RUN_ALREADY_ACTIVE',
+        message: expect.stringContaining('Create Schema must not change the schema while a run uses it'),
+      },
+    });
     await em.drain();
     expect(await data(em, 'getRun', { runId: run['runId'] })).toMatchObject({ status: 'succeeded' });
   });

@@ -5,7 +5,7 @@
  * first, middle and last storage operation.
  */
 import { generateWorld } from '../../fakes/world/generate-world';
-import { startHarness, type HarnessOptions } from '../support/pipeline-harness';
+import { type HarnessOptions, startHarness } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 90, seed: 23 });
 // Small batches and a short budget make many checkpoints and continuations (mid-chunk crash points).
@@ -36,13 +36,17 @@ describe('crash recovery', () => {
   it('reaches the reference state whatever invocation is killed at whatever storage operation', async () => {
     const points: { invocation: number; op: number }[] = [];
     reference.stats.opsPerInvocation.forEach((ops, i) => {
-      for (const op of new Set([1, Math.ceil(ops / 4), Math.ceil(ops / 2), Math.ceil((3 * ops) / 4), ops])) points.push({ invocation: i + 1, op });
+      for (const op of new Set([1, Math.ceil(ops / 4), Math.ceil(ops / 2), Math.ceil((3 * ops) / 4), ops]))
+        points.push({ invocation: i + 1, op });
     });
     const outcomes: string[] = [];
     for (const point of points) {
       const h = await startHarness(options);
       try {
-        const { run, stats } = await h.run('sync', { budgetCalls: BUDGET_CALLS, crashAt: (n) => (n === point.invocation ? point.op : null) });
+        const { run, stats } = await h.run('sync', {
+          budgetCalls: BUDGET_CALLS,
+          crashAt: (n) => (n === point.invocation ? point.op : null),
+        });
         const label = `kill invocation ${point.invocation} at op ${point.op}`;
         expect({ label, status: run.status, error: run.error }).toEqual({ label, status: 'succeeded', error: null });
         expect({ label, duplicates: h.duplicateEntraIds() }).toEqual({ label, duplicates: [] });

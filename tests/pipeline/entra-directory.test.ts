@@ -9,10 +9,10 @@ import { FULL_READ_MAX_AGE_DAYS } from '../../src/domain/directory-delta';
 import { readDirectory, readDirectoryMeta } from '../../src/pipeline/directory-cache';
 import { keys } from '../../src/pipeline/keys';
 import { readObservations } from '../../src/pipeline/platform-observations';
-import { loadRun } from '../../src/pipeline/run-store';
 import { startRun } from '../../src/pipeline/run-control';
+import { loadRun } from '../../src/pipeline/run-store';
 import { FULL_READ_ENDPOINT } from '../../src/pipeline/stages/entra-directory-stage';
-import { startHarness, type Harness, type HarnessOptions } from '../support/pipeline-harness';
+import { type Harness, type HarnessOptions, startHarness } from '../support/pipeline-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 let h: Harness | undefined;
@@ -32,7 +32,14 @@ async function harness(options: HarnessOptions = {}): Promise<Harness> {
 function newHire(harnessed: Harness, n: number, overrides: Partial<FakeGraphUser> = {}): FakeGraphUser {
   const id = `0f000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   const mail = `new.hire${n}@contoso.com`;
-  harnessed.sim.jira.setUser({ accountId: `712020:newhire${n}`, accountType: 'atlassian', active: true, displayName: `New Hire ${n}`, email: mail, emailHidden: false });
+  harnessed.sim.jira.setUser({
+    accountId: `712020:newhire${n}`,
+    accountType: 'atlassian',
+    active: true,
+    displayName: `New Hire ${n}`,
+    email: mail,
+    emailHidden: false,
+  });
   const user: FakeGraphUser = {
     id,
     displayName: `New Hire ${n}`,
@@ -55,7 +62,8 @@ function newHire(harnessed: Harness, n: number, overrides: Partial<FakeGraphUser
   return user;
 }
 
-const graphCalls = (harnessed: Harness, from: number) => harnessed.sim.entra.requests.slice(from).filter((r) => r.path.startsWith('/v1.0/'));
+const graphCalls = (harnessed: Harness, from: number) =>
+  harnessed.sim.entra.requests.slice(from).filter((r) => r.path.startsWith('/v1.0/'));
 
 async function cachedDirectory(harnessed: Harness) {
   const meta = await readDirectoryMeta(harnessed.store);
@@ -99,7 +107,11 @@ describe('point 10: a user created just before a delta round is never lost to re
     hh.clock.advance(10 * 60_000);
     const mark = hh.sim.entra.requests.length;
     await hh.run('sync');
-    expect(graphCalls(hh, mark).filter((r) => r.batchOf !== null).map((r) => r.status)).toEqual([200]);
+    expect(
+      graphCalls(hh, mark)
+        .filter((r) => r.batchOf !== null)
+        .map((r) => r.status),
+    ).toEqual([200]);
     cached = await cachedDirectory(hh);
     expect(cached.meta.pendingReads).toEqual([]);
     expect(cached.users.get(user.id)).toMatchObject({ mail: user.mail, jobTitle: 'Analyst', department: null });
@@ -113,7 +125,11 @@ describe('point 10: a user created just before a delta round is never lost to re
     for (let i = 0; i < 4; i++) {
       const mark = hh.sim.entra.requests.length;
       await hh.run('sync');
-      statuses.push(...graphCalls(hh, mark).filter((r) => r.batchOf !== null).map((r) => r.status));
+      statuses.push(
+        ...graphCalls(hh, mark)
+          .filter((r) => r.batchOf !== null)
+          .map((r) => r.status),
+      );
     }
     expect(statuses).toEqual([404, 404, 404]);
     const cached = await cachedDirectory(hh);
@@ -168,7 +184,9 @@ describe('point 11: a full reconciliation read when the last one is older than 7
     expect(run.status).toBe('succeeded');
     const statuses = hh.sim.entra.requests.filter((r) => r.path === '/v1.0/users/delta').map((r) => r.status);
     expect(statuses[1]).toBe(400);
-    expect(hh.logs.some((l) => l.event === 'stage.entra-directory.full-read-restart' && l.fields['code'] === 'GRAPH_PAGE_TOKEN_EXPIRED')).toBe(true);
+    expect(
+      hh.logs.some((l) => l.event === 'stage.entra-directory.full-read-restart' && l.fields['code'] === 'GRAPH_PAGE_TOKEN_EXPIRED'),
+    ).toBe(true);
     const { users } = await cachedDirectory(hh);
     expect(users.size).toBe(hh.world.entra.users.length);
     expect(hh.duplicateEntraIds()).toEqual([]);
@@ -219,7 +237,20 @@ describe('point 12: the full read is the first delta round, not /users with $exp
     await hh.pump({ stopAfter: 1 });
     const queued = hh.driver.pending.find((e) => e.message.stage === 'entraDirectory');
     expect(queued).toBeDefined();
-    const oldChunk = [{ id: 'stale', displayName: null, mail: null, userPrincipalName: null, proxyAddresses: [], otherMails: [], jobTitle: null, department: null, accountEnabled: true, managerId: null }];
+    const oldChunk = [
+      {
+        id: 'stale',
+        displayName: null,
+        mail: null,
+        userPrincipalName: null,
+        proxyAddresses: [],
+        otherMails: [],
+        jobTitle: null,
+        department: null,
+        accountEnabled: true,
+        managerId: null,
+      },
+    ];
     await hh.store.set(keys.directoryChunk(started.runId, 0), oldChunk);
     await hh.store.set(keys.checkpoint(started.runId, 'entraDirectory'), {
       v: 1,
@@ -227,7 +258,14 @@ describe('point 12: the full read is the first delta round, not /users with $exp
       complete: false,
       nextPushed: false,
       next: null,
-      state: { phase: 'full', deltaLink: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=old', nextLink: null, started: true, chunks: 1, users: 1 },
+      state: {
+        phase: 'full',
+        deltaLink: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=old',
+        nextLink: null,
+        started: true,
+        chunks: 1,
+        users: 1,
+      },
     });
     await hh.pump();
     const run = await loadRun(hh.deps, started.runId);

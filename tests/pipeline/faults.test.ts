@@ -3,10 +3,10 @@
  * per-object validation errors (reported, the rest of the run completes, the next run retries them), Graph 503/504
  * storms, and a directory where every user was disabled (nothing inactivated without confirmation).
  */
-import { AppError } from '../../src/domain/errors';
 import { generateWorld } from '../../fakes/world/generate-world';
+import { AppError } from '../../src/domain/errors';
+import { type Harness, type HarnessOptions, startHarness } from '../support/pipeline-harness';
 import { mulberry32 } from '../support/queue-driver';
-import { startHarness, type Harness, type HarnessOptions } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 80, seed: 31 });
 const options: HarnessOptions = { world, seed: 31, config: { writeBatchSize: 10 } };
@@ -79,7 +79,9 @@ describe('faults', () => {
   it('reports per-object validation errors, completes the rest, and retries them on the next run', async () => {
     h = await startHarness(options);
     const layoutAttr = async (name: string) => {
-      const raw = (await h.store.get('assets:layout')) as { layout: { objectTypes: { employee: { attributeIds: Record<string, string> } } } };
+      const raw = (await h.store.get('assets:layout')) as {
+        layout: { objectTypes: { employee: { attributeIds: Record<string, string> } } };
+      };
       return raw.layout.objectTypes.employee.attributeIds[name]!;
     };
     const jobTitleId = await layoutAttr('jobTitle');
@@ -122,7 +124,9 @@ describe('faults', () => {
   it('corrects hand-edited values and leaves attributes the app does not own alone', async () => {
     h = await startHarness(options);
     await h.run('sync');
-    const { layout } = (await h.store.get('assets:layout')) as { layout: { workspaceId: string; objectTypes: { employee: { objectTypeId: string } } } };
+    const { layout } = (await h.store.get('assets:layout')) as {
+      layout: { workspaceId: string; objectTypes: { employee: { objectTypeId: string } } };
+    };
     const created = await h.sim.jiraFetch({
       method: 'POST',
       url: `/jsm/assets/workspace/${layout.workspaceId}/v1/objecttypeattribute/${layout.objectTypes.employee.objectTypeId}?redirected=1`, // an admin's edit: not redirected
@@ -136,7 +140,10 @@ describe('faults', () => {
     const { run } = await h.run('sync');
     expect(run.counts).toMatchObject({ updates: 1, creates: 0, inactivations: 0 });
     expect(h.assetsState()).toEqual(expected);
-    const desk = await h.sim.jiraFetch({ method: 'GET', url: `/jsm/assets/workspace/${layout.workspaceId}/v1/object/${first!.objectId}?redirected=1` }); // a direct read
+    const desk = await h.sim.jiraFetch({
+      method: 'GET',
+      url: `/jsm/assets/workspace/${layout.workspaceId}/v1/object/${first!.objectId}?redirected=1`,
+    }); // a direct read
     expect(await desk.text()).toContain('B-204');
   });
 

@@ -6,10 +6,11 @@
  * Forge: the global fetch hands back the 429 response, @forge/api's requestJira throws its ProxyRequestError.
  */
 import { ProxyRequestError } from '@forge/api';
+
 import { withFetchLimit } from '../../src/adapters/forge-fetch-limit';
 import type { HttpRequest, HttpResponse } from '../../src/clients/http';
 import { MAX_FETCH_LIMIT_STALLS } from '../../src/pipeline/step-runner';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -27,21 +28,25 @@ function forgeProxy(limit: number, countsJira: boolean) {
     newInvocation: () => {
       used = 0;
     },
-    external: (inner: Transport): Transport => async (request) => {
-      if (++used >= limit) {
-        refused.external++;
-        return refusal();
-      }
-      return inner(request);
-    },
-    jira: (inner: Transport): Transport => async (request) => {
-      if (countsJira && ++used >= limit) {
-        refused.jira++;
-        // What @forge/api's requestJira does with a forge-proxy-error header (handleProxyResponseErrors).
-        throw new ProxyRequestError(429, 'FETCH_LIMIT_EXCEEDED');
-      }
-      return inner(request);
-    },
+    external:
+      (inner: Transport): Transport =>
+      async (request) => {
+        if (++used >= limit) {
+          refused.external++;
+          return refusal();
+        }
+        return inner(request);
+      },
+    jira:
+      (inner: Transport): Transport =>
+      async (request) => {
+        if (countsJira && ++used >= limit) {
+          refused.jira++;
+          // What @forge/api's requestJira does with a forge-proxy-error header (handleProxyResponseErrors).
+          throw new ProxyRequestError(429, 'FETCH_LIMIT_EXCEEDED');
+        }
+        return inner(request);
+      },
   };
 }
 
@@ -75,7 +80,11 @@ describe("Forge's per-invocation request limit in a run", () => {
     expect(stats.thrown).toBe(0);
     const continuations = h.logs.filter((l) => l.event === 'step.fetch-limit');
     expect(continuations.length).toBeGreaterThan(0);
-    expect(continuations.every((l) => l.fields.stage === 'writeAssets' || l.fields.stage === 'assetsSnapshot' || l.fields.stage === 'atlassianUsers')).toBe(true);
+    expect(
+      continuations.every(
+        (l) => l.fields.stage === 'writeAssets' || l.fields.stage === 'assetsSnapshot' || l.fields.stage === 'atlassianUsers',
+      ),
+    ).toBe(true);
     // Every matched user exactly once, managers linked: the replayed batches made no duplicates.
     expect(h.sim.jira.employees()).toHaveLength(run.counts!.creates);
     expect(run.counts!.creates).toBeGreaterThan(200);

@@ -3,12 +3,12 @@
  * cancel, cancelling a running run, throttling storms, a permanent failure, and the daily schedule.
  */
 import { AppError } from '../../src/domain/errors';
-import { runScheduledTick } from '../../src/pipeline/scheduler';
 import { activeRun, cancelRun, confirmRun, startRun } from '../../src/pipeline/run-control';
-import { runWatchdog } from '../../src/pipeline/scheduler';
 import { loadRun, readHistory, readLastRun } from '../../src/pipeline/run-store';
+import { runScheduledTick } from '../../src/pipeline/scheduler';
+import { runWatchdog } from '../../src/pipeline/scheduler';
 import { readSettings } from '../../src/services/settings-service';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 describe('run control', () => {
   let h: Harness;
@@ -55,15 +55,24 @@ describe('run control', () => {
       const writesBefore = h.assetsWrites();
       const { run } = await h.run('sync');
       expect(run.status).toBe('awaiting-confirmation');
-      expect(run.safety).toEqual({ inactivations: leavers.length, activeBefore: active.length, threshold: Math.max(5, Math.floor(active.length / 10)) });
+      expect(run.safety).toEqual({
+        inactivations: leavers.length,
+        activeBefore: active.length,
+        threshold: Math.max(5, Math.floor(active.length / 10)),
+      });
       expect(h.assetsWrites()).toBe(writesBefore);
-      await expect(startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: 'x' })).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+      await expect(startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: 'x' })).rejects.toMatchObject({
+        code: 'RUN_ALREADY_ACTIVE',
+      });
 
       await confirmRun(h.deps, run.runId);
       await h.pump();
       expect((await loadRun(h.deps, run.runId))!.status).toBe('succeeded');
       const wasActive = new Set(active.map((o) => o.objectId));
-      const inactivated = h.sim.jira.employees().filter((o) => wasActive.has(o.objectId) && o.values.active === false).map((o) => o.values.entraUserId);
+      const inactivated = h.sim.jira
+        .employees()
+        .filter((o) => wasActive.has(o.objectId) && o.values.active === false)
+        .map((o) => o.values.entraUserId);
       expect(inactivated.sort()).toEqual(leavers.map((o) => o.values.entraUserId).sort());
     });
 
@@ -139,7 +148,7 @@ describe('run control', () => {
     await expect(startRun(h.deps, { mode: 'preview', trigger: 'manual', startedBy: 'a1' })).resolves.toBeTruthy();
   });
 
-  it('parks a chain before Forge\'s push limit and re-seeds it from the next originating invocation', async () => {
+  it("parks a chain before Forge's push limit and re-seeds it from the next originating invocation", async () => {
     h = await startHarness({ users: 60, config: { reseedAfterPushes: 3, writeBatchSize: 10 } });
     const started = await startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: 'a1' });
     let reseeds = 0;

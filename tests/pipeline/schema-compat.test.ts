@@ -4,7 +4,7 @@
  * sync writes every Employee through it. Real clients, stages and step runner against the fake site.
  */
 import { jiraFetchTo } from '../../fakes/jira/fake-jira-fetch';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 describe('a sync into an existing schema whose Email attribute has the Email type', () => {
   let h: Harness;

@@ -6,18 +6,18 @@
  * A full sync and a preview still complete, so no stage reaches for anything it did not declare, and each stage's
  * log events and connections go through what its factory was given, not through the runner's dependencies.
  */
-import type { LogFields, Logger } from '../../src/pipeline/ports';
 import type { Connections, PipelineDeps } from '../../src/pipeline/deps';
 import type { StageName } from '../../src/pipeline/messages';
 import { STAGE_ORDER } from '../../src/pipeline/messages';
-import { createAssetsSnapshotStage, type AssetsSnapshotStageDeps } from '../../src/pipeline/stages/assets-snapshot-stage';
-import { createAtlassianUsersStage, type AtlassianUsersStageDeps } from '../../src/pipeline/stages/atlassian-users-stage';
+import type { LogFields, Logger } from '../../src/pipeline/ports';
+import { type AssetsSnapshotStageDeps, createAssetsSnapshotStage } from '../../src/pipeline/stages/assets-snapshot-stage';
+import { type AtlassianUsersStageDeps, createAtlassianUsersStage } from '../../src/pipeline/stages/atlassian-users-stage';
 import { createEntraDirectoryStage, type EntraDirectoryStageDeps } from '../../src/pipeline/stages/entra-directory-stage';
 import { createFinishStage, type FinishStageDeps } from '../../src/pipeline/stages/finish-stage';
 import { createPlanStage, type PlanStageDeps } from '../../src/pipeline/stages/plan-stage';
 import { createWriteAssetsStage, type WriteAssetsStageDeps } from '../../src/pipeline/stages/write-assets-stage';
 import type { StageHandler } from '../../src/pipeline/step-runner';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 interface Recorder {
   /** Reads of a dependency the stage did not declare ("stage: path"). */
@@ -58,7 +58,12 @@ function stageLogger(recorder: Recorder, stage: StageName, runnerLogger: Logger)
 }
 
 /** A connect that counts, and hands back only the systems named (the others are absent at run time too). */
-function connectTo<K extends keyof Connections>(recorder: Recorder, stage: StageName, deps: PipelineDeps, ...systems: K[]): () => Promise<Pick<Connections, K>> {
+function connectTo<K extends keyof Connections>(
+  recorder: Recorder,
+  stage: StageName,
+  deps: PipelineDeps,
+  ...systems: K[]
+): () => Promise<Pick<Connections, K>> {
   return async () => {
     recorder.connects[stage]++;
     const all = await deps.connect();
@@ -143,7 +148,12 @@ describe('stages built from exactly the dependencies they declare', () => {
 
   it('run a first sync, a resync after edits and a preview to the end, each stage logging and connecting through its own dependencies', async () => {
     const recorder = newRecorder();
-    h = await startHarness({ users: 60, seed: 18, config: { writeBatchSize: 10 }, buildStage: (stage, deps) => narrowStage(recorder, stage, deps) });
+    h = await startHarness({
+      users: 60,
+      seed: 18,
+      config: { writeBatchSize: 10 },
+      buildStage: (stage, deps) => narrowStage(recorder, stage, deps),
+    });
 
     // budgetCalls: continuations, so stages are rebuilt mid-stage from a new invocation's dependencies.
     const first = await h.run('sync', { budgetCalls: 3 });
@@ -175,7 +185,8 @@ describe('stages built from exactly the dependencies they declare', () => {
     // The finish stage's run.finished comes from finalizeRun with the finish stage's dependencies.
     expect(recorder.events.finish).toContain('run.finished');
     // Stages that talk to an external system opened it through their own connect; plan and finish have none.
-    for (const stage of ['atlassianUsers', 'entraDirectory', 'assetsSnapshot', 'writeAssets'] as const) expect(recorder.connects[stage]).toBeGreaterThan(0);
+    for (const stage of ['atlassianUsers', 'entraDirectory', 'assetsSnapshot', 'writeAssets'] as const)
+      expect(recorder.connects[stage]).toBeGreaterThan(0);
     expect(recorder.connects.plan + recorder.connects.finish).toBe(0);
   }, 120_000);
 });

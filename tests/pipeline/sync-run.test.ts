@@ -2,7 +2,7 @@
  * The pipeline end to end against the simulated tenant and site: first sync, no-change resync, preview, and a
  * resync after edits. Real step runner, stages and clients; in-memory storage and queue; fake clock.
  */
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 describe('a sync run', () => {
   let h: Harness;

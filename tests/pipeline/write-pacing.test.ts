@@ -4,10 +4,11 @@
  * few 429s, and the rate it learned is kept for the site's next run, which starts from it.
  */
 import { readObservations } from '../../src/pipeline/platform-observations';
-import { startHarness, type Harness } from '../support/pipeline-harness';
+import { type Harness, startHarness } from '../support/pipeline-harness';
 
 const throttledWrites = (h: Harness, since = 0) =>
-  h.sim.jira.requests.slice(since).filter((r) => r.status === 429 && (r.endpoint === 'object/create' || r.endpoint === 'object/update')).length;
+  h.sim.jira.requests.slice(since).filter((r) => r.status === 429 && (r.endpoint === 'object/create' || r.endpoint === 'object/update'))
+    .length;
 
 describe('adaptive Assets write pacing', () => {
   let h: Harness;
@@ -16,7 +17,11 @@ describe('adaptive Assets write pacing', () => {
   });
 
   it('syncs 1,500 users under the documented 1,000 a minute with few 429s, and records the rate it settled on', async () => {
-    h = await startHarness({ users: 1_500, seed: 3, simulation: { jira: { rateLimits: { enabled: true }, indexes: true, recordBodies: false } } });
+    h = await startHarness({
+      users: 1_500,
+      seed: 3,
+      simulation: { jira: { rateLimits: { enabled: true }, indexes: true, recordBodies: false } },
+    });
     const { run } = await h.run('sync');
     expect(run.status).toBe('succeeded');
     const writes = h.assetsWrites();
@@ -27,14 +32,20 @@ describe('adaptive Assets write pacing', () => {
     expect(learned).toBeDefined();
     expect(learned!.perMinute).toBeGreaterThan(600);
     expect(learned!.perMinute).toBeLessThanOrEqual(1_300);
-    const answered = h.sim.jira.requests.filter((r) => (r.endpoint === 'object/create' || r.endpoint === 'object/update') && (r.status < 300 || r.status === 400));
+    const answered = h.sim.jira.requests.filter(
+      (r) => (r.endpoint === 'object/create' || r.endpoint === 'object/update') && (r.status < 300 || r.status === 400),
+    );
     expect(learned!.writes).toBe(answered.length);
     expect(learned!.throttled).toBe(throttled);
   }, 120_000);
 
   it('counts a followed redirect as a request against the limit: a site that redirects every write still sees few 429s', async () => {
     // Every create answers 307 first, and the hop counts against the same 1,000 a minute (fakes/jira: assetsRedirects).
-    h = await startHarness({ users: 1_500, seed: 5, simulation: { jira: { rateLimits: { enabled: true }, assetsRedirects: 'all', indexes: true, recordBodies: false } } });
+    h = await startHarness({
+      users: 1_500,
+      seed: 5,
+      simulation: { jira: { rateLimits: { enabled: true }, assetsRedirects: 'all', indexes: true, recordBodies: false } },
+    });
     const { run } = await h.run('sync');
     expect(run.status).toBe('succeeded');
     const writes = h.assetsWrites();

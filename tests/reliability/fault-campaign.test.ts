@@ -5,10 +5,10 @@
  * Retry-After. Every run must end with the same Assets state as an uninterrupted run, with no duplicate Employee
  * object, and never hang. The table it prints is the evidence; the assertions make it a gate.
  */
-import { AppError } from '../../src/domain/errors';
 import { generateWorld } from '../../fakes/world/generate-world';
+import { AppError } from '../../src/domain/errors';
+import { type HarnessOptions, type PumpOptions, startHarness } from '../support/pipeline-harness';
 import { mulberry32 } from '../support/queue-driver';
-import { startHarness, type HarnessOptions, type PumpOptions } from '../support/pipeline-harness';
 
 const RUNS = 200;
 const world = generateWorld({ users: 60, seed: 77 });
@@ -44,7 +44,9 @@ describe('fault campaign', () => {
       const h = await startHarness({
         ...options,
         ...(delivery ? { delivery: { duplicateRate: 0.3, reorder: true, maxJitterMs: 20_000, seed: i } } : {}),
-        ...(assets429 ? { simulation: { jira: { rateLimits: { enabled: true, perMinute: { 'object/create': 20 }, sendRetryAfter: false } } } } : {}),
+        ...(assets429
+          ? { simulation: { jira: { rateLimits: { enabled: true, perMinute: { 'object/create': 20 }, sendRetryAfter: false } } } }
+          : {}),
       });
       if (random() < 0.2) {
         faults.push('Graph 429 storm');
@@ -64,7 +66,10 @@ describe('fault campaign', () => {
               return { crashAt: (n: number) => (n === invocation ? op : null) };
             })()),
         ...(storageErrors
-          ? { storageFault: () => (random() < 0.02 ? new AppError('STORAGE_FAILED', 'Forge storage failed; the app will retry.', { retry: 'now' }) : null) }
+          ? {
+              storageFault: () =>
+                random() < 0.02 ? new AppError('STORAGE_FAILED', 'Forge storage failed; the app will retry.', { retry: 'now' }) : null,
+            }
           : {}),
       };
       let hang = false;
@@ -99,8 +104,9 @@ describe('fault campaign', () => {
     const table = [
       '| faults injected | runs | end states equal | duplicates found | hangs | succeeded |',
       '|---|---|---|---|---|---|',
-      ...rows.map(([label, list]) =>
-        `| ${label} | ${list.length} | ${list.filter((o) => o.equal).length} | ${list.reduce((s, o) => s + o.duplicates, 0)} | ${list.filter((o) => o.hang).length} | ${list.filter((o) => o.status === 'succeeded').length} |`,
+      ...rows.map(
+        ([label, list]) =>
+          `| ${label} | ${list.length} | ${list.filter((o) => o.equal).length} | ${list.reduce((s, o) => s + o.duplicates, 0)} | ${list.filter((o) => o.hang).length} | ${list.filter((o) => o.status === 'succeeded').length} |`,
       ),
     ].join('\n');
     console.log(`Fault campaign (${RUNS} runs, world of ${world.entra.users.length} Entra users):\n${table}`);

@@ -5,10 +5,11 @@
  * tenant given by --graph-url/--login-url, and the --json / exit code rules.
  */
 import { rmSync } from 'node:fs';
+
+import { type FakeEntra, startFakeEntra } from '../../fakes/entra/fake-entra-server';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { startFakeEntra, type FakeEntra } from '../../fakes/entra/fake-entra-server';
 import { generateWorld } from '../../fakes/world/generate-world';
-import { jsonOf, runCli, tempStateDir, type CliResult } from './cli-harness';
+import { type CliResult, jsonOf, runCli, tempStateDir } from './cli-harness';
 
 jest.setTimeout(120_000);
 
@@ -43,12 +44,34 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
     expect(schema.code).toBe(0);
     expect(jsonOf(schema)).toMatchObject({ created: expect.arrayContaining(['schema "Entra Directory" (key ENTRA)']), repaired: [] });
 
-    const invalid = await cli('configure', '--tenant-id', 'not a tenant', '--client-id', 'nope', '--client-secret', SIMULATED_TENANT.clientSecret, '--interval-days', '0', '--json');
+    const invalid = await cli(
+      'configure',
+      '--tenant-id',
+      'not a tenant',
+      '--client-id',
+      'nope',
+      '--client-secret',
+      SIMULATED_TENANT.clientSecret,
+      '--interval-days',
+      '0',
+      '--json',
+    );
     expect(invalid.code).toBe(1);
     expect(jsonOf(invalid)).toMatchObject({ error: { code: 'SETTINGS_INVALID', message: expect.stringContaining('Tenant ID') } });
     oneLine(invalid.stderr);
 
-    const configured = await cli('configure', '--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret, '--interval-days', '3', '--json');
+    const configured = await cli(
+      'configure',
+      '--tenant-id',
+      SIMULATED_TENANT.tenantId,
+      '--client-id',
+      SIMULATED_TENANT.clientId,
+      '--client-secret',
+      SIMULATED_TENANT.clientSecret,
+      '--interval-days',
+      '3',
+      '--json',
+    );
     expect(configured.code).toBe(0);
     expect(jsonOf(configured)).toMatchObject({ tenantId: SIMULATED_TENANT.tenantId, intervalDays: 3, secretStored: true });
 
@@ -63,7 +86,18 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
     expect(Object.keys(previewSummary).sort()).toEqual(['counts', 'mode', 'runId', 'status', 'trigger']);
     const counts = previewSummary['counts'] as Record<string, number>;
     expect(Object.keys(counts).sort()).toEqual(
-      ['atlassianUsers', 'creates', 'inactivations', 'matched', 'missingManagerLinks', 'unchanged', 'unmatchedAtlassian', 'updates', 'warnings', 'writeFailures'].sort(),
+      [
+        'atlassianUsers',
+        'creates',
+        'inactivations',
+        'matched',
+        'missingManagerLinks',
+        'unchanged',
+        'unmatchedAtlassian',
+        'updates',
+        'warnings',
+        'writeFailures',
+      ].sort(),
     );
     expect(counts['creates']).toBeGreaterThan(40);
 
@@ -74,7 +108,11 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
 
     const status = await cli('status', '--json');
     expect(status.code).toBe(0);
-    expect(jsonOf(status)).toMatchObject({ activeRun: null, lastManual: { entry: { number: 2, status: 'succeeded', mode: 'sync' } }, settings: { intervalDays: 3 } });
+    expect(jsonOf(status)).toMatchObject({
+      activeRun: null,
+      lastManual: { entry: { number: 2, status: 'succeeded', mode: 'sync' } },
+      settings: { intervalDays: 3 },
+    });
 
     const history = await cli('history', '--json');
     expect(history.code).toBe(0);
@@ -112,7 +150,9 @@ describe('sandbox CLI: demo', () => {
       expect(out['preview']).toMatchObject({ mode: 'preview', status: 'succeeded' });
       expect(out['sync']).toMatchObject({ mode: 'sync', status: 'succeeded' });
       expect(out['resync']).toMatchObject({ mode: 'sync', status: 'succeeded', counts: { creates: 0, updates: 0, inactivations: 0 } });
-      expect((out['sync'] as { counts: { creates: number } }).counts.creates).toBe((out['preview'] as { counts: { creates: number } }).counts.creates);
+      expect((out['sync'] as { counts: { creates: number } }).counts.creates).toBe(
+        (out['preview'] as { counts: { creates: number } }).counts.creates,
+      );
     }
     const human = await runCli(['demo', '--state-dir', dir, '--users', '40', '--seed', '8']);
     expect(human.stdout).toContain('Nothing to do: Assets already matches Entra ID.');
@@ -133,7 +173,16 @@ describe('sandbox CLI: bad credentials', () => {
   it('says to paste the secret Value, exits 1, and never prints the secret', async () => {
     const base = ['--state-dir', dir, '--users', '30', '--seed', '5'];
     const outputs = [
-      await runCli(['configure', '--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', WRONG_SECRET, ...base]),
+      await runCli([
+        'configure',
+        '--tenant-id',
+        SIMULATED_TENANT.tenantId,
+        '--client-id',
+        SIMULATED_TENANT.clientId,
+        '--client-secret',
+        WRONG_SECRET,
+        ...base,
+      ]),
     ];
     expect(outputs[0]?.code).toBe(0);
     const test = await runCli(['test-connection', ...base]);
@@ -148,7 +197,11 @@ describe('sandbox CLI: bad credentials', () => {
     const sync = await runCli(['sync', '--json', ...base]);
     outputs.push(sync);
     expect(sync.code).toBe(1);
-    expect(jsonOf(sync)).toMatchObject({ mode: 'sync', status: 'failed', error: { code: 'ENTRA_SECRET_INVALID', message: expect.stringContaining('Value') } });
+    expect(jsonOf(sync)).toMatchObject({
+      mode: 'sync',
+      status: 'failed',
+      error: { code: 'ENTRA_SECRET_INVALID', message: expect.stringContaining('Value') },
+    });
     oneLine(sync.stderr);
     expectNoSecret(outputs, WRONG_SECRET);
   });
@@ -161,7 +214,12 @@ describe('sandbox CLI: a tenant given by --graph-url and --login-url', () => {
     dir = tempStateDir('consent');
     const world = generateWorld({ users: 25, seed: 6 });
     // Small pages, so the sync must follow @odata.nextLink (written with the fake's own origin).
-    entra = await startFakeEntra({ tenant: { ...SIMULATED_TENANT, consentGranted: false }, users: world.entra.users, orgContacts: world.entra.orgContacts, behaviour: { expandPageCap: 10, deltaPageSize: 10 } });
+    entra = await startFakeEntra({
+      tenant: { ...SIMULATED_TENANT, consentGranted: false },
+      users: world.entra.users,
+      orgContacts: world.entra.orgContacts,
+      behaviour: { expandPageCap: 10, deltaPageSize: 10 },
+    });
   });
   afterAll(async () => {
     await entra.close();
@@ -170,7 +228,16 @@ describe('sandbox CLI: a tenant given by --graph-url and --login-url', () => {
 
   it('reports missing User.Read.All consent with what to do, then works once consent is granted', async () => {
     const base = ['--state-dir', dir, '--graph-url', entra.url, '--login-url', entra.url, '--users', '25', '--seed', '6'];
-    const configure = await runCli(['configure', '--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret, ...base]);
+    const configure = await runCli([
+      'configure',
+      '--tenant-id',
+      SIMULATED_TENANT.tenantId,
+      '--client-id',
+      SIMULATED_TENANT.clientId,
+      '--client-secret',
+      SIMULATED_TENANT.clientSecret,
+      ...base,
+    ]);
     expect(configure.code).toBe(0);
     const denied = await runCli(['test-connection', '--json', ...base]);
     expect(denied.code).toBe(1);

@@ -5,7 +5,8 @@
  * a site applying Jira's permission model (here the fake site, default model) answers for that account.
  */
 import { rmSync } from 'node:fs';
-import { startFakeJiraSite, type FakeJiraSite } from '../../fakes/jira/fake-jira-site';
+
+import { type FakeJiraSite, startFakeJiraSite } from '../../fakes/jira/fake-jira-site';
 import { SANDBOX_ADMIN_ACCOUNT_ID } from '../../sandbox/emulator';
 import { jsonOf, runCli, tempStateDir } from './cli-harness';
 

@@ -4,6 +4,7 @@
  * no check failed (unknown is not a failure), 1 when one failed or the app refused, 2 for a usage error.
  */
 import { rmSync } from 'node:fs';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { jsonOf, runCli, tempStateDir } from './cli-harness';
 
@@ -29,7 +30,14 @@ describe('sandbox CLI: diagnostics', () => {
     expect(json.code).toBe(0);
     const data = jsonOf(json);
     expect(Object.keys(data).sort()).toEqual(['checkedAt', 'checks', 'report', 'summary']);
-    const checks = data['checks'] as { id: string; title: string; status: string; detail: string; action: string | null; code: string | null }[];
+    const checks = data['checks'] as {
+      id: string;
+      title: string;
+      status: string;
+      detail: string;
+      action: string | null;
+      code: string | null;
+    }[];
     expect(checks.map((c) => c.id)).toEqual([
       'assets-reachable',
       'assets-schema',
@@ -51,7 +59,17 @@ describe('sandbox CLI: diagnostics', () => {
   it('exits 1 when a check fails (a wrong client secret)', async () => {
     const other = tempStateDir('cli-diagnostics-fail');
     try {
-      const configure = ['configure', '--state-dir', other, '--users', '30', '--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId];
+      const configure = [
+        'configure',
+        '--state-dir',
+        other,
+        '--users',
+        '30',
+        '--tenant-id',
+        SIMULATED_TENANT.tenantId,
+        '--client-id',
+        SIMULATED_TENANT.clientId,
+      ];
       expect((await runCli([...configure, '--client-secret', 'Zx9~kP2.vN5rT7wY9zA1bC3dE5fG7hJ9kL1mN3pQ'])).code).toBe(0);
       const result = await runCli(['diagnostics', '--state-dir', other, '--users', '30', '--json']);
       expect(result.code).toBe(1);

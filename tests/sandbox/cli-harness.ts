@@ -2,11 +2,12 @@
  * Runs the sandbox command line as a user would (`tsx sandbox/cli.ts <command> ... --state-dir <tmp>`), in its own
  * process group so a test can kill the whole sandbox (tsx runs the script in a child process) with SIGKILL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../sandbox/emulator';
+
+import { type Emulator, startEmulator } from '../../sandbox/emulator';
 
 export const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -23,7 +24,12 @@ export function tempStateDir(label: string): string {
 }
 
 export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(TSX, ['sandbox/cli.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(TSX, ['sandbox/cli.ts', ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -42,7 +48,8 @@ export function runCli(args: readonly string[]): Promise<CliResult> {
 /** Parses stdout of a --json run: it must be exactly one JSON object. */
 export function jsonOf(result: CliResult): Record<string, unknown> {
   const parsed: unknown = JSON.parse(result.stdout);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`stdout is not one JSON object: ${result.stdout}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`stdout is not one JSON object: ${result.stdout}`);
   return parsed as Record<string, unknown>;
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { COMMANDS, parseArgs } from '../../sandbox/cli-args';
 import { commandHelp } from '../../sandbox/cli-help';
@@ -21,13 +22,25 @@ const stateDir = stateDirsRemovedAfterAll();
 /** Soft-deletes `count` Entra users who have an active Employee object: the next sync would inactivate them. */
 function leave(count: number) {
   return (em: Emulator) => {
-    const active = new Set(em.simulation!.jira.employees().filter((e) => e.values.active === true).map((e) => e.values.entraUserId));
+    const active = new Set(
+      em
+        .simulation!.jira.employees()
+        .filter((e) => e.values.active === true)
+        .map((e) => e.values.entraUserId),
+    );
     const leavers = em.simulation!.world.entra.users.filter((u) => u.accountEnabled && active.has(u.id)).slice(0, count);
     for (const u of leavers) em.simulation!.entra.softDeleteUser(u.id);
   };
 }
 
-const credentials = ['--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret];
+const credentials = [
+  '--tenant-id',
+  SIMULATED_TENANT.tenantId,
+  '--client-id',
+  SIMULATED_TENANT.clientId,
+  '--client-secret',
+  SIMULATED_TENANT.clientSecret,
+];
 
 describe('help and usage errors', () => {
   it('prints the general help and the help of a command, exit 0, without touching a state directory', async () => {
@@ -96,7 +109,10 @@ describe('settings, run, confirm and cancel', () => {
     expect((await runCli(['configure', ...credentials, ...base])).code).toBe(0);
     expect((await runCli(['schema', ...base])).code).toBe(0);
     const settings = await runCli(['settings', '--json', ...base]);
-    expect(jsonOf(settings)).toMatchObject({ settings: { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, secretStored: true }, schema: { state: 'ready' } });
+    expect(jsonOf(settings)).toMatchObject({
+      settings: { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, secretStored: true },
+      schema: { state: 'ready' },
+    });
     const settingsText = await runCli(['settings', ...base]);
     expect(settingsText.stdout).toContain('Client secret: stored');
     for (const out of [settings.stdout, settingsText.stdout]) expect(out).not.toContain(SIMULATED_TENANT.clientSecret);
@@ -109,7 +125,10 @@ describe('settings, run, confirm and cancel', () => {
 
     const details = await runCli(['run', runId, '--json', ...base]);
     expect(details.code).toBe(0);
-    expect(jsonOf(details)).toMatchObject({ run: { runId, status: 'awaiting-confirmation', safety: { inactivations: 12 } }, report: { counts: { inactivations: 12 } } });
+    expect(jsonOf(details)).toMatchObject({
+      run: { runId, status: 'awaiting-confirmation', safety: { inactivations: 12 } },
+      report: { counts: { inactivations: 12 } },
+    });
     const detailsText = await runCli(['run', runId, ...base]);
     expect(detailsText.stdout).toContain('To inactivate (12):');
 
@@ -146,14 +165,23 @@ function freePort(): Promise<number> {
   });
 }
 
-function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; type: string }> {
+function http(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; type: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, type: String(res.headers['content-type'] ?? '') }));
-    });
+    const req = request(
+      url,
+      { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, type: String(res.headers['content-type'] ?? '') }));
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -182,7 +210,10 @@ describe('serve', () => {
       expect(app.status).toBe(200);
       expect(app.type).toContain('javascript');
 
-      const settings = JSON.parse((await http('POST', `${url}api/invoke`, { functionKey: 'getSettings' })).text) as { ok: boolean; value: { ok: boolean; data: Record<string, unknown> } };
+      const settings = JSON.parse((await http('POST', `${url}api/invoke`, { functionKey: 'getSettings' })).text) as {
+        ok: boolean;
+        value: { ok: boolean; data: Record<string, unknown> };
+      };
       expect(settings).toMatchObject({ ok: true, value: { ok: true, data: { tenantId: SIMULATED_TENANT.tenantId, secretStored: true } } });
       expect(JSON.stringify(settings)).not.toContain(SIMULATED_TENANT.clientSecret);
 
@@ -190,12 +221,16 @@ describe('serve', () => {
       expect(foreign.status).toBe(403);
 
       // A preview started from the page finishes while nobody but the page polls: the server delivers its events.
-      const preview = JSON.parse((await http('POST', `${url}api/invoke`, { functionKey: 'startPreview' }, { origin: url.slice(0, -1) })).text) as { value: { data: { runId: string } } };
+      const preview = JSON.parse(
+        (await http('POST', `${url}api/invoke`, { functionKey: 'startPreview' }, { origin: url.slice(0, -1) })).text,
+      ) as { value: { data: { runId: string } } };
       const runId = preview.value.data.runId;
       let status = '';
       const polling = Date.now();
       while (status !== 'succeeded' && Date.now() - polling < 60_000) {
-        const run = JSON.parse((await http('POST', `${url}api/invoke`, { functionKey: 'getRun', payload: { runId } })).text) as { value: { data: { status: string } } };
+        const run = JSON.parse((await http('POST', `${url}api/invoke`, { functionKey: 'getRun', payload: { runId } })).text) as {
+          value: { data: { status: string } };
+        };
         status = run.value.data.status;
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -11,7 +11,14 @@ jest.setTimeout(120_000);
 
 const stateDir = stateDirsRemovedAfterAll();
 
-const credentials = ['--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret];
+const credentials = [
+  '--tenant-id',
+  SIMULATED_TENANT.tenantId,
+  '--client-id',
+  SIMULATED_TENANT.clientId,
+  '--client-secret',
+  SIMULATED_TENANT.clientSecret,
+];
 
 describe('sandbox CLI scenarios', () => {
   it('exits 0 and says so when a sync waits for confirmation of too many inactivations', async () => {
@@ -22,14 +29,24 @@ describe('sandbox CLI scenarios', () => {
     expect(jsonOf(await runCli(['sync', '--json', ...base]))).toMatchObject({ status: 'succeeded' });
 
     await changeWorld(dir, (em) => {
-      const active = new Set(em.simulation!.jira.employees().filter((e) => e.values.active === true).map((e) => e.values.entraUserId));
+      const active = new Set(
+        em
+          .simulation!.jira.employees()
+          .filter((e) => e.values.active === true)
+          .map((e) => e.values.entraUserId),
+      );
       const leavers = em.simulation!.world.entra.users.filter((u) => u.accountEnabled && active.has(u.id)).slice(0, 12);
       for (const u of leavers) em.simulation!.entra.softDeleteUser(u.id);
     });
 
     const waiting = await runCli(['sync', '--json', ...base]);
     expect(waiting.code).toBe(0);
-    expect(jsonOf(waiting)).toMatchObject({ mode: 'sync', trigger: 'manual', status: 'awaiting-confirmation', counts: { inactivations: 12 } });
+    expect(jsonOf(waiting)).toMatchObject({
+      mode: 'sync',
+      trigger: 'manual',
+      status: 'awaiting-confirmation',
+      counts: { inactivations: 12 },
+    });
     const human = await runCli(['status', ...base]);
     expect(human.stdout).toMatch(/awaiting-confirmation/);
     const blocked = await runCli(['sync', ...base]);
@@ -69,11 +86,20 @@ describe('sandbox CLI scenarios', () => {
 
     const first = await runCli(['scheduled-tick', '--now', day(0, '02:00:00'), '--json', ...base]);
     expect(first.code).toBe(0);
-    expect(jsonOf(first)).toMatchObject({ mode: 'sync', trigger: 'scheduled', status: 'succeeded', runId: expect.stringMatching(/^20310110/) });
+    expect(jsonOf(first)).toMatchObject({
+      mode: 'sync',
+      trigger: 'scheduled',
+      status: 'succeeded',
+      runId: expect.stringMatching(/^20310110/),
+    });
 
     const sameDay = await runCli(['scheduled-tick', '--now', day(0, '09:00:00'), '--json', ...base]);
     expect(sameDay.code).toBe(0);
-    expect(jsonOf(sameDay)).toMatchObject({ status: 'skipped', trigger: 'scheduled', error: { code: 'SCHEDULE_NOT_DUE', message: expect.stringContaining('2031-01-12') } });
+    expect(jsonOf(sameDay)).toMatchObject({
+      status: 'skipped',
+      trigger: 'scheduled',
+      error: { code: 'SCHEDULE_NOT_DUE', message: expect.stringContaining('2031-01-12') },
+    });
 
     const nextDay = await runCli(['scheduled-tick', '--now', day(1, '02:00:00'), '--json', ...base]);
     expect(jsonOf(nextDay)).toMatchObject({ status: 'skipped' });

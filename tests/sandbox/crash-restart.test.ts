@@ -5,9 +5,10 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { siteSnapshotSchema, startFakeJiraSite } from '../../fakes/jira/fake-jira-site';
-import { createPrng } from '../../fakes/world/prng';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
+import { createPrng } from '../../fakes/world/prng';
 import { jsonOf, killGroup, runCli, startCli, tempStateDir } from './cli-harness';
 
 jest.setTimeout(180_000);
@@ -64,7 +65,20 @@ describe('a sandbox killed mid-sync', () => {
     template = tempStateDir('template');
     dirs.push(template);
     const base = ['--state-dir', template, ...WORLD];
-    expect((await runCli(['configure', '--tenant-id', SIMULATED_TENANT.tenantId, '--client-id', SIMULATED_TENANT.clientId, '--client-secret', SIMULATED_TENANT.clientSecret, ...base])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'configure',
+          '--tenant-id',
+          SIMULATED_TENANT.tenantId,
+          '--client-id',
+          SIMULATED_TENANT.clientId,
+          '--client-secret',
+          SIMULATED_TENANT.clientSecret,
+          ...base,
+        ])
+      ).code,
+    ).toBe(0);
     expect((await runCli(['schema', ...base])).code).toBe(0);
     const referenceDir = copyOf(template, 'reference');
     const sync = await runCli(['sync', '--json', '--state-dir', referenceDir]);
@@ -89,7 +103,11 @@ describe('a sandbox killed mid-sync', () => {
     expect(killed.signal).toBe('SIGKILL');
 
     const restarted = await runCli(['sync', '--json', '--state-dir', dir]);
-    expect({ seed, code: restarted.code, stderr: restarted.stderr }).toEqual({ seed, code: 0, stderr: expect.stringContaining('Resuming') });
+    expect({ seed, code: restarted.code, stderr: restarted.stderr }).toEqual({
+      seed,
+      code: 0,
+      stderr: expect.stringContaining('Resuming'),
+    });
     expect(jsonOf(restarted)).toMatchObject({ status: 'succeeded', counts: { creates: 0, updates: 0, inactivations: 0 } });
     const after = await assetsState(dir);
     expect(after.duplicates).toEqual([]);

@@ -3,21 +3,22 @@
  * after retryAfter with a retryContext, thrown errors and overruns retried with backoff, 24-hour retention,
  * in-flight events redelivered after a restart, seeded duplicates, and a stopped invocation's late calls refused.
  */
-import { mulberry32 } from '../support/queue-driver';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { EmulatedClock } from '../../sandbox/clock';
 import { backoffMs, Delivery, RETENTION_MS } from '../../sandbox/delivery';
 import { createForgeFetch } from '../../sandbox/forge-fetch';
 import type { InvocationContext } from '../../sandbox/invocation-context';
-import { Invoker, type InvocationOutcome, type InvocationRequest } from '../../sandbox/invoker';
+import { type InvocationOutcome, type InvocationRequest, Invoker } from '../../sandbox/invoker';
 import { createKvsApi } from '../../sandbox/kvs-api';
 import { FileKeyValueStore } from '../../sandbox/kvs-store';
 import type { Manifest } from '../../sandbox/manifest';
-import { createQueueApi, PUBLISH_PATH, type DeliveryFaults } from '../../sandbox/queue-api';
+import { createQueueApi, type DeliveryFaults, PUBLISH_PATH } from '../../sandbox/queue-api';
 import { FileQueueStore } from '../../sandbox/queue-store';
 import { installRuntime } from '../../sandbox/runtime-globals';
+import { mulberry32 } from '../support/queue-driver';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 
@@ -25,7 +26,10 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
     appId: 'ari:cloud:ecosystem::app/test',
     functions: new Map([
-      ['consume', { key: 'consume', modulePath: join(__dirname, 'fixtures', 'test-handlers'), exportName: 'slowWriter', timeoutSeconds: 300 }],
+      [
+        'consume',
+        { key: 'consume', modulePath: join(__dirname, 'fixtures', 'test-handlers'), exportName: 'slowWriter', timeoutSeconds: 300 },
+      ],
       ['quick', { key: 'quick', modulePath: join(__dirname, 'fixtures', 'test-handlers'), exportName: 'quickWriter', timeoutSeconds: 300 }],
     ]),
     consumers: new Map([
@@ -53,7 +57,11 @@ function fakeInvoker(reply: Reply) {
       if (r === 'ok') return { kind: 'returned', value: undefined, context };
       if (r === 'throw') return { kind: 'threw', error: new Error('boom'), context };
       if (r === 'timeout') return { kind: 'timed-out', context };
-      return { kind: 'returned', value: { _retry: true, retryOptions: { retryAfter: r.retryAfter, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: r.retryData } }, context };
+      return {
+        kind: 'returned',
+        value: { _retry: true, retryOptions: { retryAfter: r.retryAfter, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: r.retryData } },
+        context,
+      };
     },
   };
 }
@@ -72,7 +80,14 @@ describe('delivery', () => {
     const store = new FileQueueStore(join(dir, 'queues'));
     const invoker = fakeInvoker(reply);
     const random = mulberry32(7);
-    const publish = createQueueApi({ store, now: clock.now, consumerTimeout: () => 300, random, faults: options.faults ?? {}, log: () => undefined });
+    const publish = createQueueApi({
+      store,
+      now: clock.now,
+      consumerTimeout: () => 300,
+      random,
+      faults: options.faults ?? {},
+      log: () => undefined,
+    });
     const delivery = new Delivery({
       store,
       invoker,
@@ -86,7 +101,18 @@ describe('delivery', () => {
       log: () => undefined,
     });
     const push = (body: Record<string, unknown>, delayInSeconds?: number) =>
-      publish(PUBLISH_PATH, { queueName: 'work', jobId: 'j', type: 'avi:forge:app:event', schema: 'ari:cloud:ecosystem::forge/app-event-2', payload: [{ body, ...(delayInSeconds ? { delayInSeconds } : {}) }], time: '' }, 'chain-a');
+      publish(
+        PUBLISH_PATH,
+        {
+          queueName: 'work',
+          jobId: 'j',
+          type: 'avi:forge:app:event',
+          schema: 'ari:cloud:ecosystem::forge/app-event-2',
+          payload: [{ body, ...(delayInSeconds ? { delayInSeconds } : {}) }],
+          time: '',
+        },
+        'chain-a',
+      );
     return { clock, store, invoker, delivery, push };
   }
 
@@ -97,7 +123,11 @@ describe('delivery', () => {
     expect(stats).toMatchObject({ invocations: 2, retriesRequested: 1, succeeded: 1, fastForwardedMs: 120_000 });
     const [first, second] = h.invoker.seen.map((r) => r.args[0] as { eventId: string; retryContext?: unknown; body: unknown });
     expect(first?.retryContext).toBeUndefined();
-    expect(second).toMatchObject({ eventId: first?.eventId, body: { step: 1 }, retryContext: { retryCount: 1, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { page: 2 } } });
+    expect(second).toMatchObject({
+      eventId: first?.eventId,
+      body: { step: 1 },
+      retryContext: { retryCount: 1, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { page: 2 } },
+    });
     expect(h.invoker.seen[1]?.chainId).toBe('chain-a');
     expect(h.store.size()).toBe(0);
   });
@@ -141,7 +171,10 @@ describe('delivery', () => {
     expect(again.store.interrupted).toHaveLength(1);
     await again.delivery.drain();
     expect(again.invoker.seen).toHaveLength(1);
-    expect(again.invoker.seen[0]?.args[0]).toMatchObject({ body: { n: 1 }, retryContext: { retryCount: 1, retryReason: 'FUNCTION_PLATFORM_UNKNOWN_ERROR' } });
+    expect(again.invoker.seen[0]?.args[0]).toMatchObject({
+      body: { n: 1 },
+      retryContext: { retryCount: 1, retryReason: 'FUNCTION_PLATFORM_UNKNOWN_ERROR' },
+    });
   });
 
   it('duplicates every event with duplicateRate 1 (same eventId) and stops early when until() says so', async () => {
@@ -182,7 +215,11 @@ describe('invoker', () => {
       // 300 s x 0.001 = 300 ms.
       const invoker = new Invoker(manifest(), 0.001);
       invoker.loadHandlers();
-      const slow = await invoker.invoke({ functionKey: 'consume', moduleKey: 'work-consumer', args: [{ body: { waitMs: 600, key: 'late' } }] });
+      const slow = await invoker.invoke({
+        functionKey: 'consume',
+        moduleKey: 'work-consumer',
+        args: [{ body: { waitMs: 600, key: 'late' } }],
+      });
       expect(slow.kind).toBe('timed-out');
       const quick = await invoker.invoke({ functionKey: 'quick', moduleKey: 'quick-consumer', args: [{ body: { key: 'on-time' } }] });
       expect(quick.kind).toBe('returned');

@@ -4,8 +4,9 @@
  * is written to Assets or the tenant. The report carries no personal data.
  */
 import { rmSync } from 'node:fs';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
 import { data, saveBuiltInSettings } from './emulator-calls';
 

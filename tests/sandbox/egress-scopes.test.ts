@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+
 import { createEgressFetch, EgressNotAllowedError, isDeclared } from '../../sandbox/egress';
-import { runInInvocation, type InvocationContext } from '../../sandbox/invocation-context';
+import { type InvocationContext, runInInvocation } from '../../sandbox/invocation-context';
 import { createJiraProxy } from '../../sandbox/jira-proxy';
 import { checkJiraScope, JIRA_SCOPE_RULES } from '../../sandbox/jira-scopes';
 import { loadManifest } from '../../sandbox/manifest';
@@ -16,10 +17,22 @@ import { loadManifest } from '../../sandbox/manifest';
 const manifest = loadManifest(join(__dirname, '..', '..'));
 
 function invocation(overrides: Partial<InvocationContext> = {}): InvocationContext {
-  return { invocationId: 'i', functionKey: 'f', moduleKey: 'm', chainId: 'c', accountId: undefined, startedAt: performance.now(), limitMs: 60_000, dead: false, logs: [], ...overrides };
+  return {
+    invocationId: 'i',
+    functionKey: 'f',
+    moduleKey: 'm',
+    chainId: 'c',
+    accountId: undefined,
+    startedAt: performance.now(),
+    limitMs: 60_000,
+    dead: false,
+    logs: [],
+    ...overrides,
+  };
 }
 
-const inInvocation = <T>(work: () => Promise<T>, overrides: Partial<InvocationContext> = {}) => runInInvocation(invocation(overrides), work);
+const inInvocation = <T>(work: () => Promise<T>, overrides: Partial<InvocationContext> = {}) =>
+  runInInvocation(invocation(overrides), work);
 
 describe('requestJira scopes', () => {
   it('allows every call the app makes with the scopes manifest.yml declares', () => {
@@ -42,7 +55,12 @@ describe('requestJira scopes', () => {
       ['POST', '/jsm/assets/workspace/w-1/v1/object/create'],
       ['PUT', '/jsm/assets/workspace/w-1/v1/object/1001'],
     ];
-    for (const [method, path] of calls) expect({ method, path, decision: checkJiraScope(method, path, manifest.scopes) }).toEqual({ method, path, decision: { allowed: true } });
+    for (const [method, path] of calls)
+      expect({ method, path, decision: checkJiraScope(method, path, manifest.scopes) }).toEqual({
+        method,
+        path,
+        decision: { allowed: true },
+      });
   });
 
   it('refuses a call whose scope is not declared, and a path it does not know, naming why', () => {
@@ -50,8 +68,14 @@ describe('requestJira scopes', () => {
       allowed: false,
       reason: expect.stringContaining('delete:cmdb-object:jira'),
     });
-    expect(checkJiraScope('GET', '/rest/api/3/users/search', new Set(['storage:app']))).toEqual({ allowed: false, reason: expect.stringContaining('read:jira-user') });
-    expect(checkJiraScope('GET', '/rest/api/3/issue/ABC-1', manifest.scopes)).toEqual({ allowed: false, reason: expect.stringContaining('not an endpoint') });
+    expect(checkJiraScope('GET', '/rest/api/3/users/search', new Set(['storage:app']))).toEqual({
+      allowed: false,
+      reason: expect.stringContaining('read:jira-user'),
+    });
+    expect(checkJiraScope('GET', '/rest/api/3/issue/ABC-1', manifest.scopes)).toEqual({
+      allowed: false,
+      reason: expect.stringContaining('not an endpoint'),
+    });
   });
 
   it('matches the Jira and JSM OpenAPI specs for its /rest rows (skipped when the specs are absent)', () => {
@@ -74,7 +98,12 @@ describe('requestJira scopes', () => {
       const operation = paths.get(path)?.[row.method.toLowerCase()];
       expect({ path, found: operation !== undefined }).toEqual({ path, found: true });
       const specScopes = (operation?.['x-atlassian-oauth2-scopes'] ?? []).map((s) => [...s.scopes].sort());
-      for (const alternative of row.anyOf) expect({ path, alternative, inSpec: specScopes.some((s) => JSON.stringify(s) === JSON.stringify([...alternative].sort())) }).toEqual({ path, alternative, inSpec: true });
+      for (const alternative of row.anyOf)
+        expect({
+          path,
+          alternative,
+          inSpec: specScopes.some((s) => JSON.stringify(s) === JSON.stringify([...alternative].sort())),
+        }).toEqual({ path, alternative, inSpec: true });
     }
   });
 });
@@ -100,11 +129,15 @@ describe('egress', () => {
 
   it('refuses a host manifest.yml does not declare, as Forge egress does', async () => {
     await expect(inInvocation(() => egress()('https://evil.example.com/steal'))).rejects.toBeInstanceOf(EgressNotAllowedError);
-    await expect(inInvocation(() => egress()('http://graph.microsoft.com/v1.0/users'))).rejects.toThrow(/not included in the external fetch backend permissions/);
+    await expect(inInvocation(() => egress()('http://graph.microsoft.com/v1.0/users'))).rejects.toThrow(
+      /not included in the external fetch backend permissions/,
+    );
   });
 
   it('sends a declared Graph host to the configured server and rewrites its links back to the Graph host', async () => {
-    const response = await inInvocation(() => egress()('https://graph.microsoft.com/v1.0/users?$top=999', { headers: { authorization: 'Bearer x' } }));
+    const response = await inInvocation(() =>
+      egress()('https://graph.microsoft.com/v1.0/users?$top=999', { headers: { authorization: 'Bearer x' } }),
+    );
     expect(seen.at(-1)).toBe('GET /v1.0/users?$top=999');
     const body = (await response.json()) as Record<string, string>;
     expect(body['@odata.nextLink']).toBe('https://graph.microsoft.com/v1.0/users?$skiptoken=abc');
@@ -112,7 +145,9 @@ describe('egress', () => {
   });
 
   it('sends token requests for any declared authority to the login server', async () => {
-    await inInvocation(() => egress()('https://login.microsoftonline.us/tenant/oauth2/v2.0/token', { method: 'POST', body: 'grant_type=client_credentials' }));
+    await inInvocation(() =>
+      egress()('https://login.microsoftonline.us/tenant/oauth2/v2.0/token', { method: 'POST', body: 'grant_type=client_credentials' }),
+    );
     expect(seen.at(-1)).toBe('POST /tenant/oauth2/v2.0/token');
   });
 
@@ -133,7 +168,9 @@ describe('egress', () => {
     const refused = await inInvocation(() => proxy('app', '/rest/api/3/users/search', { method: 'GET' }));
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('read:jira-user');
-    const asUser = await inInvocation(() => proxy('user', '/rest/api/3/user/email/bulk?accountId=a', { method: 'GET' }), { accountId: 'acc' });
+    const asUser = await inInvocation(() => proxy('user', '/rest/api/3/user/email/bulk?accountId=a', { method: 'GET' }), {
+      accountId: 'acc',
+    });
     expect(asUser.status).toBe(403);
     expect(seen.length).toBe(before);
   });

@@ -20,5 +20,10 @@ export async function data(em: Emulator, key: string, payload?: unknown): Promis
 
 /** Saves the built-in simulated tenant's app registration (a one-day interval) through saveSettings. */
 export async function saveBuiltInSettings(em: Emulator): Promise<void> {
-  await data(em, 'saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+  await data(em, 'saveSettings', {
+    tenantId: SIMULATED_TENANT.tenantId,
+    clientId: SIMULATED_TENANT.clientId,
+    clientSecret: SIMULATED_TENANT.clientSecret,
+    intervalDays: 1,
+  });
 }

@@ -4,7 +4,8 @@
  * confirm, schema conflict and repair, and missing consent. Each test has its own state directory.
  */
 import { rmSync } from 'node:fs';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../sandbox/emulator';
+
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
 import { call, data, saveBuiltInSettings } from './emulator-calls';
 
@@ -41,12 +42,19 @@ async function runToEnd(em: Emulator, key: 'startSync' | 'startPreview') {
 function byEntraId(em: Emulator): Record<string, unknown> {
   const objects = em.simulation!.jira.employees();
   const entraIdOf = new Map(objects.map((o) => [o.objectId, o.values.entraUserId as string]));
-  return Object.fromEntries(objects.map((o) => [o.values.entraUserId, { ...o.values, manager: o.values.manager === null ? null : entraIdOf.get(o.values.manager as string) }]));
+  return Object.fromEntries(
+    objects.map((o) => [
+      o.values.entraUserId,
+      { ...o.values, manager: o.values.manager === null ? null : entraIdOf.get(o.values.manager as string) },
+    ]),
+  );
 }
 
 /** Writes Assets answered (a redirect the fake sent first is not a write: the request the app re-issued is). */
 const writes = (em: Emulator) =>
-  em.simulation!.jira.requests.filter((r) => (r.endpoint === 'object/create' || r.endpoint === 'object/update') && (r.status < 300 || r.status >= 400)).length;
+  em.simulation!.jira.requests.filter(
+    (r) => (r.endpoint === 'object/create' || r.endpoint === 'object/update') && (r.status < 300 || r.status >= 400),
+  ).length;
 
 describe('the emulator running the real app', () => {
   it('resumes from the state directory: a second sync after a restart reads one delta page and writes nothing', async () => {
@@ -67,7 +75,9 @@ describe('the emulator running the real app', () => {
     expect(second.simulation!.jira.employees()).toHaveLength(created);
 
     // A change made in Entra while no sandbox runs is picked up by the next one, and only that change is written.
-    const user = second.simulation!.world.entra.users.find((u) => second.simulation!.jira.employees().some((e) => e.values.entraUserId === u.id))!;
+    const user = second.simulation!.world.entra.users.find((u) =>
+      second.simulation!.jira.employees().some((e) => e.values.entraUserId === u.id),
+    )!;
     second.simulation!.entra.upsertUser({ ...user, jobTitle: 'Chief Sandbox Officer' });
     await second.close();
     const third = await start({ stateDir: first.stateDir });
@@ -84,7 +94,9 @@ describe('the emulator running the real app', () => {
       await setUp(em);
       const run = await runToEnd(em, 'startSync');
       expect(run['status']).toBe('succeeded');
-      const hidden = em.simulation!.world.jira.users.filter((u) => u.emailHidden && u.active && u.accountType === 'atlassian').map((u) => u.accountId);
+      const hidden = em
+        .simulation!.world.jira.users.filter((u) => u.emailHidden && u.active && u.accountType === 'atlassian')
+        .map((u) => u.accountId);
       expect(hidden.length).toBeGreaterThan(0);
       const inAssets = new Set(em.simulation!.jira.employees().map((e) => e.values.atlassianAccountId));
       expect(hidden.filter((id) => inAssets.has(id)).length).toBeGreaterThan(0);
@@ -107,7 +119,10 @@ describe('the emulator running the real app', () => {
   });
 
   it('finishes a sync while Graph throttles, waiting out Retry-After on the emulated clock', async () => {
-    const em = await start({ users: 40, simulation: { entra: { throttling: { resourceUnitsPer10s: 2 }, behaviour: { deltaPageSize: 5 } } } });
+    const em = await start({
+      users: 40,
+      simulation: { entra: { throttling: { resourceUnitsPer10s: 2 }, behaviour: { deltaPageSize: 5 } } },
+    });
     try {
       await setUp(em);
       const started = await data(em, 'startSync');
@@ -151,7 +166,10 @@ describe('the emulator running the real app', () => {
     const conflict = await start({ simulation: { jira: { preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] } } });
     try {
       const job = await schemaJob(conflict);
-      expect(job).toMatchObject({ status: 'failed', error: { code: 'ASSETS_SCHEMA_CONFLICT', message: expect.stringContaining('HR Directory') } });
+      expect(job).toMatchObject({
+        status: 'failed',
+        error: { code: 'ASSETS_SCHEMA_CONFLICT', message: expect.stringContaining('HR Directory') },
+      });
     } finally {
       await conflict.close();
     }
@@ -182,7 +200,12 @@ describe('the emulator running the real app', () => {
       await plain.close();
     }
     // 300 s x 0.02 = 6 s per consumer invocation: the app yields after every checkpoint and chains continuations.
-    const rough = await start({ users: 50, seed: 14, timeFactor: 0.02, delivery: { duplicateRate: 0.5, reorder: true, maxDelayMs: 20_000, seed: 3 } });
+    const rough = await start({
+      users: 50,
+      seed: 14,
+      timeFactor: 0.02,
+      delivery: { duplicateRate: 0.5, reorder: true, maxDelayMs: 20_000, seed: 3 },
+    });
     try {
       await setUp(rough);
       const started = await data(rough, 'startSync');
@@ -199,9 +222,15 @@ describe('the emulator running the real app', () => {
     const em = await start({ simulation: { tenant: { consentGranted: false } } });
     try {
       await saveBuiltInSettings(em);
-      expect(await call(em, 'testConnection')).toMatchObject({ ok: false, error: { code: 'GRAPH_CONSENT_MISSING', message: expect.stringContaining('User.Read.All') } });
+      expect(await call(em, 'testConnection')).toMatchObject({
+        ok: false,
+        error: { code: 'GRAPH_CONSENT_MISSING', message: expect.stringContaining('User.Read.All') },
+      });
       // A caller who is not a Jira administrator is refused before anything else.
-      expect(await em.invoke('getStatus', undefined, { accountId: 'not-an-admin' })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+      expect(await em.invoke('getStatus', undefined, { accountId: 'not-an-admin' })).toMatchObject({
+        ok: false,
+        error: { code: 'PERMISSION_DENIED' },
+      });
     } finally {
       await em.close();
     }

@@ -6,8 +6,9 @@
  * CLI --fetch-limit-counts-jira) and not counted (the default).
  */
 import { rmSync } from 'node:fs';
+
 import { parseArgs, USAGE } from '../../sandbox/cli-args';
-import { startEmulator, type Emulator } from '../../sandbox/emulator';
+import { type Emulator, startEmulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
 import { data, saveBuiltInSettings } from './emulator-calls';
 

@@ -4,8 +4,9 @@
  * never retried for 24 hours.
  */
 import { rmSync } from 'node:fs';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { startEmulator, type Emulator } from '../../sandbox/emulator';
+import { type Emulator, startEmulator } from '../../sandbox/emulator';
 import { tempStateDir } from './cli-harness';
 
 jest.setTimeout(60_000);
@@ -18,7 +19,12 @@ describe('queue messages of an old or unknown shape', () => {
   beforeEach(async () => {
     dir = tempStateDir('messages');
     em = await startEmulator({ users: 30, seed: 4, notice: () => undefined, stateDir: dir });
-    const saved = (await em.invoke('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 })) as Answer;
+    const saved = (await em.invoke('saveSettings', {
+      tenantId: SIMULATED_TENANT.tenantId,
+      clientId: SIMULATED_TENANT.clientId,
+      clientSecret: SIMULATED_TENANT.clientSecret,
+      intervalDays: 1,
+    })) as Answer;
     expect(saved.ok).toBe(true);
     expect(((await em.invoke('createSchema')) as Answer).ok).toBe(true);
     await em.drain();
@@ -38,7 +44,10 @@ describe('queue messages of an old or unknown shape', () => {
     await em.drain();
     const run = (await em.invoke('getRun', { runId })) as Answer;
     expect(run.ok && run.data['status']).toBe('failed');
-    expect(run.ok && run.data['error']).toMatchObject({ code: 'QUEUE_MESSAGE_INVALID', message: expect.stringContaining('Start the run again') });
+    expect(run.ok && run.data['error']).toMatchObject({
+      code: 'QUEUE_MESSAGE_INVALID',
+      message: expect.stringContaining('Start the run again'),
+    });
     expect(em.pendingEvents()).toBe(0);
     expect(em.logs.some((l) => JSON.stringify(l).includes('queue.message-rejected'))).toBe(true);
   });

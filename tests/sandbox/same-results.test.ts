@@ -4,10 +4,11 @@
  * Assets state.
  */
 import { rmSync } from 'node:fs';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { generateWorld } from '../../fakes/world/generate-world';
-import type { AssetsObject } from '../../src/domain/assets-object';
 import { startEmulator } from '../../sandbox/emulator';
+import type { AssetsObject } from '../../src/domain/assets-object';
 import { startHarness } from '../support/pipeline-harness';
 import { tempStateDir } from './cli-harness';
 
@@ -41,7 +42,12 @@ it('gives the same results in-process and on the real Forge SDKs in the sandbox'
       if (!answer.ok) throw new Error(`${key}: ${answer.error.code}`);
       return answer.data;
     };
-    await call('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SIMULATED_TENANT.clientSecret, intervalDays: 1 });
+    await call('saveSettings', {
+      tenantId: SIMULATED_TENANT.tenantId,
+      clientId: SIMULATED_TENANT.clientId,
+      clientSecret: SIMULATED_TENANT.clientSecret,
+      intervalDays: 1,
+    });
     await call('createSchema');
     await em.drain();
     const started = await call('startSync');

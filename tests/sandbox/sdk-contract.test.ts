@@ -5,15 +5,17 @@
  * recording __forge_fetch__ and fails loudly when an upgrade changes any of them; the second half runs the SDKs
  * against the emulator's own KVS and queue endpoints.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type * as ApiModule from '@forge/api';
 import type * as EventsModule from '@forge/events';
 import type * as KvsModule from '@forge/kvs';
 import type * as ResolverExports from '@forge/resolver';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { createForgeFetch, type ForgeFetch, type ForgeFetchInit } from '../../sandbox/forge-fetch';
-import { runInInvocation, type InvocationContext } from '../../sandbox/invocation-context';
+import { type InvocationContext, runInInvocation } from '../../sandbox/invocation-context';
 import { createKvsApi } from '../../sandbox/kvs-api';
 import { FileKeyValueStore } from '../../sandbox/kvs-store';
 import { createQueueApi, PUBLISH_PATH } from '../../sandbox/queue-api';
@@ -63,7 +65,14 @@ function invocation(overrides: Partial<InvocationContext> = {}): InvocationConte
 
 beforeAll(async () => {
   uninstall = installRuntime({
-    identity: { appId: 'ari:cloud:ecosystem::app/0000', environmentId: 'env-1', installationId: 'inst-1', cloudId: 'cloud-1', scopes: ['storage:app'], egress: [] },
+    identity: {
+      appId: 'ari:cloud:ecosystem::app/0000',
+      environmentId: 'env-1',
+      installationId: 'inst-1',
+      cloudId: 'cloud-1',
+      scopes: ['storage:app'],
+      egress: [],
+    },
     forgeFetch: (descriptor, path, init) => target(descriptor, path, init),
     egressFetch: fetch,
     now: Date.now,
@@ -112,12 +121,18 @@ describe('@forge/kvs 1.6.5 wire shapes', () => {
 
   it('turns any other {code, message} error body into ForgeKvsAPIError with that code', async () => {
     answer = () => json(409, { code: 'KEY_ALREADY_EXISTS', message: 'exists' });
-    await expect(kvsModule.kvs.set('k', 1, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toMatchObject({ name: 'ForgeKvsError', code: 'KEY_ALREADY_EXISTS' });
+    await expect(kvsModule.kvs.set('k', 1, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toMatchObject({
+      name: 'ForgeKvsError',
+      code: 'KEY_ALREADY_EXISTS',
+    });
   });
 
   it('returns the previous value for returnValue PREVIOUS, and undefined for an empty answer', async () => {
     answer = () => json(200, { key: 'k', value: 'old' });
-    await expect(kvsModule.kvs.set('k', 'new', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' })).resolves.toEqual({ key: 'k', value: 'old' });
+    await expect(kvsModule.kvs.set('k', 'new', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' })).resolves.toEqual({
+      key: 'k',
+      value: 'old',
+    });
     answer = () => new Response(null, { status: 204 });
     await expect(kvsModule.kvs.set('k', 'new', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' })).resolves.toBeUndefined();
   });
@@ -126,7 +141,10 @@ describe('@forge/kvs 1.6.5 wire shapes', () => {
     answer = () => json(200, { data: [{ key: 'p:1', value: 1 }], cursor: 'c2' });
     const page = await kvsModule.kvs.query().where('key', kvsModule.WhereConditions.beginsWith('p:')).limit(5).cursor('c1').getMany();
     expect(page).toEqual({ results: [{ key: 'p:1', value: 1 }], nextCursor: 'c2' });
-    expect(calls[0]).toMatchObject({ path: '/api/v1/query', body: { limit: 5, after: 'c1', where: [{ property: 'key', condition: 'BEGINS_WITH', values: ['p:'] }] } });
+    expect(calls[0]).toMatchObject({
+      path: '/api/v1/query',
+      body: { limit: 5, after: 'c1', where: [{ property: 'key', condition: 'BEGINS_WITH', values: ['p:'] }] },
+    });
   });
 
   it('keeps secrets on their own paths', async () => {
@@ -139,15 +157,24 @@ describe('@forge/kvs 1.6.5 wire shapes', () => {
   });
 
   it('sends a transaction set with its TTL as the fourth argument', async () => {
-    await kvsModule.kvs.transact().set('a', 1, undefined, { ttl: { value: 1, unit: 'DAYS' } }).delete('b').execute();
-    expect(calls[0]).toMatchObject({ path: '/api/v1/transaction', body: { set: [{ key: 'a', value: 1, options: { ttl: { value: 1, unit: 'DAYS' } } }], delete: [{ key: 'b' }] } });
+    await kvsModule.kvs
+      .transact()
+      .set('a', 1, undefined, { ttl: { value: 1, unit: 'DAYS' } })
+      .delete('b')
+      .execute();
+    expect(calls[0]).toMatchObject({
+      path: '/api/v1/transaction',
+      body: { set: [{ key: 'a', value: 1, options: { ttl: { value: 1, unit: 'DAYS' } } }], delete: [{ key: 'b' }] },
+    });
   });
 });
 
 describe('@forge/events 3.0.8 shapes', () => {
   it('publishes to the stargate queue endpoint with placeholders sent literally', async () => {
     answer = () => new Response(null, { status: 201 });
-    const result = await new events.Queue({ key: 'sync-plan' }).push([{ body: { v: 1 }, delayInSeconds: 30, concurrency: { key: 'run', limit: 1 } }]);
+    const result = await new events.Queue({ key: 'sync-plan' }).push([
+      { body: { v: 1 }, delayInSeconds: 30, concurrency: { key: 'run', limit: 1 } },
+    ]);
     expect(calls).toHaveLength(1);
     const [call] = calls;
     expect(call?.descriptor).toEqual({ type: 'fpp', provider: 'app', remote: 'stargate' });
@@ -182,8 +209,15 @@ describe('@forge/events 3.0.8 shapes', () => {
   });
 
   it('makes InvocationError a plain {_retry, retryOptions} object', () => {
-    const error: unknown = new events.InvocationError({ retryAfter: 30, retryReason: events.InvocationErrorCode.FUNCTION_RETRY_REQUEST, retryData: { n: 1 } });
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ _retry: true, retryOptions: { retryAfter: 30, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { n: 1 } } });
+    const error: unknown = new events.InvocationError({
+      retryAfter: 30,
+      retryReason: events.InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+      retryData: { n: 1 },
+    });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      _retry: true,
+      retryOptions: { retryAfter: 30, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { n: 1 } },
+    });
     expect(error).not.toBeInstanceOf(events.InvocationError);
   });
 });
@@ -192,7 +226,10 @@ describe('@forge/api 8.3.0 and @forge/resolver 2.0.1 shapes', () => {
   it('sends asApp().requestJira with the jira descriptor and the route as the path', async () => {
     answer = () => json(200, []);
     await api.asApp().requestJira(api.route`/rest/api/3/users/search?startAt=${0}`, { method: 'GET' });
-    expect(calls[0]).toMatchObject({ descriptor: { type: 'fpp', provider: 'app', remote: 'jira' }, path: '/rest/api/3/users/search?startAt=0' });
+    expect(calls[0]).toMatchObject({
+      descriptor: { type: 'fpp', provider: 'app', remote: 'jira' },
+      path: '/rest/api/3/users/search?startAt=0',
+    });
   });
 
   it('throws ProxyRequestError when the answer carries forge-proxy-error', async () => {
@@ -203,7 +240,11 @@ describe('@forge/api 8.3.0 and @forge/resolver 2.0.1 shapes', () => {
   it('reports personal data as a POST to /app/report-accounts on stargate', async () => {
     answer = () => new Response(null, { status: 204 });
     await expect(api.privacy.reportPersonalData([{ accountId: 'a', updatedAt: '2026-01-01T00:00:00Z' }])).resolves.toEqual([]);
-    expect(calls[0]).toMatchObject({ descriptor: { type: 'fpp', provider: 'app', remote: 'stargate' }, path: '/app/report-accounts', body: { accounts: [{ accountId: 'a' }] } });
+    expect(calls[0]).toMatchObject({
+      descriptor: { type: 'fpp', provider: 'app', remote: 'stargate' },
+      path: '/app/report-accounts',
+      body: { accounts: [{ accountId: 'a' }] },
+    });
   });
 
   it('reads the invocation context and remaining time from __forge_runtime__', async () => {
@@ -224,7 +265,10 @@ describe('@forge/api 8.3.0 and @forge/resolver 2.0.1 shapes', () => {
       return { when: new Date(0), skip: undefined };
     });
     const handler = resolver.getDefinitions() as unknown as (event: unknown, runtime: unknown) => Promise<unknown>;
-    const result = await handler({ call: { functionKey: 'getStatus', payload: { a: 1 } }, context: { moduleKey: 'page' } }, { principal: { accountId: 'acc-1' } });
+    const result = await handler(
+      { call: { functionKey: 'getStatus', payload: { a: 1 } }, context: { moduleKey: 'page' } },
+      { principal: { accountId: 'acc-1' } },
+    );
     expect(result).toEqual({ when: '1970-01-01T00:00:00.000Z' });
     expect(seen[0]).toMatchObject({ payload: { a: 1 }, context: { moduleKey: 'page', accountId: 'acc-1' } });
   });
@@ -240,7 +284,14 @@ describe('the SDKs against the emulator endpoints', () => {
     const queues = new FileQueueStore(join(dir, 'queues'));
     const emulated = createForgeFetch({
       kvs: createKvsApi(app, secrets),
-      publish: createQueueApi({ store: queues, now: () => now, consumerTimeout: (q) => (q === 'sync-plan' ? 300 : undefined), random: () => 0.5, faults: {}, log: () => undefined }),
+      publish: createQueueApi({
+        store: queues,
+        now: () => now,
+        consumerTimeout: (q) => (q === 'sync-plan' ? 300 : undefined),
+        random: () => 0.5,
+        faults: {},
+        log: () => undefined,
+      }),
       requestJira: async () => new Response(null, { status: 500 }),
       scopes: new Set(['storage:app']),
     });
@@ -254,8 +305,12 @@ describe('the SDKs against the emulator endpoints', () => {
   it('claims with FAIL_IF_EXISTS, swaps with PREVIOUS and expires with TTL as the app expects', async () => {
     const { kvs } = kvsModule;
     await kvs.set('lock:run', { holder: 'a' }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 60, unit: 'SECONDS' } });
-    await expect(kvs.set('lock:run', { holder: 'b' }, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toMatchObject({ code: 'KEY_ALREADY_EXISTS' });
-    await expect(kvs.set('lock:run', { holder: 'c' }, { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' })).resolves.toMatchObject({ value: { holder: 'a' } });
+    await expect(kvs.set('lock:run', { holder: 'b' }, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toMatchObject({
+      code: 'KEY_ALREADY_EXISTS',
+    });
+    await expect(kvs.set('lock:run', { holder: 'c' }, { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' })).resolves.toMatchObject({
+      value: { holder: 'a' },
+    });
     await expect(kvs.get('lock:run')).resolves.toEqual({ holder: 'c' });
     await kvs.set('short', 1, { ttl: { value: 10, unit: 'SECONDS' } } as never);
     now += 10_000;

@@ -4,9 +4,9 @@
  * work under both. Also the failures a live site can give: network failure, a malformed answer.
  */
 import { jiraFetchAsUser, jiraFetchTo } from '../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeJiraSite } from '../../fakes/jira/fake-jira-site';
-import { ADMIN_CACHE_SECONDS, requireJiraAdmin } from '../../src/services/admin-check';
+import { type FakeJiraSite, startFakeJiraSite } from '../../fakes/jira/fake-jira-site';
 import { keys } from '../../src/pipeline/keys';
+import { ADMIN_CACHE_SECONDS, requireJiraAdmin } from '../../src/services/admin-check';
 import { MemoryStore } from '../support/memory-store';
 
 const ADMIN = '712020:aaaaaaaa-0000-4000-8000-000000000001';
@@ -21,20 +21,28 @@ describe('requireJiraAdmin against the fake site', () => {
     site = undefined;
   });
 
-  it.each(['jira', 'lenient'] as const)('accepts an admin and refuses a member, asked as each user (%s permission model)', async (permissionModel) => {
-    site = await startFakeJiraSite({ administrators: [ADMIN], permissionModel, now: () => now });
-    const store = new MemoryStore(() => now);
-    const deps = (accountId: string) => ({ userFetch: jiraFetchAsUser(site!.url, accountId), store, now: () => now });
-    await expect(requireJiraAdmin(deps(ADMIN), ADMIN)).resolves.toBeUndefined();
-    await expect(requireJiraAdmin(deps(MEMBER), MEMBER)).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: 'Only Jira administrators can use Entra ID Sync.' });
-    expect(await store.get(keys.adminCheck(ADMIN))).toEqual({ admin: true, until: now + ADMIN_CACHE_SECONDS * 1000 });
-    expect(await store.get(keys.adminCheck(MEMBER))).toBeUndefined();
-  });
+  it.each(['jira', 'lenient'] as const)(
+    'accepts an admin and refuses a member, asked as each user (%s permission model)',
+    async (permissionModel) => {
+      site = await startFakeJiraSite({ administrators: [ADMIN], permissionModel, now: () => now });
+      const store = new MemoryStore(() => now);
+      const deps = (accountId: string) => ({ userFetch: jiraFetchAsUser(site!.url, accountId), store, now: () => now });
+      await expect(requireJiraAdmin(deps(ADMIN), ADMIN)).resolves.toBeUndefined();
+      await expect(requireJiraAdmin(deps(MEMBER), MEMBER)).rejects.toMatchObject({
+        code: 'PERMISSION_DENIED',
+        message: 'Only Jira administrators can use Entra ID Sync.',
+      });
+      expect(await store.get(keys.adminCheck(ADMIN))).toEqual({ admin: true, until: now + ADMIN_CACHE_SECONDS * 1000 });
+      expect(await store.get(keys.adminCheck(MEMBER))).toBeUndefined();
+    },
+  );
 
   it('refuses everyone when the transport is (wrongly) the app: the app user is no Jira admin', async () => {
     site = await startFakeJiraSite({ administrators: [ADMIN], now: () => now });
     const store = new MemoryStore(() => now);
-    await expect(requireJiraAdmin({ userFetch: jiraFetchTo(site.url), store, now: () => now }, ADMIN)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(requireJiraAdmin({ userFetch: jiraFetchTo(site.url), store, now: () => now }, ADMIN)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
   });
 
   it('answers "try again" when Jira cannot be reached, and RESPONSE_MALFORMED to an answer it cannot read', async () => {
@@ -49,7 +57,9 @@ describe('requireJiraAdmin against the fake site', () => {
       message: expect.stringContaining('Try again in a moment'),
     });
     site.failNext({ path: '/rest/api/3/mypermissions', status: 200, body: { permissions: 'yes' } });
-    await expect(requireJiraAdmin({ userFetch: jiraFetchAsUser(site.url, ADMIN), store, now: () => now }, ADMIN)).rejects.toMatchObject({ code: 'RESPONSE_MALFORMED' });
+    await expect(requireJiraAdmin({ userFetch: jiraFetchAsUser(site.url, ADMIN), store, now: () => now }, ADMIN)).rejects.toMatchObject({
+      code: 'RESPONSE_MALFORMED',
+    });
     now += 1;
   });
 });

@@ -77,7 +77,10 @@ describe('Test connection', () => {
     world = await startWorld({ users: directory(4) });
     world.fake.setConsent(true, ['Directory.Read.All']);
     const store = new MemoryStore(world.clock.now);
-    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({ userCount: 4, roles: ['Directory.Read.All'] });
+    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({
+      userCount: 4,
+      roles: ['Directory.Read.All'],
+    });
   });
 
   it('consent granted after the cached token was issued: the test signs in again and passes', async () => {
@@ -86,7 +89,10 @@ describe('Test connection', () => {
     await world.tokens.getToken();
     world.fake.setConsent(true);
     const store = new MemoryStore(world.clock.now);
-    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({ userCount: 3, roles: ['User.Read.All'] });
+    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({
+      userCount: 3,
+      roles: ['User.Read.All'],
+    });
     expect(world.tokenRequests()).toHaveLength(2);
   });
 });

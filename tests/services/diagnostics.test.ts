@@ -1,5 +1,5 @@
 import { AppError } from '../../src/domain/errors';
-import { runDiagnostics, type DiagnosticsProbes } from '../../src/services/diagnostics';
+import { type DiagnosticsProbes, runDiagnostics } from '../../src/services/diagnostics';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 
@@ -41,7 +41,13 @@ describe('Diagnostics', () => {
     expect(result.summary).toEqual({ pass: 9, fail: 0, unknown: 0 });
     expect(result.report).toContain('9 passed, 0 failed, 0 unknown');
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
-    const delta = await runDiagnostics(probes({ observations: async () => ({ graphPageSize: { endpoint: 'users/delta', requested: 0, served: 200, at: '2026-11-30T10:00:00.000Z' } }) }));
+    const delta = await runDiagnostics(
+      probes({
+        observations: async () => ({
+          graphPageSize: { endpoint: 'users/delta', requested: 0, served: 200, at: '2026-11-30T10:00:00.000Z' },
+        }),
+      }),
+    );
     expect(delta.report).toContain('up to 200 users (Graph chooses the size of delta pages)');
     expect(result.report).toContain('settled at 940 write requests a minute (a redirect it followed counts as one more) after 3 throttled');
     expect(result.report).toContain('Jira +1 s, Microsoft -2 s');
@@ -73,10 +79,21 @@ describe('Diagnostics', () => {
   });
 
   it('says what Create Schema or Repair Schema would do', async () => {
-    const missing = await runDiagnostics(probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: false, diff: { kind: 'changes', actions: [] } }) }));
-    expect(missing.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'unknown', action: 'Use Create Schema on the Setup tab.' });
+    const missing = await runDiagnostics(
+      probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: false, diff: { kind: 'changes', actions: [] } }) }),
+    );
+    expect(missing.checks.find((c) => c.id === 'assets-schema')).toMatchObject({
+      status: 'unknown',
+      action: 'Use Create Schema on the Setup tab.',
+    });
     const conflict = await runDiagnostics(
-      probes({ inspectSchema: async () => ({ workspaceFound: true, schemaExists: true, diff: { kind: 'conflict', schemaName: 'HR', message: 'The key ENTRA belongs to HR.' } }) }),
+      probes({
+        inspectSchema: async () => ({
+          workspaceFound: true,
+          schemaExists: true,
+          diff: { kind: 'conflict', schemaName: 'HR', message: 'The key ENTRA belongs to HR.' },
+        }),
+      }),
     );
     expect(conflict.checks.find((c) => c.id === 'assets-schema')).toMatchObject({ status: 'fail', code: 'ASSETS_SCHEMA_CONFLICT' });
   });

@@ -1,5 +1,5 @@
-import { readHistory, readLastRun } from '../../src/pipeline/run-store';
 import { readLatestReport } from '../../src/pipeline/report-store';
+import { readHistory, readLastRun } from '../../src/pipeline/run-store';
 import { reportStoredAccounts } from '../../src/services/privacy-service';
 import { startHarness } from '../support/pipeline-harness';
 

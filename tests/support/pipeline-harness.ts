@@ -3,27 +3,27 @@
  * storage and the in-memory queue driver, on a fake clock. Tests use it to start runs, pump queue events to the
  * end, inject crashes and faults, and read the Assets state the fake site ends with.
  */
+import { type Simulation, type SimulationOptions, startSimulation } from '../../fakes/simulation';
+import { generateWorld } from '../../fakes/world/generate-world';
+import type { World } from '../../fakes/world/types';
 import type { ExternalFetch, JiraFetch } from '../../src/clients/http';
 import { defaultRetryPolicy, type RetryPolicy } from '../../src/clients/retry-policy';
 import type { AssetsObject } from '../../src/domain/assets-object';
 import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
 import { saveLayout } from '../../src/pipeline/layout-store';
-import { withStorageRetries } from '../../src/pipeline/retrying-store';
 import type { StageName } from '../../src/pipeline/messages';
 import type { LogFields, Logger } from '../../src/pipeline/ports';
+import { withStorageRetries } from '../../src/pipeline/retrying-store';
 import { startRun } from '../../src/pipeline/run-control';
-import { loadRun } from '../../src/pipeline/run-store';
 import type { RunMode, RunState, RunTrigger } from '../../src/pipeline/run-state';
+import { loadRun } from '../../src/pipeline/run-store';
 import { createStage } from '../../src/pipeline/stages';
 import { runStep, type StageHandler, type StepRunnerDeps } from '../../src/pipeline/step-runner';
-import { createAssets, createConnector, type ConnectionDeps } from '../../src/services/connections';
+import { type ConnectionDeps, createAssets, createConnector } from '../../src/services/connections';
 import { saveSettings } from '../../src/services/settings-service';
-import { startSimulation, type Simulation, type SimulationOptions } from '../../fakes/simulation';
-import { generateWorld } from '../../fakes/world/generate-world';
-import type { World } from '../../fakes/world/types';
 import { MemorySecretStore, MemoryStore } from './memory-store';
-import { mulberry32, QueueDriver, type DeliveryOptions } from './queue-driver';
+import { type DeliveryOptions, mulberry32, QueueDriver } from './queue-driver';
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
 
@@ -154,7 +154,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   let killNow = false;
   const jiraFetch: typeof sim.jiraFetch = async (request) => {
     const response = await sim.jiraFetch(request);
-    const isWrite = (request.method === 'POST' && /\/object\/create$/.test(request.url)) || (request.method === 'PUT' && /\/object\/\d+$/.test(request.url));
+    const isWrite =
+      (request.method === 'POST' && /\/object\/create$/.test(request.url)) ||
+      (request.method === 'PUT' && /\/object\/\d+$/.test(request.url));
     if (isWrite && ++writesSeen === killAfterWrite) killNow = true;
     return response;
   };
@@ -271,7 +273,14 @@ export async function startHarness(options: HarnessOptions = {}) {
       } finally {
         memory.hooks.beforeOp = undefined;
         stats.opsPerInvocation.push(ops);
-        const record: InvocationRecord = { stage, seq, startedAt, durationMs: clock.now() - startedAt, timeoutMs: limits?.timeoutMs ?? null, result: outcome };
+        const record: InvocationRecord = {
+          stage,
+          seq,
+          startedAt,
+          durationMs: clock.now() - startedAt,
+          timeoutMs: limits?.timeoutMs ?? null,
+          result: outcome,
+        };
         stats.invocationLog.push(record);
         options.observeInvocation?.after?.(record);
       }
@@ -279,7 +288,11 @@ export async function startHarness(options: HarnessOptions = {}) {
     return stats;
   }
 
-  async function run(mode: RunMode, pumpOptions: PumpOptions = {}, trigger: RunTrigger = 'manual'): Promise<{ run: RunState; stats: PumpStats }> {
+  async function run(
+    mode: RunMode,
+    pumpOptions: PumpOptions = {},
+    trigger: RunTrigger = 'manual',
+  ): Promise<{ run: RunState; stats: PumpStats }> {
     const started = await startRun(deps, { mode, trigger, startedBy: trigger === 'manual' ? '5b10ac8d82e05b22cc7d4ef5' : null });
     const stats = await pump(pumpOptions);
     const finished = await loadRun(deps, started.runId);
@@ -314,7 +327,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   /** Writes Assets answered (a redirect the fake sent first is not a write: the followed request is). */
   function assetsWrites(): number {
     return sim.jira.requests.filter(
-      (r) => (r.status < 300 || r.status >= 400) && ((r.method === 'POST' && /\/object\/create$/.test(r.path)) || (r.method === 'PUT' && /\/object\/\d+$/.test(r.path))),
+      (r) =>
+        (r.status < 300 || r.status >= 400) &&
+        ((r.method === 'POST' && /\/object\/create$/.test(r.path)) || (r.method === 'PUT' && /\/object\/\d+$/.test(r.path))),
     ).length;
   }
 

@@ -64,7 +64,9 @@ export class QueueDriver implements QueuePort {
       this.clock.advance(soonest - now);
       available = this.pending.filter((e) => e.availableAt <= this.clock.now());
     }
-    const chosen = this.options.reorder ? available[Math.floor(this.random() * available.length)]! : available.sort((a, b) => a.availableAt - b.availableAt || a.id - b.id)[0]!;
+    const chosen = this.options.reorder
+      ? available[Math.floor(this.random() * available.length)]!
+      : available.sort((a, b) => a.availableAt - b.availableAt || a.id - b.id)[0]!;
     this.pending.splice(this.pending.indexOf(chosen), 1);
     return chosen;
   }

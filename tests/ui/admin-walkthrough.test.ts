@@ -8,7 +8,14 @@ import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { AdminPage } from '../../sandbox/ui/headless';
 import type { RunReport } from '../../src/domain/report';
 import { ROWS_PER_PAGE } from '../../src/ui/page-config';
-import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, fieldMessage, SECRET, startSandboxPages, type SandboxPages } from './support/sandbox-page';
+import {
+  expectNoSecretInLogs,
+  expectSecretOnlyInSaveRequests,
+  fieldMessage,
+  type SandboxPages,
+  SECRET,
+  startSandboxPages,
+} from './support/sandbox-page';
 
 describe('admin walk-through on the sandbox', () => {
   let sandbox: SandboxPages;
@@ -51,10 +58,22 @@ describe('admin walk-through on the sandbox', () => {
     await page.type('intervalDays', '0');
     await page.click('Save settings');
     await page.waitFor(() => fieldMessage(page, 'intervalDays').kind === 'error');
-    expect(fieldMessage(page, 'tenantId')).toEqual({ kind: 'error', text: expect.stringContaining('Tenant ID must be the Directory (tenant) ID') });
-    expect(fieldMessage(page, 'clientId')).toEqual({ kind: 'error', text: expect.stringContaining('Client ID must be the Application (client) ID') });
-    expect(fieldMessage(page, 'clientSecret')).toEqual({ kind: 'error', text: expect.stringContaining('Client secret cannot be only spaces') });
-    expect(fieldMessage(page, 'intervalDays')).toEqual({ kind: 'error', text: 'Scheduled sync interval must be a whole number of days from 1 to 100.' });
+    expect(fieldMessage(page, 'tenantId')).toEqual({
+      kind: 'error',
+      text: expect.stringContaining('Tenant ID must be the Directory (tenant) ID'),
+    });
+    expect(fieldMessage(page, 'clientId')).toEqual({
+      kind: 'error',
+      text: expect.stringContaining('Client ID must be the Application (client) ID'),
+    });
+    expect(fieldMessage(page, 'clientSecret')).toEqual({
+      kind: 'error',
+      text: expect.stringContaining('Client secret cannot be only spaces'),
+    });
+    expect(fieldMessage(page, 'intervalDays')).toEqual({
+      kind: 'error',
+      text: 'Scheduled sync interval must be a whole number of days from 1 to 100.',
+    });
     expect(fieldMessage(page, 'cloud').kind).toBe('help');
     expect(page.invokes('saveSettings')).toEqual([]);
   });
@@ -125,7 +144,8 @@ describe('admin walk-through on the sandbox', () => {
     expect(creates.rows).toHaveLength(Math.min(report.counts.creates, 100));
     expect(page.text()).toContain(`Atlassian accounts not matched (${report.counts.unmatchedAtlassian})`);
     if (report.counts.unmatchedAtlassian > 0) expect(page.table('Atlassian accounts not matched').rows[0]![2]).not.toBe('');
-    for (const title of ['Employees to update', 'Employees to inactivate', 'Manager links that cannot be set', 'Warnings']) expect(page.text()).toContain(title);
+    for (const title of ['Employees to update', 'Employees to inactivate', 'Manager links that cannot be set', 'Warnings'])
+      expect(page.text()).toContain(title);
     expect(sandbox.emulator.simulation!.jira.employees()).toEqual([]);
   });
 
@@ -155,7 +175,10 @@ describe('admin walk-through on the sandbox', () => {
     expect(text).toContain('No scheduled sync yet.');
     expect(text).toContain('Every 1 day. The next scheduled sync starts at the next daily check');
     // The full reconciliation read: when the whole directory was last read and when the next full read is due.
-    const fullRead = /Entra directory Last full directory read: (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The next full read is due from (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The app reads only what changed in Entra ID, and the whole directory every 7 days/.exec(text);
+    const fullRead =
+      /Entra directory Last full directory read: (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The next full read is due from (\d{4}-\d\d-\d\d) \d\d:\d\d UTC\. The app reads only what changed in Entra ID, and the whole directory every 7 days/.exec(
+        text,
+      );
     expect(fullRead).not.toBeNull();
     expect(Date.parse(fullRead![2]!) - Date.parse(fullRead![1]!)).toBe(7 * 86_400_000);
     expect(text).toMatch(/Microsoft connection Working The app signed in to Microsoft and can read \d+ users/);
@@ -171,7 +194,9 @@ describe('admin walk-through on the sandbox', () => {
     await page.waitForText('Last scheduled sync Succeeded Run #3');
     const tomorrow = new Date(sandbox.emulator.now() + 86_400_000).toISOString().slice(0, 10);
     await page.waitForText(`Every 1 day. The next scheduled sync starts at the first daily check on ${tomorrow} (UTC).`);
-    expect(page.text()).toMatch(/Last scheduled sync Succeeded Run #3, started [^,]+, took [^,]+ 0 created, 0 updated, 0 inactivated, \d+ unchanged/);
+    expect(page.text()).toMatch(
+      /Last scheduled sync Succeeded Run #3, started [^,]+, took [^,]+ 0 created, 0 updated, 0 inactivated, \d+ unchanged/,
+    );
   });
 
   it('lists the runs in the History, and a row opens the run with its report', async () => {

@@ -5,9 +5,10 @@
  * settings are entered through the page each time, as an admin would.
  */
 import { randomUUID } from 'node:crypto';
+
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { AdminPage } from '../../sandbox/ui/headless';
-import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, SECRET, startSandboxPages, type SandboxPages } from './support/sandbox-page';
+import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
 
 async function saveThroughPage(page: AdminPage, values: { tenantId?: string; clientId?: string; clientSecret?: string }): Promise<void> {
   const saves = page.invokes('saveSettings').length;
@@ -22,9 +23,15 @@ async function saveThroughPage(page: AdminPage, values: { tenantId?: string; cli
 async function testConnection(page: AdminPage): Promise<string> {
   const tests = page.invokes('testConnection').length;
   await page.click('Test connection');
-  await page.waitFor(() => page.invokes('testConnection').length === tests + 1 && !page.button('Test connection').loading, { timeoutMs: 20_000 });
-  const notice = page.find((n) => n.type === 'SectionMessage' && (n.props.appearance === 'error' || n.props.appearance === 'success') && page.text(n).length > 0);
-  const result = notice.find((n) => /Connected to Microsoft Entra ID|rejected|not found|expired|not granted|could not be reached|not valid/.test(String(n.props.title)));
+  await page.waitFor(() => page.invokes('testConnection').length === tests + 1 && !page.button('Test connection').loading, {
+    timeoutMs: 20_000,
+  });
+  const notice = page.find(
+    (n) => n.type === 'SectionMessage' && (n.props.appearance === 'error' || n.props.appearance === 'success') && page.text(n).length > 0,
+  );
+  const result = notice.find((n) =>
+    /Connected to Microsoft Entra ID|rejected|not found|expired|not granted|could not be reached|not valid/.test(String(n.props.title)),
+  );
   if (result === undefined) throw new Error(`No connection test result. ${page.text()}`);
   return page.text(result);
 }
@@ -78,7 +85,9 @@ describe('Test connection on the sandbox', () => {
     const text = await testConnection(page);
     expect(text).toContain('Permission User.Read.All not granted');
     // Read from the token's roles claim: it names what is missing and where to grant it.
-    expect(text).toContain("The app registration's access token carries no Microsoft Graph application permissions; reading users needs the Microsoft Graph application permission User.Read.All");
+    expect(text).toContain(
+      "The app registration's access token carries no Microsoft Graph application permissions; reading users needs the Microsoft Graph application permission User.Read.All",
+    );
     expect(text).toContain('Grant admin consent');
     sandbox.emulator.simulation!.entra.setConsent(true);
   });
@@ -94,7 +103,9 @@ describe('Test connection on the sandbox', () => {
   it('shows the failing connection on the Overview, with the way to fix it', async () => {
     await page.selectTab('Overview');
     await page.waitForText('Microsoft connection');
-    expect(page.text()).toMatch(/Microsoft connection Failing The client secret has expired\..* \(last tested \d{4}-\d\d-\d\d \d\d:\d\d UTC\) Fix on the Setup tab/);
+    expect(page.text()).toMatch(
+      /Microsoft connection Failing The client secret has expired\..* \(last tested \d{4}-\d\d-\d\d \d\d:\d\d UTC\) Fix on the Setup tab/,
+    );
     expect(page.text()).toContain('Assets schema "Entra Directory" (ENTRA) Not created');
     await page.click('Fix on the Setup tab', { within: page.find((n) => n.props.testId === 'overview-connection')[0]! });
     await page.waitFor(() => page.find((n) => n.type === 'Form').length === 1);

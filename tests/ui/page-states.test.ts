@@ -3,8 +3,8 @@
  * (tests/ui/support/stub-backend.ts): capped report lists with exact totals, updates with old -> new values,
  * loading and working states, a malformed answer, an unreachable app, and a failed run opened from the history.
  */
+import { type AdminPage, renderAdminPage } from '../../sandbox/ui/headless';
 import { createReportCollector } from '../../src/domain/report';
-import { renderAdminPage, type AdminPage } from '../../sandbox/ui/headless';
 import { ROWS_PER_PAGE } from '../../src/ui/page-config';
 import { cappedReport, historyEntry, runView, StubBackend, T0 } from './support/stub-backend';
 
@@ -17,7 +17,10 @@ describe('page states (stub backend)', () => {
 
   it('shows exact totals above capped lists, and paginates every table', async () => {
     const stub = new StubBackend();
-    stub.answers.set('getReport', { ok: true, data: { runId: 'r1', report: cappedReport(25, 3), run: runView({ number: 7, mode: 'preview', status: 'succeeded', finishedAt: T0 }) } });
+    stub.answers.set('getReport', {
+      ok: true,
+      data: { runId: 'r1', report: cappedReport(25, 3), run: runView({ number: 7, mode: 'preview', status: 'succeeded', finishedAt: T0 }) },
+    });
     page = renderAdminPage({ invoke: stub.invoke });
     await page.waitForText('No run in progress.');
     await page.selectTab('Preview');
@@ -44,7 +47,13 @@ describe('page states (stub backend)', () => {
         ],
       }));
     }
-    const report = collector.build({ atlassianUsers: 12, matched: 12, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 12, limit: 5 }, createColumns: ['Email', 'Job Title', 'Department'] });
+    const report = collector.build({
+      atlassianUsers: 12,
+      matched: 12,
+      unchanged: 0,
+      safety: { tripped: false, inactivations: 0, activeObjects: 12, limit: 5 },
+      createColumns: ['Email', 'Job Title', 'Department'],
+    });
     const stub = new StubBackend();
     stub.answers.set('getReport', { ok: true, data: { runId: 'r1', report, run: null } });
     page = renderAdminPage({ invoke: stub.invoke });
@@ -119,7 +128,10 @@ describe('page states (stub backend)', () => {
       startedBy: null,
       status: 'failed',
       counts: null,
-      error: { code: 'ENTRA_SECRET_EXPIRED', message: 'The client secret has expired. Create a new client secret in Certificates & secrets and save it here.' },
+      error: {
+        code: 'ENTRA_SECRET_EXPIRED',
+        message: 'The client secret has expired. Create a new client secret in Certificates & secrets and save it here.',
+      },
     });
     stub.answers.set('getHistory', { ok: true, data: [failed, historyEntry()] });
     stub.answers.set('getReport', { ok: true, data: { runId: '20260302100000-fff', report: null, run: null } });
@@ -128,7 +140,20 @@ describe('page states (stub backend)', () => {
     await page.selectTab('History');
     await page.waitFor((p) => p.table('Run history').rows.length === 2);
     const table = page.table('Run history');
-    expect(table.rows[0]).toEqual(['#9', '2026-03-02 09:00 UTC', 'Scheduled', 'Schedule', 'Sync', 'Failed', '1 min 5 s', '-', '-', '-', '-', 'Details']);
+    expect(table.rows[0]).toEqual([
+      '#9',
+      '2026-03-02 09:00 UTC',
+      'Scheduled',
+      'Schedule',
+      'Sync',
+      'Failed',
+      '1 min 5 s',
+      '-',
+      '-',
+      '-',
+      '-',
+      'Details',
+    ]);
     expect(table.rows[1]!.slice(7, 11)).toEqual(['3', '1', '0', '0']);
     await page.click('Details', { within: table.rowNodes[0]! });
     await page.waitForText('No report is available for this run');

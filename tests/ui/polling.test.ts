@@ -5,13 +5,24 @@
  * stub (tests/ui/support/stub-backend.ts).
  */
 import * as path from 'node:path';
-import { renderAdminPage, type AdminPage } from '../../sandbox/ui/headless';
+
+import { type AdminPage, renderAdminPage } from '../../sandbox/ui/headless';
 import { POLL_INTERVAL_MS } from '../../src/ui/page-config';
 import { runView, StubBackend } from './support/stub-backend';
 
 /** Only setTimeout/clearTimeout (the page's poll timer); React's scheduler and the renderer keep real setImmediate. */
 const fakeTimeoutsOnly: Parameters<typeof jest.useFakeTimers>[0] = {
-  doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'performance', 'Date', 'hrtime', 'setInterval', 'clearInterval'],
+  doNotFake: [
+    'setImmediate',
+    'clearImmediate',
+    'nextTick',
+    'queueMicrotask',
+    'performance',
+    'Date',
+    'hrtime',
+    'setInterval',
+    'clearInterval',
+  ],
 };
 
 describe('status polling', () => {
@@ -48,7 +59,9 @@ describe('status polling', () => {
 
     await step(POLL_INTERVAL_MS - 1);
     expect(stub.count('getStatus')).toBe(1);
-    stub.status({ activeRun: runView({ status: 'running', stage: 'writeAssets', progress: { processed: 30, total: 120, label: 'Writing to Assets' } }) });
+    stub.status({
+      activeRun: runView({ status: 'running', stage: 'writeAssets', progress: { processed: 30, total: 120, label: 'Writing to Assets' } }),
+    });
     await step(1);
     await page.waitForText('Step 5 of 6: Writing to Assets');
     expect(stub.count('getStatus')).toBe(2);
@@ -66,7 +79,13 @@ describe('status polling', () => {
 
   it('does not poll a run that waits for confirmation', async () => {
     const stub = new StubBackend();
-    stub.status({ activeRun: runView({ status: 'awaiting-confirmation', stage: 'plan', safety: { inactivations: 40, activeBefore: 100, threshold: 10 } }) });
+    stub.status({
+      activeRun: runView({
+        status: 'awaiting-confirmation',
+        stage: 'plan',
+        safety: { inactivations: 40, activeBefore: 100, threshold: 10 },
+      }),
+    });
     page = renderAdminPage({ invoke: stub.invoke });
     await page.waitForText('Waiting for confirmation');
     await step(POLL_INTERVAL_MS * 4);
@@ -76,7 +95,17 @@ describe('status polling', () => {
   it('makes no invocation per render: typing into the settings form re-renders without calling the backend', async () => {
     const stub = new StubBackend();
     stub.answers.set('getSettings', { ok: true, data: null });
-    stub.answers.set('getSchemaStatus', { ok: true, data: { state: 'missing', schemaName: 'Entra Directory', schemaKey: 'ENTRA', message: 'missing', pending: ['schema "Entra Directory" (key ENTRA)'], code: null } });
+    stub.answers.set('getSchemaStatus', {
+      ok: true,
+      data: {
+        state: 'missing',
+        schemaName: 'Entra Directory',
+        schemaKey: 'ENTRA',
+        message: 'missing',
+        pending: ['schema "Entra Directory" (key ENTRA)'],
+        code: null,
+      },
+    });
     page = renderAdminPage({ invoke: stub.invoke });
     await page.waitForText('No run in progress.');
     await page.selectTab('Setup');

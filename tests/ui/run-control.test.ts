@@ -6,7 +6,7 @@
  */
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { AdminPage } from '../../sandbox/ui/headless';
-import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, SECRET, startSandboxPages, type SandboxPages } from './support/sandbox-page';
+import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
 
 const SECOND_ADMIN = '712020:0b9d7c5e-3a1f-4c2b-8e6d-2b2b2b2b2b2b';
 const NOT_AN_ADMIN = '712020:9f8e7d6c-5b4a-4321-8fed-c0c0c0c0c0c0';
@@ -30,7 +30,13 @@ describe('runs that need an admin, on the sandbox', () => {
     const { emulator } = sandbox;
     await emulator.invoke('createSchema');
     await emulator.drain();
-    await emulator.invoke('saveSettings', { tenantId: SIMULATED_TENANT.tenantId, clientId: SIMULATED_TENANT.clientId, clientSecret: SECRET, cloud: 'global', intervalDays: 1 });
+    await emulator.invoke('saveSettings', {
+      tenantId: SIMULATED_TENANT.tenantId,
+      clientId: SIMULATED_TENANT.clientId,
+      clientSecret: SECRET,
+      cloud: 'global',
+      intervalDays: 1,
+    });
     await emulator.invoke('startSync');
     await sandbox.drain();
     page = sandbox.open();
@@ -48,9 +54,13 @@ describe('runs that need an admin, on the sandbox', () => {
     await page.click('Run Manual Sync');
     await sandbox.drain();
     await page.waitForText('Run #2 is waiting for your confirmation');
-    expect(page.text()).toContain(`This sync would inactivate 8 of ${activeBefore} active employees, more than the safety limit of ${limit}. Nothing has been written yet.`);
+    expect(page.text()).toContain(
+      `This sync would inactivate 8 of ${activeBefore} active employees, more than the safety limit of ${limit}. Nothing has been written yet.`,
+    );
     await page.waitFor(() => page.table('Employees to inactivate').rows.length === 8);
-    expect(page.table('Employees to inactivate').rows[0]![2]).toBe('The Entra ID user no longer exists (deleted, or outside what the app can read).');
+    expect(page.table('Employees to inactivate').rows[0]![2]).toBe(
+      'The Entra ID user no longer exists (deleted, or outside what the app can read).',
+    );
     expect(page.button('Run Manual Sync').disabled).toBe(true);
     expect(page.text()).toContain('A manual sync (run #2) is waiting for confirmation on the Sync tab. Confirm or cancel it first.');
     expect(inactive()).toBe(0);
@@ -82,7 +92,14 @@ describe('runs that need an admin, on the sandbox', () => {
     expect(page.button('Run Manual Sync').disabled).toBe(false);
     await page.selectTab('History');
     await page.waitFor(() => page.table('Run history').rows.length === 3);
-    expect(page.table('Run history').rows[0]!.slice(0, 6)).toEqual(['#3', expect.any(String), 'Manual', `@user(${sandbox.emulator.adminAccountId})`, 'Sync', 'Cancelled']);
+    expect(page.table('Run history').rows[0]!.slice(0, 6)).toEqual([
+      '#3',
+      expect.any(String),
+      'Manual',
+      `@user(${sandbox.emulator.adminAccountId})`,
+      'Sync',
+      'Cancelled',
+    ]);
     // The leavers come back (it was a mistake in Entra ID), so the next syncs have nothing to inactivate.
     for (const id of ids) sandbox.emulator.simulation!.entra.restoreUser(id);
   });

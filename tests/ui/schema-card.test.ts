@@ -5,7 +5,7 @@
  * they complete (polling getSchemaJob), then the result.
  */
 import type { AdminPage } from '../../sandbox/ui/headless';
-import { startSandboxPages, type SandboxPages } from './support/sandbox-page';
+import { type SandboxPages, startSandboxPages } from './support/sandbox-page';
 
 async function openSetup(sandbox: SandboxPages): Promise<AdminPage> {
   const page = sandbox.open();
@@ -22,7 +22,11 @@ describe('the schema card on the sandbox', () => {
   });
 
   it('names the schema that already uses the key ENTRA and what to do, with Create Schema disabled', async () => {
-    sandbox = await startSandboxPages({ users: 10, seed: 2, simulation: { jira: { preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] } } });
+    sandbox = await startSandboxPages({
+      users: 10,
+      seed: 2,
+      simulation: { jira: { preexistingSchemas: [{ name: 'HR Directory', key: 'ENTRA' }] } },
+    });
     const page = await openSetup(sandbox);
     await page.waitForText('Another schema is in the way');
     expect(page.text()).toContain('The Assets schema "HR Directory" already uses the key ENTRA that this app needs.');

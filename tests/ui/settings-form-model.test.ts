@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../src/domain/errors';
 import { parseSettingsInput } from '../../src/domain/settings';
-import { CLOUD_OPTIONS, fieldMessages, initialValues, toPayload, type SettingsFormValues } from '../../src/ui/settings-form-model';
+import { CLOUD_OPTIONS, fieldMessages, initialValues, type SettingsFormValues, toPayload } from '../../src/ui/settings-form-model';
 
 function formValues(overrides: Partial<SettingsFormValues> = {}): SettingsFormValues {
   return {
@@ -43,9 +43,29 @@ describe('settings form model', () => {
   });
 
   it('starts from the saved settings with an empty secret field, or from defaults on a fresh install', () => {
-    const saved = { tenantId: 't.example.com', clientId: 'c', cloud: 'china' as const, intervalDays: 30, secretStored: true, secretSetAt: null, updatedAt: '2026-03-02T09:00:00Z' };
-    expect(initialValues(saved)).toEqual({ tenantId: 't.example.com', clientId: 'c', clientSecret: '', cloud: { label: 'China (operated by 21Vianet)', value: 'china' }, intervalDays: '30' });
-    expect(initialValues(null)).toEqual({ tenantId: '', clientId: '', clientSecret: '', cloud: { label: 'Global (microsoft.com)', value: 'global' }, intervalDays: '1' });
+    const saved = {
+      tenantId: 't.example.com',
+      clientId: 'c',
+      cloud: 'china' as const,
+      intervalDays: 30,
+      secretStored: true,
+      secretSetAt: null,
+      updatedAt: '2026-03-02T09:00:00Z',
+    };
+    expect(initialValues(saved)).toEqual({
+      tenantId: 't.example.com',
+      clientId: 'c',
+      clientSecret: '',
+      cloud: { label: 'China (operated by 21Vianet)', value: 'china' },
+      intervalDays: '30',
+    });
+    expect(initialValues(null)).toEqual({
+      tenantId: '',
+      clientId: '',
+      clientSecret: '',
+      cloud: { label: 'Global (microsoft.com)', value: 'global' },
+      intervalDays: '1',
+    });
   });
 
   it.each([

@@ -3,14 +3,20 @@
  * through: the real boundary and the real use cases of the resolver's table, with in-memory storage and queues and
  * the admin check asked of the fake Jira site as the calling user over HTTP. One test per rule the boundary owns.
  */
-import { resolverFunction, type ResolverAnswer } from '../../src/functions/boundary/resolver-boundary';
-import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from '../../src/functions/resolver-keys';
+import { type ResolverAnswer, resolverFunction } from '../../src/functions/boundary/resolver-boundary';
 import { RESOLVER_USE_CASES } from '../../src/functions/resolver';
+import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from '../../src/functions/resolver-keys';
 import { keys } from '../../src/pipeline/keys';
-import { ADMIN, MEMBER, startAppWorld, type AppWorld } from './support/app-deps';
+import { ADMIN, type AppWorld, MEMBER, startAppWorld } from './support/app-deps';
 
 const RUN_ID = '20260302090000-abcdef123456';
-const SETTINGS = { tenantId: '6f1c3a52-0b7e-4c1d-9a55-3f2e8d7b1c90', clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31', clientSecret: 'a-secret-value~1234567890', cloud: 'global', intervalDays: 1 };
+const SETTINGS = {
+  tenantId: '6f1c3a52-0b7e-4c1d-9a55-3f2e8d7b1c90',
+  clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31',
+  clientSecret: 'a-secret-value~1234567890',
+  cloud: 'global',
+  intervalDays: 1,
+};
 
 describe('the resolver boundary', () => {
   let world: AppWorld;
@@ -45,11 +51,16 @@ describe('the resolver boundary', () => {
     expect(await world.store.get(keys.runLock())).toBeUndefined();
     expect(await world.store.get(keys.adminCheck(MEMBER))).toBeUndefined();
     expect(boundaryLogs()).toHaveLength(18);
-    expect(new Set(boundaryLogs().map((l) => JSON.stringify(l.fields)))).toEqual(new Set([JSON.stringify({ resolver: 'startSync', code: 'PERMISSION_DENIED' })]));
+    expect(new Set(boundaryLogs().map((l) => JSON.stringify(l.fields)))).toEqual(
+      new Set([JSON.stringify({ resolver: 'startSync', code: 'PERMISSION_DENIED' })]),
+    );
   });
 
   it('lets an administrator in, and the use case runs as them (the run is started by their account)', async () => {
-    expect(await call(RESOLVER_KEYS.saveSettings, SETTINGS)).toMatchObject({ ok: true, data: { tenantId: SETTINGS.tenantId, secretStored: true } });
+    expect(await call(RESOLVER_KEYS.saveSettings, SETTINGS)).toMatchObject({
+      ok: true,
+      data: { tenantId: SETTINGS.tenantId, secretStored: true },
+    });
     const started = await call(RESOLVER_KEYS.startPreview, undefined);
     expect(started).toMatchObject({ ok: true, data: { mode: 'preview', trigger: 'manual', startedBy: ADMIN, status: 'queued' } });
     expect(world.pushes.map((p) => p.message.stage)).toEqual(['atlassianUsers']);
@@ -76,7 +87,10 @@ describe('the resolver boundary', () => {
     expect(await call(RESOLVER_KEYS.saveSettings, justFits)).toMatchObject({ ok: false, error: { code: 'SETTINGS_INVALID' } });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(await call(RESOLVER_KEYS.saveSettings, cyclic)).toMatchObject({ ok: false, error: { code: 'INPUT_INVALID', message: expect.stringContaining('too large') } });
+    expect(await call(RESOLVER_KEYS.saveSettings, cyclic)).toMatchObject({
+      ok: false,
+      error: { code: 'INPUT_INVALID', message: expect.stringContaining('too large') },
+    });
     expect(boundaryLogs().map((l) => l.fields)).toEqual([
       { resolver: 'cancelRun', code: 'INPUT_INVALID' },
       { resolver: 'saveSettings', code: 'SETTINGS_INVALID' },
@@ -97,10 +111,18 @@ describe('the resolver boundary', () => {
   });
 
   it('maps an AppError to its public form (code and message) and logs the code only', async () => {
-    const answer = await call(RESOLVER_KEYS.saveSettings, { ...SETTINGS, tenantId: 'not a tenant', clientSecret: 'secret-with-alice@example.com', intervalDays: 0 });
+    const answer = await call(RESOLVER_KEYS.saveSettings, {
+      ...SETTINGS,
+      tenantId: 'not a tenant',
+      clientSecret: 'secret-with-alice@example.com',
+      intervalDays: 0,
+    });
     expect(answer).toEqual({ ok: false, error: { code: 'SETTINGS_INVALID', message: expect.stringContaining('Tenant ID must be') } });
     expect(Object.keys((answer as { error: object }).error).sort()).toEqual(['code', 'message']);
-    expect(await call(RESOLVER_KEYS.confirmRun, { runId: RUN_ID })).toEqual({ ok: false, error: { code: 'RUN_NOT_FOUND', message: expect.any(String) } });
+    expect(await call(RESOLVER_KEYS.confirmRun, { runId: RUN_ID })).toEqual({
+      ok: false,
+      error: { code: 'RUN_NOT_FOUND', message: expect.any(String) },
+    });
     expect(boundaryLogs()).toEqual([
       { level: 'warn', event: 'resolver.error', fields: { resolver: 'saveSettings', code: 'SETTINGS_INVALID' } },
       { level: 'warn', event: 'resolver.error', fields: { resolver: 'confirmRun', code: 'RUN_NOT_FOUND' } },
@@ -113,7 +135,10 @@ describe('the resolver boundary', () => {
     world.store.hooks.beforeOp = (op, key) => {
       if (op === 'get' && key === keys.settings()) throw new Error('KVS exploded while reading for bob@example.com');
     };
-    expect(await call(RESOLVER_KEYS.getSettings, {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'An unexpected error occurred.' } });
+    expect(await call(RESOLVER_KEYS.getSettings, {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'An unexpected error occurred.' },
+    });
     expect(boundaryLogs()).toEqual([{ level: 'warn', event: 'resolver.error', fields: { resolver: 'getSettings', code: 'INTERNAL' } }]);
     expect(JSON.stringify(world.logs)).not.toContain('bob@example.com');
   });
@@ -122,7 +147,10 @@ describe('the resolver boundary', () => {
     world.sim.jira.failNext({ path: '/rest/api/3/mypermissions', status: 503 });
     expect(await call(RESOLVER_KEYS.getStatus, {})).toEqual({
       ok: false,
-      error: { code: 'JIRA_REQUEST_FAILED', message: 'Jira could not confirm that you are a Jira administrator (HTTP 503). Try again in a moment.' },
+      error: {
+        code: 'JIRA_REQUEST_FAILED',
+        message: 'Jira could not confirm that you are a Jira administrator (HTTP 503). Try again in a moment.',
+      },
     });
     expect(await call(RESOLVER_KEYS.getStatus, {})).toMatchObject({ ok: true, data: { activeRun: null, settings: null } });
   });

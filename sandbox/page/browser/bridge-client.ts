@@ -34,7 +34,12 @@ export interface BridgeHost {
 type BridgeGlobal = typeof globalThis & { __bridge?: { callBridge: CallBridge }; self?: unknown; __entraSyncPage?: PageRecord };
 
 function isForgeNode(value: unknown): value is ForgeNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && Array.isArray((value as { children?: unknown }).children);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    Array.isArray((value as { children?: unknown }).children)
+  );
 }
 
 interface InvokeAnswer {
@@ -85,7 +90,12 @@ export function installBridge(): BridgeHost {
     if (cmd === 'invoke') {
       const { functionKey, payload } = (data ?? {}) as { functionKey?: unknown; payload?: unknown };
       if (typeof functionKey !== 'string') throw new Error('functionKey must be a string!');
-      const entry: InvokeRecord = { functionKey, request: JSON.stringify({ functionKey, payload: payload ?? null }), response: null, failed: false };
+      const entry: InvokeRecord = {
+        functionKey,
+        request: JSON.stringify({ functionKey, payload: payload ?? null }),
+        response: null,
+        failed: false,
+      };
       record.invokes.push(entry);
       record.inFlight++;
       try {

@@ -36,8 +36,20 @@ const SIDEBAR: React.CSSProperties = {
   boxSizing: 'border-box',
 };
 
-const SIDE_ITEM: React.CSSProperties = { display: 'block', padding: '6px 8px', borderRadius: 4, color: 'var(--ds-text-subtle, #505258)', font: 'var(--ds-font-body, 14px/20px system-ui)' };
-const SIDE_SELECTED: React.CSSProperties = { ...SIDE_ITEM, background: 'var(--ds-background-selected, #E9F2FE)', color: 'var(--ds-text-selected, #1868DB)', fontWeight: 600, textDecoration: 'none' };
+const SIDE_ITEM: React.CSSProperties = {
+  display: 'block',
+  padding: '6px 8px',
+  borderRadius: 4,
+  color: 'var(--ds-text-subtle, #505258)',
+  font: 'var(--ds-font-body, 14px/20px system-ui)',
+};
+const SIDE_SELECTED: React.CSSProperties = {
+  ...SIDE_ITEM,
+  background: 'var(--ds-background-selected, #E9F2FE)',
+  color: 'var(--ds-text-selected, #1868DB)',
+  fontWeight: 600,
+  textDecoration: 'none',
+};
 
 const SETTINGS_ENTRIES = ['System', 'Products', 'Projects', 'Issues'];
 const APP_ENTRIES = ['Explore apps', 'Manage apps'];
@@ -50,7 +62,10 @@ export function JiraFrame({ accountName, children }: FrameProps) {
         <span style={{ font: 'var(--ds-font-heading-small, 600 16px/20px system-ui)' }}>Jira</span>
         <span style={{ color: 'var(--ds-text-subtle, #505258)', font: 'var(--ds-font-body, 14px/20px system-ui)' }}>Settings</span>
         <span style={{ flexGrow: 1 }} />
-        <span style={{ font: 'var(--ds-font-body-small, 12px/16px system-ui)', color: 'var(--ds-text-subtle, #505258)' }} data-testid="signed-in-account">
+        <span
+          style={{ font: 'var(--ds-font-body-small, 12px/16px system-ui)', color: 'var(--ds-text-subtle, #505258)' }}
+          data-testid="signed-in-account"
+        >
           Sandbox site · signed in as {accountName}
         </span>
         <Avatar size="small" name={accountName} />

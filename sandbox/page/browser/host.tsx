@@ -4,11 +4,12 @@
  * every ForgeDoc the app's reconciler sends. Problems (an app callback that failed, a bridge command the host does
  * not implement, an error the app reported) are shown on the page as red boxes, never swallowed.
  */
-import { installBridge } from './bridge-client';
 import { setGlobalTheme } from '@atlaskit/tokens/dist/esm/set-global-theme';
 import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+
 import type { ForgeNode } from '../../ui/forge-doc';
+import { installBridge } from './bridge-client';
 import { browser } from './dom';
 import { JiraFrame } from './frame';
 import { ForgeDocView, ProblemBox, type RenderReporter } from './render-doc';
@@ -47,7 +48,10 @@ function Page({ config }: { config: PageConfig }) {
 
   useEffect(() => {
     // Problems reported by the bridge (outside React) are picked up here.
-    const timer = setInterval(() => setProblems((shown) => (shown.length === host.record.problems.length ? shown : [...host.record.problems])), 250);
+    const timer = setInterval(
+      () => setProblems((shown) => (shown.length === host.record.problems.length ? shown : [...host.record.problems])),
+      250,
+    );
     return () => clearInterval(timer);
   }, []);
 
@@ -68,7 +72,9 @@ function Page({ config }: { config: PageConfig }) {
   );
 }
 
-void setGlobalTheme({ colorMode: 'light', light: 'light', spacing: 'spacing', typography: 'typography', shape: 'shape' }).catch(() => undefined);
+void setGlobalTheme({ colorMode: 'light', light: 'light', spacing: 'spacing', typography: 'typography', shape: 'shape' }).catch(
+  () => undefined,
+);
 const container = browser.document.getElementById('root');
 if (container === null) throw new Error('The page has no #root element.');
 createRoot(container as never).render(<Page config={readConfig()} />);

@@ -26,7 +26,8 @@ import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import Textfield from '@atlaskit/textfield';
-import React, { Component, createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import React, { Component, createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+
 import type { ForgeNode } from '../../ui/forge-doc';
 import type { ControlTarget } from './dom';
 
@@ -60,7 +61,9 @@ function useCall(): (callback: ((...args: unknown[]) => unknown) | undefined, ..
   return (callback, ...args) => {
     if (callback === undefined) return;
     try {
-      void Promise.resolve(callback(...args)).catch((error: unknown) => reporter.problem(`A callback of the app failed: ${messageOf(error)}`));
+      void Promise.resolve(callback(...args)).catch((error: unknown) =>
+        reporter.problem(`A callback of the app failed: ${messageOf(error)}`),
+      );
     } catch (error) {
       reporter.problem(`A callback of the app failed: ${messageOf(error)}`);
     }
@@ -77,7 +80,15 @@ export function ProblemBox({ title, detail }: { title: string; detail: string })
     <div
       role="alert"
       data-testid="page-problem"
-      style={{ border: '2px solid #C9372C', background: '#FFECEB', color: '#5D1F1A', borderRadius: 4, padding: '8px 12px', margin: '4px 0', font: '14px/20px system-ui, sans-serif' }}
+      style={{
+        border: '2px solid #C9372C',
+        background: '#FFECEB',
+        color: '#5D1F1A',
+        borderRadius: 4,
+        padding: '8px 12px',
+        margin: '4px 0',
+        font: '14px/20px system-ui, sans-serif',
+      }}
     >
       <strong>{title}</strong> {detail}
     </div>
@@ -141,7 +152,14 @@ function plainText(node: ForgeNode): string {
   return node.children.map(plainText).join('');
 }
 
-const HEADING_SIZES: Readonly<Record<string, string>> = { h1: 'xlarge', h2: 'large', h3: 'medium', h4: 'small', h5: 'xsmall', h6: 'xxsmall' };
+const HEADING_SIZES: Readonly<Record<string, string>> = {
+  h1: 'xlarge',
+  h2: 'large',
+  h3: 'medium',
+  h4: 'small',
+  h5: 'xsmall',
+  h6: 'xxsmall',
+};
 
 function TextView({ node }: { node: ForgeNode }) {
   const inText = useContext(InTextContext);
@@ -179,14 +197,34 @@ function TextfieldView({ node, extra }: { node: ForgeNode; extra: Extra | undefi
   const controlled = 'value' in p && p.value !== undefined;
   return (
     <Textfield
-      {...pick(p, ['id', 'name', 'type', 'placeholder', 'isInvalid', 'isRequired', 'isReadOnly', 'isCompact', 'min', 'max', 'maxLength', 'minLength', 'pattern', 'autoFocus', 'testId', 'width'])}
+      {...pick(p, [
+        'id',
+        'name',
+        'type',
+        'placeholder',
+        'isInvalid',
+        'isRequired',
+        'isReadOnly',
+        'isCompact',
+        'min',
+        'max',
+        'maxLength',
+        'minLength',
+        'pattern',
+        'autoFocus',
+        'testId',
+        'width',
+      ])}
       {...(controlled ? { value: String(p.value) } : { defaultValue: p.defaultValue === undefined ? undefined : String(p.defaultValue) })}
       isDisabled={bool(p, 'isDisabled') ?? false}
       aria-invalid={p['aria-invalid'] === true ? true : undefined}
       aria-describedby={extra?.describedBy}
       onChange={(event) => {
         const target = event.target as unknown as ControlTarget;
-        call(fn(p, 'onChange'), { target: { value: target.value, type: target.type, name: target.name }, currentTarget: { value: target.value } });
+        call(fn(p, 'onChange'), {
+          target: { value: target.value, type: target.type, name: target.name },
+          currentTarget: { value: target.value },
+        });
       }}
       onBlur={() => call(fn(p, 'onBlur'))}
       onFocus={() => call(fn(p, 'onFocus'))}
@@ -270,7 +308,13 @@ function TabsView({ node }: { node: ForgeNode }) {
 }
 
 function TabListView({ node }: { node: ForgeNode }) {
-  return <TabList>{node.children.map((child, index) => <ForgeView key={child.key ?? index} node={child} extra={undefined} />)}</TabList>;
+  return (
+    <TabList>
+      {node.children.map((child, index) => (
+        <ForgeView key={child.key ?? index} node={child} extra={undefined} />
+      ))}
+    </TabList>
+  );
 }
 
 function DynamicTableView({ node }: { node: ForgeNode }) {
@@ -291,7 +335,20 @@ function DynamicTableView({ node }: { node: ForgeNode }) {
   const label = str(p, 'label') ?? str(p, 'caption') ?? 'Table';
   return (
     <DynamicTable
-      {...pick(p, ['caption', 'rowsPerPage', 'defaultPage', 'page', 'isLoading', 'isFixedSize', 'sortKey', 'sortOrder', 'defaultSortKey', 'defaultSortOrder', 'highlightedRowIndex', 'testId'])}
+      {...pick(p, [
+        'caption',
+        'rowsPerPage',
+        'defaultPage',
+        'page',
+        'isLoading',
+        'isFixedSize',
+        'sortKey',
+        'sortOrder',
+        'defaultSortKey',
+        'defaultSortOrder',
+        'highlightedRowIndex',
+        'testId',
+      ])}
       label={label}
       head={headCells.length === 0 ? undefined : { cells: headCells.map(cellOf) }}
       rows={rows as never}
@@ -305,7 +362,19 @@ function DynamicTableView({ node }: { node: ForgeNode }) {
 function ModalView({ node }: { node: ForgeNode }) {
   const call = useCall();
   return (
-    <Modal {...pick(node.props, ['width', 'height', 'autoFocus', 'shouldScrollInViewport', 'shouldCloseOnEscapePress', 'shouldCloseOnOverlayClick', 'label', 'testId'])} onClose={() => call(fn(node.props, 'onClose'))}>
+    <Modal
+      {...pick(node.props, [
+        'width',
+        'height',
+        'autoFocus',
+        'shouldScrollInViewport',
+        'shouldCloseOnEscapePress',
+        'shouldCloseOnOverlayClick',
+        'label',
+        'testId',
+      ])}
+      onClose={() => call(fn(node.props, 'onClose'))}
+    >
       {kids(node)}
     </Modal>
   );
@@ -364,22 +433,37 @@ const DRAW: Readonly<Record<string, Draw>> = {
       </Heading>
     );
   },
-  Stack: ({ node }) => <Stack {...pick(node.props, ['space', 'alignBlock', 'alignInline', 'spread', 'grow', 'testId'])}>{kids(node)}</Stack>,
-  Inline: ({ node }) => (
-    <Inline {...pick(node.props, ['space', 'rowSpace', 'alignBlock', 'alignInline', 'spread', 'grow', 'shouldWrap', 'separator', 'testId'])}>{kids(node)}</Inline>
+  Stack: ({ node }) => (
+    <Stack {...pick(node.props, ['space', 'alignBlock', 'alignInline', 'spread', 'grow', 'testId'])}>{kids(node)}</Stack>
   ),
-  Box: ({ node }) => <Box {...pick(node.props, ['padding', 'paddingBlock', 'paddingInline', 'backgroundColor', 'testId'])}>{kids(node)}</Box>,
+  Inline: ({ node }) => (
+    <Inline
+      {...pick(node.props, ['space', 'rowSpace', 'alignBlock', 'alignInline', 'spread', 'grow', 'shouldWrap', 'separator', 'testId'])}
+    >
+      {kids(node)}
+    </Inline>
+  ),
+  Box: ({ node }) => (
+    <Box {...pick(node.props, ['padding', 'paddingBlock', 'paddingInline', 'backgroundColor', 'testId'])}>{kids(node)}</Box>
+  ),
   Button: ({ node }) => <ButtonView node={node} />,
   LoadingButton: ({ node }) => <ButtonView node={node} />,
   Lozenge: ({ node }) => <Lozenge {...pick(node.props, ['appearance', 'isBold', 'maxWidth', 'testId'])}>{kids(node)}</Lozenge>,
   Badge: ({ node }) => <Badge {...pick(node.props, ['appearance', 'max', 'testId'])}>{kids(node)}</Badge>,
   SectionMessage: ({ node }) => (
-    <SectionMessage {...pick(node.props, ['appearance', 'title', 'testId'])} appearance={(str(node.props, 'appearance') ?? 'information') as never}>
+    <SectionMessage
+      {...pick(node.props, ['appearance', 'title', 'testId'])}
+      appearance={(str(node.props, 'appearance') ?? 'information') as never}
+    >
       {kids(node)}
     </SectionMessage>
   ),
   ProgressBar: ({ node }) => (
-    <ProgressBar {...pick(node.props, ['appearance', 'isIndeterminate', 'testId'])} value={num(node.props, 'value') ?? 0} ariaLabel={str(node.props, 'ariaLabel') ?? 'Progress'} />
+    <ProgressBar
+      {...pick(node.props, ['appearance', 'isIndeterminate', 'testId'])}
+      value={num(node.props, 'value') ?? 0}
+      ariaLabel={str(node.props, 'ariaLabel') ?? 'Progress'}
+    />
   ),
   Spinner: ({ node }) => <Spinner {...pick(node.props, ['size', 'label', 'appearance', 'testId'])} />,
   EmptyState: ({ node }) => (
@@ -388,7 +472,9 @@ const DRAW: Readonly<Record<string, Draw>> = {
   List: ({ node }) => (str(node.props, 'type') === 'ordered' ? <ol>{kids(node)}</ol> : <ul>{kids(node)}</ul>),
   ListItem: ({ node }) => <li>{kids(node)}</li>,
   Code: ({ node }) => <Code>{kids(node)}</Code>,
-  CodeBlock: ({ node }) => <CodeBlock text={str(node.props, 'text') ?? ''} {...pick(node.props, ['language', 'showLineNumbers', 'highlight', 'testId'])} />,
+  CodeBlock: ({ node }) => (
+    <CodeBlock text={str(node.props, 'text') ?? ''} {...pick(node.props, ['language', 'showLineNumbers', 'highlight', 'testId'])} />
+  ),
   Link: ({ node }) => (
     <a href={str(node.props, 'href')} {...(node.props.openNewTab === true ? { target: '_blank', rel: 'noreferrer' } : {})}>
       {kids(node)}
@@ -413,7 +499,9 @@ const DRAW: Readonly<Record<string, Draw>> = {
   Tabs: ({ node }) => <TabsView node={node} />,
   TabList: ({ node }) => <TabListView node={node} />,
   Tab: ({ node }) => <Tab testId={str(node.props, 'testId')}>{plainText(node)}</Tab>,
-  TabPanel: ({ node }) => <TabPanel testId={str(node.props, 'testId')}>{<div style={{ paddingTop: 16, width: '100%' }}>{kids(node)}</div>}</TabPanel>,
+  TabPanel: ({ node }) => (
+    <TabPanel testId={str(node.props, 'testId')}>{<div style={{ paddingTop: 16, width: '100%' }}>{kids(node)}</div>}</TabPanel>
+  ),
   DynamicTable: ({ node }) => <DynamicTableView node={node} />,
   ModalTransition: ({ node }) => <ModalTransition>{node.children.length === 0 ? null : kids(node)}</ModalTransition>,
   Modal: ({ node }) => <ModalView node={node} />,

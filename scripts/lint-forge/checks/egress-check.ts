@@ -6,9 +6,10 @@
  * egress is shown to admins at install) and entries in the deprecated plain-string form.
  */
 import * as ts from 'typescript';
+
 import type { Finding } from '../findings';
-import { manifestLine, MANIFEST_FILE, type EgressEntry } from '../manifest';
-import { isUnder, locationOf, walk, type Location, type SourceFile } from '../source-index';
+import { type EgressEntry, MANIFEST_FILE, manifestLine } from '../manifest';
+import { isUnder, type Location, locationOf, type SourceFile, walk } from '../source-index';
 import type { ExtraCheck } from './check';
 
 /** `https://` then a host name; the host ends at '/', ':', '?', '#', '$' (a substitution), quotes or spaces. */
@@ -61,7 +62,11 @@ export const egressCheck: ExtraCheck = {
   title: 'https hosts in code are declared egress',
   run({ index, manifest, manifestText }) {
     const findings: Finding[] = [];
-    const declared = manifest.backendEgress.map((entry) => ({ entry, address: entryAddress(entry), pattern: declaredHost(entryAddress(entry)) }));
+    const declared = manifest.backendEgress.map((entry) => ({
+      entry,
+      address: entryAddress(entry),
+      pattern: declaredHost(entryAddress(entry)),
+    }));
     const uses = index.files.filter((f) => isUnder(f, 'src')).flatMap(hostsInLiterals);
 
     for (const use of uses) {
@@ -99,6 +104,11 @@ export const egressCheck: ExtraCheck = {
       }
     }
     const hosts = new Set(uses.map((u) => u.host));
-    return { findings, notes: [`${hosts.size} distinct https host(s) in src/, ${declared.length} declared backend egress entr${declared.length === 1 ? 'y' : 'ies'}`] };
+    return {
+      findings,
+      notes: [
+        `${hosts.size} distinct https host(s) in src/, ${declared.length} declared backend egress entr${declared.length === 1 ? 'y' : 'ies'}`,
+      ],
+    };
   },
 };

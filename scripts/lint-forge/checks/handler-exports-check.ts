@@ -5,9 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import * as ts from 'typescript';
+
 import type { Finding } from '../findings';
-import { manifestLine, MANIFEST_FILE } from '../manifest';
+import { MANIFEST_FILE, manifestLine } from '../manifest';
 import { SOURCE_DIRECTORY, toPosix } from '../paths';
 import type { SourceFile, SourceIndex } from '../source-index';
 import type { ExtraCheck } from './check';
@@ -68,13 +70,19 @@ export function exportedNames(index: SourceIndex, relativePath: string, visiting
     if (isExported) {
       if (isDefault) names.add('default');
       else if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) bindingNames(d.name, names);
-      else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name !== undefined) {
+      else if (
+        (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+        statement.name !== undefined
+      ) {
         names.add(statement.name.text);
       }
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
       names.add('default');
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
-      const target = statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier) ? resolveRelative(index, file, statement.moduleSpecifier.text) : undefined;
+      const target =
+        statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)
+          ? resolveRelative(index, file, statement.moduleSpecifier.text)
+          : undefined;
       if (statement.exportClause === undefined) {
         if (target !== undefined) for (const name of exportedNames(index, target, visiting)) if (name !== 'default') names.add(name);
       } else if (ts.isNamedExports(statement.exportClause)) {

@@ -5,9 +5,10 @@
  * named QUEUES or *QUEUE* in src/pipeline and src/functions (the app's registry of queue keys).
  */
 import * as ts from 'typescript';
+
 import type { Finding } from '../findings';
-import { manifestLine, MANIFEST_FILE } from '../manifest';
-import { calleeName, isUnder, locationOf, resolveString, stringLeaves, walk, type Location, type SourceFile } from '../source-index';
+import { MANIFEST_FILE, manifestLine } from '../manifest';
+import { calleeName, isUnder, type Location, locationOf, resolveString, type SourceFile, stringLeaves, walk } from '../source-index';
 import type { CheckContext, ExtraCheck } from './check';
 import { didYouMean } from './suggest';
 
@@ -32,7 +33,11 @@ export function queueKeysInCode({ index }: CheckContext): { uses: QueueKeyUse[];
       if (options === undefined || !ts.isObjectLiteralExpression(options)) return;
       for (const property of options.properties) {
         if (property.name === undefined || property.name.getText(file.ast) !== 'key') continue;
-        const expression = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+        const expression = ts.isPropertyAssignment(property)
+          ? property.initializer
+          : ts.isShorthandPropertyAssignment(property)
+            ? property.name
+            : undefined;
         if (expression === undefined) continue;
         const key = resolveString(index, file, expression);
         const use = { key: key ?? expression.getText(file.ast), file, location: locationOf(file, expression), via: 'new Queue' as const };
@@ -83,7 +88,8 @@ export const queueKeysCheck: ExtraCheck = {
       });
     }
     const notes = [`${usedKeys.size} queue key(s) in code, ${manifestQueues.length} consumer queue(s) in ${MANIFEST_FILE}`];
-    for (const u of unresolved) notes.push(`not checked: new Queue({ key: ${u.key} }) at ${u.file.path}:${u.location.line} (key not a literal or constant)`);
+    for (const u of unresolved)
+      notes.push(`not checked: new Queue({ key: ${u.key} }) at ${u.file.path}:${u.location.line} (key not a literal or constant)`);
     return { findings, notes };
   },
 };

@@ -6,17 +6,18 @@
  * resolver that defines keys from RESOLVER_KEYS without naming each one (a loop over its values) defines them all.
  */
 import * as ts from 'typescript';
+
 import type { Finding } from '../findings';
 import {
   calleeName,
   isUnder,
+  type Location,
   locationOf,
   moduleReferences,
   resolveString,
+  type SourceFile,
   stringLeaves,
   walk,
-  type Location,
-  type SourceFile,
 } from '../source-index';
 import type { CheckContext, ExtraCheck } from './check';
 import { didYouMean } from './suggest';
@@ -35,7 +36,12 @@ function isResolverFile(file: SourceFile): boolean {
 }
 
 /** First-argument keys of calls named `name` in the given files, split into resolved and not resolvable. */
-function callKeys(context: CheckContext, files: readonly SourceFile[], name: string, minArguments: number): { sites: KeySite[]; dynamic: KeySite[] } {
+function callKeys(
+  context: CheckContext,
+  files: readonly SourceFile[],
+  name: string,
+  minArguments: number,
+): { sites: KeySite[]; dynamic: KeySite[] } {
   const sites: KeySite[] = [];
   const dynamic: KeySite[] = [];
   for (const file of files) {
@@ -81,7 +87,9 @@ export const resolverKeysCheck: ExtraCheck = {
     const uiFiles = index.files.filter((f) => isUnder(f, 'src/ui'));
     const resolverFiles = index.files.filter((f) => isUnder(f, 'src') && isResolverFile(f));
 
-    const registry = (index.constants.get(RESOLVER_KEYS_NAME) ?? []).filter((c) => c.exported && c.value.kind === 'object' && isUnder(c.file, 'src'));
+    const registry = (index.constants.get(RESOLVER_KEYS_NAME) ?? []).filter(
+      (c) => c.exported && c.value.kind === 'object' && isUnder(c.file, 'src'),
+    );
     const registrySites: KeySite[] = registry.flatMap((c) =>
       stringLeaves(c.value).map((leaf) => ({ key: leaf.value, file: c.file, location: locationOf(c.file, leaf.node), node: leaf.node })),
     );
@@ -117,9 +125,14 @@ export const resolverKeysCheck: ExtraCheck = {
       });
     }
 
-    notes.push(`${invokedKeys.size} invoked key(s), ${definedKeys.size} defined key(s)${definesFromRegistry ? ` (resolver defines from ${RESOLVER_KEYS_NAME})` : ''}`);
-    for (const d of invoked.dynamic) notes.push(`not checked: invoke(${d.key}) at ${d.file.path}:${d.location.line} (key not a literal or constant)`);
-    if (!definesFromRegistry) for (const d of defined.dynamic) notes.push(`not checked: define(${d.key}) at ${d.file.path}:${d.location.line} (key not a literal or constant)`);
+    notes.push(
+      `${invokedKeys.size} invoked key(s), ${definedKeys.size} defined key(s)${definesFromRegistry ? ` (resolver defines from ${RESOLVER_KEYS_NAME})` : ''}`,
+    );
+    for (const d of invoked.dynamic)
+      notes.push(`not checked: invoke(${d.key}) at ${d.file.path}:${d.location.line} (key not a literal or constant)`);
+    if (!definesFromRegistry)
+      for (const d of defined.dynamic)
+        notes.push(`not checked: define(${d.key}) at ${d.file.path}:${d.location.line} (key not a literal or constant)`);
     return { findings, notes };
   },
 };

@@ -5,9 +5,10 @@
  * not follow for Assets, are followed here (assetsExchange).
  */
 import type { z } from 'zod';
+
 import { AppError, type ErrorContext } from '../../domain/errors';
-import { readJson, readJsonLoose, type HttpMethod, type HttpResponse, type JiraFetch } from '../http';
-import { sendWithRetry, type RetryPolicy, type RetryRules } from '../retry-policy';
+import { type HttpMethod, type HttpResponse, type JiraFetch, readJson, readJsonLoose } from '../http';
+import { type RetryPolicy, type RetryRules, sendWithRetry } from '../retry-policy';
 
 export const ASSETS_RETRY_RULES: RetryRules = {
   service: 'Assets',
@@ -153,7 +154,10 @@ export async function assetsJson<S extends z.ZodType>(
   return readJson(response, schema, `Assets (${call.what})`, contextOf(call));
 }
 
-export async function assetsFailure(response: HttpResponse, call: Pick<AssetsCall, 'what' | 'context' | 'method' | 'path'>): Promise<AppError> {
+export async function assetsFailure(
+  response: HttpResponse,
+  call: Pick<AssetsCall, 'what' | 'context' | 'method' | 'path'>,
+): Promise<AppError> {
   const status = response.status;
   const body = await readJsonLoose(response);
   const context = { ...contextOf(call), status };

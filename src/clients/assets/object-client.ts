@@ -4,14 +4,14 @@
  * (Assets has no bulk write); a value Assets rejects (duplicate, too long, unknown user) is a per-object failure
  * the pipeline records, while throttling, outages and auth errors throw AppError with their retry class.
  */
-import { AppError } from '../../domain/errors';
 import type { AssetsObject } from '../../domain/assets-object';
+import { AppError } from '../../domain/errors';
 import type { ObjectWrite } from '../../domain/object-values';
 import type { ObjectTypeDefinition } from '../../domain/schema-definition';
 import { layoutOfType, type SchemaLayout } from '../../domain/schema-layout';
-import { readJson, readJsonLoose, type HttpResponse } from '../http';
+import { type HttpResponse, readJson, readJsonLoose } from '../http';
 import { attributeInQuery, objectsOfTypeQuery } from './aql';
-import { assetsExchange, assetsFailure, assetsJson, segment, type AssetsCall, type AssetsTransport } from './assets-http';
+import { type AssetsCall, assetsExchange, assetsFailure, assetsJson, type AssetsTransport, segment } from './assets-http';
 import { aqlPageSchema, assetsErrorBodySchema, objectEntrySchema } from './assets-schemas';
 import { attributesById, decodeObject, encodeObject } from './object-codec';
 
@@ -46,7 +46,12 @@ export interface ObjectClient {
   /** The objects whose anchor (the type's unique attribute, e.g. Entra User ID) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]>;
   createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
-  updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
+  updateObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    objectId: string,
+    values: Readonly<ObjectWrite>,
+  ): Promise<ObjectWriteResult>;
 }
 
 export const DEFAULT_OBJECT_PAGE_SIZE = 100;
@@ -54,7 +59,13 @@ export const DEFAULT_OBJECT_PAGE_SIZE = 100;
 const MAX_LOOKUP_PAGES = 50;
 
 export function createObjectClient(transport: AssetsTransport): ObjectClient {
-  async function aqlPage(layout: SchemaLayout, type: ObjectTypeDefinition, qlQuery: string, startAt: number, pageSize: number): Promise<ObjectPage> {
+  async function aqlPage(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    qlQuery: string,
+    startAt: number,
+    pageSize: number,
+  ): Promise<ObjectPage> {
     const page = await assetsJson(
       transport,
       layout.workspaceId,
@@ -82,7 +93,10 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     const unique = [...new Set(ids.filter((id) => id !== ''))];
     if (unique.length === 0) return [];
     const anchor = type.attributes.find((attribute) => attribute.unique);
-    if (anchor === undefined) throw new AppError('INTERNAL', `The ${type.name} object type has no unique attribute to find objects by.`, { context: { objectType: type.key } });
+    if (anchor === undefined)
+      throw new AppError('INTERNAL', `The ${type.name} object type has no unique attribute to find objects by.`, {
+        context: { objectType: type.key },
+      });
     const query = attributeInQuery(layoutOfType(layout, type, { complete: false }).objectTypeId, anchor.name, unique);
     const found: AssetsObject[] = [];
     let startAt: number | null = 0;
@@ -105,14 +119,23 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
-      throw new AppError('ASSETS_SCHEMA_MISSING', `The ${type.name} object type no longer exists in Assets. Run the schema check to recreate it.`, {
-        context: { endpoint: 'POST object/create', status: 404 },
-      });
+      throw new AppError(
+        'ASSETS_SCHEMA_MISSING',
+        `The ${type.name} object type no longer exists in Assets. Run the schema check to recreate it.`,
+        {
+          context: { endpoint: 'POST object/create', status: 404 },
+        },
+      );
     }
     return writeResult(response, type, ids.attributeIds, call, { throttled, redirects });
   }
 
-  async function updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult> {
+  async function updateObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    objectId: string,
+    values: Readonly<ObjectWrite>,
+  ): Promise<ObjectWriteResult> {
     const ids = layoutOfType(layout, type, { complete: true });
     const call: AssetsCall = {
       method: 'PUT',
@@ -126,7 +149,11 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
       await response.text().catch(() => undefined);
       return {
         ok: false,
-        failure: { code: 'object-not-found', attribute: null, message: `The ${type.name} object ${objectId} no longer exists in Assets (deleted by hand?).` },
+        failure: {
+          code: 'object-not-found',
+          attribute: null,
+          message: `The ${type.name} object ${objectId} no longer exists in Assets (deleted by hand?).`,
+        },
         throttled,
         redirects,
       };
@@ -153,14 +180,23 @@ async function writeResult(
 }
 
 /** Maps `errors: {<attributeId>: message}` back to the attribute; the first attribute Assets complained about wins. */
-export function validationFailure(body: unknown, type: ObjectTypeDefinition, attributeIds: Readonly<Record<string, string>>): ObjectWriteFailure {
+export function validationFailure(
+  body: unknown,
+  type: ObjectTypeDefinition,
+  attributeIds: Readonly<Record<string, string>>,
+): ObjectWriteFailure {
   const parsed = assetsErrorBodySchema.safeParse(body);
   const errors = parsed.success ? (parsed.data.errors ?? {}) : {};
-  const byId = new Map(type.attributes.flatMap((attribute) => (attributeIds[attribute.key] === undefined ? [] : [[attributeIds[attribute.key], attribute] as const])));
+  const byId = new Map(
+    type.attributes.flatMap((attribute) =>
+      attributeIds[attribute.key] === undefined ? [] : [[attributeIds[attribute.key], attribute] as const],
+    ),
+  );
   for (const [id, message] of Object.entries(errors)) {
     const attribute = byId.get(id) ?? null;
     const code = classify(typeof message === 'string' ? message : '');
-    if (attribute !== null || Object.keys(errors).length === 1) return { code, attribute: attribute?.key ?? null, message: failureMessage(code, attribute?.name ?? null) };
+    if (attribute !== null || Object.keys(errors).length === 1)
+      return { code, attribute: attribute?.key ?? null, message: failureMessage(code, attribute?.name ?? null) };
   }
   return { code: 'invalid-value', attribute: null, message: 'Assets rejected the object (HTTP 400) without naming an attribute.' };
 }

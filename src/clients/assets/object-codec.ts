@@ -20,7 +20,12 @@ export interface AttributeWrite {
  * definition's order. null clears the attribute (an empty value list; verify on a real site) on update and is left
  * out on create.
  */
-export function encodeObject(type: ObjectTypeDefinition, ids: ObjectTypeLayout, values: Readonly<ObjectWrite>, mode: 'create' | 'update'): AttributeWrite[] {
+export function encodeObject(
+  type: ObjectTypeDefinition,
+  ids: ObjectTypeLayout,
+  values: Readonly<ObjectWrite>,
+  mode: 'create' | 'update',
+): AttributeWrite[] {
   const attributes: AttributeWrite[] = [];
   for (const { key } of type.attributes) {
     const value = values[key];
@@ -30,7 +35,10 @@ export function encodeObject(type: ObjectTypeDefinition, ids: ObjectTypeLayout, 
       if (mode === 'update') attributes.push({ objectTypeAttributeId: attributeId, objectAttributeValues: [] });
       continue;
     }
-    attributes.push({ objectTypeAttributeId: attributeId, objectAttributeValues: [{ value: typeof value === 'boolean' ? String(value) : value }] });
+    attributes.push({
+      objectTypeAttributeId: attributeId,
+      objectAttributeValues: [{ value: typeof value === 'boolean' ? String(value) : value }],
+    });
   }
   return attributes;
 }

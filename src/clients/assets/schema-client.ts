@@ -5,22 +5,24 @@
  * and writes nothing else.
  */
 import { AppError } from '../../domain/errors';
-import { readJson } from '../http';
+import { type AttributeDefinition, type ObjectTypeDefinition, objectTypeOf, type SchemaDefinition } from '../../domain/schema-definition';
 import {
+  type ActualAttribute,
+  type ActualSchemaState,
   ASSETS_ATTRIBUTE_TYPE,
   ASSETS_DEFAULT_TYPE,
   describeAttributeKind,
   describeSchemaAction,
   diffSchema,
   findByName,
-  type ActualAttribute,
-  type ActualSchemaState,
   type SchemaAction,
 } from '../../domain/schema-diff';
-import { objectTypeOf, type AttributeDefinition, type ObjectTypeDefinition, type SchemaDefinition } from '../../domain/schema-definition';
-import { schemaLayoutSchema, type SchemaLayout } from '../../domain/schema-layout';
-import { assetsFailure, assetsJson, assetsSend, segment, type AssetsTransport } from './assets-http';
+import { type SchemaLayout, schemaLayoutSchema } from '../../domain/schema-layout';
+import { readJson } from '../http';
+import { assetsFailure, assetsJson, assetsSend, type AssetsTransport, segment } from './assets-http';
 import {
+  type AssetsObjectSchema,
+  type AssetsObjectTypeAttribute,
   iconListSchema,
   objectSchemaListSchema,
   objectSchemaSchema,
@@ -30,8 +32,6 @@ import {
   objectTypeSchema,
   referenceTypeListSchema,
   referenceTypeSchema,
-  type AssetsObjectSchema,
-  type AssetsObjectTypeAttribute,
 } from './assets-schemas';
 import type { SchemaEnsureResult, SchemaInspection } from './schema-layout';
 
@@ -122,7 +122,10 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
       const repairs = run.repaired.length;
       await run.execute(action);
       const repaired = run.repaired.length > repairs;
-      await step(`${repaired ? 'Repair' : 'Create'} ${describeSchemaAction(action)}`, { kind: repaired ? 'repaired' : 'created', item: describeSchemaAction(action) });
+      await step(`${repaired ? 'Repair' : 'Create'} ${describeSchemaAction(action)}`, {
+        kind: repaired ? 'repaired' : 'created',
+        item: describeSchemaAction(action),
+      });
     }
 
     const after = await readActual(ws, def);
@@ -211,10 +214,18 @@ class ActionRunner {
 
   private async createObjectType(action: Extract<SchemaAction, { kind: 'create-object-type' }>): Promise<string> {
     const schemaId = this.requireSchemaId();
-    const icons = await assetsJson(this.transport, this.ws, { method: 'GET', path: 'icon/global', what: 'listing the Assets icons' }, iconListSchema);
+    const icons = await assetsJson(
+      this.transport,
+      this.ws,
+      { method: 'GET', path: 'icon/global', what: 'listing the Assets icons' },
+      iconListSchema,
+    );
     const icon = findByName(icons, action.iconName) ?? icons[0];
     if (!icon) {
-      throw new AppError('ASSETS_REQUEST_FAILED', 'Assets offers no icons, and an object type cannot be created without one. Report this to the app vendor.');
+      throw new AppError(
+        'ASSETS_REQUEST_FAILED',
+        'Assets offers no icons, and an object type cannot be created without one. Report this to the app vendor.',
+      );
     }
     const created = await assetsJson(
       this.transport,
@@ -247,7 +258,12 @@ class ActionRunner {
       await this.createAttribute(definition);
       return;
     }
-    await this.putAttribute(attributeId, definition, `renaming the label attribute "${action.from}" to "${action.to}"`, action.current ?? null);
+    await this.putAttribute(
+      attributeId,
+      definition,
+      `renaming the label attribute "${action.from}" to "${action.to}"`,
+      action.current ?? null,
+    );
   }
 
   private async createAttribute(definition: AttributeDefinition): Promise<void> {
@@ -287,12 +303,22 @@ class ActionRunner {
   }
 
   /** `keep`: an existing attribute whose type the app accepts; its type is sent back unchanged (Email stays Email). */
-  private async putAttribute(attributeId: string, definition: AttributeDefinition, what: string, keep: ActualAttribute | null): Promise<void> {
+  private async putAttribute(
+    attributeId: string,
+    definition: AttributeDefinition,
+    what: string,
+    keep: ActualAttribute | null,
+  ): Promise<void> {
     const objectTypeId = this.requireObjectTypeId();
     await assetsJson(
       this.transport,
       this.ws,
-      { method: 'PUT', path: `objecttypeattribute/${segment(objectTypeId)}/${segment(attributeId)}`, body: await this.attributeBody(definition, keep), what },
+      {
+        method: 'PUT',
+        path: `objecttypeattribute/${segment(objectTypeId)}/${segment(attributeId)}`,
+        body: await this.attributeBody(definition, keep),
+        what,
+      },
       objectTypeAttributeSchema,
     );
   }
@@ -308,7 +334,13 @@ class ActionRunner {
       uniqueAttribute: definition.unique,
       ...(definition.label ? { label: true } : {}),
     };
-    if (keep !== null && keep.type === ASSETS_ATTRIBUTE_TYPE.default && keep.defaultTypeId !== null && definition.kind.type !== 'user' && definition.kind.type !== 'reference') {
+    if (
+      keep !== null &&
+      keep.type === ASSETS_ATTRIBUTE_TYPE.default &&
+      keep.defaultTypeId !== null &&
+      definition.kind.type !== 'user' &&
+      definition.kind.type !== 'reference'
+    ) {
       return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: keep.defaultTypeId };
     }
     switch (definition.kind.type) {
@@ -318,7 +350,13 @@ class ActionRunner {
       case 'boolean':
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.boolean };
       case 'user':
-        return { ...common, type: ASSETS_ATTRIBUTE_TYPE.user, additionalValue: 'SHOW_PROFILE', minimumCardinality: 0, maximumCardinality: 1 };
+        return {
+          ...common,
+          type: ASSETS_ATTRIBUTE_TYPE.user,
+          additionalValue: 'SHOW_PROFILE',
+          minimumCardinality: 0,
+          maximumCardinality: 1,
+        };
       case 'reference':
         return {
           ...common,
@@ -401,7 +439,10 @@ function layoutOf(ws: string, def: SchemaDefinition, actual: ActualSchemaState):
   const idOf = (definition: AttributeDefinition): [string, string] => {
     const found = findByName(candidates, definition.name);
     if (!found) {
-      throw new AppError('ASSETS_SCHEMA_MISSING', `The attribute for "${definition.name}" is missing from the Assets schema. Run the schema check to repair it.`);
+      throw new AppError(
+        'ASSETS_SCHEMA_MISSING',
+        `The attribute for "${definition.name}" is missing from the Assets schema. Run the schema check to repair it.`,
+      );
     }
     return [definition.key, found.id];
   };

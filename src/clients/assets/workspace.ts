@@ -4,6 +4,7 @@
  * A site without Assets (JSM Standard/Free) answers an empty list: that is said plainly.
  */
 import { z } from 'zod';
+
 import { AppError } from '../../domain/errors';
 import { readJson, readJsonLoose } from '../http';
 import { jiraGet } from '../jira/jira-http';

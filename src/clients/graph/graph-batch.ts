@@ -4,13 +4,20 @@
  * 429/503/504 = resend only those items after their own Retry-After (a long wait is handed back as "retry later",
  * never slept), anything else fails the read with the item's Graph code.
  */
-import { AppError } from '../../domain/errors';
 import type { EntraUser } from '../../domain/entra-user';
+import { AppError } from '../../domain/errors';
 import { readJson } from '../http';
 import { backoffMs, parseRetryAfter, toRetryAfterSeconds } from '../retry-policy';
-import { consentMissing, graphFailure, isConsentDenied, isGraphRetryable, type GraphFailure } from './graph-errors';
-import { batchResponseSchema, graphErrorSchema, graphUserSchema, toEntraUser, type BatchItemResponse, type GraphExtra } from './graph-schemas';
-import { priorityHeaders, type GraphCall, type GraphClientDeps } from './graph-transport';
+import { consentMissing, type GraphFailure, graphFailure, isConsentDenied, isGraphRetryable } from './graph-errors';
+import {
+  type BatchItemResponse,
+  batchResponseSchema,
+  graphErrorSchema,
+  type GraphExtra,
+  graphUserSchema,
+  toEntraUser,
+} from './graph-schemas';
+import { type GraphCall, type GraphClientDeps, priorityHeaders } from './graph-transport';
 
 export const BATCH_MAX_REQUESTS = 20;
 const OPERATION = 'getUsersByIds';
@@ -120,7 +127,9 @@ async function sendBatch(
       });
     }
     const attempt = (failures.get(id) ?? 0) + 1;
-    outcomes.push(await itemOutcome(item, id, { deps, managerExpand, expand, attempt, clientRequestId: result.clientRequestId, extras: fields.extras }));
+    outcomes.push(
+      await itemOutcome(item, id, { deps, managerExpand, expand, attempt, clientRequestId: result.clientRequestId, extras: fields.extras }),
+    );
   }
   return outcomes;
 }
@@ -128,7 +137,14 @@ async function sendBatch(
 async function itemOutcome(
   item: BatchItemResponse,
   id: string,
-  ctx: { deps: GraphClientDeps; managerExpand: ManagerExpand; expand: string; attempt: number; clientRequestId: string; extras: readonly GraphExtra[] },
+  ctx: {
+    deps: GraphClientDeps;
+    managerExpand: ManagerExpand;
+    expand: string;
+    attempt: number;
+    clientRequestId: string;
+    extras: readonly GraphExtra[];
+  },
 ): Promise<ItemOutcome> {
   if (item.status === 200) {
     const parsed = graphUserSchema.safeParse(item.body);

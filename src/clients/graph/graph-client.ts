@@ -8,16 +8,16 @@
  * back), and if Graph refuses the nested form with a 400 this client switches to plain `$expand=manager` for the
  * rest of its life (one extra request per invocation at most).
  */
-import { AppError } from '../../domain/errors';
+import { CORE_SCHEMA } from '../../domain/attribute-catalogue';
 import type { DeltaChange } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
+import { AppError } from '../../domain/errors';
+import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
 import type { HttpRequest } from '../http';
-import { CORE_SCHEMA } from '../../domain/attribute-catalogue';
-import { objectTypeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
 import { readJson } from '../http';
 import { getUsersInBatches, type ManagerExpand } from './graph-batch';
-import { failureContext, graphFailure, type GraphFailure } from './graph-errors';
-import { countSchema, deltaPageSchema, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema, type GraphExtra } from './graph-schemas';
+import { failureContext, type GraphFailure, graphFailure } from './graph-errors';
+import { countSchema, deltaPageSchema, type GraphExtra, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema } from './graph-schemas';
 import { assertGraphLink, createGraphCall, type GraphClientDeps, type GraphResult } from './graph-transport';
 
 export type { GraphClientDeps } from './graph-transport';
@@ -35,7 +35,8 @@ export interface GraphUserFields {
 
 export function graphUserFields(type: ObjectTypeDefinition): GraphUserFields {
   const selected = ['id', 'displayName', 'mail', 'userPrincipalName', 'proxyAddresses', 'otherMails'];
-  for (const attribute of type.attributes) for (const property of attribute.graphSelect) if (!selected.includes(property)) selected.push(property);
+  for (const attribute of type.attributes)
+    for (const property of attribute.graphSelect) if (!selected.includes(property)) selected.push(property);
   selected.push('accountEnabled');
   const extras = type.attributes.flatMap((attribute) =>
     attribute.fromGraph === undefined ? [] : [{ key: attribute.key, read: attribute.fromGraph, select: attribute.graphSelect }],
@@ -91,7 +92,10 @@ export interface GraphClient {
   countUsers(): Promise<number>;
 }
 
-export function createGraphClient(deps: GraphClientDeps, fields: GraphUserFields = graphUserFields(objectTypeOf(CORE_SCHEMA, 'employee'))): GraphClient {
+export function createGraphClient(
+  deps: GraphClientDeps,
+  fields: GraphUserFields = graphUserFields(objectTypeOf(CORE_SCHEMA, 'employee')),
+): GraphClient {
   const call = createGraphCall(deps);
   const graph = deps.endpoints.graph;
   let expand = MANAGER_EXPAND_ID_ONLY;
@@ -201,7 +205,10 @@ export function createGraphClient(deps: GraphClientDeps, fields: GraphUserFields
 }
 
 function isDeltaExpired(failure: GraphFailure): boolean {
-  return failure.status === 410 || (failure.status === 400 && failure.graphCode !== null && DELTA_EXPIRED_CODES.has(failure.graphCode.toLowerCase()));
+  return (
+    failure.status === 410 ||
+    (failure.status === 400 && failure.graphCode !== null && DELTA_EXPIRED_CODES.has(failure.graphCode.toLowerCase()))
+  );
 }
 
 function isPageTokenExpired(failure: GraphFailure): boolean {

@@ -30,7 +30,7 @@ export function isGraphRetryable(status: number): boolean {
 }
 
 const TENANT_HINT =
-  'Check the Directory (tenant) ID on the app registration\'s Overview page in the Microsoft Entra admin center, and that the Microsoft cloud setting matches where the tenant lives.';
+  "Check the Directory (tenant) ID on the app registration's Overview page in the Microsoft Entra admin center, and that the Microsoft cloud setting matches where the tenant lives.";
 
 const SCOPE_MESSAGE =
   'Microsoft Entra ID rejected the requested Microsoft Graph scope. Check that the Microsoft cloud setting matches where the tenant lives.';
@@ -40,9 +40,9 @@ const TOKEN_MESSAGES = {
   ENTRA_TENANT_INVALID:
     'The Tenant ID is not a valid tenant identifier. Use the Directory (tenant) ID (a GUID) or a verified domain name such as contoso.onmicrosoft.com.',
   ENTRA_CLIENT_ID_INVALID:
-    'No app registration with this Client ID exists in the tenant. Check the Application (client) ID on the app registration\'s Overview page, and that the Tenant ID is the tenant the app is registered in.',
+    "No app registration with this Client ID exists in the tenant. Check the Application (client) ID on the app registration's Overview page, and that the Tenant ID is the tenant the app is registered in.",
   ENTRA_SECRET_INVALID:
-    'Microsoft Entra ID rejected the client secret. Paste the secret\'s Value, not its Secret ID (the Value is shown only once, right after the secret is created in Certificates & secrets).',
+    "Microsoft Entra ID rejected the client secret. Paste the secret's Value, not its Secret ID (the Value is shown only once, right after the secret is created in Certificates & secrets).",
   ENTRA_SECRET_EXPIRED:
     'The client secret has expired. Create a new client secret in Certificates & secrets and save it here (the app registration > Certificates & secrets > New client secret; copy its Value).',
   ENTRA_SCOPE_INVALID: SCOPE_MESSAGE,
@@ -156,7 +156,7 @@ export function graphFailure(failure: GraphFailure, operation: string): AppError
   if (failure.status === 401) {
     return new AppError(
       'GRAPH_REQUEST_FAILED',
-      'Microsoft Graph rejected the app\'s access token even after a fresh sign-in. Check that the Microsoft cloud setting matches the tenant, then try again.',
+      "Microsoft Graph rejected the app's access token even after a fresh sign-in. Check that the Microsoft cloud setting matches the tenant, then try again.",
       { context },
     );
   }

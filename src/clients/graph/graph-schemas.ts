@@ -3,6 +3,7 @@
  * the mapping from Graph's user JSON to the domain's EntraUser. Everything from Microsoft passes through here.
  */
 import { z } from 'zod';
+
 import type { DeltaChange, EntraUserFields } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
 
@@ -43,7 +44,10 @@ const nullableStrings = z.array(z.string()).nullable().optional();
  * The manager as $expand returns it: a user or an orgContact; with `manager($select=id)` honoured only id and
  * @odata.type, otherwise the full object. Only the id is kept, so both readings parse the same.
  */
-const expandedManagerSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().optional() }).nullable().optional();
+const expandedManagerSchema = z
+  .looseObject({ id: z.string().min(1), '@odata.type': z.string().optional() })
+  .nullable()
+  .optional();
 
 /** Loose: the properties of chosen attributes (attribute-catalogue.ts) are read from what passes through. */
 export const graphUserSchema = z.looseObject({

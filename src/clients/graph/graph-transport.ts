@@ -6,9 +6,9 @@
  */
 import { AppError, type ErrorContext } from '../../domain/errors';
 import type { MicrosoftCloudEndpoints } from '../../domain/microsoft-cloud';
-import { readJsonLoose, type ExternalFetch, type HttpRequest, type HttpResponse } from '../http';
-import { sendWithRetry, type RetryPolicy } from '../retry-policy';
-import { GRAPH_RETRY_RULES, isConsentDenied, type GraphFailure } from './graph-errors';
+import { type ExternalFetch, type HttpRequest, type HttpResponse, readJsonLoose } from '../http';
+import { type RetryPolicy, sendWithRetry } from '../retry-policy';
+import { GRAPH_RETRY_RULES, type GraphFailure, isConsentDenied } from './graph-errors';
 import { graphErrorSchema, isGraphLink } from './graph-schemas';
 import type { TokenProvider } from './token-client';
 

@@ -6,10 +6,11 @@
  * Neither the client secret nor a token ever appears in an error message, context or cause produced here.
  */
 import { z } from 'zod';
+
 import { AppError, isAppError } from '../../domain/errors';
 import type { MicrosoftCloudEndpoints } from '../../domain/microsoft-cloud';
-import { readJson, readJsonLoose, type ExternalFetch } from '../http';
-import { sendWithRetry, type RetryPolicy } from '../retry-policy';
+import { type ExternalFetch, readJson, readJsonLoose } from '../http';
+import { type RetryPolicy, sendWithRetry } from '../retry-policy';
 import { TOKEN_RETRY_RULES, tokenFailure } from './graph-errors';
 import { tokenErrorSchema, tokenSuccessSchema } from './graph-schemas';
 

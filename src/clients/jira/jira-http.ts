@@ -4,8 +4,8 @@
  * error statuses to AppError codes with messages an admin can act on.
  */
 import { AppError, type ErrorContext } from '../../domain/errors';
-import { readJsonLoose, type HttpResponse, type JiraFetch } from '../http';
-import { sendWithRetry, toRetryAfterSeconds, waitFromHeaders, type RetryPolicy, type RetryRules } from '../retry-policy';
+import { type HttpResponse, type JiraFetch, readJsonLoose } from '../http';
+import { type RetryPolicy, type RetryRules, sendWithRetry, toRetryAfterSeconds, waitFromHeaders } from '../retry-policy';
 
 /**
  * Headers that say when a Jira rate limit resets, read when a 429 has no Retry-After. X-RateLimit-Reset is an ISO 8601
@@ -86,14 +86,19 @@ export interface JiraAccess {
 
 /** users/search needs "Browse users and groups" (jira-platform spec, GET /rest/api/3/users/search, Permissions required). */
 export const BROWSE_USERS_PERMISSION =
-  "the Jira global permission \"Browse users and groups\" for the app's user (a Jira admin grants it in Jira settings > System > " +
+  'the Jira global permission "Browse users and groups" for the app\'s user (a Jira admin grants it in Jira settings > System > ' +
   "Global permissions, to a group the app's user is in, such as atlassian-addons-admin)";
 
 /**
  * Maps a response that is not a success to an AppError. A 401/403 names both possible causes: the Forge scope the
  * call needs (an upgrade adding it must be accepted by an admin) and the Jira permission the app's user needs.
  */
-export async function jiraFailure(response: HttpResponse, what: string, access: JiraAccess | string, context: ErrorContext): Promise<AppError> {
+export async function jiraFailure(
+  response: HttpResponse,
+  what: string,
+  access: JiraAccess | string,
+  context: ErrorContext,
+): Promise<AppError> {
   const { scope, permission } = typeof access === 'string' ? { scope: access, permission: undefined } : access;
   const status = response.status;
   const body = await readJsonLoose(response);

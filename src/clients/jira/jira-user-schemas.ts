@@ -30,7 +30,9 @@ const emailEntrySchema = z.object({
 });
 
 /** GET /rest/api/3/user/email/bulk: the spec types it as one object, Jira answers an array (verify): accept both. */
-export const emailBulkSchema = z.union([z.array(emailEntrySchema), emailEntrySchema]).transform((value) => (Array.isArray(value) ? value : [value]));
+export const emailBulkSchema = z
+  .union([z.array(emailEntrySchema), emailEntrySchema])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
 
 function nonBlank(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;

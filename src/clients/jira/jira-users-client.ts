@@ -4,10 +4,10 @@
  * reason matching is incomplete, handed back so the pipeline can put it in the run report.
  */
 import type { ErrorContext } from '../../domain/errors';
-import { readJson, type JiraFetch } from '../http';
+import { type JiraFetch, readJson } from '../http';
 import type { RetryPolicy, RetryRules } from '../retry-policy';
-import { BROWSE_USERS_PERMISSION, JIRA_RETRY_RULES, jiraFailure, jiraGet, type JiraAccess } from './jira-http';
-import { emailBulkSchema, usersSearchPageSchema, type JiraAccountRecord } from './jira-user-schemas';
+import { BROWSE_USERS_PERMISSION, JIRA_RETRY_RULES, type JiraAccess, jiraFailure, jiraGet } from './jira-http';
+import { emailBulkSchema, type JiraAccountRecord, usersSearchPageSchema } from './jira-user-schemas';
 
 export type { JiraAccountRecord } from './jira-user-schemas';
 
@@ -28,7 +28,10 @@ const READ_EMAIL_ACCESS: JiraAccess = { scope: 'read:email-address:jira' };
  * users/search documents 409 "Returned if the request takes longer than 10 seconds or is interrupted"
  * (jira-platform.swagger-v3.json): a slow search, not a wrong request. Retried in-process with backoff, then later.
  */
-const USERS_SEARCH_RULES: RetryRules = { ...JIRA_RETRY_RULES, isRetryable: (status) => status === 409 || JIRA_RETRY_RULES.isRetryable(status) };
+const USERS_SEARCH_RULES: RetryRules = {
+  ...JIRA_RETRY_RULES,
+  isRetryable: (status) => status === 409 || JIRA_RETRY_RULES.isRetryable(status),
+};
 
 /** 503 from the email API means "not enabled": permanent for this site, so it is not retried. */
 const EMAIL_RETRY_RULES: RetryRules = { ...JIRA_RETRY_RULES, isRetryable: (status) => status === 429 || (status >= 500 && status !== 503) };
@@ -84,7 +87,10 @@ export function createJiraUsersClient(deps: { fetch: JiraFetch; policy: RetryPol
       const response = await jiraGet(fetch, policy, { path: emailBulkUrl(chunk), rules: EMAIL_RETRY_RULES, context });
       if (response.status === 400 || response.status === 503) {
         await response.text().catch(() => undefined);
-        return { emails, unavailable: { status: response.status, message: unavailableMessage(response.status, unique.length - emails.size) } };
+        return {
+          emails,
+          unavailable: { status: response.status, message: unavailableMessage(response.status, unique.length - emails.size) },
+        };
       }
       if (response.status !== 200) throw await jiraFailure(response, 'the email lookup', READ_EMAIL_ACCESS, context);
       const entries = await readJson(response, emailBulkSchema, 'Jira email lookup', context);

@@ -12,10 +12,11 @@
 import { getAppContext } from '@forge/api';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import type { z } from 'zod';
+
 import type { PipelineDeps, RunDataDeps } from '../../pipeline/deps';
 import { runIdSchema } from '../../pipeline/messages';
-import { finalizeRun, loadRun } from '../../pipeline/run-store';
 import { isTerminal } from '../../pipeline/run-state';
+import { finalizeRun, loadRun } from '../../pipeline/run-store';
 
 /** The part of Forge's AsyncEvent the boundary reads (Forge passes the whole AsyncEvent). */
 export interface QueueEvent {
@@ -80,13 +81,23 @@ async function rejectMessage<D extends QueueBoundaryDeps, M>(entry: QueueEntry<D
     deps.logger.error('queue.message-rejected', { stage: entry.name, hasRunId: false });
     return;
   }
-  const runId = typeof body === 'object' && body !== null && typeof (body as { runId?: unknown }).runId === 'string' ? (body as { runId: string }).runId : null;
+  const runId =
+    typeof body === 'object' && body !== null && typeof (body as { runId?: unknown }).runId === 'string'
+      ? (body as { runId: string }).runId
+      : null;
   const version = typeof body === 'object' && body !== null ? (body as { v?: unknown }).v : undefined;
-  deps.logger.error('queue.message-rejected', { stage: entry.name, version: typeof version === 'number' ? version : null, hasRunId: runId !== null });
+  deps.logger.error('queue.message-rejected', {
+    stage: entry.name,
+    version: typeof version === 'number' ? version : null,
+    hasRunId: runId !== null,
+  });
   if (runId === null || !runIdSchema.safeParse(runId).success) return;
   const run = await loadRun(deps, runId);
   if (run === null || isTerminal(run.status)) return;
   await finalizeRun(deps, run, 'failed', {
-    error: { code: 'QUEUE_MESSAGE_INVALID', message: 'The app was updated while this run was in progress and could not continue it. Start the run again.' },
+    error: {
+      code: 'QUEUE_MESSAGE_INVALID',
+      message: 'The app was updated while this run was in progress and could not continue it. Start the run again.',
+    },
   });
 }

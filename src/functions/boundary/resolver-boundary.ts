@@ -6,8 +6,9 @@
  * form; the log line carries the resolver key and the error code only (never a message, which may name a person).
  */
 import { z } from 'zod';
-import { AppError, toAppError } from '../../domain/errors';
+
 import type { JiraFetch } from '../../clients/http';
+import { AppError, toAppError } from '../../domain/errors';
 import type { PipelineDeps } from '../../pipeline/deps';
 import { requireJiraAdmin } from '../../services/admin-check';
 import type { Caller, EntryUseCase } from '../../usecases/use-case';
@@ -73,7 +74,8 @@ export function resolverFunction<D extends ResolverBoundaryDeps, A extends Resol
     const deps = createDeps();
     try {
       const caller = await checkAccess(deps, context);
-      if (payloadChars(payload) > MAX_RESOLVER_PAYLOAD_CHARS) throw new AppError('INPUT_INVALID', INPUT_TOO_LARGE_MESSAGE, { context: { resolver: key } });
+      if (payloadChars(payload) > MAX_RESOLVER_PAYLOAD_CHARS)
+        throw new AppError('INPUT_INVALID', INPUT_TOO_LARGE_MESSAGE, { context: { resolver: key } });
       const prepared = useCase.prepare(payload ?? undefined);
       if (prepared === null) throw new AppError('INPUT_INVALID', INPUT_INVALID_MESSAGE, { context: { resolver: key } });
       return { ok: true, data: await prepared(deps, caller) };

@@ -20,12 +20,19 @@ export interface ScheduledOptions<D> {
 }
 
 /** The trigger's handler (the function manifest.yml names). */
-export function scheduledFunction<D extends ScheduledBoundaryDeps>(useCase: EntryUseCase<D, 'scheduled-trigger'>, options: ScheduledOptions<D>): () => Promise<void> {
+export function scheduledFunction<D extends ScheduledBoundaryDeps>(
+  useCase: EntryUseCase<D, 'scheduled-trigger'>,
+  options: ScheduledOptions<D>,
+): () => Promise<void> {
   return async () => {
     const deps = options.createDeps();
     try {
       const prepared = useCase.prepare(undefined);
-      if (prepared === null) throw new AppError('INTERNAL', 'The scheduled trigger could not start its work.', { context: { trigger: useCase.name }, retry: 'permanent' });
+      if (prepared === null)
+        throw new AppError('INTERNAL', 'The scheduled trigger could not start its work.', {
+          context: { trigger: useCase.name },
+          retry: 'permanent',
+        });
       await prepared(deps, { kind: 'scheduled-trigger' });
     } catch (error) {
       deps.logger.error(options.failedEvent, { code: toAppError(error).code });

@@ -4,14 +4,15 @@
  * writes nothing, so it uses the saved layout, and with no schema yet it plans against an empty directory.
  */
 import { z } from 'zod';
+
 import { AppError } from '../../domain/errors';
 import { objectTypeOf } from '../../domain/schema-definition';
-import { runDefinition } from '../run-state';
 import { writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout, saveLayout } from '../layout-store';
 import { recordObservations } from '../platform-observations';
+import { runDefinition } from '../run-state';
 import type { StageHandler } from '../step-runner';
 
 export const snapshotCheckpointSchema = z.object({
@@ -32,62 +33,72 @@ export interface AssetsSnapshotStageDeps extends Pick<PipelineDeps, 'store' | 'c
   readonly config: Pick<PipelineConfig, 'runDataTtlSeconds' | 'aqlPageSize'>;
 }
 
-export const createAssetsSnapshotStage = (deps: AssetsSnapshotStageDeps): StageHandler => async (ctx) => {
-  const { runId, run } = ctx;
-  let cp: SnapshotCheckpoint = (await ctx.readCheckpoint(snapshotCheckpointSchema)) ?? {
-    startAt: 0,
-    largestPage: 0,
-    chunks: 0,
-    objects: 0,
-    schemaPresent: false,
-    schemaChecked: false,
-    done: false,
-  };
-  const { assets } = await deps.connect();
-  const definition = runDefinition(run);
-
-  if (!cp.schemaChecked) {
-    if (run.mode === 'sync') {
-      const ensured = await assets.ensureSchema(definition);
-      await saveLayout(deps.store, ensured.layout, deps.clock.now());
-      if (ensured.created.length + ensured.repaired.length > 0) {
-        deps.logger.warn('stage.assets-snapshot.schema-repaired', { runId, created: ensured.created.length, repaired: ensured.repaired.length });
-      }
-      cp = { ...cp, schemaChecked: true, schemaPresent: true };
-    } else {
-      const layout = await readLayout(deps.store);
-      cp = { ...cp, schemaChecked: true, schemaPresent: layout !== null, done: layout === null };
-    }
-    await ctx.saveCheckpoint(cp);
-  }
-
-  const layout = cp.done ? null : await readLayout(deps.store);
-  if (!cp.done && layout === null) {
-    throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', { context: { runId } });
-  }
-
-  while (!cp.done && layout !== null) {
-    if (ctx.shouldYield()) return { kind: 'continue' };
-    const page = await assets.searchObjects(layout, objectTypeOf(definition, 'employee'), cp.startAt, deps.config.aqlPageSize);
-    const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), page.objects, {
-      firstIndex: cp.chunks,
-      ttlSeconds: deps.config.runDataTtlSeconds,
-    });
-    cp = {
-      ...cp,
-      startAt: cp.startAt + page.objects.length,
-      largestPage: Math.max(cp.largestPage, page.objects.length),
-      chunks: cp.chunks + written,
-      objects: cp.objects + page.objects.length,
-      done: page.isLast,
+export const createAssetsSnapshotStage =
+  (deps: AssetsSnapshotStageDeps): StageHandler =>
+  async (ctx) => {
+    const { runId, run } = ctx;
+    let cp: SnapshotCheckpoint = (await ctx.readCheckpoint(snapshotCheckpointSchema)) ?? {
+      startAt: 0,
+      largestPage: 0,
+      chunks: 0,
+      objects: 0,
+      schemaPresent: false,
+      schemaChecked: false,
+      done: false,
     };
-    await ctx.saveCheckpoint(cp);
-    await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
-  }
-  // Only a read that filled more than one page says what page size the site really serves.
-  if (cp.objects > cp.largestPage) {
-    await recordObservations(deps.store, { assetsAqlPageSize: { requested: deps.config.aqlPageSize, served: cp.largestPage, at: new Date(deps.clock.now()).toISOString() } });
-  }
-  deps.logger.info('stage.assets-snapshot', { runId, objects: cp.objects, schemaPresent: cp.schemaPresent });
-  return { kind: 'complete' };
-};
+    const { assets } = await deps.connect();
+    const definition = runDefinition(run);
+
+    if (!cp.schemaChecked) {
+      if (run.mode === 'sync') {
+        const ensured = await assets.ensureSchema(definition);
+        await saveLayout(deps.store, ensured.layout, deps.clock.now());
+        if (ensured.created.length + ensured.repaired.length > 0) {
+          deps.logger.warn('stage.assets-snapshot.schema-repaired', {
+            runId,
+            created: ensured.created.length,
+            repaired: ensured.repaired.length,
+          });
+        }
+        cp = { ...cp, schemaChecked: true, schemaPresent: true };
+      } else {
+        const layout = await readLayout(deps.store);
+        cp = { ...cp, schemaChecked: true, schemaPresent: layout !== null, done: layout === null };
+      }
+      await ctx.saveCheckpoint(cp);
+    }
+
+    const layout = cp.done ? null : await readLayout(deps.store);
+    if (!cp.done && layout === null) {
+      throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', {
+        context: { runId },
+      });
+    }
+
+    while (!cp.done && layout !== null) {
+      if (ctx.shouldYield()) return { kind: 'continue' };
+      const page = await assets.searchObjects(layout, objectTypeOf(definition, 'employee'), cp.startAt, deps.config.aqlPageSize);
+      const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), page.objects, {
+        firstIndex: cp.chunks,
+        ttlSeconds: deps.config.runDataTtlSeconds,
+      });
+      cp = {
+        ...cp,
+        startAt: cp.startAt + page.objects.length,
+        largestPage: Math.max(cp.largestPage, page.objects.length),
+        chunks: cp.chunks + written,
+        objects: cp.objects + page.objects.length,
+        done: page.isLast,
+      };
+      await ctx.saveCheckpoint(cp);
+      await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
+    }
+    // Only a read that filled more than one page says what page size the site really serves.
+    if (cp.objects > cp.largestPage) {
+      await recordObservations(deps.store, {
+        assetsAqlPageSize: { requested: deps.config.aqlPageSize, served: cp.largestPage, at: new Date(deps.clock.now()).toISOString() },
+      });
+    }
+    deps.logger.info('stage.assets-snapshot', { runId, objects: cp.objects, schemaPresent: cp.schemaPresent });
+    return { kind: 'complete' };
+  };

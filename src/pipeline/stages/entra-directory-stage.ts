@@ -17,17 +17,18 @@
  * back "retry later", the step runner reschedules the event and the checkpoint resumes at the same page.
  */
 import { z } from 'zod';
-import { AppError, isAppError } from '../../domain/errors';
-import { applyDeltaChanges, deltaChangeSchema, isFullReadDue, type DeltaChange } from '../../domain/directory-delta';
+
+import { applyDeltaChanges, type DeltaChange, deltaChangeSchema, isFullReadDue } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
+import { AppError, isAppError } from '../../domain/errors';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
-import { runDefinition } from '../run-state';
-import { deleteGeneration, readDirectory, readDirectoryMeta, writeDirectoryChunks, type DirectoryMeta } from '../directory-cache';
+import { deleteGeneration, type DirectoryMeta, readDirectory, readDirectoryMeta, writeDirectoryChunks } from '../directory-cache';
 import { keys } from '../keys';
 import { recordObservations } from '../platform-observations';
-import type { StageHandler, StepContext } from '../step-runner';
 import { RETENTION_SECONDS } from '../retention';
+import { runDefinition } from '../run-state';
+import type { StageHandler, StepContext } from '../step-runner';
 
 /** Restarts of an expired full read within one run before the run waits and tries again later. */
 export const MAX_FULL_READ_RESTARTS = 3;
@@ -38,7 +39,14 @@ export const FULL_READ_ENDPOINT = '/v1.0/users/delta';
 
 const checkpointSchema = z.discriminatedUnion('phase', [
   /** Stored by versions that read /users with $expand: never resumed, restarted as a delta full read (see below). */
-  z.object({ phase: z.literal('full'), deltaLink: z.string().nullable(), nextLink: z.string().nullable(), started: z.boolean(), chunks: z.number().int(), users: z.number().int() }),
+  z.object({
+    phase: z.literal('full'),
+    deltaLink: z.string().nullable(),
+    nextLink: z.string().nullable(),
+    started: z.boolean(),
+    chunks: z.number().int(),
+    users: z.number().int(),
+  }),
   z.object({
     phase: z.literal('fullRead'),
     /** null: the next request starts the round. */
@@ -75,118 +83,136 @@ export interface EntraDirectoryStageDeps extends Pick<PipelineDeps, 'store' | 'c
   readonly config: Pick<PipelineConfig, 'runDataTtlSeconds'>;
 }
 
-export const createEntraDirectoryStage = (deps: EntraDirectoryStageDeps): StageHandler => async (ctx) => {
-  const { runId } = ctx;
-  const saved = await ctx.readCheckpoint(checkpointSchema);
-  let cp: Checkpoint;
-  if (saved === undefined) {
-    const meta = await readDirectoryMeta(deps.store);
-    const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
-    const otherAttributes = meta !== null && !sameAttributes(meta.attributes, ctx.run.attributes);
-    if (meta?.deltaLink && !due && !otherAttributes) {
-      cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
-    } else {
-      const reason = meta === null ? 'no-directory' : due ? 'reconciliation-due' : otherAttributes ? 'attributes-changed' : 'no-delta-link';
-      deps.logger.info('stage.entra-directory.full-read', { runId, reason });
-      cp = startFull();
-    }
-    await ctx.saveCheckpoint(cp);
-  } else {
-    cp = saved;
-  }
-  const { entra } = await deps.connect(runDefinition(ctx.run));
-
-  while (cp.phase !== 'done') {
-    if (ctx.shouldYield()) return { kind: 'continue' };
-    switch (cp.phase) {
-      case 'full': {
-        // Written by the previous version (list with $expand into directory chunks of this run's generation):
-        // drop what it wrote and read again the current way.
-        await deleteGeneration(deps.store, runId, cp.chunks);
-        deps.logger.info('stage.entra-directory.full-read', { runId, reason: 'old-checkpoint' });
+export const createEntraDirectoryStage =
+  (deps: EntraDirectoryStageDeps): StageHandler =>
+  async (ctx) => {
+    const { runId } = ctx;
+    const saved = await ctx.readCheckpoint(checkpointSchema);
+    let cp: Checkpoint;
+    if (saved === undefined) {
+      const meta = await readDirectoryMeta(deps.store);
+      const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
+      const otherAttributes = meta !== null && !sameAttributes(meta.attributes, ctx.run.attributes);
+      if (meta?.deltaLink && !due && !otherAttributes) {
+        cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
+      } else {
+        const reason =
+          meta === null ? 'no-directory' : due ? 'reconciliation-due' : otherAttributes ? 'attributes-changed' : 'no-delta-link';
+        deps.logger.info('stage.entra-directory.full-read', { runId, reason });
         cp = startFull();
-        await ctx.saveCheckpoint(cp);
-        continue;
       }
-      case 'fullRead': {
-        let page;
-        try {
-          page = await entra.deltaPage(cp.link);
-        } catch (error) {
-          if (cp.link === null || !isExpiry(error)) throw error;
-          cp = await restartFullRead(ctx, deps, cp, error);
+      await ctx.saveCheckpoint(cp);
+    } else {
+      cp = saved;
+    }
+    const { entra } = await deps.connect(runDefinition(ctx.run));
+
+    while (cp.phase !== 'done') {
+      if (ctx.shouldYield()) return { kind: 'continue' };
+      switch (cp.phase) {
+        case 'full': {
+          // Written by the previous version (list with $expand into directory chunks of this run's generation):
+          // drop what it wrote and read again the current way.
+          await deleteGeneration(deps.store, runId, cp.chunks);
+          deps.logger.info('stage.entra-directory.full-read', { runId, reason: 'old-checkpoint' });
+          cp = startFull();
+          await ctx.saveCheckpoint(cp);
           continue;
         }
-        const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
-          firstIndex: cp.changeChunks,
-          ttlSeconds: deps.config.runDataTtlSeconds,
-        });
-        const base = {
-          changeChunks: cp.changeChunks + written,
-          changes: cp.changes + page.changes.length,
-          largestPage: Math.max(cp.largestPage, page.changes.length),
-        };
-        if (page.nextLink !== null) {
-          cp = { ...cp, ...base, link: page.nextLink };
-        } else if (page.deltaLink !== null) {
-          cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: null, mode: 'full' };
-        } else {
-          throw malformedPage(runId);
-        }
-        await ctx.saveCheckpoint(cp);
-        await ctx.progress(base.changes, null, 'Reading the Entra directory');
-        continue;
-      }
-      case 'delta': {
-        let page;
-        try {
-          page = await entra.deltaPage(cp.link);
-        } catch (error) {
-          if (isExpiry(error)) {
-            deps.logger.info('stage.entra-directory.delta-expired', { runId, code: error.code });
-            cp = startFull();
-            await ctx.saveCheckpoint(cp);
+        case 'fullRead': {
+          let page;
+          try {
+            page = await entra.deltaPage(cp.link);
+          } catch (error) {
+            if (cp.link === null || !isExpiry(error)) throw error;
+            cp = await restartFullRead(ctx, deps, cp, error);
             continue;
           }
-          throw error;
-        }
-        const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
-          firstIndex: cp.changeChunks,
-          ttlSeconds: deps.config.runDataTtlSeconds,
-        });
-        const base = { changeChunks: cp.changeChunks + written, changes: cp.changes + page.changes.length };
-        if (page.nextLink !== null) {
-          cp = { phase: 'delta', link: page.nextLink, ...base };
-        } else if (page.deltaLink !== null) {
-          const meta = await readDirectoryMeta(deps.store);
-          if (meta === null) {
-            cp = startFull();
+          const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
+            firstIndex: cp.changeChunks,
+            ttlSeconds: deps.config.runDataTtlSeconds,
+          });
+          const base = {
+            changeChunks: cp.changeChunks + written,
+            changes: cp.changes + page.changes.length,
+            largestPage: Math.max(cp.largestPage, page.changes.length),
+          };
+          if (page.nextLink !== null) {
+            cp = { ...cp, ...base, link: page.nextLink };
+          } else if (page.deltaLink !== null) {
+            cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: null, mode: 'full' };
           } else {
-            cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: { generation: meta.generation, chunks: meta.chunks }, mode: 'delta', largestPage: 0 };
+            throw malformedPage(runId);
           }
-        } else {
-          throw malformedPage(runId);
+          await ctx.saveCheckpoint(cp);
+          await ctx.progress(base.changes, null, 'Reading the Entra directory');
+          continue;
         }
-        await ctx.saveCheckpoint(cp);
-        await ctx.progress(cp.phase === 'delta' ? cp.changes : 0, null, 'Reading changes from Entra ID');
-        continue;
-      }
-      case 'merge': {
-        cp = await merge(ctx, deps, cp);
-        continue;
+        case 'delta': {
+          let page;
+          try {
+            page = await entra.deltaPage(cp.link);
+          } catch (error) {
+            if (isExpiry(error)) {
+              deps.logger.info('stage.entra-directory.delta-expired', { runId, code: error.code });
+              cp = startFull();
+              await ctx.saveCheckpoint(cp);
+              continue;
+            }
+            throw error;
+          }
+          const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
+            firstIndex: cp.changeChunks,
+            ttlSeconds: deps.config.runDataTtlSeconds,
+          });
+          const base = { changeChunks: cp.changeChunks + written, changes: cp.changes + page.changes.length };
+          if (page.nextLink !== null) {
+            cp = { phase: 'delta', link: page.nextLink, ...base };
+          } else if (page.deltaLink !== null) {
+            const meta = await readDirectoryMeta(deps.store);
+            if (meta === null) {
+              cp = startFull();
+            } else {
+              cp = {
+                phase: 'merge',
+                deltaLink: page.deltaLink,
+                ...base,
+                from: { generation: meta.generation, chunks: meta.chunks },
+                mode: 'delta',
+                largestPage: 0,
+              };
+            }
+          } else {
+            throw malformedPage(runId);
+          }
+          await ctx.saveCheckpoint(cp);
+          await ctx.progress(cp.phase === 'delta' ? cp.changes : 0, null, 'Reading changes from Entra ID');
+          continue;
+        }
+        case 'merge': {
+          cp = await merge(ctx, deps, cp);
+          continue;
+        }
       }
     }
-  }
-  deps.logger.info('stage.entra-directory', { runId, mode: cp.mode, users: cp.users, changes: cp.changes });
-  return { kind: 'complete' };
-};
+    deps.logger.info('stage.entra-directory', { runId, mode: cp.mode, users: cp.users, changes: cp.changes });
+    return { kind: 'complete' };
+  };
 
 function malformedPage(runId: string): AppError {
-  return new AppError('RESPONSE_MALFORMED', 'Microsoft Graph returned a delta page with neither a next link nor a delta link.', { context: { runId }, retry: 'now' });
+  return new AppError('RESPONSE_MALFORMED', 'Microsoft Graph returned a delta page with neither a next link nor a delta link.', {
+    context: { runId },
+    retry: 'now',
+  });
 }
 
 /** An expired paging link mid full read: start the read again, or, after too many restarts, wait and retry later. */
-async function restartFullRead(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: Extract<Checkpoint, { phase: 'fullRead' }>, error: AppError): Promise<Checkpoint> {
+async function restartFullRead(
+  ctx: StepContext,
+  deps: EntraDirectoryStageDeps,
+  cp: Extract<Checkpoint, { phase: 'fullRead' }>,
+  error: AppError,
+): Promise<Checkpoint> {
   const { runId } = ctx;
   const restarts = cp.restarts + 1;
   deps.logger.info('stage.entra-directory.full-read-restart', { runId, code: error.code, restarts });
@@ -251,7 +277,16 @@ async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeC
   // The generation to delete afterwards: the one the changes applied to (kept in the checkpoint, so a merge re-run
   // after a crash past the meta switch still finds it), else whatever the meta pointed at before.
   const replaced = cp.from ?? (previousMeta === null ? null : { generation: previousMeta.generation, chunks: previousMeta.chunks });
-  return switchGeneration(ctx, deps, { deltaLink: cp.deltaLink, chunks, users: merged.length, mode: cp.mode, changes: cp.changes, pendingReads, previous: previousMeta, replaced });
+  return switchGeneration(ctx, deps, {
+    deltaLink: cp.deltaLink,
+    chunks,
+    users: merged.length,
+    mode: cp.mode,
+    changes: cp.changes,
+    pendingReads,
+    previous: previousMeta,
+    replaced,
+  });
 }
 
 async function switchGeneration(

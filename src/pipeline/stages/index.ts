@@ -22,7 +22,8 @@ const builders: { readonly [S in StageName]: (deps: StagesDeps) => StageHandler 
   entraDirectory: ({ store, clock, logger, connect, config }) => createEntraDirectoryStage({ store, clock, logger, connect, config }),
   assetsSnapshot: ({ store, clock, logger, connect, config }) => createAssetsSnapshotStage({ store, clock, logger, connect, config }),
   plan: ({ store, logger, config }) => createPlanStage({ store, logger, config }),
-  writeAssets: ({ store, clock, logger, sleep, connect, config }) => createWriteAssetsStage({ store, clock, logger, sleep, connect, config }),
+  writeAssets: ({ store, clock, logger, sleep, connect, config }) =>
+    createWriteAssetsStage({ store, clock, logger, sleep, connect, config }),
   finish: ({ store, clock, logger, config }) => createFinishStage({ store, clock, logger, config }),
 };
 

@@ -3,23 +3,24 @@
  * directory, Assets snapshot), runs the pure planner, and stores the write operations (in write order) and the
  * report. A preview ends here; a sync whose plan would inactivate too many objects stops for confirmation.
  */
-import { AppError } from '../../domain/errors';
 import { z } from 'zod';
-import { atlassianAccountSchema } from '../../domain/atlassian-account';
+
 import { assetsObjectSchema } from '../../domain/assets-object';
+import { atlassianAccountSchema } from '../../domain/atlassian-account';
+import { AppError } from '../../domain/errors';
 import { planSync } from '../../domain/plan-sync';
 import { addWarning, makeWarning, type RunReport } from '../../domain/report';
 import type { SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { PipelineDeps, RunDataDeps } from '../deps';
-import { runDefinition } from '../run-state';
 import { readDirectory, readDirectoryMeta } from '../directory-cache';
 import { keys } from '../keys';
+import { saveReport } from '../report-store';
+import { runDefinition } from '../run-state';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
-import { atlassianCheckpointSchema } from './atlassian-users-stage';
 import { snapshotCheckpointSchema } from './assets-snapshot-stage';
-import { saveReport } from '../report-store';
+import { atlassianCheckpointSchema } from './atlassian-users-stage';
 
 const safetySchema = z.object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() });
 
@@ -35,58 +36,70 @@ export type PlanCheckpoint = z.infer<typeof planCheckpointSchema>;
 /** Everything this stage can touch besides its step context: stored data only, no external system. */
 export type PlanStageDeps = RunDataDeps & Pick<PipelineDeps, 'logger'>;
 
-export const createPlanStage = (deps: PlanStageDeps): StageHandler => async (ctx) => {
-  const { runId, run } = ctx;
-  const saved = await ctx.readCheckpoint(planCheckpointSchema);
-  if (saved !== undefined) return outcomeFor(saved.tripped, saved.safety);
+export const createPlanStage =
+  (deps: PlanStageDeps): StageHandler =>
+  async (ctx) => {
+    const { runId, run } = ctx;
+    const saved = await ctx.readCheckpoint(planCheckpointSchema);
+    if (saved !== undefined) return outcomeFor(saved.tripped, saved.safety);
 
-  const atlassian = await readStageOutput(deps, runId, 'atlassianUsers', atlassianCheckpointSchema);
-  const snapshot = await readStageOutput(deps, runId, 'assetsSnapshot', snapshotCheckpointSchema);
-  const meta = await readDirectoryMeta(deps.store);
-  if (meta === null) {
-    throw new AppError('RUN_INVALID_STATE', "The run's Entra directory stage left no directory (its data expired); start a new run.", { context: { runId, stage: 'plan' } });
-  }
+    const atlassian = await readStageOutput(deps, runId, 'atlassianUsers', atlassianCheckpointSchema);
+    const snapshot = await readStageOutput(deps, runId, 'assetsSnapshot', snapshotCheckpointSchema);
+    const meta = await readDirectoryMeta(deps.store);
+    if (meta === null) {
+      throw new AppError('RUN_INVALID_STATE', "The run's Entra directory stage left no directory (its data expired); start a new run.", {
+        context: { runId, stage: 'plan' },
+      });
+    }
 
-  const accounts = await readChunks(deps.store, (i) => keys.chunk(runId, 'accounts', i), atlassian.chunks, atlassianAccountSchema);
-  const entraUsers = await readDirectory(deps.store, meta.generation, meta.chunks);
-  const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, assetsObjectSchema);
-  await ctx.progress(0, null, 'Planning changes');
+    const accounts = await readChunks(deps.store, (i) => keys.chunk(runId, 'accounts', i), atlassian.chunks, atlassianAccountSchema);
+    const entraUsers = await readDirectory(deps.store, meta.generation, meta.chunks);
+    const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, assetsObjectSchema);
+    await ctx.progress(0, null, 'Planning changes');
 
-  const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run) });
-  let report: RunReport = plan.report;
-  if (atlassian.emailWarning !== null) {
-    report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));
-  }
-  if (!snapshot.schemaPresent) {
-    report = addWarning(report, makeWarning('schema-not-created', 'The Entra Directory schema does not exist yet: this preview shows what the first sync would create. Create the schema on the Setup tab before syncing.'));
-  }
+    const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run) });
+    let report: RunReport = plan.report;
+    if (atlassian.emailWarning !== null) {
+      report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));
+    }
+    if (!snapshot.schemaPresent) {
+      report = addWarning(
+        report,
+        makeWarning(
+          'schema-not-created',
+          'The Entra Directory schema does not exist yet: this preview shows what the first sync would create. Create the schema on the Setup tab before syncing.',
+        ),
+      );
+    }
 
-  const operations: SyncOperation[] = [...plan.creates, ...plan.updates, ...plan.inactivations, ...plan.managerLinks];
-  const opChunks = await writeChunks(deps.store, (i) => keys.chunk(runId, 'plan', i), operations, { ttlSeconds: deps.config.runDataTtlSeconds });
-  await saveReport(deps, runId, report);
+    const operations: SyncOperation[] = [...plan.creates, ...plan.updates, ...plan.inactivations, ...plan.managerLinks];
+    const opChunks = await writeChunks(deps.store, (i) => keys.chunk(runId, 'plan', i), operations, {
+      ttlSeconds: deps.config.runDataTtlSeconds,
+    });
+    await saveReport(deps, runId, report);
 
-  const tripped = run.mode === 'sync' && plan.safety.tripped;
-  const safety = { inactivations: plan.safety.inactivations, activeBefore: plan.safety.activeObjects, threshold: plan.safety.limit };
-  await ctx.updateRun({ counts: report.counts, safety: tripped ? safety : null });
-  const cp: PlanCheckpoint = { opChunks, operations: operations.length, creates: plan.creates.length, tripped, safety };
-  await ctx.saveCheckpoint(cp);
-  deps.logger.info('stage.plan', {
-    runId,
-    mode: run.mode,
-    atlassianUsers: report.counts.atlassianUsers,
-    matched: report.counts.matched,
-    creates: report.counts.creates,
-    updates: report.counts.updates,
-    inactivations: report.counts.inactivations,
-    unchanged: report.counts.unchanged,
-    warnings: report.counts.warnings,
-    safetyTripped: tripped,
-  });
-  return outcomeFor(tripped, safety);
+    const tripped = run.mode === 'sync' && plan.safety.tripped;
+    const safety = { inactivations: plan.safety.inactivations, activeBefore: plan.safety.activeObjects, threshold: plan.safety.limit };
+    await ctx.updateRun({ counts: report.counts, safety: tripped ? safety : null });
+    const cp: PlanCheckpoint = { opChunks, operations: operations.length, creates: plan.creates.length, tripped, safety };
+    await ctx.saveCheckpoint(cp);
+    deps.logger.info('stage.plan', {
+      runId,
+      mode: run.mode,
+      atlassianUsers: report.counts.atlassianUsers,
+      matched: report.counts.matched,
+      creates: report.counts.creates,
+      updates: report.counts.updates,
+      inactivations: report.counts.inactivations,
+      unchanged: report.counts.unchanged,
+      warnings: report.counts.warnings,
+      safetyTripped: tripped,
+    });
+    return outcomeFor(tripped, safety);
 
-  function outcomeFor(isTripped: boolean, figures: z.infer<typeof safetySchema>) {
-    if (run.mode === 'preview') return { kind: 'complete', next: 'finish' } as const;
-    if (isTripped) return { kind: 'await-confirmation', safety: figures } as const;
-    return { kind: 'complete' } as const;
-  }
-};
+    function outcomeFor(isTripped: boolean, figures: z.infer<typeof safetySchema>) {
+      if (run.mode === 'preview') return { kind: 'complete', next: 'finish' } as const;
+      if (isTripped) return { kind: 'await-confirmation', safety: figures } as const;
+      return { kind: 'complete' } as const;
+    }
+  };

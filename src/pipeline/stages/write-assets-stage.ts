@@ -10,23 +10,24 @@
  * second Employee object. Per-object failures are recorded and the run goes on; the next run retries them.
  */
 import { z } from 'zod';
+
+import { AppError } from '../../domain/errors';
+import { textOf } from '../../domain/object-values';
 import type { WriteFailureInput } from '../../domain/report';
-import { syncOperationSchema, type SyncOperation } from '../../domain/sync-operations';
+import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
+import { type SyncOperation, syncOperationSchema } from '../../domain/sync-operations';
+import { afterThrottledFailure, afterWrite, startRate, type WriteRateSettings, type WriteRateState } from '../../domain/write-rate';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
-import { runDefinition } from '../run-state';
-import { objectTypeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
-import { textOf } from '../../domain/object-values';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
+import { readObservations, recordObservations } from '../platform-observations';
 import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
-import { toWriteRequest } from '../write-request';
+import { runDefinition } from '../run-state';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
+import { toWriteRequest } from '../write-request';
 import { planCheckpointSchema } from './plan-stage';
-import { AppError } from '../../domain/errors';
-import { afterThrottledFailure, afterWrite, startRate, type WriteRateSettings, type WriteRateState } from '../../domain/write-rate';
-import { readObservations, recordObservations } from '../platform-observations';
 
 const createdPairSchema = z.tuple([z.string(), z.string()]);
 
@@ -82,123 +83,152 @@ export interface WriteAssetsStageDeps extends Pick<PipelineDeps, 'store' | 'cloc
   readonly config: RateConfig & Pick<PipelineConfig, 'runDataTtlSeconds' | 'writeBatchSize'>;
 }
 
-export const createWriteAssetsStage = (deps: WriteAssetsStageDeps): StageHandler => async (ctx) => {
-  const { runId } = ctx;
-  const plan = await readStageOutput(deps, runId, 'plan', planCheckpointSchema);
-  let cp: WriteCheckpoint = (await ctx.readCheckpoint(writeCheckpointSchema)) ?? {
-    chunk: 0,
-    offset: 0,
-    inflight: null,
-    createdChunks: 0,
-    writes: 0,
-    processed: 0,
-    failures: 0,
-    failureDetails: [],
-    done: plan.operations === 0,
-  };
-  if (cp.done) return { kind: 'complete' };
+export const createWriteAssetsStage =
+  (deps: WriteAssetsStageDeps): StageHandler =>
+  async (ctx) => {
+    const { runId } = ctx;
+    const plan = await readStageOutput(deps, runId, 'plan', planCheckpointSchema);
+    let cp: WriteCheckpoint = (await ctx.readCheckpoint(writeCheckpointSchema)) ?? {
+      chunk: 0,
+      offset: 0,
+      inflight: null,
+      createdChunks: 0,
+      writes: 0,
+      processed: 0,
+      failures: 0,
+      failureDetails: [],
+      done: plan.operations === 0,
+    };
+    if (cp.done) return { kind: 'complete' };
 
-  const layout = await readLayout(deps.store);
-  if (layout === null) throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', { context: { runId } });
-  const { assets } = await deps.connect();
-  const definition = runDefinition(ctx.run);
-  const createdPairs = await readChunks(deps.store, (i) => keys.chunk(runId, 'created', i), cp.createdChunks, createdPairSchema);
-  const created = new Map<string, string>(createdPairs);
-  const pacer = createPacer(deps, cp.pacing ?? startRate(rateSettings(deps.config), (await readObservations(deps.store)).assetsWriteRate?.perMinute ?? null));
-  const remember = async (): Promise<void> => {
-    const { perMinute, throttled, writes } = pacer.state();
-    await recordObservations(deps.store, { assetsWriteRate: { perMinute, throttled, writes, at: new Date(deps.clock.now()).toISOString() } });
-  };
+    const layout = await readLayout(deps.store);
+    if (layout === null)
+      throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', {
+        context: { runId },
+      });
+    const { assets } = await deps.connect();
+    const definition = runDefinition(ctx.run);
+    const createdPairs = await readChunks(deps.store, (i) => keys.chunk(runId, 'created', i), cp.createdChunks, createdPairSchema);
+    const created = new Map<string, string>(createdPairs);
+    const pacer = createPacer(
+      deps,
+      cp.pacing ?? startRate(rateSettings(deps.config), (await readObservations(deps.store)).assetsWriteRate?.perMinute ?? null),
+    );
+    const remember = async (): Promise<void> => {
+      const { perMinute, throttled, writes } = pacer.state();
+      await recordObservations(deps.store, {
+        assetsWriteRate: { perMinute, throttled, writes, at: new Date(deps.clock.now()).toISOString() },
+      });
+    };
 
-  while (cp.chunk < plan.opChunks) {
-    const operations = (await readChunks(deps.store, (i) => keys.chunk(runId, 'plan', cp.chunk + i), 1, syncOperationSchema)) as SyncOperation[];
-    while (cp.offset < operations.length) {
-      if (ctx.shouldYield()) {
-        await remember();
-        return { kind: 'continue' };
-      }
-      const from = cp.offset;
-      const to = batchEnd(operations, from, deps.config.writeBatchSize);
-      const batch = operations.slice(from, to);
-
-      const replay = cp.inflight !== null && cp.inflight.chunk === cp.chunk && cp.inflight.from === from;
-      const alreadyCreated = replay ? await findExisting(assets, layout, objectTypeOf(definition, 'employee'), batch) : new Map<string, { objectId: string; objectKey: string }>();
-      cp = { ...cp, inflight: { chunk: cp.chunk, from, to } };
-      await ctx.saveCheckpoint(cp);
-
-      const newlyCreated: [string, string][] = [];
-      const failures: WriteFailureInput[] = [];
-      let writes = 0;
-      try {
-        await runPool(batch, deps.config.writeConcurrency, async (op) => {
-          if (op.kind === 'create') {
-            const existing = alreadyCreated.get(op.entraUserId);
-            if (existing !== undefined) {
-              newlyCreated.push([op.entraUserId, existing.objectId]);
-              return;
-            }
-          }
-          const type = objectTypeOf(definition, op.objectType);
-          const request = toWriteRequest(type, op, created);
-          if (request === null) return;
-          await pacer.wait();
-          writes++;
-          const result: WriteResult =
-            request.objectId === null
-              ? await assets.createObject(layout, type, request.values)
-              : await assets.updateObject(layout, type, request.objectId, request.values);
-          pacer.record(result.throttled ?? 0, result.redirects ?? 0);
-          if (result.ok) {
-            if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
-          } else {
-            failures.push({
-              objectKey: op.kind === 'update' || op.kind === 'inactivate' ? op.objectKey : null,
-              entraUserId: op.entraUserId ?? '',
-              attribute: result.failure.attribute,
-              code: result.failure.code,
-              message: result.failure.message,
-            });
-          }
-        });
-      } catch (error) {
-        // Assets kept refusing (the client hands it back as "retry later"): slow down, and keep the slower rate for
-        // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
-        if (error instanceof AppError && error.code === 'ASSETS_THROTTLED') {
-          pacer.throttledOut();
-          await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
+    while (cp.chunk < plan.opChunks) {
+      const operations = (await readChunks(
+        deps.store,
+        (i) => keys.chunk(runId, 'plan', cp.chunk + i),
+        1,
+        syncOperationSchema,
+      )) as SyncOperation[];
+      while (cp.offset < operations.length) {
+        if (ctx.shouldYield()) {
           await remember();
+          return { kind: 'continue' };
         }
-        throw error;
-      }
+        const from = cp.offset;
+        const to = batchEnd(operations, from, deps.config.writeBatchSize);
+        const batch = operations.slice(from, to);
 
-      for (const [entraId, objectId] of newlyCreated) created.set(entraId, objectId);
-      const createdChunks = newlyCreated.length === 0
-        ? cp.createdChunks
-        : cp.createdChunks + (await writeChunks(deps.store, (i) => keys.chunk(runId, 'created', i), newlyCreated, { firstIndex: cp.createdChunks, ttlSeconds: deps.config.runDataTtlSeconds }));
-      cp = {
-        ...cp,
-        offset: to,
-        inflight: null,
-        createdChunks,
-        writes: cp.writes + writes,
-        processed: cp.processed + batch.length,
-        failures: cp.failures + failures.length,
-        failureDetails: [...cp.failureDetails, ...failures.map((f) => ({ ...f }))].slice(0, MAX_FAILURE_DETAILS),
-        pacing: pacer.state(),
-      };
+        const replay = cp.inflight !== null && cp.inflight.chunk === cp.chunk && cp.inflight.from === from;
+        const alreadyCreated = replay
+          ? await findExisting(assets, layout, objectTypeOf(definition, 'employee'), batch)
+          : new Map<string, { objectId: string; objectKey: string }>();
+        cp = { ...cp, inflight: { chunk: cp.chunk, from, to } };
+        await ctx.saveCheckpoint(cp);
+
+        const newlyCreated: [string, string][] = [];
+        const failures: WriteFailureInput[] = [];
+        let writes = 0;
+        try {
+          await runPool(batch, deps.config.writeConcurrency, async (op) => {
+            if (op.kind === 'create') {
+              const existing = alreadyCreated.get(op.entraUserId);
+              if (existing !== undefined) {
+                newlyCreated.push([op.entraUserId, existing.objectId]);
+                return;
+              }
+            }
+            const type = objectTypeOf(definition, op.objectType);
+            const request = toWriteRequest(type, op, created);
+            if (request === null) return;
+            await pacer.wait();
+            writes++;
+            const result: WriteResult =
+              request.objectId === null
+                ? await assets.createObject(layout, type, request.values)
+                : await assets.updateObject(layout, type, request.objectId, request.values);
+            pacer.record(result.throttled ?? 0, result.redirects ?? 0);
+            if (result.ok) {
+              if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
+            } else {
+              failures.push({
+                objectKey: op.kind === 'update' || op.kind === 'inactivate' ? op.objectKey : null,
+                entraUserId: op.entraUserId ?? '',
+                attribute: result.failure.attribute,
+                code: result.failure.code,
+                message: result.failure.message,
+              });
+            }
+          });
+        } catch (error) {
+          // Assets kept refusing (the client hands it back as "retry later"): slow down, and keep the slower rate for
+          // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
+          if (error instanceof AppError && error.code === 'ASSETS_THROTTLED') {
+            pacer.throttledOut();
+            await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
+            await remember();
+          }
+          throw error;
+        }
+
+        for (const [entraId, objectId] of newlyCreated) created.set(entraId, objectId);
+        const createdChunks =
+          newlyCreated.length === 0
+            ? cp.createdChunks
+            : cp.createdChunks +
+              (await writeChunks(deps.store, (i) => keys.chunk(runId, 'created', i), newlyCreated, {
+                firstIndex: cp.createdChunks,
+                ttlSeconds: deps.config.runDataTtlSeconds,
+              }));
+        cp = {
+          ...cp,
+          offset: to,
+          inflight: null,
+          createdChunks,
+          writes: cp.writes + writes,
+          processed: cp.processed + batch.length,
+          failures: cp.failures + failures.length,
+          failureDetails: [...cp.failureDetails, ...failures.map((f) => ({ ...f }))].slice(0, MAX_FAILURE_DETAILS),
+          pacing: pacer.state(),
+        };
+        await ctx.saveCheckpoint(cp);
+        await ctx.progress(cp.processed, plan.operations, 'Writing to Assets');
+      }
+      cp = { ...cp, chunk: cp.chunk + 1, offset: 0 };
       await ctx.saveCheckpoint(cp);
-      await ctx.progress(cp.processed, plan.operations, 'Writing to Assets');
     }
-    cp = { ...cp, chunk: cp.chunk + 1, offset: 0 };
+    cp = { ...cp, done: true, pacing: pacer.state() };
     await ctx.saveCheckpoint(cp);
-  }
-  cp = { ...cp, done: true, pacing: pacer.state() };
-  await ctx.saveCheckpoint(cp);
-  await remember();
-  const { perMinute, throttled } = pacer.state();
-  deps.logger.info('stage.write-assets', { runId, operations: plan.operations, writes: cp.writes, failures: cp.failures, writesPerMinute: Math.round(perMinute), throttled });
-  return { kind: 'complete' };
-};
+    await remember();
+    const { perMinute, throttled } = pacer.state();
+    deps.logger.info('stage.write-assets', {
+      runId,
+      operations: plan.operations,
+      writes: cp.writes,
+      failures: cp.failures,
+      writesPerMinute: Math.round(perMinute),
+      throttled,
+    });
+    return { kind: 'complete' };
+  };
 
 /** A batch holds operations of one kind and, for creates, one wave: nothing in it depends on anything else in it. */
 function batchEnd(operations: readonly SyncOperation[], from: number, size: number): number {
@@ -248,7 +278,7 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
     while (!failed && next < items.length) {
       const item = items[next++]!;
       try {
-          await work(item);
+        await work(item);
       } catch (error) {
         failed = true;
         throw error;

@@ -4,14 +4,16 @@
  * port; keyboard-only actions (Tab until the control has focus, then Enter or typing); axe-core; and screenshots
  * that fail the test when blank or showing an error box.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../sandbox/emulator';
+
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../../sandbox/emulator';
 import { bundlePage, type PageBundle } from '../../../sandbox/page/bundle';
-import { startPageServer, type PageServer } from '../../../sandbox/page/server';
+import { type PageServer, startPageServer } from '../../../sandbox/page/server';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -52,7 +54,13 @@ export async function startPageSandbox(options: Partial<Omit<EmulatorOptions, 's
   const emulator = await startEmulator({ notice: () => undefined, ...options, stateDir });
   const servers: PageServer[] = [];
   const serve = async (accountId?: string) => {
-    const server = await startPageServer({ emulator, port: 0, strictPort: false, bundle: await bundle(), ...(accountId === undefined ? {} : { accountId }) });
+    const server = await startPageServer({
+      emulator,
+      port: 0,
+      strictPort: false,
+      bundle: await bundle(),
+      ...(accountId === undefined ? {} : { accountId }),
+    });
     servers.push(server);
     return server;
   };
@@ -95,7 +103,20 @@ interface Focused {
 
 async function focused(page: Page): Promise<Focused> {
   return page.evaluate(() => {
-    const el = (globalThis as unknown as { document: { activeElement: Record<string, unknown> & { getAttribute(n: string): string | null; tagName: string; textContent: string | null; labels?: { textContent: string | null }[] } | null } }).document.activeElement;
+    const el = (
+      globalThis as unknown as {
+        document: {
+          activeElement:
+            | (Record<string, unknown> & {
+                getAttribute(n: string): string | null;
+                tagName: string;
+                textContent: string | null;
+                labels?: { textContent: string | null }[];
+              })
+            | null;
+        };
+      }
+    ).document.activeElement;
     if (el === null) return { tag: '', role: null, name: '', label: '' };
     const labels = el.labels === undefined || el.labels === null ? [] : Array.from(el.labels);
     return {
@@ -159,11 +180,18 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')})`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')})`,
+    );
 }
 
 /** docs/images when regenerating (`npm run screenshots`), else a temporary directory. */
-export const SCREENSHOT_DIR = process.env['SCREENSHOTS'] === 'update' ? resolve(__dirname, '../../../docs/images') : mkdtempSync(join(tmpdir(), 'entra-shots-'));
+export const SCREENSHOT_DIR =
+  process.env['SCREENSHOTS'] === 'update' ? resolve(__dirname, '../../../docs/images') : mkdtempSync(join(tmpdir(), 'entra-shots-'));
 
 /**
  * Saves a screenshot of the page and fails when it is blank (almost one colour) or the page shows an error box
@@ -182,7 +210,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const colours = await page.evaluate(async (b64) => {
     const g = globalThis as unknown as {
       Image: new () => { src: string; decode(): Promise<void>; width: number; height: number };
-      document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+      document: {
+        createElement(t: 'canvas'): {
+          width: number;
+          height: number;
+          getContext(k: '2d'): {
+            drawImage(i: unknown, x: number, y: number): void;
+            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+          };
+        };
+      };
     };
     const img = new g.Image();
     img.src = `data:image/png;base64,${b64}`;
@@ -202,7 +239,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     const top = Math.max(...counts.values());
     return { distinct: counts.size, dominantShare: top / total };
   }, png.toString('base64'));
-  if (colours.distinct < 20 || colours.dominantShare > 0.985) throw new Error(`The screenshot ${name} is blank (${colours.distinct} colours, ${(colours.dominantShare * 100).toFixed(1)}% one colour).`);
+  if (colours.distinct < 20 || colours.dominantShare > 0.985)
+    throw new Error(
+      `The screenshot ${name} is blank (${colours.distinct} colours, ${(colours.dominantShare * 100).toFixed(1)}% one colour).`,
+    );
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = join(SCREENSHOT_DIR, `${name}.png`);
   writeFileSync(file, png);

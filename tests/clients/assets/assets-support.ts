@@ -2,14 +2,20 @@
  * Setup shared by the Assets client tests: a fake site on a fake clock, the client wired to it over HTTP, and an
  * in-memory workspace cache that counts its writes.
  */
+import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
+import {
+  type FakeEndpoint,
+  type FakeJiraSite,
+  type FakeJiraSiteOptions,
+  type RecordedRequest,
+  startFakeJiraSite,
+} from '../../../fakes/jira/fake-jira-site';
+import { type AssetsClient, createAssetsClient } from '../../../src/clients/assets/assets-client';
+import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import type { ObjectWrite } from '../../../src/domain/object-values';
 import { objectTypeOf } from '../../../src/domain/schema-definition';
-import type { RetryPolicy } from '../../../src/clients/retry-policy';
-import { createAssetsClient, type AssetsClient } from '../../../src/clients/assets/assets-client';
-import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeEndpoint, type FakeJiraSite, type FakeJiraSiteOptions, type RecordedRequest } from '../../../fakes/jira/fake-jira-site';
-import { fakeClock, testPolicy, type FakeClock } from '../jira/support';
+import { type FakeClock, fakeClock, testPolicy } from '../jira/support';
 
 /** The Employee object type with the core attributes (what the client tests create their schema from). */
 export const EMPLOYEE = objectTypeOf(CORE_SCHEMA, 'employee');

@@ -1,11 +1,11 @@
-import type { AppError } from '../../../src/domain/errors';
-import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
-import { textOf, type ObjectValues, type ObjectWrite } from '../../../src/domain/object-values';
-import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../../src/domain/schema-layout';
 import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
-import { jiraUser, patientPolicy, rejection, testPolicy, type FakeClock } from '../jira/support';
-import { assetsTestBed, EMPLOYEE, employeeWrite, served, type AssetsTestBed } from './assets-support';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import type { AppError } from '../../../src/domain/errors';
+import { type ObjectValues, type ObjectWrite, textOf } from '../../../src/domain/object-values';
+import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../../src/domain/schema-layout';
+import { type FakeClock, jiraUser, patientPolicy, rejection, testPolicy } from '../jira/support';
+import { type AssetsTestBed, assetsTestBed, EMPLOYEE, employeeWrite, served } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 const GRACE = jiraUser({ accountId: 'acc-grace' });
@@ -24,7 +24,10 @@ describe('Assets Employee snapshot and writes', () => {
     bed = undefined;
   });
 
-  async function setup(options: FakeJiraSiteOptions = {}, policyFor: (clock: FakeClock) => RetryPolicy = testPolicy): Promise<AssetsTestBed> {
+  async function setup(
+    options: FakeJiraSiteOptions = {},
+    policyFor: (clock: FakeClock) => RetryPolicy = testPolicy,
+  ): Promise<AssetsTestBed> {
     bed = await assetsTestBed({ users: [ADA, GRACE], ...options }, policyFor);
     layout = (await bed.client.ensureSchema(CORE_SCHEMA)).layout;
     ids = layoutOfType(layout, EMPLOYEE, { complete: true });
@@ -39,7 +42,13 @@ describe('Assets Employee snapshot and writes', () => {
   describe('create and update', () => {
     it('round-trips every encoding through decode (text, Boolean, User, reference)', async () => {
       const { client, site } = await setup();
-      const manager = created(await client.createObject(layout, EMPLOYEE, employee({ fullName: 'Grace Hopper', entraUserId: 'e-grace', jiraUser: GRACE.accountId, active: false })));
+      const manager = created(
+        await client.createObject(
+          layout,
+          EMPLOYEE,
+          employee({ fullName: 'Grace Hopper', entraUserId: 'e-grace', jiraUser: GRACE.accountId, active: false }),
+        ),
+      );
       expect(manager.objectKey).toMatch(/^ENTRA-\d+$/);
       const report = created(
         await client.createObject(layout, EMPLOYEE, employee({ manager: manager.objectId, managerAtlassianAccountId: GRACE.accountId })),
@@ -55,8 +64,14 @@ describe('Assets Employee snapshot and writes', () => {
 
       const createBody = served(site, 'object/create')[1]?.body as { objectTypeId: string; attributes: unknown[] };
       expect(createBody.objectTypeId).toBe(ids.objectTypeId);
-      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: ids.attributeIds.active, objectAttributeValues: [{ value: 'true' }] });
-      expect(createBody.attributes).toContainEqual({ objectTypeAttributeId: ids.attributeIds.manager, objectAttributeValues: [{ value: manager.objectId }] });
+      expect(createBody.attributes).toContainEqual({
+        objectTypeAttributeId: ids.attributeIds.active,
+        objectAttributeValues: [{ value: 'true' }],
+      });
+      expect(createBody.attributes).toContainEqual({
+        objectTypeAttributeId: ids.attributeIds.manager,
+        objectAttributeValues: [{ value: manager.objectId }],
+      });
       // null on create is simply not sent: the manager's create carries 8 of the 10 attributes
       expect((served(site, 'object/create')[0]?.body as { attributes: unknown[] }).attributes).toHaveLength(8);
     });
@@ -64,7 +79,11 @@ describe('Assets Employee snapshot and writes', () => {
     it('updates only the attributes given, and null clears one', async () => {
       const { client, site } = await setup();
       const { objectId } = created(await client.createObject(layout, EMPLOYEE, employee()));
-      const result = await client.updateObject(layout, EMPLOYEE, objectId, { jobTitle: 'Principal Engineer', department: null, active: false });
+      const result = await client.updateObject(layout, EMPLOYEE, objectId, {
+        jobTitle: 'Principal Engineer',
+        department: null,
+        active: false,
+      });
       expect(result).toMatchObject({ ok: true, objectId });
       const body = served(site, 'object/update')[0]?.body as { attributes: unknown[] };
       expect(body.attributes).toEqual([
@@ -83,7 +102,11 @@ describe('Assets Employee snapshot and writes', () => {
       const tooLong = await client.createObject(layout, EMPLOYEE, employee({ entraUserId: 'e-2', fullName: longName }));
       expect(tooLong).toEqual({
         ok: false,
-        failure: { code: 'value-too-long', attribute: 'fullName', message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.' },
+        failure: {
+          code: 'value-too-long',
+          attribute: 'fullName',
+          message: 'Assets rejected the value of "Full Name": it is longer than 255 characters.',
+        },
         throttled: 0,
         redirects: 0,
       });
@@ -111,7 +134,8 @@ describe('Assets Employee snapshot and writes', () => {
   describe('snapshot', () => {
     it('pages through 1,000 objects with paging in the query string until isLast', async () => {
       const { client, site } = await setup({ aqlMaxResults: 1000 });
-      for (let i = 0; i < 1000; i++) site.addObject({ attributes: { 'Full Name': `Person ${i}`, 'Entra User ID': `e-${i}`, Active: 'true' } });
+      for (let i = 0; i < 1000; i++)
+        site.addObject({ attributes: { 'Full Name': `Person ${i}`, 'Entra User ID': `e-${i}`, Active: 'true' } });
       const seen = new Set<string>();
       let startAt: number | null = 0;
       let pages = 0;
@@ -205,7 +229,10 @@ describe('Assets Employee snapshot and writes', () => {
     });
 
     it('hands persistent throttling back as ASSETS_THROTTLED retry later', async () => {
-      const { client, site, clock } = await setup({ rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false }, assetsRedirects: 'off' });
+      const { client, site, clock } = await setup({
+        rateLimits: { enabled: true, perMinute: { 'object/aql': 1 }, sendRetryAfter: false },
+        assetsRedirects: 'off',
+      });
       await client.searchObjects(layout, EMPLOYEE, 0, 10);
       const error = await rejection(client.searchObjects(layout, EMPLOYEE, 0, 10));
       expect(error).toMatchObject({ code: 'ASSETS_THROTTLED', retry: 'later' });

@@ -1,6 +1,6 @@
-import { attributesById, decodeObject, encodeObject } from '../../../src/clients/assets/object-codec';
 import { objectEntrySchema } from '../../../src/clients/assets/assets-schemas';
 import { validationFailure } from '../../../src/clients/assets/object-client';
+import { attributesById, decodeObject, encodeObject } from '../../../src/clients/assets/object-codec';
 import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../../src/domain/schema-definition';
 import type { ObjectTypeLayout } from '../../../src/domain/schema-layout';
@@ -68,8 +68,14 @@ describe('object codec', () => {
   });
 
   it('maps an error keyed by an unknown field to no attribute, and an empty body to a generic failure', () => {
-    expect(validationFailure({ errorMessages: [], errors: { objectTypeId: 'bad' } }, EMPLOYEE, layout.attributeIds)).toMatchObject({ code: 'invalid-value', attribute: null });
-    expect(validationFailure({ errorMessages: ['Something'], errors: {} }, EMPLOYEE, layout.attributeIds)).toMatchObject({ code: 'invalid-value', attribute: null });
+    expect(validationFailure({ errorMessages: [], errors: { objectTypeId: 'bad' } }, EMPLOYEE, layout.attributeIds)).toMatchObject({
+      code: 'invalid-value',
+      attribute: null,
+    });
+    expect(validationFailure({ errorMessages: ['Something'], errors: {} }, EMPLOYEE, layout.attributeIds)).toMatchObject({
+      code: 'invalid-value',
+      attribute: null,
+    });
     expect(validationFailure(undefined, EMPLOYEE, layout.attributeIds)).toMatchObject({ code: 'invalid-value', attribute: null });
     expect(
       validationFailure({ errors: { objectTypeId: 'bad', [idOf('email')]: 'Email has duplicated value' } }, EMPLOYEE, layout.attributeIds),

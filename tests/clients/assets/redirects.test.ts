@@ -3,14 +3,14 @@
  * Redirect response codes), so the client re-issues the request to the Location path itself, through the same
  * site transport, a few hops at most, with the Fetch standard's method rules. The fake redirects by default.
  */
-import type { AppError } from '../../../src/domain/errors';
+import type { FakeJiraSiteOptions, RecordedRequest } from '../../../fakes/jira/fake-jira-site';
+import { MAX_ASSETS_REDIRECTS } from '../../../src/clients/assets/assets-http';
 import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import type { AppError } from '../../../src/domain/errors';
 import type { ObjectWrite } from '../../../src/domain/object-values';
 import type { SchemaLayout } from '../../../src/domain/schema-layout';
-import { MAX_ASSETS_REDIRECTS } from '../../../src/clients/assets/assets-http';
-import type { FakeJiraSiteOptions, RecordedRequest } from '../../../fakes/jira/fake-jira-site';
 import { jiraUser, rejection } from '../jira/support';
-import { assetsTestBed, EMPLOYEE, employeeWrite, isRedirect, type AssetsTestBed } from './assets-support';
+import { type AssetsTestBed, assetsTestBed, EMPLOYEE, employeeWrite, isRedirect } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 
@@ -60,7 +60,12 @@ describe('Assets redirects', () => {
     expect(assets.filter((r) => r.endpoint === 'object/create').map((r) => r.status)).toEqual([307, 201]);
     expect(assets.filter((r) => r.endpoint === 'object/update').map((r) => r.status)).toEqual([307, 200]);
     expect(assets.filter((r) => r.endpoint === 'object/aql').map((r) => r.status)).toEqual([308, 200]);
-    expect(assets.filter((r) => r.path.endsWith('/objectschema/list')).map((r) => r.status).slice(0, 2)).toEqual([303, 200]);
+    expect(
+      assets
+        .filter((r) => r.path.endsWith('/objectschema/list'))
+        .map((r) => r.status)
+        .slice(0, 2),
+    ).toEqual([303, 200]);
   });
 
   it('works in the default mode too, where some requests redirect', async () => {
@@ -88,7 +93,12 @@ describe('Assets redirects', () => {
     expect(await client.createObject(layout, EMPLOYEE, employee('e-b'))).toMatchObject({ ok: true, objectId: first.objectId });
     site.failNext({ method: 'POST', path: '/object/create', status: 302, headers: { Location: `${first.objectId}` } }); // relative to .../v1/object/create
     expect(await client.createObject(layout, EMPLOYEE, employee('e-c'))).toMatchObject({ ok: true, objectId: first.objectId });
-    site.failNext({ method: 'PUT', path: `/object/${first.objectId}`, status: 301, headers: { Location: `${first.objectId}?redirected=1` } });
+    site.failNext({
+      method: 'PUT',
+      path: `/object/${first.objectId}`,
+      status: 301,
+      headers: { Location: `${first.objectId}?redirected=1` },
+    });
     expect(await client.updateObject(layout, EMPLOYEE, first.objectId, { department: 'Ops' })).toMatchObject({ ok: true });
 
     const after = site.requests.slice(mark);
@@ -125,6 +135,8 @@ describe('Assets redirects', () => {
     expect(await rejection(client.searchObjects(layout, EMPLOYEE, 0, 25))).toMatchObject({ code: 'ASSETS_REDIRECT_FAILED' });
     site.failNext({ method: 'POST', path: '/object/aql', status: 307 });
     expect(await rejection(client.searchObjects(layout, EMPLOYEE, 0, 25))).toMatchObject({ code: 'ASSETS_REDIRECT_FAILED' });
-    expect(site.requests.filter((r) => !r.path.startsWith('/jsm/assets/') && r.path !== '/rest/servicedeskapi/assets/workspace')).toEqual([]);
+    expect(site.requests.filter((r) => !r.path.startsWith('/jsm/assets/') && r.path !== '/rest/servicedeskapi/assets/workspace')).toEqual(
+      [],
+    );
   });
 });

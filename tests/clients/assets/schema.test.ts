@@ -1,10 +1,10 @@
-import type { AppError } from '../../../src/domain/errors';
-import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
-import { layoutOfType, schemaLayoutSchema, type ObjectTypeLayout, type SchemaLayout } from '../../../src/domain/schema-layout';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import type { AppError } from '../../../src/domain/errors';
+import { layoutOfType, type ObjectTypeLayout, type SchemaLayout, schemaLayoutSchema } from '../../../src/domain/schema-layout';
 import { jiraUser, rejection } from '../jira/support';
-import { assetsTestBed, EMPLOYEE, served, writesOf, type AssetsTestBed } from './assets-support';
+import { type AssetsTestBed, assetsTestBed, EMPLOYEE, served, writesOf } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 
@@ -40,7 +40,12 @@ describe('Assets schema ensure and inspect', () => {
   }
 
   /** An admin's hand edit in Assets: the attribute `replaces` is deleted and one made from `body` takes its place. */
-  async function replaceAttributeByHand(site: FakeJiraSite, layout: SchemaLayout, replaces: string, body: Record<string, unknown>): Promise<void> {
+  async function replaceAttributeByHand(
+    site: FakeJiraSite,
+    layout: SchemaLayout,
+    replaces: string,
+    body: Record<string, unknown>,
+  ): Promise<void> {
     site.deleteAttribute('Employee', replaces);
     const made = await jiraFetchTo(site.url)({
       method: 'POST',
@@ -70,7 +75,11 @@ describe('Assets schema ensure and inspect', () => {
     expect(byName.get('Entra User ID')).toMatchObject({ type: 0, defaultType: { id: 0 }, uniqueAttribute: true });
     expect(byName.get('Active')).toMatchObject({ type: 0, defaultType: { id: 2 } });
     expect(byName.get('Jira User')).toMatchObject({ type: 2, additionalValue: 'SHOW_PROFILE' });
-    expect(byName.get('Manager')).toMatchObject({ type: 1, referenceObjectTypeId: typeIds(result.layout).objectTypeId, referenceType: { name: 'Reports to' } });
+    expect(byName.get('Manager')).toMatchObject({
+      type: 1,
+      referenceObjectTypeId: typeIds(result.layout).objectTypeId,
+      referenceType: { name: 'Reports to' },
+    });
     expect(typeIds(result.layout).attributeIds.manager).toBe(byName.get('Manager')?.id);
 
     const createType = bed.site.requests.find((r) => r.path.endsWith('/objecttype/create'));
@@ -174,7 +183,12 @@ describe('Assets schema ensure and inspect', () => {
     const ok = await bed.client.createObject(layout, EMPLOYEE, write);
     expect(ok).toMatchObject({ ok: true });
     const bad = await bed.client.createObject(layout, EMPLOYEE, { ...write, entraUserId: 'e-bad', email: 'not an address' });
-    expect(bad).toEqual({ ok: false, failure: { code: 'invalid-value', attribute: 'email', message: 'Assets rejected the value of "Email" as invalid.' }, throttled: 0, redirects: 0 });
+    expect(bad).toEqual({
+      ok: false,
+      failure: { code: 'invalid-value', attribute: 'email', message: 'Assets rejected the value of "Email" as invalid.' },
+      throttled: 0,
+      redirects: 0,
+    });
     const page = await bed.client.searchObjects(layout, EMPLOYEE, 0, 50);
     expect(page.objects.map((o) => [o.values.entraUserId, o.values.email]).sort()).toEqual([
       ['e-new', 'grace@example.com'],
@@ -189,7 +203,10 @@ describe('Assets schema ensure and inspect', () => {
     bed.site.addObject({ attributes: { Name: 'A long name', 'Entra User ID': 'e-1' } });
     const result = await bed.client.ensureSchema(CORE_SCHEMA);
     expect(result.repaired).toEqual(['attribute "Full Name" (the label, renamed from "Name")']);
-    expect((await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Full Name')).toMatchObject({ label: true, defaultType: { id: 9 } });
+    expect((await attributesOn(bed.site, result.layout)).find((a) => a.name === 'Full Name')).toMatchObject({
+      label: true,
+      defaultType: { id: 9 },
+    });
   });
 
   it('stops with a conflict naming the schema that already uses the key ENTRA', async () => {

@@ -1,9 +1,9 @@
-import type { AppError } from '../../../src/domain/errors';
-import { createAssetsClient } from '../../../src/clients/assets/assets-client';
-import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
-import { rejection, testPolicy, fakeClock } from '../jira/support';
+import { createAssetsClient } from '../../../src/clients/assets/assets-client';
+import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
+import type { AppError } from '../../../src/domain/errors';
+import { fakeClock, rejection, testPolicy } from '../jira/support';
 import { assetsTestBed, memoryWorkspaceCache } from './assets-support';
 
 describe('Assets workspace discovery', () => {

@@ -2,8 +2,8 @@
  * The fake tenant's own contract, checked with plain HTTP: it must behave like Graph where the clients depend on
  * it, and fail loudly (501 + `unexpected`) where it does not model Graph.
  */
-import { ResourceBucket, requestCost } from '../../../fakes/entra/throttle';
-import { startFakeEntra, type FakeEntra, type FakeEntraOptions } from '../../../fakes/entra/fake-entra-server';
+import { type FakeEntra, type FakeEntraOptions, startFakeEntra } from '../../../fakes/entra/fake-entra-server';
+import { requestCost, ResourceBucket } from '../../../fakes/entra/throttle';
 import { directory, fakeClock, graphUser, TENANT, userId } from './graph-test-kit';
 
 let fake: FakeEntra;
@@ -23,13 +23,21 @@ async function token(): Promise<string> {
   const response = await fetch(`${fake.url}/${TENANT.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: TENANT.clientId, client_secret: TENANT.clientSecret, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' }),
+    body: new URLSearchParams({
+      client_id: TENANT.clientId,
+      client_secret: TENANT.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+      grant_type: 'client_credentials',
+    }),
   });
   const body = (await response.json()) as { access_token: string };
   return body.access_token;
 }
 
-async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; headers: Headers; text: string }> {
+async function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; headers: Headers; text: string }> {
   const response = await fetch(`${fake.url}${path}`, { headers: { Authorization: `Bearer ${await token()}`, ...headers } });
   const text = await response.text();
   let body: unknown;
@@ -80,7 +88,7 @@ describe('fake Entra: Graph behaviour', () => {
     expect(errorCode(await res.json())).toBe('InvalidAuthenticationToken');
   });
 
-  it('returns only the $select-ed properties plus id, and Graph\'s default set without $select', async () => {
+  it("returns only the $select-ed properties plus id, and Graph's default set without $select", async () => {
     await start();
     const selected = values((await get('/v1.0/users?$select=mail&$top=1')).body)[0];
     expect(Object.keys(selected ?? {}).sort()).toEqual(['id', 'mail']);
@@ -104,7 +112,10 @@ describe('fake Entra: Graph behaviour', () => {
     expect(await ids("/v1.0/users?$filter=mail eq 'off@contoso.com'")).toEqual([userId(99)]);
     expect(await ids("/v1.0/users?$filter=userPrincipalName eq 'EMPLOYEE3@contoso.onmicrosoft.com'")).toEqual([userId(3)]);
     expect(await ids('/v1.0/users?$filter=accountEnabled eq false')).toEqual([userId(99)]);
-    expect(await ids(`/v1.0/users?$filter=id in ('${userId(1)}','${userId(2)}') and accountEnabled eq true`)).toEqual([userId(1), userId(2)]);
+    expect(await ids(`/v1.0/users?$filter=id in ('${userId(1)}','${userId(2)}') and accountEnabled eq true`)).toEqual([
+      userId(1),
+      userId(2),
+    ]);
     const unsupported = await get("/v1.0/users?$filter=startswith(mail,'a')");
     expect(unsupported.status).toBe(400);
     expect(errorCode(unsupported.body)).toBe('Request_UnsupportedQuery');
@@ -120,7 +131,7 @@ describe('fake Entra: Graph behaviour', () => {
     expect(ok.headers.get('content-type')).toContain('text/plain');
   });
 
-  it('answers 404 Request_ResourceNotFound in Graph\'s error shape, with matching request ids', async () => {
+  it("answers 404 Request_ResourceNotFound in Graph's error shape, with matching request ids", async () => {
     await start();
     const res = await get(`/v1.0/users/${userId(9_999)}`, { 'client-request-id': 'c1d2' });
     expect(res.status).toBe(404);
@@ -137,7 +148,10 @@ describe('fake Entra: Graph behaviour', () => {
     expect((await get('/v1.0/users/employee3@contoso.onmicrosoft.com')).status).toBe(200);
     expect((await get(`/v1.0/users/${userId(1)}/manager`)).status).toBe(404);
     expect((await get(`/v1.0/users/${userId(2)}/manager`)).body).toMatchObject({ '@odata.type': '#microsoft.graph.user', id: userId(1) });
-    expect((await get(`/v1.0/users/${userId(5)}/manager`)).body).toMatchObject({ '@odata.type': '#microsoft.graph.orgContact', id: 'contact-1' });
+    expect((await get(`/v1.0/users/${userId(5)}/manager`)).body).toMatchObject({
+      '@odata.type': '#microsoft.graph.orgContact',
+      id: 'contact-1',
+    });
   });
 
   it('delta ignores $top and pages 200 at a time', async () => {
@@ -149,13 +163,19 @@ describe('fake Entra: Graph behaviour', () => {
     await start();
     const auth = `Bearer ${await token()}`;
     const post = (requests: unknown[]) =>
-      fetch(`${fake.url}/v1.0/$batch`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ requests }) });
+      fetch(`${fake.url}/v1.0/$batch`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ requests }),
+      });
     const item = (id: string) => ({ id, method: 'GET', url: `/users/${userId(1)}` });
     expect((await post(Array.from({ length: 21 }, (_, i) => item(String(i))))).status).toBe(400);
     expect((await post([item('1'), item('1')])).status).toBe(400);
     const mixed = await post([item('1'), { id: '2', method: 'PATCH', url: `/users/${userId(1)}` }]);
     expect(mixed.status).toBe(200);
-    const statuses = Object.fromEntries(((await mixed.json()) as { responses: { id: string; status: number }[] }).responses.map((r) => [r.id, r.status]));
+    const statuses = Object.fromEntries(
+      ((await mixed.json()) as { responses: { id: string; status: number }[] }).responses.map((r) => [r.id, r.status]),
+    );
     expect(statuses).toEqual({ '1': 200, '2': 501 });
     expect(fake.unexpected).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
-import { MANAGER_EXPAND_ID_ONLY, USER_SELECT } from '../../../src/clients/graph/graph-client';
 import type { RecordedRequest } from '../../../fakes/entra/fake-entra-server';
+import { MANAGER_EXPAND_ID_ONLY, USER_SELECT } from '../../../src/clients/graph/graph-client';
 import { directory, failureOf, graphUser, readDeltaRound, startWorld, userId, type World } from './graph-test-kit';
 
 let world: World | undefined;
@@ -59,7 +59,11 @@ describe('getUsersByIds ($batch)', () => {
 
     expect(users).toHaveLength(20);
     const [first, second] = envelopes(world);
-    expect(itemsOf(world, second!).map((i) => i.path).sort()).toEqual([`/v1.0/users/${userId(7)}`, `/v1.0/users/${userId(9)}`]);
+    expect(
+      itemsOf(world, second!)
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual([`/v1.0/users/${userId(7)}`, `/v1.0/users/${userId(9)}`]);
     expect(second!.time - first!.time).toBeGreaterThanOrEqual(3_000);
     expect(world.clock.slept).toEqual([3_000]);
     expect(expectRetryAfterRespected(world.graphRequests())).toBe(1);
@@ -83,7 +87,11 @@ describe('getUsersByIds ($batch)', () => {
   });
 
   it('items throttled by the tenant bucket wait for Retry-After and are resent alone', async () => {
-    world = await startWorld({ users: directory(40), throttling: { resourceUnitsPer10s: 25 }, policy: { maxInlineWaitMs: 10_000, maxTotalInlineWaitMs: 30_000 } });
+    world = await startWorld({
+      users: directory(40),
+      throttling: { resourceUnitsPer10s: 25 },
+      policy: { maxInlineWaitMs: 10_000, maxTotalInlineWaitMs: 30_000 },
+    });
     const { users } = await world.graph.getUsersByIds(Array.from({ length: 40 }, (_, i) => userId(i + 1)));
     expect(users).toHaveLength(40);
     const items = world.graphRequests().filter((r) => r.batchOf !== null);
@@ -107,7 +115,12 @@ describe('getUsersByIds ($batch)', () => {
 
   it('an item Graph refuses for another reason -> GRAPH_REQUEST_FAILED with its Graph code', async () => {
     world = await startWorld({ users: directory(3), behaviour: { managerExpandSelect: 'honoured' } });
-    world.fake.failNext({ path: `/v1.0/users/${userId(2)}`, status: 400, times: 2, body: { error: { code: 'Request_BadRequest', message: 'x' } } });
+    world.fake.failNext({
+      path: `/v1.0/users/${userId(2)}`,
+      status: 400,
+      times: 2,
+      body: { error: { code: 'Request_BadRequest', message: 'x' } },
+    });
     const error = await failureOf(world.graph.getUsersByIds([userId(1), userId(2)]));
     expect(error).toMatchObject({ code: 'GRAPH_REQUEST_FAILED', context: { status: 400, graphCode: 'Request_BadRequest' } });
   });
@@ -119,7 +132,7 @@ describe('getUsersByIds ($batch)', () => {
   });
 });
 
-describe('getUsersByIds: the fake tenant\'s replication lag and roleless tokens', () => {
+describe("getUsersByIds: the fake tenant's replication lag and roleless tokens", () => {
   it('a user created seconds ago answers 404 by id (replication lag, default) although delta reports it; later it is found', async () => {
     world = await startWorld({ users: directory(3) });
     const fresh = graphUser();
@@ -141,8 +154,15 @@ describe('getUsersByIds: the fake tenant\'s replication lag and roleless tokens'
   it('a $batch item answered 403 AccessDenied (token without roles) -> GRAPH_CONSENT_MISSING and the cached token is dropped', async () => {
     world = await startWorld({ users: directory(3) });
     await world.tokens.getToken();
-    world.fake.failNext({ path: /^\/v1\.0\/users\/[^/]+$/, status: 403, body: { error: { code: 'AccessDenied', message: 'Either scp or roles claim need to be present in the token.' } } });
-    await expect(world.graph.getUsersByIds([userId(1)])).rejects.toMatchObject({ code: 'GRAPH_CONSENT_MISSING', context: { graphCode: 'AccessDenied' } });
+    world.fake.failNext({
+      path: /^\/v1\.0\/users\/[^/]+$/,
+      status: 403,
+      body: { error: { code: 'AccessDenied', message: 'Either scp or roles claim need to be present in the token.' } },
+    });
+    await expect(world.graph.getUsersByIds([userId(1)])).rejects.toMatchObject({
+      code: 'GRAPH_CONSENT_MISSING',
+      context: { graphCode: 'AccessDenied' },
+    });
     expect(world.cache.value).toBeUndefined();
   });
 });

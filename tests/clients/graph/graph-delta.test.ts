@@ -1,7 +1,7 @@
-import type { AppError } from '../../../src/domain/errors';
+import { USER_SELECT } from '../../../src/clients/graph/graph-client';
 import { applyDeltaChanges } from '../../../src/domain/directory-delta';
 import type { EntraUser } from '../../../src/domain/entra-user';
-import { USER_SELECT } from '../../../src/clients/graph/graph-client';
+import type { AppError } from '../../../src/domain/errors';
 import { directory, failureOf, graphUser, readAllUsers, readDeltaRound, startWorld, userId, type World } from './graph-test-kit';
 
 let world: World | undefined;
@@ -187,12 +187,18 @@ describe('deltaPage: expired and foreign links', () => {
     expect(error).toMatchObject({ code: 'GRAPH_DELTA_EXPIRED', context: { status: 400, graphCode: 'syncStateNotFound' } });
   });
 
-  it.each(['SyncStateNotFound', 'SYNCSTATEINVALID', 'ResyncRequired'])('the reset code %s is recognised whatever its letter case -> GRAPH_DELTA_EXPIRED', async (code) => {
-    world = await startWorld({ users: directory(3) });
-    const { deltaLink } = await readDeltaRound(world.graph, null);
-    world.fake.failNext({ path: '/v1.0/users/delta', status: 400, body: { error: { code, message: 'Please perform a full sync.' } } });
-    await expect(world.graph.deltaPage(deltaLink)).rejects.toMatchObject({ code: 'GRAPH_DELTA_EXPIRED', context: { status: 400, graphCode: code } });
-  });
+  it.each(['SyncStateNotFound', 'SYNCSTATEINVALID', 'ResyncRequired'])(
+    'the reset code %s is recognised whatever its letter case -> GRAPH_DELTA_EXPIRED',
+    async (code) => {
+      world = await startWorld({ users: directory(3) });
+      const { deltaLink } = await readDeltaRound(world.graph, null);
+      world.fake.failNext({ path: '/v1.0/users/delta', status: 400, body: { error: { code, message: 'Please perform a full sync.' } } });
+      await expect(world.graph.deltaPage(deltaLink)).rejects.toMatchObject({
+        code: 'GRAPH_DELTA_EXPIRED',
+        context: { status: 400, graphCode: code },
+      });
+    },
+  );
 
   it('an expired paging link mid-round (400 Directory_ExpiredPageToken) -> GRAPH_PAGE_TOKEN_EXPIRED', async () => {
     world = await startWorld({ users: directory(450) });
@@ -226,7 +232,11 @@ describe('deltaPage: expired and foreign links', () => {
     const resolved =
       typeof body === 'string'
         ? body
-        : JSON.parse(JSON.stringify(body).replace('NEXT', `${world.fake.url}/v1.0/users/delta?$skiptoken=a`).replace('DELTA', `${world.fake.url}/v1.0/users/delta?$deltatoken=b`));
+        : JSON.parse(
+            JSON.stringify(body)
+              .replace('NEXT', `${world.fake.url}/v1.0/users/delta?$skiptoken=a`)
+              .replace('DELTA', `${world.fake.url}/v1.0/users/delta?$deltatoken=b`),
+          );
     world.fake.failNext({ path: '/v1.0/users/delta', status: 200, body: resolved });
     await expect(world.graph.deltaPage(null)).rejects.toMatchObject({ code: 'RESPONSE_MALFORMED' });
   });

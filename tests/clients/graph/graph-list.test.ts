@@ -1,5 +1,5 @@
-import { AppError } from '../../../src/domain/errors';
 import { MANAGER_EXPAND_FULL, MANAGER_EXPAND_ID_ONLY, USER_SELECT } from '../../../src/clients/graph/graph-client';
+import { AppError } from '../../../src/domain/errors';
 import { directory, failureOf, graphUser, readAllUsers, startWorld, userId, type World } from './graph-test-kit';
 
 let world: World | undefined;
@@ -102,7 +102,11 @@ describe('listUsersPage: the manager in every reading of $expand', () => {
   });
 
   it('nested $select refused with 400: switches to $expand=manager once and keeps using it', async () => {
-    world = await startWorld({ users: [...users, ...directory(1_200).slice(10)], orgContacts, behaviour: { managerExpandSelect: 'rejected' } });
+    world = await startWorld({
+      users: [...users, ...directory(1_200).slice(10)],
+      orgContacts,
+      behaviour: { managerExpandSelect: 'rejected' },
+    });
     const { users: read } = await readAllUsers(world.graph);
     expect(managers(read.slice(0, 4))).toEqual(expected);
     await world.graph.getUsersByIds([userId(2)]);
@@ -122,7 +126,19 @@ describe('listUsersPage: values Graph may send', () => {
     world.fake.failNext({
       path: '/v1.0/users',
       status: 200,
-      body: { value: [{ id: 'u-1', displayName: null, mail: null, userPrincipalName: 'x@contoso.com', proxyAddresses: null, otherMails: null, accountEnabled: null }] },
+      body: {
+        value: [
+          {
+            id: 'u-1',
+            displayName: null,
+            mail: null,
+            userPrincipalName: 'x@contoso.com',
+            proxyAddresses: null,
+            otherMails: null,
+            accountEnabled: null,
+          },
+        ],
+      },
     });
     const page = await world.graph.listUsersPage(null);
     expect(page.users[0]).toEqual({
@@ -148,7 +164,11 @@ describe('listUsersPage: values Graph may send', () => {
 
   it('a nextLink from Graph that leaves the Graph host is a malformed response', async () => {
     world = await startWorld();
-    world.fake.failNext({ path: '/v1.0/users', status: 200, body: { value: [], '@odata.nextLink': 'https://attacker.example/v1.0/users' } });
+    world.fake.failNext({
+      path: '/v1.0/users',
+      status: 200,
+      body: { value: [], '@odata.nextLink': 'https://attacker.example/v1.0/users' },
+    });
     await expect(world.graph.listUsersPage(null)).rejects.toMatchObject({ code: 'RESPONSE_MALFORMED' });
   });
 

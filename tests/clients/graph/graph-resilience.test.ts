@@ -13,15 +13,18 @@ describe('consent and tokens', () => {
   it.each([
     ['AccessDenied', 'AccessDenied'],
     ['Authorization_RequestDenied', 'Authorization_RequestDenied'],
-  ] as const)('missing admin consent (a token without roles answered %s) -> GRAPH_CONSENT_MISSING naming User.Read.All, after one fresh sign-in', async (rolelessToken, graphCode) => {
-    world = await startWorld({ users: directory(3), tenant: { ...TENANT, consentGranted: false }, behaviour: { rolelessToken } });
-    const error = await failureOf(world.graph.countUsers());
-    expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'GRAPH_CONSENT_MISSING', retry: 'permanent', context: { status: 403, graphCode } });
-    expect((error as AppError).message).toMatch(/application permission User\.Read\.All.*grant admin consent/);
-    expect(world.tokenRequests()).toHaveLength(2);
-    expect(world.graphRequests().map((r) => r.status)).toEqual([403, 403]);
-  });
+  ] as const)(
+    'missing admin consent (a token without roles answered %s) -> GRAPH_CONSENT_MISSING naming User.Read.All, after one fresh sign-in',
+    async (rolelessToken, graphCode) => {
+      world = await startWorld({ users: directory(3), tenant: { ...TENANT, consentGranted: false }, behaviour: { rolelessToken } });
+      const error = await failureOf(world.graph.countUsers());
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'GRAPH_CONSENT_MISSING', retry: 'permanent', context: { status: 403, graphCode } });
+      expect((error as AppError).message).toMatch(/application permission User\.Read\.All.*grant admin consent/);
+      expect(world.tokenRequests()).toHaveLength(2);
+      expect(world.graphRequests().map((r) => r.status)).toEqual([403, 403]);
+    },
+  );
 
   it('works as soon as consent is granted, although the cached token was issued without it', async () => {
     world = await startWorld({ users: directory(3) });
@@ -67,7 +70,13 @@ describe('request headers', () => {
     await world.graph.deltaPage(null);
     await world.graph.getUsersByIds([userId(1), userId(2)]);
     const sent = world.graphRequests().filter((r) => r.batchOf === null);
-    expect(sent.map((r) => r.path)).toEqual(['/v1.0/users/$count', '/v1.0/users', '/v1.0/users/delta', '/v1.0/users/delta', '/v1.0/$batch']);
+    expect(sent.map((r) => r.path)).toEqual([
+      '/v1.0/users/$count',
+      '/v1.0/users',
+      '/v1.0/users/delta',
+      '/v1.0/users/delta',
+      '/v1.0/$batch',
+    ]);
     for (const request of sent) {
       expect(request.headers).toMatchObject({ 'x-ms-throttle-priority': 'Low', authorization: 'Bearer ***' });
       expect(request.headers['client-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -113,7 +122,12 @@ describe('retries and throttling outside $batch', () => {
 
   it('the tenant bucket throttles a full read: the client waits for Retry-After and never comes early', async () => {
     // List pages cost 2 RU ($select -1, $expand +1): 3 pages of 999 do not fit a budget of 4 per 10 s.
-    world = await startWorld({ users: directory(2_500), throttling: { resourceUnitsPer10s: 4 }, policy: { maxInlineWaitMs: 10_000 }, behaviour: { expandPageCap: null } });
+    world = await startWorld({
+      users: directory(2_500),
+      throttling: { resourceUnitsPer10s: 4 },
+      policy: { maxInlineWaitMs: 10_000 },
+      behaviour: { expandPageCap: null },
+    });
     const { users } = await readAllUsers(world.graph);
     expect(users).toHaveLength(2_500);
     const requests = world.graphRequests();

@@ -3,14 +3,14 @@
  * nothing), a transport over Node's fetch, an in-memory token cache, builders for fake directory users, and a
  * `startWorld` that starts the fake tenant and the real clients pointed at it.
  */
+import { type FakeEntra, type FakeEntraOptions, type FakeTenantOptions, startFakeEntra } from '../../../fakes/entra/fake-entra-server';
 import { SIMULATED_TENANT } from '../../../fakes/simulation';
+import type { FakeGraphUser } from '../../../fakes/world/types';
+import { createGraphClient, type GraphClient } from '../../../src/clients/graph/graph-client';
+import { type CachedToken, createTokenProvider, type TokenCache, type TokenProvider } from '../../../src/clients/graph/token-client';
 import type { ExternalFetch } from '../../../src/clients/http';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
-import { createGraphClient, type GraphClient } from '../../../src/clients/graph/graph-client';
-import { createTokenProvider, type CachedToken, type TokenCache, type TokenProvider } from '../../../src/clients/graph/token-client';
 import type { MicrosoftCloudEndpoints } from '../../../src/domain/microsoft-cloud';
-import { startFakeEntra, type FakeEntra, type FakeEntraOptions, type FakeTenantOptions } from '../../../fakes/entra/fake-entra-server';
-import type { FakeGraphUser } from '../../../fakes/world/types';
 import { testPolicy } from '../../support/test-retry-policy';
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -173,7 +173,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** Reads every page of the user list. */
-export async function readAllUsers(graph: GraphClient): Promise<{ users: Awaited<ReturnType<GraphClient['listUsersPage']>>['users']; pages: number }> {
+export async function readAllUsers(
+  graph: GraphClient,
+): Promise<{ users: Awaited<ReturnType<GraphClient['listUsersPage']>>['users']; pages: number }> {
   const users: Awaited<ReturnType<GraphClient['listUsersPage']>>['users'] = [];
   let link: string | null = null;
   let pages = 0;

@@ -1,7 +1,17 @@
-import { AppError } from '../../../src/domain/errors';
+import { type FakeEntra, startFakeEntra } from '../../../fakes/entra/fake-entra-server';
 import { createTokenProvider, TOKEN_REFRESH_MARGIN_MS, type TokenProviderDeps } from '../../../src/clients/graph/token-client';
-import { startFakeEntra, type FakeEntra } from '../../../fakes/entra/fake-entra-server';
-import { failureOf, fakeClock, memoryTokenCache, nodeFetch, T0, TENANT, testPolicy, type FakeClock, type MemoryTokenCache } from './graph-test-kit';
+import { AppError } from '../../../src/domain/errors';
+import {
+  failureOf,
+  type FakeClock,
+  fakeClock,
+  type MemoryTokenCache,
+  memoryTokenCache,
+  nodeFetch,
+  T0,
+  TENANT,
+  testPolicy,
+} from './graph-test-kit';
 
 let fake: FakeEntra;
 let clock: FakeClock;
@@ -134,59 +144,66 @@ describe('token provider: success and cache', () => {
 });
 
 describe('token provider: AADSTS errors become actionable codes', () => {
-  const cases: { name: string; setup?: () => void; deps: () => Partial<TokenProviderDeps>; code: string; aadsts: string; says: RegExp }[] = [
-    {
-      name: 'unknown tenant',
-      deps: () => ({ tenantId: '11111111-2222-4333-8444-555555555555' }),
-      code: 'ENTRA_TENANT_NOT_FOUND',
-      aadsts: 'AADSTS90002',
-      says: /Directory \(tenant\) ID.*Overview page.*Microsoft cloud/,
-    },
-    { name: 'malformed tenant', deps: () => ({ tenantId: 'not a tenant!' }), code: 'ENTRA_TENANT_INVALID', aadsts: 'AADSTS900023', says: /GUID/ },
-    {
-      name: 'wrong client id',
-      deps: () => ({ clientId: '33333333-2222-4333-8444-555555555555' }),
-      code: 'ENTRA_CLIENT_ID_INVALID',
-      aadsts: 'AADSTS700016',
-      says: /Application \(client\) ID/,
-    },
-    {
-      name: 'wrong secret',
-      deps: () => ({ clientSecret: async () => 'not-the-secret-value' }),
-      code: 'ENTRA_SECRET_INVALID',
-      aadsts: 'AADSTS7000215',
-      says: /paste the secret's Value, not its Secret ID/i,
-    },
-    {
-      name: 'secret ID pasted instead of its value',
-      deps: () => ({ clientSecret: async () => TENANT.secretId }),
-      code: 'ENTRA_SECRET_INVALID',
-      aadsts: 'AADSTS7000215',
-      says: /Value, not its Secret ID/,
-    },
-    {
-      name: 'expired secret',
-      setup: () => fake.expireSecret(),
-      deps: () => ({}),
-      code: 'ENTRA_SECRET_EXPIRED',
-      aadsts: 'AADSTS7000222',
-      says: /create a new client secret in Certificates & secrets and save it here/i,
-    },
-    {
-      name: 'scope without /.default',
-      deps: () => ({ endpoints: { ...fake.endpoints, scope: 'https://graph.microsoft.com/User.Read.All' } }),
-      code: 'ENTRA_SCOPE_INVALID',
-      aadsts: 'AADSTS1002012',
-      says: /Microsoft cloud/,
-    },
-    {
-      name: 'scope of another cloud',
-      deps: () => ({ endpoints: { ...fake.endpoints, scope: 'https://graph.microsoft.us/.default' } }),
-      code: 'ENTRA_SCOPE_INVALID',
-      aadsts: 'AADSTS500011',
-      says: /Microsoft cloud/,
-    },
-  ];
+  const cases: { name: string; setup?: () => void; deps: () => Partial<TokenProviderDeps>; code: string; aadsts: string; says: RegExp }[] =
+    [
+      {
+        name: 'unknown tenant',
+        deps: () => ({ tenantId: '11111111-2222-4333-8444-555555555555' }),
+        code: 'ENTRA_TENANT_NOT_FOUND',
+        aadsts: 'AADSTS90002',
+        says: /Directory \(tenant\) ID.*Overview page.*Microsoft cloud/,
+      },
+      {
+        name: 'malformed tenant',
+        deps: () => ({ tenantId: 'not a tenant!' }),
+        code: 'ENTRA_TENANT_INVALID',
+        aadsts: 'AADSTS900023',
+        says: /GUID/,
+      },
+      {
+        name: 'wrong client id',
+        deps: () => ({ clientId: '33333333-2222-4333-8444-555555555555' }),
+        code: 'ENTRA_CLIENT_ID_INVALID',
+        aadsts: 'AADSTS700016',
+        says: /Application \(client\) ID/,
+      },
+      {
+        name: 'wrong secret',
+        deps: () => ({ clientSecret: async () => 'not-the-secret-value' }),
+        code: 'ENTRA_SECRET_INVALID',
+        aadsts: 'AADSTS7000215',
+        says: /paste the secret's Value, not its Secret ID/i,
+      },
+      {
+        name: 'secret ID pasted instead of its value',
+        deps: () => ({ clientSecret: async () => TENANT.secretId }),
+        code: 'ENTRA_SECRET_INVALID',
+        aadsts: 'AADSTS7000215',
+        says: /Value, not its Secret ID/,
+      },
+      {
+        name: 'expired secret',
+        setup: () => fake.expireSecret(),
+        deps: () => ({}),
+        code: 'ENTRA_SECRET_EXPIRED',
+        aadsts: 'AADSTS7000222',
+        says: /create a new client secret in Certificates & secrets and save it here/i,
+      },
+      {
+        name: 'scope without /.default',
+        deps: () => ({ endpoints: { ...fake.endpoints, scope: 'https://graph.microsoft.com/User.Read.All' } }),
+        code: 'ENTRA_SCOPE_INVALID',
+        aadsts: 'AADSTS1002012',
+        says: /Microsoft cloud/,
+      },
+      {
+        name: 'scope of another cloud',
+        deps: () => ({ endpoints: { ...fake.endpoints, scope: 'https://graph.microsoft.us/.default' } }),
+        code: 'ENTRA_SCOPE_INVALID',
+        aadsts: 'AADSTS500011',
+        says: /Microsoft cloud/,
+      },
+    ];
 
   it.each(cases)('$name -> $code', async ({ setup, deps, code, aadsts, says }) => {
     setup?.();
@@ -210,17 +227,20 @@ describe('token provider: AADSTS errors become actionable codes', () => {
     [90038, 400, 'invalid_request', "NationalCloudTenantRedirection - The specified tenant 'x' belongs to the National Cloud 'USGov'."],
     [900382, 400, 'invalid_client', 'Confidential Client is not supported in Cross Cloud request.'],
     [900432, 400, 'invalid_client', 'Confidential Client is not supported in Cross Cloud request.'],
-  ])('AADSTS%s (tenant in another Microsoft cloud) -> ENTRA_WRONG_CLOUD: choose the right Microsoft cloud', async (code, status, oauthError, text) => {
-    fake.failNext({
-      path: /\/token$/,
-      status,
-      body: { error: oauthError, error_description: `AADSTS${code}: ${text} Trace ID: t Correlation ID: c`, error_codes: [code] },
-    });
-    const error = (await failureOf(provider().tokens.getToken())) as AppError;
-    expect(error).toMatchObject({ code: 'ENTRA_WRONG_CLOUD', retry: 'permanent', context: { aadsts: `AADSTS${code}` } });
-    expect(error.message).toMatch(/choose the Microsoft cloud the tenant lives in/);
-    expect(error.message).not.toContain('Trace ID');
-  });
+  ])(
+    'AADSTS%s (tenant in another Microsoft cloud) -> ENTRA_WRONG_CLOUD: choose the right Microsoft cloud',
+    async (code, status, oauthError, text) => {
+      fake.failNext({
+        path: /\/token$/,
+        status,
+        body: { error: oauthError, error_description: `AADSTS${code}: ${text} Trace ID: t Correlation ID: c`, error_codes: [code] },
+      });
+      const error = (await failureOf(provider().tokens.getToken())) as AppError;
+      expect(error).toMatchObject({ code: 'ENTRA_WRONG_CLOUD', retry: 'permanent', context: { aadsts: `AADSTS${code}` } });
+      expect(error.message).toMatch(/choose the Microsoft cloud the tenant lives in/);
+      expect(error.message).not.toContain('Trace ID');
+    },
+  );
 
   it('an unknown AADSTS code -> ENTRA_AUTH_FAILED naming the code, never echoing the description', async () => {
     fake.failNext({

@@ -3,7 +3,7 @@
  * API refuses, so client tests passing against it mean something.
  */
 import { APP_AUTHORIZATION, userAuthorization } from '../../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
+import { type FakeJiraSite, startFakeJiraSite } from '../../../fakes/jira/fake-jira-site';
 import { fakeClock, jiraUser, jiraUsers } from './support';
 
 describe('fake Jira site', () => {
@@ -20,7 +20,11 @@ describe('fake Jira site', () => {
 
   const assets = (path: string): string => `${site.url}/jsm/assets/workspace/${site.workspaceId}/v1/${path}`;
   const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: APP_AUTHORIZATION }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: APP_AUTHORIZATION },
+      body: JSON.stringify(body),
+    });
   /** A GET as the app (asApp). */
   const get = (url: string, authorization = APP_AUTHORIZATION) => fetch(url, { headers: { Authorization: authorization } });
 
@@ -65,7 +69,14 @@ describe('fake Jira site', () => {
   it('records method, path, query, status and the clock time of every request', async () => {
     await get(`${site.url}/rest/api/3/users/search?startAt=0&maxResults=5`);
     expect(site.requests).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/rest/api/3/users/search', query: 'startAt=0&maxResults=5', status: 200, time: clock.now(), endpoint: 'users/search' }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/rest/api/3/users/search',
+        query: 'startAt=0&maxResults=5',
+        status: 200,
+        time: clock.now(),
+        endpoint: 'users/search',
+      }),
     ]);
   });
 
@@ -88,16 +99,25 @@ describe("fake Jira site: the caller and Jira's permission model", () => {
   });
 
   const as = (authorization: string | null, path: string, init: RequestInit = {}) =>
-    fetch(`${site!.url}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...(authorization === null ? {} : { Authorization: authorization }) } });
-  const check = (authorization: string | null, body: unknown) => as(authorization, '/rest/api/3/permissions/check', { method: 'POST', body: JSON.stringify(body) });
-  const administer = async (response: Response) => ((await response.json()) as { permissions: { ADMINISTER: { havePermission: boolean } } }).permissions.ADMINISTER.havePermission;
+    fetch(`${site!.url}${path}`, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', ...(authorization === null ? {} : { Authorization: authorization }) },
+    });
+  const check = (authorization: string | null, body: unknown) =>
+    as(authorization, '/rest/api/3/permissions/check', { method: 'POST', body: JSON.stringify(body) });
+  const administer = async (response: Response) =>
+    ((await response.json()) as { permissions: { ADMINISTER: { havePermission: boolean } } }).permissions.ADMINISTER.havePermission;
 
   it('refuses a request with no or an unknown Authorization with 401, loudly', async () => {
     site = await startFakeJiraSite({ users: [admin], now: clock.now });
     expect((await as(null, '/rest/api/3/users/search')).status).toBe(401);
     expect((await as('Bearer something-else', '/rest/api/3/users/search')).status).toBe(401);
     expect((await as('Basic Zm9vOmJhcg==', '/rest/api/3/users/search')).status).toBe(401);
-    expect(site.unexpected.map((u) => u.reason)).toEqual(['no or unknown Authorization', 'no or unknown Authorization', 'no or unknown Authorization']);
+    expect(site.unexpected.map((u) => u.reason)).toEqual([
+      'no or unknown Authorization',
+      'no or unknown Authorization',
+      'no or unknown Authorization',
+    ]);
   });
 
   it('lets a user check their own permissions, and refuses the app checking another user (403, as Jira does)', async () => {
@@ -123,7 +143,7 @@ describe("fake Jira site: the caller and Jira's permission model", () => {
     expect(await administer(await as(userAuthorization('acc-admin'), '/rest/api/3/mypermissions?permissions=ADMINISTER'))).toBe(true);
   });
 
-  it("sends its own clock in the Date header", async () => {
+  it('sends its own clock in the Date header', async () => {
     const skewed = fakeClock(Date.parse('2026-03-02T09:00:00Z'));
     site = await startFakeJiraSite({ users: [admin], now: skewed.now });
     const response = await as(APP_AUTHORIZATION, '/rest/api/3/users/search');
@@ -144,10 +164,18 @@ describe("fake Jira site: the caller and Jira's permission model", () => {
     ['burst', { 'retry-after': '60', 'ratelimit-reason': 'jira-burst-based', 'x-ratelimit-reset': '2026-03-02T09:01Z' }, []],
     ['cost-based', { 'retry-after': '60', 'ratelimit-reason': 'jira-cost-based' }, []],
     ['quota', { 'ratelimit-reason': 'jira-quota-tenant-based', 'x-ratelimit-reset': '2026-03-02T09:01Z' }, ['retry-after']],
-    ['beta', { 'x-beta-ratelimit-reason': 'jira-cost-based', 'x-beta-ratelimit-reset': '2026-03-02T09:01:00.000Z' }, ['retry-after', 'ratelimit-reason']],
+    [
+      'beta',
+      { 'x-beta-ratelimit-reason': 'jira-cost-based', 'x-beta-ratelimit-reset': '2026-03-02T09:01:00.000Z' },
+      ['retry-after', 'ratelimit-reason'],
+    ],
   ] as const)('answers a Jira 429 in the %s form', async (variant, present, absent) => {
     const at = fakeClock(Date.parse('2026-03-02T09:00:00Z'));
-    site = await startFakeJiraSite({ users: [admin], now: at.now, rateLimits: { enabled: true, perMinute: { 'users/search': 1 }, jira429: variant } });
+    site = await startFakeJiraSite({
+      users: [admin],
+      now: at.now,
+      rateLimits: { enabled: true, perMinute: { 'users/search': 1 }, jira429: variant },
+    });
     await as(APP_AUTHORIZATION, '/rest/api/3/users/search');
     const refused = await as(APP_AUTHORIZATION, '/rest/api/3/users/search');
     expect(refused.status).toBe(429);

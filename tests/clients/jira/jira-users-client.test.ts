@@ -1,10 +1,10 @@
-import { AppError } from '../../../src/domain/errors';
-import type { JiraFetch } from '../../../src/clients/http';
-import type { RetryPolicy } from '../../../src/clients/retry-policy';
-import { chunkForUrl, createJiraUsersClient, EMAIL_BULK_MAX_IDS } from '../../../src/clients/jira/jira-users-client';
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeJiraSite, type FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
-import { fakeClock, jiraUser, jiraUsers, patientPolicy, rejection, testPolicy, type FakeClock } from './support';
+import { type FakeJiraSite, type FakeJiraSiteOptions, startFakeJiraSite } from '../../../fakes/jira/fake-jira-site';
+import type { JiraFetch } from '../../../src/clients/http';
+import { chunkForUrl, createJiraUsersClient, EMAIL_BULK_MAX_IDS } from '../../../src/clients/jira/jira-users-client';
+import type { RetryPolicy } from '../../../src/clients/retry-policy';
+import { AppError } from '../../../src/domain/errors';
+import { type FakeClock, fakeClock, jiraUser, jiraUsers, patientPolicy, rejection, testPolicy } from './support';
 
 describe('Jira users client against the fake site', () => {
   let site: FakeJiraSite | undefined;
@@ -16,7 +16,11 @@ describe('Jira users client against the fake site', () => {
     site = undefined;
   });
 
-  async function setup(options: FakeJiraSiteOptions, policyFor: (c: FakeClock) => RetryPolicy = testPolicy, fetchWrap?: (f: JiraFetch) => JiraFetch) {
+  async function setup(
+    options: FakeJiraSiteOptions,
+    policyFor: (c: FakeClock) => RetryPolicy = testPolicy,
+    fetchWrap?: (f: JiraFetch) => JiraFetch,
+  ) {
     clock = fakeClock();
     site = await startFakeJiraSite({ now: clock.now, ...options });
     const base = jiraFetchTo(site.url);
@@ -55,7 +59,12 @@ describe('Jira users client against the fake site', () => {
       const { seen } = await readAll(client);
       expect(new Set(seen).size).toBe(250);
       expect(site.requestsTo('users/search').map((r) => r.status)).toEqual([200, 200, 409, 200, 200]);
-      site.failNext({ path: '/users/search', status: 409, times: 10, body: { errorMessages: ['The request took longer than 10 seconds.'] } });
+      site.failNext({
+        path: '/users/search',
+        status: 409,
+        times: 10,
+        body: { errorMessages: ['The request took longer than 10 seconds.'] },
+      });
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_REQUEST_FAILED', retry: 'later' });
     });
 
@@ -114,7 +123,10 @@ describe('Jira users client against the fake site', () => {
       expect((error as AppError).message).toContain('"Browse users and groups"');
       expect((error as AppError).message).toContain('Global permissions');
       site.failNext({ path: '/users/search', status: 403, body: { errorMessages: ['Forbidden'] } });
-      expect((await rejection(client.listUsersPage(0))) as AppError).toMatchObject({ code: 'JIRA_UNAUTHORIZED', message: expect.stringContaining('Browse users and groups') });
+      expect((await rejection(client.listUsersPage(0))) as AppError).toMatchObject({
+        code: 'JIRA_UNAUTHORIZED',
+        message: expect.stringContaining('Browse users and groups'),
+      });
     });
 
     it('maps other 4xx to JIRA_REQUEST_FAILED and a redirect to a clear error', async () => {
@@ -172,14 +184,22 @@ describe('Jira users client against the fake site', () => {
     it("measures a reset time against Jira's Date header, so a Forge clock running ahead cannot shorten the wait", async () => {
       const siteClock = fakeClock(Date.parse('2026-03-02T09:00:00Z'));
       const ahead = fakeClock(Date.parse('2026-03-02T09:00:30Z'));
-      site = await startFakeJiraSite({ users: jiraUsers(1), now: siteClock.now, rateLimits: { enabled: true, perMinute: { 'users/search': 1 } } });
+      site = await startFakeJiraSite({
+        users: jiraUsers(1),
+        now: siteClock.now,
+        rateLimits: { enabled: true, perMinute: { 'users/search': 1 } },
+      });
       const client = createJiraUsersClient({ fetch: jiraFetchTo(site.url), policy: testPolicy(ahead) });
       await client.listUsersPage(0);
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 60 });
       // An HTTP-date Retry-After, and the beta reset header, are measured the same way.
       site.failNext({ path: '/users/search', status: 429, headers: { 'Retry-After': 'Mon, 02 Mar 2026 09:02:00 GMT' } });
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 120 });
-      site.failNext({ path: '/users/search', status: 429, headers: { 'X-Beta-RateLimit-Reason': 'jira-cost-based', 'X-Beta-RateLimit-Reset': '2026-03-02T09:03:00Z' } });
+      site.failNext({
+        path: '/users/search',
+        status: 429,
+        headers: { 'X-Beta-RateLimit-Reason': 'jira-cost-based', 'X-Beta-RateLimit-Reset': '2026-03-02T09:03:00Z' },
+      });
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retryAfterSeconds: 180 });
       expect(ahead.slept).toEqual([]);
     });
@@ -189,18 +209,27 @@ describe('Jira users client against the fake site', () => {
       site.failNext({
         path: '/users/search',
         status: 429,
-        headers: { 'X-Beta-RateLimit-Reason': 'jira-quota-global-based', 'X-Beta-RateLimit-Reset': new Date(clock.now() + 600_000).toISOString() },
+        headers: {
+          'X-Beta-RateLimit-Reason': 'jira-quota-global-based',
+          'X-Beta-RateLimit-Reset': new Date(clock.now() + 600_000).toISOString(),
+        },
       });
       expect(await rejection(client.listUsersPage(0))).toMatchObject({ code: 'JIRA_THROTTLED', retry: 'later', retryAfterSeconds: 600 });
       expect(site.requestsTo('users/search')).toHaveLength(1);
     });
 
-    it.each(['gateway', 'burst', 'cost-based', 'beta', 'mixed'] as const)('reads every account through %s 429s when it may wait', async (jira429) => {
-      const { site, client } = await setup({ users: jiraUsers(250), rateLimits: { enabled: true, perMinute: { 'users/search': 2 }, jira429 } }, patientPolicy);
-      const { seen } = await readAll(client);
-      expect(new Set(seen).size).toBe(250);
-      expect(site.requestsTo('users/search').filter((r) => r.status === 429).length).toBeGreaterThan(0);
-    });
+    it.each(['gateway', 'burst', 'cost-based', 'beta', 'mixed'] as const)(
+      'reads every account through %s 429s when it may wait',
+      async (jira429) => {
+        const { site, client } = await setup(
+          { users: jiraUsers(250), rateLimits: { enabled: true, perMinute: { 'users/search': 2 }, jira429 } },
+          patientPolicy,
+        );
+        const { seen } = await readAll(client);
+        expect(new Set(seen).size).toBe(250);
+        expect(site.requestsTo('users/search').filter((r) => r.status === 429).length).toBeGreaterThan(0);
+      },
+    );
 
     it('treats a quota 429 (jira-quota-*) as retry later at once, even with a short Retry-After', async () => {
       const { site, client } = await setup({ users: jiraUsers(1) });

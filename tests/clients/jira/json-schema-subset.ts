@@ -14,7 +14,8 @@ export function validateAgainst(spec: JsonSchema, schema: JsonSchema, value: unk
   const type = resolved['type'];
   if (typeof type === 'string' && !hasType(value, type)) return [...problems, `${path}: expected ${type}, got ${describe(value)}`];
   const enumValues = resolved['enum'];
-  if (Array.isArray(enumValues) && !enumValues.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(enumValues)}`);
+  if (Array.isArray(enumValues) && !enumValues.includes(value))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(enumValues)}`);
 
   if (Array.isArray(value) && isSchema(resolved['items'])) {
     value.forEach((item, i) => problems.push(...validateAgainst(spec, resolved['items'] as JsonSchema, item, `${path}[${i}]`)));

@@ -5,12 +5,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { APP_AUTHORIZATION, userAuthorization } from '../../../fakes/jira/fake-jira-fetch';
-import { startFakeJiraSite, type FakeJiraSite } from '../../../fakes/jira/fake-jira-site';
-import { jiraUser } from './support';
-import { validateAgainst, type JsonSchema } from './json-schema-subset';
 
-const candidates = [process.env['SPECS_DIR'], path.resolve(__dirname, '../../../../shared/specs'), path.resolve(__dirname, '../../../shared/specs')];
+import { APP_AUTHORIZATION, userAuthorization } from '../../../fakes/jira/fake-jira-fetch';
+import { type FakeJiraSite, startFakeJiraSite } from '../../../fakes/jira/fake-jira-site';
+import { type JsonSchema, validateAgainst } from './json-schema-subset';
+import { jiraUser } from './support';
+
+const candidates = [
+  process.env['SPECS_DIR'],
+  path.resolve(__dirname, '../../../../shared/specs'),
+  path.resolve(__dirname, '../../../shared/specs'),
+];
 const specsDir = candidates.find((dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'jira-platform.swagger-v3.json')));
 
 function loadSpec(file: string): JsonSchema {
@@ -18,7 +23,10 @@ function loadSpec(file: string): JsonSchema {
 }
 
 function responseSchema(spec: JsonSchema, apiPath: string): JsonSchema {
-  const paths = spec['paths'] as Record<string, { get: { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> } }>;
+  const paths = spec['paths'] as Record<
+    string,
+    { get: { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> } }
+  >;
   const schema = paths[apiPath]?.get.responses['200']?.content['application/json']?.schema;
   if (!schema) throw new Error(`no 200 response schema for ${apiPath}`);
   return schema;
@@ -71,7 +79,9 @@ if (!specsDir) {
 
       const objectSite = await startFakeJiraSite({ users: [jiraUser({ accountId: 'one' })], emailBulkShape: 'object' });
       try {
-        const response = await fetch(`${objectSite.url}/rest/api/3/user/email/bulk?accountId=one`, { headers: { Authorization: APP_AUTHORIZATION } });
+        const response = await fetch(`${objectSite.url}/rest/api/3/user/email/bulk?accountId=one`, {
+          headers: { Authorization: APP_AUTHORIZATION },
+        });
         expect(validateAgainst(platform, schema, await response.json())).toEqual([]);
       } finally {
         await objectSite.close();
@@ -87,7 +97,9 @@ if (!specsDir) {
       const schema = responseSchema(platform, '/rest/api/3/mypermissions');
       const asApp = await get('/rest/api/3/mypermissions?permissions=ADMINISTER');
       expect(validateAgainst(platform, schema, asApp)).toEqual([]);
-      const response = await fetch(`${site.url}/rest/api/3/mypermissions?permissions=ADMINISTER`, { headers: { Authorization: userAuthorization('visible') } });
+      const response = await fetch(`${site.url}/rest/api/3/mypermissions?permissions=ADMINISTER`, {
+        headers: { Authorization: userAuthorization('visible') },
+      });
       expect(validateAgainst(platform, schema, await response.json())).toEqual([]);
     });
 

@@ -3,8 +3,8 @@
  * minutes take no real time and the fake site's recorded times show them), a retry policy on that clock, and
  * builders with valid defaults.
  */
-import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import type { FakeJiraUser } from '../../../fakes/world/types';
+import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { testPolicy } from '../../support/test-retry-policy';
 
 export interface FakeClock {

@@ -1,4 +1,10 @@
-import { generateWorld, mutateWorld, worldStats, QUIRKS_GUARANTEED_FROM, type GenerateWorldOptions } from '../../../fakes/world/generate-world';
+import {
+  generateWorld,
+  type GenerateWorldOptions,
+  mutateWorld,
+  QUIRKS_GUARANTEED_FROM,
+  worldStats,
+} from '../../../fakes/world/generate-world';
 import { createPrng } from '../../../fakes/world/prng';
 import type { FakeGraphUser, World } from '../../../fakes/world/types';
 import { normalizeEmail } from '../../../fakes/world/world-matching';
@@ -49,7 +55,11 @@ describe('generateWorld', () => {
     const w = world();
     for (const u of w.entra.users) expect(u.id).toMatch(GUID);
     for (const c of w.entra.orgContacts) expect(c.id).toMatch(GUID);
-    const shapes = { atlassian: /^([56][0-9a-f]{23}|712020:[0-9a-f-]{36})$/, app: /^557058:[0-9a-f-]{36}$/, customer: /^qm:[0-9a-f-]{36}:[0-9a-f-]{36}$/ };
+    const shapes = {
+      atlassian: /^([56][0-9a-f]{23}|712020:[0-9a-f-]{36})$/,
+      app: /^557058:[0-9a-f-]{36}$/,
+      customer: /^qm:[0-9a-f-]{36}:[0-9a-f-]{36}$/,
+    };
     for (const a of w.jira.users) expect(a.accountId).toMatch(shapes[a.accountType as keyof typeof shapes]);
   });
 
@@ -81,9 +91,21 @@ describe('generateWorld', () => {
     const w = world({ quirks: false, matchRate: 1 });
     const stats = worldStats(w);
     expect(stats).toMatchObject({
-      guests: 0, disabled: 0, withoutMail: 0, orgContacts: 0, duplicatedEntraMails: 0, mixedCaseEntraMails: 0,
-      paddedEntraMails: 0, appAccounts: 0, customerAccounts: 0, hiddenEmails: 0, inactiveAtlassianAccounts: 0,
-      duplicatedAtlassianEmails: 0, atlassianMatchingNobody: 0, overlongJobTitles: 0, reservedCharacterDisplayNames: 0,
+      guests: 0,
+      disabled: 0,
+      withoutMail: 0,
+      orgContacts: 0,
+      duplicatedEntraMails: 0,
+      mixedCaseEntraMails: 0,
+      paddedEntraMails: 0,
+      appAccounts: 0,
+      customerAccounts: 0,
+      hiddenEmails: 0,
+      inactiveAtlassianAccounts: 0,
+      duplicatedAtlassianEmails: 0,
+      atlassianMatchingNobody: 0,
+      overlongJobTitles: 0,
+      reservedCharacterDisplayNames: 0,
     });
     expect(w.jira.users).toHaveLength(w.entra.users.length);
   });
@@ -91,10 +113,28 @@ describe('generateWorld', () => {
   describe(`with quirks, from ${QUIRKS_GUARANTEED_FROM} users every quirk appears`, () => {
     const sizes = [QUIRKS_GUARANTEED_FROM, 137, 1000];
     const quirks = [
-      'guests', 'disabled', 'withoutMail', 'managedByOrgContact', 'managersWithoutAtlassianAccount', 'accentedDisplayNames',
-      'cjkDisplayNames', 'reservedCharacterDisplayNames', 'overlongJobTitles', 'duplicatedEntraMails', 'mixedCaseEntraMails',
-      'paddedEntraMails', 'withOtherMails', 'withSecondaryAliases', 'appAccounts', 'customerAccounts', 'inactiveAtlassianAccounts',
-      'atlassianWithoutEmail', 'hiddenEmails', 'duplicatedAtlassianEmails', 'atlassianMatchingNobody', 'mixedCaseAtlassianEmails',
+      'guests',
+      'disabled',
+      'withoutMail',
+      'managedByOrgContact',
+      'managersWithoutAtlassianAccount',
+      'accentedDisplayNames',
+      'cjkDisplayNames',
+      'reservedCharacterDisplayNames',
+      'overlongJobTitles',
+      'duplicatedEntraMails',
+      'mixedCaseEntraMails',
+      'paddedEntraMails',
+      'withOtherMails',
+      'withSecondaryAliases',
+      'appAccounts',
+      'customerAccounts',
+      'inactiveAtlassianAccounts',
+      'atlassianWithoutEmail',
+      'hiddenEmails',
+      'duplicatedAtlassianEmails',
+      'atlassianMatchingNobody',
+      'mixedCaseAtlassianEmails',
       'paddedAtlassianEmails',
     ] as const;
     it.each(sizes.flatMap((users) => [1, 2, 3].map((seed) => [users, seed] as const)))('%i users, seed %i', (users, seed) => {

@@ -7,13 +7,14 @@
  * https://learn.microsoft.com/en-us/graph/throttling) comes back as Forge's InvocationError with that retryAfter.
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import type { StageMessage } from '../../../src/pipeline/messages';
-import { startRun } from '../../../src/pipeline/run-control';
-import { loadRun } from '../../../src/pipeline/run-store';
+
 import { queueConsumer } from '../../../src/functions/boundary/queue-boundary';
 import { schemaJobEntry, stageEntry } from '../../../src/functions/consumers';
 import type { AppDeps } from '../../../src/functions/wiring';
-import { startHarness, type Harness } from '../../support/pipeline-harness';
+import type { StageMessage } from '../../../src/pipeline/messages';
+import { startRun } from '../../../src/pipeline/run-control';
+import { loadRun } from '../../../src/pipeline/run-store';
+import { type Harness, startHarness } from '../../support/pipeline-harness';
 
 describe('queue consumer boundary', () => {
   let h: Harness;
@@ -44,8 +45,13 @@ describe('queue consumer boundary', () => {
     expect(answer).toBeUndefined();
     expect(built).toBe(1);
     const run = await loadRun(h.deps, runId);
-    expect(run).toMatchObject({ status: 'failed', error: { code: 'QUEUE_MESSAGE_INVALID', message: expect.stringContaining('Start the run again') } });
-    expect(h.logs.filter((l) => l.event === 'queue.message-rejected').map((l) => l.fields)).toEqual([{ stage: 'plan', version: 99, hasRunId: true }]);
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: { code: 'QUEUE_MESSAGE_INVALID', message: expect.stringContaining('Start the run again') },
+    });
+    expect(h.logs.filter((l) => l.event === 'queue.message-rejected').map((l) => l.fields)).toEqual([
+      { stage: 'plan', version: 99, hasRunId: true },
+    ]);
     expect(h.driver.take()).toBeNull();
   });
 
@@ -78,24 +84,35 @@ describe('queue consumer boundary', () => {
     const schemaJob = queueConsumer(schemaJobEntry, () => appDeps);
     expect(await schemaJob({ body: { v: 2, jobId: 'job-00000001', runId } })).toBeUndefined();
     expect((await loadRun(h.deps, runId))!.status).toBe('queued');
-    expect(h.logs.filter((l) => l.event === 'queue.message-rejected').map((l) => l.fields)).toEqual([{ stage: 'schemaJob', hasRunId: false }]);
+    expect(h.logs.filter((l) => l.event === 'queue.message-rejected').map((l) => l.fields)).toEqual([
+      { stage: 'schemaJob', hasRunId: false },
+    ]);
   });
 
   it('runs a step and answers "retry later" as an InvocationError with retryAfter', async () => {
     const first = await startSync();
-    expect(await queueConsumer(stageEntry('atlassianUsers'), depsPerInvocation)({ body: first, retryContext: { retryCount: 0 } })).toBeUndefined();
+    expect(
+      await queueConsumer(stageEntry('atlassianUsers'), depsPerInvocation)({ body: first, retryContext: { retryCount: 0 } }),
+    ).toBeUndefined();
     const next = h.driver.take();
     expect(next?.message).toEqual({ v: 1, runId: first.runId, stage: 'entraDirectory', seq: 0 });
 
     // Longer than the client waits in-process (5 s): handed back as "retry later" with Graph's Retry-After.
     h.sim.entra.failNext({ path: '/v1.0/users/delta', status: 429, headers: { 'Retry-After': '120' }, times: 5 });
-    const answer = await queueConsumer(stageEntry('entraDirectory'), depsPerInvocation)({ body: next!.message, retryContext: { retryCount: 0 } });
+    const answer = await queueConsumer(
+      stageEntry('entraDirectory'),
+      depsPerInvocation,
+    )({ body: next!.message, retryContext: { retryCount: 0 } });
     // InvocationError's constructor returns its wire form, {_retry, retryOptions}, which Forge reads.
     expect(answer).toEqual({ _retry: true, retryOptions: { retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST } });
     expect(answer).toEqual(new InvocationError({ retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST }));
     expect(built).toBe(2);
     const run = await loadRun(h.deps, first.runId);
     expect(run).toMatchObject({ status: 'running', retries: { later: 1 } });
-    expect(h.logs.find((l) => l.event === 'step.retry-later')?.fields).toMatchObject({ stage: 'entraDirectory', code: 'GRAPH_THROTTLED', retryAfterSeconds: 120 });
+    expect(h.logs.find((l) => l.event === 'step.retry-later')?.fields).toMatchObject({
+      stage: 'entraDirectory',
+      code: 'GRAPH_THROTTLED',
+      retryAfterSeconds: 120,
+    });
   });
 });

@@ -2,7 +2,7 @@ import { runExtraChecks } from '../../../scripts/lint-forge/extra-checks';
 import type { CheckId, CheckOutcome, Finding } from '../../../scripts/lint-forge/findings';
 import { loadManifest } from '../../../scripts/lint-forge/manifest';
 import { listLintFiles } from '../../../scripts/lint-forge/project-files';
-import { DEFAULT_FILES, fixtureProject, manifestWith, type FixtureOptions } from './fixture-project';
+import { DEFAULT_FILES, type FixtureOptions, fixtureProject, manifestWith } from './fixture-project';
 
 async function lintFixture(options: FixtureOptions = {}): Promise<CheckOutcome[]> {
   const fixture = fixtureProject(options);
@@ -65,7 +65,10 @@ describe('kvs-scope', () => {
 describe('egress', () => {
   it('reports a host in a template literal that is not declared, at the literal', async () => {
     const outcomes = await lintFixture({
-      files: { 'src/clients/token.ts': 'export const tokenUrl = (tenant: string) =>\n  `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`;\n' },
+      files: {
+        'src/clients/token.ts':
+          'export const tokenUrl = (tenant: string) =>\n  `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`;\n',
+      },
     });
     const reported = findings(outcomes, 'egress');
     expect(brief(reported)).toHaveLength(1);
@@ -75,7 +78,10 @@ describe('egress', () => {
 
   it('warns on a declared host no code uses and on the deprecated plain-string form', async () => {
     const outcomes = await lintFixture({
-      manifest: manifestWith('        - address: https://graph.microsoft.com\n', '        - address: https://graph.microsoft.com\n        - https://graph.microsoft.us\n'),
+      manifest: manifestWith(
+        '        - address: https://graph.microsoft.com\n',
+        '        - address: https://graph.microsoft.com\n        - https://graph.microsoft.us\n',
+      ),
     });
     const reported = findings(outcomes, 'egress');
     expect(reported.map((f) => [f.severity, f.file, f.line])).toEqual([
@@ -88,8 +94,14 @@ describe('egress', () => {
 
   it('accepts wildcard declarations and hosts in plain strings, and ignores comments', async () => {
     const outcomes = await lintFixture({
-      manifest: manifestWith('        - address: https://graph.microsoft.com\n', '        - address: https://graph.microsoft.com\n        - address: https://*.atlassian.net\n'),
-      files: { 'src/clients/site.ts': '// https://undeclared.example.com is only a comment\nexport const site = "https://acme.atlassian.net/wiki";\n' },
+      manifest: manifestWith(
+        '        - address: https://graph.microsoft.com\n',
+        '        - address: https://graph.microsoft.com\n        - address: https://*.atlassian.net\n',
+      ),
+      files: {
+        'src/clients/site.ts':
+          '// https://undeclared.example.com is only a comment\nexport const site = "https://acme.atlassian.net/wiki";\n',
+      },
     });
     expect(brief(findings(outcomes, 'egress'))).toEqual([]);
   });
@@ -97,7 +109,8 @@ describe('egress', () => {
   it('lets a marked line keep a host that is never fetched (a link shown to admins)', async () => {
     const outcomes = await lintFixture({
       files: {
-        'src/ui/help.tsx': '// lint-forge-ignore-next-line egress -- a link, never fetched\nexport const portal = "https://entra.microsoft.com";\nexport const other = "https://portal.azure.com";\n',
+        'src/ui/help.tsx':
+          '// lint-forge-ignore-next-line egress -- a link, never fetched\nexport const portal = "https://entra.microsoft.com";\nexport const other = "https://portal.azure.com";\n',
       },
     });
     expect(findings(outcomes, 'egress').map((f) => [f.file, f.line])).toEqual([['src/ui/help.tsx', 3]]);
@@ -129,7 +142,9 @@ describe('queue-keys', () => {
     expect(brief(findings(outcomes, 'queue-keys'))).toEqual([
       'error src/pipeline/queues.ts:3 Queue key "sync-writ-assets" (registry) is not the queue of any consumer in manifest.yml: events pushed to it are never delivered.',
     ]);
-    expect(notes(outcomes, 'queue-keys')).toContain('not checked: new Queue({ key: key }) at src/adapters/queue.ts:2 (key not a literal or constant)');
+    expect(notes(outcomes, 'queue-keys')).toContain(
+      'not checked: new Queue({ key: key }) at src/adapters/queue.ts:2 (key not a literal or constant)',
+    );
   });
 
   it('does not treat QUEUE-named constants outside src/pipeline and src/functions as keys', async () => {
@@ -194,7 +209,9 @@ describe('resolver-keys', () => {
 
 describe('handler-exports', () => {
   it('reports a handler whose export is missing, at the manifest line', async () => {
-    const outcomes = await lintFixture({ files: { 'src/functions/consumers.ts': 'export async function planStage(): Promise<void> {}\n' } });
+    const outcomes = await lintFixture({
+      files: { 'src/functions/consumers.ts': 'export async function planStage(): Promise<void> {}\n' },
+    });
     expect(brief(findings(outcomes, 'handler-exports'))).toEqual([
       'error manifest.yml:17 Function stage-plan: src/functions/consumers.ts does not export "plan" (handler "functions/consumers.plan").',
     ]);
@@ -202,7 +219,10 @@ describe('handler-exports', () => {
 
   it('reports a handler file that does not exist and a handler not in file.export form', async () => {
     const outcomes = await lintFixture({
-      manifest: manifestWith('handler: functions/resolver.handler', 'handler: functions/resolver').replace('functions/consumers.plan', 'functions/stages.plan'),
+      manifest: manifestWith('handler: functions/resolver.handler', 'handler: functions/resolver').replace(
+        'functions/consumers.plan',
+        'functions/stages.plan',
+      ),
     });
     expect(brief(findings(outcomes, 'handler-exports'))).toEqual([
       'error manifest.yml:15 Function resolver: handler "functions/resolver" must be "<file>.<export>", e.g. "functions/resolver.handler".',

@@ -1,10 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findSpecs, prepareOfflineEnvironment, SPEC_FILES, STUB_SPEC } from '../../../scripts/lint-forge/forge-lint-environment';
-import { fixtureProject, type Fixture } from './fixture-project';
 
-const SWAGGER_VARIABLES = ['USE_LOCAL_SWAGGER', 'LOCAL_JIRA_SWAGGER', 'LOCAL_JSM_SWAGGER', 'LOCAL_JSW_SWAGGER', 'LOCAL_CONF_SWAGGER', 'LOCAL_CONF_V2_SWAGGER', 'LOCAL_BB_SWAGGER'];
+import { findSpecs, prepareOfflineEnvironment, SPEC_FILES, STUB_SPEC } from '../../../scripts/lint-forge/forge-lint-environment';
+import { type Fixture, fixtureProject } from './fixture-project';
+
+const SWAGGER_VARIABLES = [
+  'USE_LOCAL_SWAGGER',
+  'LOCAL_JIRA_SWAGGER',
+  'LOCAL_JSM_SWAGGER',
+  'LOCAL_JSW_SWAGGER',
+  'LOCAL_CONF_SWAGGER',
+  'LOCAL_CONF_V2_SWAGGER',
+  'LOCAL_BB_SWAGGER',
+];
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -103,7 +112,9 @@ describe('prepareOfflineEnvironment', () => {
     try {
       const tsconfig: unknown = JSON.parse(fs.readFileSync(path.join(shadow, 'tsconfig.json'), 'utf8'));
       expect(tsconfig).toMatchObject({ include: ['src/**/*'], compilerOptions: { strict: true } });
-      expect(fs.readFileSync(path.join(shadow, 'manifest.yml'), 'utf8')).toBe(fs.readFileSync(path.join(fixture.root, 'manifest.yml'), 'utf8'));
+      expect(fs.readFileSync(path.join(shadow, 'manifest.yml'), 'utf8')).toBe(
+        fs.readFileSync(path.join(fixture.root, 'manifest.yml'), 'utf8'),
+      );
       expect(fs.existsSync(path.join(shadow, 'src', 'functions', 'consumers.ts'))).toBe(true);
       expect(offline.notes.join('\n')).toContain('src -> src/**/*');
     } finally {
@@ -118,7 +129,10 @@ describe('prepareOfflineEnvironment', () => {
     fixture.write('src/generated/x.ts', 'export {};\n');
     const offline = prepareOfflineEnvironment(fixture.root, { found: false, reason: 'none' });
     try {
-      expect(JSON.parse(fs.readFileSync(path.join(offline.workDir, 'tsconfig.json'), 'utf8'))).toEqual({ include: ['src/**/*.ts'], exclude: ['src/generated/**/*'] });
+      expect(JSON.parse(fs.readFileSync(path.join(offline.workDir, 'tsconfig.json'), 'utf8'))).toEqual({
+        include: ['src/**/*.ts'],
+        exclude: ['src/generated/**/*'],
+      });
     } finally {
       offline.restore();
     }

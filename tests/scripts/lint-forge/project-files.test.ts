@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { findProjectRoot, lintRoots, listLintFiles } from '../../../scripts/lint-forge/project-files';
 import { fixtureProject, manifestWith } from './fixture-project';
 
@@ -35,7 +36,9 @@ describe('listLintFiles', () => {
       const files = await listLintFiles(fixture.root, ['src/ui/index.tsx']);
       expect(files).toContain('src/functions/consumers.ts');
       expect(files).toContain('src/ui/index.tsx');
-      expect(files.filter((f) => f.includes('generated') || f.includes('node_modules') || f.startsWith('tests/') || f.endsWith('.log'))).toEqual([]);
+      expect(
+        files.filter((f) => f.includes('generated') || f.includes('node_modules') || f.startsWith('tests/') || f.endsWith('.log')),
+      ).toEqual([]);
       expect(process.cwd()).toBe(cwd);
     } finally {
       fixture.remove();
@@ -45,7 +48,11 @@ describe('listLintFiles', () => {
   it('adds the folder of a UI Kit resource that lives outside src/', async () => {
     const fixture = fixtureProject({
       manifest: manifestWith('    path: src/ui/index.tsx', '    path: frontend/index.tsx'),
-      files: { 'src/ui/index.tsx': null, 'frontend/index.tsx': 'export const App = () => null;\n', 'frontend/parts/table.tsx': 'export {};\n' },
+      files: {
+        'src/ui/index.tsx': null,
+        'frontend/index.tsx': 'export const App = () => null;\n',
+        'frontend/parts/table.tsx': 'export {};\n',
+      },
     });
     try {
       expect(lintRoots(fixture.root, ['frontend/index.tsx'])).toEqual(['src', 'frontend']);

@@ -11,7 +11,10 @@ function outcome(overrides: Partial<CheckOutcome> = {}): CheckOutcome {
 
 describe('formatReport', () => {
   it('prints each finding with its place, then a summary line per check, and passes when there is nothing', () => {
-    const report = formatReport([outcome({ notes: ['3 hosts'] }), outcome({ check: 'forge-lint-scopes', title: 'scopes', status: 'skipped', notes: ['SKIPPED: no specs'] })]);
+    const report = formatReport([
+      outcome({ notes: ['3 hosts'] }),
+      outcome({ check: 'forge-lint-scopes', title: 'scopes', status: 'skipped', notes: ['SKIPPED: no specs'] }),
+    ]);
     expect(report).toBe(
       [
         'lint:forge summary',
@@ -26,8 +29,14 @@ describe('formatReport', () => {
 
   it('fails on warnings as well as errors, listing findings sorted by file and line', () => {
     const outcomes = [
-      outcome({ findings: [finding({ file: 'src/b.ts', line: 1 }), finding({ severity: 'warning', file: 'manifest.yml', line: 0, column: 0 })] }),
-      outcome({ check: 'forge-lint', title: '@forge/lint', findings: [finding({ check: 'forge-lint', file: 'src/a.ts', reference: 'valid-module-required' })] }),
+      outcome({
+        findings: [finding({ file: 'src/b.ts', line: 1 }), finding({ severity: 'warning', file: 'manifest.yml', line: 0, column: 0 })],
+      }),
+      outcome({
+        check: 'forge-lint',
+        title: '@forge/lint',
+        findings: [finding({ check: 'forge-lint', file: 'src/a.ts', reference: 'valid-module-required' })],
+      }),
     ];
     const lines = formatReport(outcomes).split('\n');
     expect(lines.slice(0, 3)).toEqual([

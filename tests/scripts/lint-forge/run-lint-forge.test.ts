@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+
 import type { Finding } from '../../../scripts/lint-forge/findings';
 import { findSpecs } from '../../../scripts/lint-forge/forge-lint-environment';
 import { runLintForge } from '../../../scripts/lint-forge/run-lint-forge';
@@ -28,7 +29,9 @@ describe('runLintForge without @forge/lint', () => {
     try {
       const result = await runLintForge({ root: fixture.root, skipForgeLint: true });
       expect(result.exitCode).toBe(1);
-      expect(brief(result.outcomes.flatMap((o) => o.findings))).toEqual([expect.stringMatching(/^forge-lint error manifest.yml:0 manifest.yml could not be read: /)]);
+      expect(brief(result.outcomes.flatMap((o) => o.findings))).toEqual([
+        expect.stringMatching(/^forge-lint error manifest.yml:0 manifest.yml could not be read: /),
+      ]);
     } finally {
       fixture.remove();
     }
@@ -47,7 +50,8 @@ describe('runLintForge with @forge/lint', () => {
       tsconfig: { compilerOptions: { strict: true }, include: ['src'] },
       files: {
         'src/functions/consumers.ts': 'export async function planStage(): Promise<void> {}\n',
-        'src/clients/jira.ts': "import api, { route } from '@forge/api';\nexport const users = () => api.asApp().requestJira(route`/rest/api/3/users/search`);\n",
+        'src/clients/jira.ts':
+          "import api, { route } from '@forge/api';\nexport const users = () => api.asApp().requestJira(route`/rest/api/3/users/search`);\n",
       },
     });
     const cwd = process.cwd();
@@ -63,7 +67,8 @@ describe('runLintForge with @forge/lint', () => {
       );
       expect(found.filter((f) => f.includes('network'))).toEqual([]);
       expect(forge?.notes.join('\n')).toContain('src -> src/**/*');
-      const scopeFinding = 'forge-lint error src/clients/jira.ts:2 Jira endpoint: GET /rest/api/3/users/search requires "read:jira-user" scope';
+      const scopeFinding =
+        'forge-lint error src/clients/jira.ts:2 Jira endpoint: GET /rest/api/3/users/search requires "read:jira-user" scope';
       const scopes = result.outcomes.find((o) => o.check === 'forge-lint-scopes');
       if (specs.found) {
         expect(found).toContain(scopeFinding);

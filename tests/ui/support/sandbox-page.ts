@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../sandbox/emulator';
-import { renderAdminPage, type AdminPage, type ForgeNode } from '../../../sandbox/ui/headless';
+
 import { SIMULATED_TENANT } from '../../../fakes/simulation';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../../sandbox/emulator';
+import { type AdminPage, type ForgeNode, renderAdminPage } from '../../../sandbox/ui/headless';
 
 export const SECRET = SIMULATED_TENANT.clientSecret;
 
@@ -31,7 +32,9 @@ export async function startSandboxPages(options: Partial<Omit<EmulatorOptions, '
   return {
     emulator,
     open(accountId) {
-      const page = renderAdminPage({ invoke: (key, payload) => emulator.invoke(key, payload, accountId === undefined ? undefined : { accountId }) });
+      const page = renderAdminPage({
+        invoke: (key, payload) => emulator.invoke(key, payload, accountId === undefined ? undefined : { accountId }),
+      });
       pages.push(page);
       return page;
     },

@@ -4,8 +4,8 @@
  * it exists to put the page in states that are slow or awkward to reach for real (a run frozen mid-stage, a capped
  * report, a malformed answer) and to count invocations under fake timers.
  */
-import { createReportCollector, type RunReport } from '../../../src/domain/report';
 import type { HeadlessInvoke } from '../../../sandbox/ui/headless';
+import { createReportCollector, type RunReport } from '../../../src/domain/report';
 
 export type StubAnswer = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -52,7 +52,19 @@ export function historyEntry(overrides: Record<string, unknown> = {}) {
 }
 
 export function counts(overrides: Record<string, number> = {}) {
-  return { atlassianUsers: 10, matched: 8, unmatchedAtlassian: 2, creates: 3, updates: 1, inactivations: 0, unchanged: 4, missingManagerLinks: 0, warnings: 0, writeFailures: 0, ...overrides };
+  return {
+    atlassianUsers: 10,
+    matched: 8,
+    unmatchedAtlassian: 2,
+    creates: 3,
+    updates: 1,
+    inactivations: 0,
+    unchanged: 4,
+    missingManagerLinks: 0,
+    warnings: 0,
+    writeFailures: 0,
+    ...overrides,
+  };
 }
 
 /** A report made by the real collector: `creates` entries with only `listCap` of them listed. */
@@ -71,7 +83,13 @@ export function cappedReport(creates: number, listCap: number): RunReport {
       managerName: null,
     }));
   }
-  return collector.build({ atlassianUsers: creates, matched: creates, unchanged: 0, safety: { tripped: false, inactivations: 0, activeObjects: 0, limit: 5 }, createColumns: ['Email', 'Job Title', 'Department'] });
+  return collector.build({
+    atlassianUsers: creates,
+    matched: creates,
+    unchanged: 0,
+    safety: { tripped: false, inactivations: 0, activeObjects: 0, limit: 5 },
+    createColumns: ['Email', 'Job Title', 'Department'],
+  });
 }
 
 export class StubBackend {
@@ -83,7 +101,11 @@ export class StubBackend {
     this.answers.set('getOverview', {
       ok: true,
       data: {
-        connection: { state: 'working', message: 'The app signed in to Microsoft and can read 10 users.', lastCheck: { at: T0, ok: true, userCount: 10, error: null } },
+        connection: {
+          state: 'working',
+          message: 'The app signed in to Microsoft and can read 10 users.',
+          lastCheck: { at: T0, ok: true, userCount: 10, error: null },
+        },
         schema: { state: 'ready', schemaName: 'Entra Directory', schemaKey: 'ENTRA', message: 'ready', pending: [], code: null },
         schedule: { intervalDays: 1, due: false, nextDueAt: '2026-03-03T00:00:00.000Z', lastSucceededAt: null },
       },
@@ -102,7 +124,15 @@ export class StubBackend {
         lastScheduled: parts.lastScheduled ?? null,
         settings:
           parts.settings === undefined
-            ? { tenantId: 'contoso.onmicrosoft.com', clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31', cloud: 'global', intervalDays: 1, secretStored: true, secretSetAt: T0, updatedAt: T0 }
+            ? {
+                tenantId: 'contoso.onmicrosoft.com',
+                clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31',
+                cloud: 'global',
+                intervalDays: 1,
+                secretStored: true,
+                secretSetAt: T0,
+                updatedAt: T0,
+              }
             : parts.settings,
       },
     });

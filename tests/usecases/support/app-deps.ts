@@ -3,17 +3,17 @@
  * the simulated tenant and Jira site over real HTTP: the boundaries and use cases run exactly as in Forge, the
  * admin check asks the fake site as the calling user. Each call of `create` is one invocation's deps.
  */
+import { jiraFetchAsUser } from '../../../fakes/jira/fake-jira-fetch';
+import { type Simulation, startSimulation } from '../../../fakes/simulation';
+import { generateWorld } from '../../../fakes/world/generate-world';
 import { defaultRetryPolicy } from '../../../src/clients/retry-policy';
 import type { AppDeps } from '../../../src/functions/wiring';
 import { defaultPipelineConfig } from '../../../src/pipeline/deps';
 import type { QueueKey, StageMessage } from '../../../src/pipeline/messages';
 import type { LogFields } from '../../../src/pipeline/ports';
 import type { SchemaJobMessage } from '../../../src/pipeline/schema-job-queue';
-import { createConnector, type ConnectionDeps } from '../../../src/services/connections';
+import { type ConnectionDeps, createConnector } from '../../../src/services/connections';
 import type { PersonalDataReporter } from '../../../src/services/privacy-service';
-import { jiraFetchAsUser } from '../../../fakes/jira/fake-jira-fetch';
-import { startSimulation, type Simulation } from '../../../fakes/simulation';
-import { generateWorld } from '../../../fakes/world/generate-world';
 import { MemorySecretStore, MemoryStore } from '../../support/memory-store';
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
