@@ -1,6 +1,7 @@
 // Layer rules: src/domain is pure (no @forge/*, no I/O, no clock); @forge/* only in adapters, entry points and UI;
 // only adapters reach the network (clients receive a transport).
 import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 const forgeImports = {
@@ -13,7 +14,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Import order is checked (and fixed by `npm run format`): packages first, then relative paths, each sorted.
+    plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
@@ -36,7 +41,10 @@ export default tseslint.config(
         {
           patterns: [
             { ...forgeImports, message: 'src/domain is pure: no @forge/* imports.' },
-            { group: ['**/clients/**', '**/adapters/**', '**/pipeline/**', '**/functions/**', '**/ui/**', 'node:*', 'p-retry'], message: 'src/domain is pure: it imports only zod and other domain modules.' },
+            {
+              group: ['**/clients/**', '**/adapters/**', '**/pipeline/**', '**/functions/**', '**/ui/**', 'node:*', 'p-retry'],
+              message: 'src/domain is pure: it imports only zod and other domain modules.',
+            },
           ],
         },
       ],
@@ -60,7 +68,18 @@ export default tseslint.config(
   {
     files: ['src/pipeline/**/*.ts', 'src/clients/**/*.ts', 'src/services/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [forgeImports, { group: ['**/functions/**', '**/ui/**', '**/usecases/**'], message: 'Stages, clients and services do not depend on entry points, use cases or the UI.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forgeImports,
+            {
+              group: ['**/functions/**', '**/ui/**', '**/usecases/**'],
+              message: 'Stages, clients and services do not depend on entry points, use cases or the UI.',
+            },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'Clients receive their transport; only src/adapters calls fetch.' }],
     },
   },
@@ -72,8 +91,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { ...forgeImports, message: 'src/usecases imports no @forge/*: Forge pieces come in through deps built in src/functions/wiring.ts.' },
-            { group: ['**/functions/**', '**/ui/**', '**/adapters/**'], message: 'Use cases may import domain, pipeline, clients and services only.' },
+            {
+              ...forgeImports,
+              message: 'src/usecases imports no @forge/*: Forge pieces come in through deps built in src/functions/wiring.ts.',
+            },
+            {
+              group: ['**/functions/**', '**/ui/**', '**/adapters/**'],
+              message: 'Use cases may import domain, pipeline, clients and services only.',
+            },
           ],
         },
       ],
