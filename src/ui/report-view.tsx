@@ -5,7 +5,7 @@
 import { Badge, Inline, SectionMessage, Stack, Text } from '@forge/react';
 import React from 'react';
 
-import type { ReportListName, RunReport } from '../domain/report';
+import { REPORT_LIST_NAMES, type ReportListName, type RunReport } from '../domain/report';
 import { formatCount } from './format';
 import { ReportTables } from './report-tables';
 
@@ -22,15 +22,9 @@ const COUNT_LABELS: readonly { readonly key: keyof RunReport['counts']; readonly
   { key: 'writeFailures', label: 'Write failures' },
 ];
 
-export const PREVIEW_LISTS: readonly ReportListName[] = [
-  'creates',
-  'updates',
-  'inactivations',
-  'unmatchedAtlassian',
-  'missingManagerLinks',
-  'warnings',
-];
-export const SYNC_LISTS: readonly ReportListName[] = [...PREVIEW_LISTS, 'writeFailures'];
+/** A preview writes nothing, so it has no write failures; a sync report has every list. */
+export const SYNC_LISTS: readonly ReportListName[] = REPORT_LIST_NAMES;
+export const PREVIEW_LISTS: readonly ReportListName[] = REPORT_LIST_NAMES.filter((name) => name !== 'writeFailures');
 
 export function ReportCounts({ report, withFailures }: { report: RunReport; withFailures: boolean }) {
   return (
