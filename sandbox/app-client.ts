@@ -33,6 +33,8 @@ export const runCountsSchema = z.object({
   missingManagerLinks: z.number(),
   warnings: z.number(),
   writeFailures: z.number(),
+  /** Entra ID users read but excluded by the sync scope (0 from a run without a scope). */
+  outOfScope: z.number().default(0),
 });
 export type RunCounts = z.infer<typeof runCountsSchema>;
 
@@ -53,7 +55,7 @@ export const runViewSchema = z.object({
 export type RunView = z.infer<typeof runViewSchema>;
 
 export const publicSettingsSchema = z
-  .object({ tenantId: z.string(), clientId: z.string(), cloud: z.string(), intervalDays: z.number() })
+  .object({ tenantId: z.string(), clientId: z.string(), cloud: z.string(), intervalDays: z.number(), scope: z.string().default('') })
   .passthrough();
 export type PublicSettingsView = z.infer<typeof publicSettingsSchema>;
 

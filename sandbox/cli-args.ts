@@ -31,6 +31,8 @@ export interface CliOptions {
   readonly clientId?: string;
   readonly clientSecret?: string;
   readonly intervalDays?: string;
+  /** configure --scope EXPR: the sync scope's text form (docs/sandbox.md); '' clears it. */
+  readonly scope?: string;
   readonly now?: number;
   readonly json: boolean;
   readonly users?: number;
@@ -57,7 +59,11 @@ export interface ParsedArgs {
 /** Commands that take the run ID as their one argument. */
 export const RUN_ID_COMMANDS: readonly Command[] = ['run', 'confirm', 'cancel'];
 /** Options only some commands read; given to another command they are a usage error. */
-const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = { '--port': ['serve', 'demo'], '--once': ['demo'] };
+const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
+  '--port': ['serve', 'demo'],
+  '--once': ['demo'],
+  '--scope': ['configure'],
+};
 const HELP_FLAGS = ['--help', '-h'];
 
 export class UsageError extends Error {}
@@ -73,6 +79,7 @@ const VALUE_OPTIONS = [
   '--client-id',
   '--client-secret',
   '--interval-days',
+  '--scope',
   '--now',
   '--users',
   '--seed',
@@ -84,7 +91,7 @@ type ValueOption = (typeof VALUE_OPTIONS)[number];
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
+         --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -185,6 +192,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('clientId', values.get('--client-id')),
     ...defined('clientSecret', values.get('--client-secret')),
     ...defined('intervalDays', values.get('--interval-days')),
+    ...defined('scope', values.get('--scope')),
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),

@@ -168,6 +168,8 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       clientSecret: options.clientSecret ?? (builtInTenant ? SIMULATED_TENANT.clientSecret : undefined),
       cloud: stored?.cloud ?? 'global',
       intervalDays: options.intervalDays ?? stored?.intervalDays ?? 1,
+      // Absent: the stored scope stays; '' clears it.
+      scope: options.scope,
     };
     const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
     ctx.output.result(saved);
@@ -175,10 +177,15 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
     ctx.output.line(
       `Settings saved: tenant ${saved.tenantId}, client ${saved.clientId}, cloud ${saved.cloud}, scheduled sync every ${saved.intervalDays} day(s).`,
     );
+    ctx.output.line(saved.scope === '' ? 'Sync scope: everyone the app reads.' : `Sync scope: ${saved.scope}`);
     ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
     return 0;
   } catch (error) {
-    if (error instanceof ResolverError) return failWith(ctx, error, 'The settings were not saved: ');
+    if (error instanceof ResolverError) {
+      const code = failWith(ctx, error, 'The settings were not saved: ');
+      // An unreadable --scope expression is a usage error of this command (docs/sandbox.md): exit 2, nothing stored.
+      return options.scope !== undefined && error.code === 'INPUT_INVALID' ? 2 : code;
+    }
     throw error;
   }
 }

@@ -27,6 +27,7 @@ export const ZERO_COUNTS: RunCounts = {
   missingManagerLinks: 0,
   warnings: 0,
   writeFailures: 0,
+  outOfScope: 0,
 };
 
 export function summaryOf(run: RunView): RunSummary {
@@ -74,6 +75,7 @@ function pickCounts(counts: RunCounts | null): RunCounts {
     missingManagerLinks: counts.missingManagerLinks,
     warnings: counts.warnings,
     writeFailures: counts.writeFailures,
+    outOfScope: counts.outOfScope,
   };
 }
 

@@ -46,9 +46,9 @@ export interface DeltaMergeResult {
 const FIELD_KEYS = Object.keys(entraUserSchema.shape).filter((key) => key !== 'id') as (keyof EntraUserFields)[];
 /**
  * The selected properties (managerId is a relationship, reported only when set; `extra` holds the chosen
- * attributes, merged key by key and not needed for a user to be complete).
+ * attributes and `profile` the scope's properties, merged key by key and not needed for a user to be complete).
  */
-const PROPERTY_KEYS = FIELD_KEYS.filter((key) => key !== 'managerId' && key !== 'extra');
+const PROPERTY_KEYS = FIELD_KEYS.filter((key) => key !== 'managerId' && key !== 'extra' && key !== 'profile');
 
 /**
  * Delta is not lossless (https://learn.microsoft.com/graph/delta-query-overview: changes can be replayed or
@@ -108,8 +108,8 @@ export function applyDeltaChanges(directory: Map<string, EntraUser>, changes: re
     for (const key of FIELD_KEYS) {
       const value = change.fields[key];
       if (value === undefined) continue;
-      if (key === 'extra') {
-        next.extra = { ...next.extra, ...(value as Record<string, string | null>) };
+      if (key === 'extra' || key === 'profile') {
+        next[key] = { ...next[key], ...(value as Record<string, string | null>) };
         continue;
       }
       // Lists are copied so the directory never shares an array with the caller's changes.
@@ -139,7 +139,7 @@ function sameUser(a: EntraUser, b: EntraUser): boolean {
     const x = a[key];
     const y = b[key];
     if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((item, i) => item === y[i]);
-    if (key === 'extra') return sameExtra(a.extra, b.extra);
+    if (key === 'extra' || key === 'profile') return sameExtra(a[key], b[key]);
     return x === y;
   });
 }

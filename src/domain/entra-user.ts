@@ -23,6 +23,11 @@ export const entraUserSchema = z.object({
    * directory cached before any was chosen.
    */
   extra: z.record(z.string(), z.string().nullable()).optional(),
+  /**
+   * Values of the Graph properties the sync scope reads (scope.ts, scopeProfileProperties: userType, companyName,
+   * ...), by Graph property name. Absent in a directory cached while no scope needed any.
+   */
+  profile: z.record(z.string(), z.string().nullable()).optional(),
 });
 
 export type EntraUser = z.infer<typeof entraUserSchema>;

@@ -10,6 +10,7 @@ import type { AssetsObject } from './assets-object';
 import { desiredValues, diffValues } from './desired-values';
 import { isInPopulation, matchAccounts, type MatchedPair, type MatchResult } from './email-match';
 import { entraIdKey } from './entra-id';
+import type { EntraUser } from './entra-user';
 import { type ExistingObjects, indexEmployees, ObjectRole } from './existing-objects';
 import { type ChainWalk, walkChains } from './manager-order';
 import { blankToNull, textOf } from './object-values';
@@ -29,6 +30,7 @@ import {
 import type { Directory, SyncInput, TypePlan } from './plan-types';
 import { MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
 import type { ObjectTypeDefinition } from './schema-definition';
+import { evaluateScope, type Scope, type ScopeEvaluation } from './scope';
 import type {
   CreateOperation,
   InactivationOperation,
@@ -52,14 +54,16 @@ export function planEmployees(
   input: SyncInput,
   type: ObjectTypeDefinition,
   report: ReportCollector,
-): TypePlan & { readonly matched: number; readonly population: number } {
-  const match = matchPhase(input, report);
-  const directory = createDirectory(input, match);
+  scope: Scope | null = null,
+): TypePlan & { readonly matched: number; readonly population: number; readonly scope: ScopeEvaluation } {
+  const scoped = scopePhase(input, scope);
+  const match = matchPhase(scoped.input, report);
+  const directory = createDirectory(scoped.input, match);
   const claimed = claimPhase(type, input.employees, match, report);
-  const managerOf = managerPhase(match, report);
+  const managerOf = managerPhase(match, scoped.outOfScope, report);
   const createOrder = orderCreatesPhase(claimed.objectOf, managerOf);
   const decided = decidePhase(type, claimed, managerOf, createOrder, directory, report);
-  const inactivations = [...decided.inactivations, ...unclaimedPhase(type, input.employees, claimed, directory, report)];
+  const inactivations = [...decided.inactivations, ...unclaimedPhase(type, input.employees, claimed, directory, scoped.outOfScope, report)];
   nameFormerManagers(type, decided.pendingNames, input.employees);
   decided.creates.sort((a, b) => a.wave - b.wave);
   return {
@@ -71,7 +75,30 @@ export function planEmployees(
     activeObjects: claimed.existing.activeCount,
     matched: match.pairs.length,
     population: match.populationSize,
+    scope: scoped.evaluation,
   };
+}
+
+interface Scoped {
+  /** The planner's input with only the users in scope: users out of scope are not matched. */
+  readonly input: SyncInput;
+  /** The users read but out of scope, by entraIdKey: their objects are inactivated, as managers they are missing links. */
+  readonly outOfScope: ReadonlyMap<string, EntraUser>;
+  readonly evaluation: ScopeEvaluation;
+}
+
+/** Phase 0: the sync scope over every user read (the cached directory, so full and delta reads agree). */
+function scopePhase(input: SyncInput, scope: Scope | null): Scoped {
+  const evaluation = evaluateScope(scope, input.entraUsers);
+  if (evaluation.outOfScope === 0) return { input, outOfScope: new Map(), evaluation };
+  const inScope: EntraUser[] = [];
+  const outOfScope = new Map<string, EntraUser>();
+  for (let i = 0; i < input.entraUsers.length; i++) {
+    const user = input.entraUsers[i] as EntraUser;
+    if (evaluation.inScope[i] === 1) inScope.push(user);
+    else outOfScope.set(entraIdKey(user.id), user);
+  }
+  return { input: { ...input, entraUsers: inScope }, outOfScope, evaluation };
 }
 
 /** Phase 1: pair Atlassian accounts with Entra users by email (email-match.ts), and report who stays unmatched. */
@@ -99,7 +126,7 @@ function claimPhase(type: ObjectTypeDefinition, employees: readonly AssetsObject
 }
 
 /** Phase 3: each pair's manager's pair (-1: none), reporting managers the directory or the matching lacks, and loops. */
-function managerPhase(match: MatchResult, report: ReportCollector): Int32Array {
+function managerPhase(match: MatchResult, outOfScope: ReadonlyMap<string, EntraUser>, report: ReportCollector): Int32Array {
   const pairs = match.pairs;
   const pairOfUser = new Int32Array(match.entraUsers.length).fill(-1);
   for (let i = 0; i < pairs.length; i++) pairOfUser[(pairs[i] as MatchedPair).entraIndex] = i;
@@ -112,7 +139,12 @@ function managerPhase(match: MatchResult, report: ReportCollector): Int32Array {
     const managerPair = managerIndex === undefined ? -1 : (pairOfUser[managerIndex] as number);
     managerOf[i] = managerPair;
     if (managerPair === -1) {
-      const reason: MissingManagerReason = managerIndex === undefined ? 'manager-not-in-directory' : 'manager-not-matched';
+      const reason: MissingManagerReason =
+        managerIndex !== undefined
+          ? 'manager-not-matched'
+          : outOfScope.has(entraIdKey(managerId))
+            ? 'manager-out-of-scope'
+            : 'manager-not-in-directory';
       report.add('missingManagerLinks', () => ({
         entraUserId: pair.entraUser.id,
         fullName: blankToNull(pair.entraUser.displayName),
@@ -206,6 +238,12 @@ function decidePhase(
         attributes: shownOnCreate(type, values),
         managerName: managerName(entraUser, directory),
       }));
+      report.add('scopeEntering', () => ({
+        entraUserId: entraUser.id,
+        fullName: labelOf(type, values),
+        accountId: pair.account.accountId,
+        action: 'create',
+      }));
       continue;
     }
 
@@ -224,6 +262,14 @@ function decidePhase(
       });
       reportInactivation(type, object, 'entra-user-disabled', report);
     } else {
+      if (object.values.active !== true && values.active === true) {
+        report.add('scopeEntering', () => ({
+          entraUserId: entraUser.id,
+          fullName: labelOf(type, values) ?? labelOf(type, object.values),
+          accountId: pair.account.accountId,
+          action: 'reactivate',
+        }));
+      }
       out.updates.push({
         kind: 'update',
         objectType: type.key,
@@ -251,12 +297,21 @@ function unclaimedPhase(
   employees: readonly AssetsObject[],
   { existing, claimed }: Claimed,
   directory: Directory,
+  outOfScope: ReadonlyMap<string, EntraUser>,
   report: ReportCollector,
 ): InactivationOperation[] {
   const inactivations: InactivationOperation[] = [];
   const inactivate = (object: AssetsObject, reason: InactivationReason | null): void => {
     if (object.values.active !== true) return;
-    const why = reason ?? unclaimedReason(object, directory);
+    const why = reason ?? unclaimedReason(object, directory, outOfScope);
+    if (why === 'out-of-scope') {
+      report.add('scopeLeaving', () => ({
+        objectKey: object.objectKey,
+        objectId: object.objectId,
+        fullName: labelOf(type, object.values),
+        entraUserId: textOf(object.values.entraUserId),
+      }));
+    }
     inactivations.push({
       kind: 'inactivate',
       objectType: type.key,
@@ -279,8 +334,11 @@ function unclaimedPhase(
 }
 
 /** Why an active object that no pair claims is inactivated, from what the inputs say about its user and account. */
-function unclaimedReason(object: AssetsObject, directory: Directory): InactivationReason {
+function unclaimedReason(object: AssetsObject, directory: Directory, outOfScope: ReadonlyMap<string, EntraUser>): InactivationReason {
   const entraId = textOf(object.values.entraUserId);
+  const outside = entraId === null ? undefined : outOfScope.get(entraIdKey(entraId));
+  // Disabled says more than "out of scope" (and is what the app would say without a scope).
+  if (outside !== undefined) return outside.accountEnabled ? 'out-of-scope' : 'entra-user-disabled';
   const entraUser = entraId === null ? undefined : directory.entraUser(entraId);
   if (entraUser === undefined) return 'entra-user-missing';
   const accountId = textOf(object.values.atlassianAccountId) ?? textOf(object.values.jiraUser);

@@ -10,6 +10,7 @@ import { reportSafety } from './plan-report';
 import type { PlanOptions, SyncInput, SyncPlan } from './plan-types';
 import { createReportCollector, type SafetyCheck } from './report';
 import { objectTypeOf, type SchemaDefinition } from './schema-definition';
+import { printScope } from './scope';
 
 export { compareObjectIds } from './existing-objects';
 export type { PlanOptions, SyncInput, SyncPlan } from './plan-types';
@@ -26,7 +27,8 @@ export function safetyLimit(activeObjects: number): number {
 export function planSync(input: SyncInput, options: PlanOptions & { readonly definition?: SchemaDefinition } = {}): SyncPlan {
   const report = createReportCollector(options.listCap);
   const employeeType = objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee');
-  const employees = planEmployees(input, employeeType, report);
+  const scope = options.scope ?? null;
+  const employees = planEmployees(input, employeeType, report, scope);
 
   const { inactivations, activeObjects } = employees;
   const limit = safetyLimit(activeObjects);
@@ -47,6 +49,8 @@ export function planSync(input: SyncInput, options: PlanOptions & { readonly def
       unchanged: employees.unchanged,
       safety,
       createColumns: employeeType.attributes.filter((attribute) => attribute.showOnCreate).map((attribute) => attribute.name),
+      outOfScope: employees.scope.outOfScope,
+      scope: { text: printScope(scope), rules: [...employees.scope.clauses] },
     }),
   };
 }

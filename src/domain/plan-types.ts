@@ -7,6 +7,7 @@ import type { AssetsObject } from './assets-object';
 import type { AtlassianAccount } from './atlassian-account';
 import type { EntraUser } from './entra-user';
 import type { RunReport, SafetyCheck } from './report';
+import type { Scope } from './scope';
 import type { CreateOperation, InactivationOperation, ManagerLinkOperation, UpdateOperation } from './sync-operations';
 
 export interface SyncInput {
@@ -19,6 +20,8 @@ export interface SyncInput {
 export interface PlanOptions {
   /** Entries kept per report list (counts stay exact). */
   readonly listCap?: number;
+  /** Who is synced (scope.ts); null or absent: everyone read. */
+  readonly scope?: Scope | null;
 }
 
 /** What one object type's planner decides: its operations, how many objects it leaves as they are, and its base for the safety check. */

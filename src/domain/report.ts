@@ -43,7 +43,7 @@ export const UNMATCHED_REASONS = [
   'ambiguous',
   'duplicate-match',
 ] as const satisfies readonly UnmatchedReason[];
-export const MISSING_MANAGER_REASONS = ['manager-not-in-directory', 'manager-not-matched'] as const;
+export const MISSING_MANAGER_REASONS = ['manager-not-in-directory', 'manager-not-matched', 'manager-out-of-scope'] as const;
 export type MissingManagerReason = (typeof MISSING_MANAGER_REASONS)[number];
 
 export const UNMATCHED_REASON_TEXT: Readonly<Record<UnmatchedReason, string>> = {
@@ -61,11 +61,13 @@ export const INACTIVATION_REASON_TEXT: Readonly<Record<InactivationReason, strin
   'no-longer-matched': 'The Atlassian account no longer matches this Entra ID user by email.',
   'missing-entra-user-id': 'The object has no Entra User ID, so the app cannot tell whom it describes.',
   'duplicate-entra-user-id': 'Another Employee object has the same Entra User ID; the app keeps the one with the lowest object id.',
+  'out-of-scope': 'Outside the sync scope (Setup tab).',
 };
 
 export const MISSING_MANAGER_REASON_TEXT: Readonly<Record<MissingManagerReason, string>> = {
   'manager-not-in-directory': 'The manager is not an Entra ID user the app reads (for example an organisational contact).',
   'manager-not-matched': 'The manager is not matched to an active Atlassian account.',
+  'manager-out-of-scope': 'The manager is outside the sync scope (Setup tab).',
 };
 
 const text = z.string();
@@ -145,6 +147,28 @@ export const reportMissingManagerSchema = z.object({
 });
 export type ReportMissingManager = z.infer<typeof reportMissingManagerSchema>;
 
+/** An Employee object whose user is read but outside the sync scope: it is inactivated (reason out-of-scope). */
+export const reportScopeLeavingSchema = z.object({
+  objectKey: text,
+  objectId: text,
+  fullName: optionalText,
+  entraUserId: optionalText,
+});
+export type ReportScopeLeaving = z.infer<typeof reportScopeLeavingSchema>;
+
+/** A user in scope who enters the synced set in this run: an Employee object is created, or made active again. */
+export const reportScopeEnteringSchema = z.object({
+  entraUserId: text,
+  fullName: optionalText,
+  accountId: text,
+  action: z.enum(['create', 'reactivate']),
+});
+export type ReportScopeEntering = z.infer<typeof reportScopeEnteringSchema>;
+
+/** Per clause of the run's scope, how many users read it excluded (scope.ts evaluateScope). */
+export const reportScopeRuleSchema = z.object({ rule: text, excluded: z.number().int().nonnegative() });
+export type ReportScopeRule = z.infer<typeof reportScopeRuleSchema>;
+
 export const reportWriteFailureSchema = z.object({
   objectKey: optionalText,
   entraUserId: text,
@@ -178,10 +202,16 @@ export const reportCountsSchema = z.object({
   missingManagerLinks: count,
   warnings: count,
   writeFailures: count,
+  /** Entra ID users read but excluded by the sync scope (0 in reports stored before the scope existed). */
+  outOfScope: count.default(0),
+  scopeLeaving: count.default(0),
+  scopeEntering: count.default(0),
 });
 export type ReportCounts = z.infer<typeof reportCountsSchema>;
 
 const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), truncated: z.boolean() });
+/** A list stored reports may lack (added after version 2 was stored): read as empty. */
+const laterListOf = <T extends z.ZodType>(item: T) => listOf(item).default({ items: [], truncated: false });
 
 export const runReportSchema = z.object({
   v: z.union([z.literal(1), z.literal(REPORT_VERSION)]).transform((): typeof REPORT_VERSION => REPORT_VERSION),
@@ -197,6 +227,10 @@ export const runReportSchema = z.object({
   missingManagerLinks: listOf(reportMissingManagerSchema),
   warnings: listOf(reportWarningSchema),
   writeFailures: listOf(reportWriteFailureSchema),
+  /** The run's scope in its text form ('' = everyone) and what each clause excluded. */
+  scope: z.object({ text, rules: z.array(reportScopeRuleSchema) }).default({ text: '', rules: [] }),
+  scopeLeaving: laterListOf(reportScopeLeavingSchema),
+  scopeEntering: laterListOf(reportScopeEnteringSchema),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 
@@ -208,6 +242,8 @@ export interface ReportEntries {
   missingManagerLinks: ReportMissingManager;
   warnings: ReportWarning;
   writeFailures: ReportWriteFailure;
+  scopeLeaving: ReportScopeLeaving;
+  scopeEntering: ReportScopeEntering;
 }
 export type ReportListName = keyof ReportEntries;
 export const REPORT_LIST_NAMES: readonly ReportListName[] = [
@@ -218,6 +254,8 @@ export const REPORT_LIST_NAMES: readonly ReportListName[] = [
   'missingManagerLinks',
   'warnings',
   'writeFailures',
+  'scopeLeaving',
+  'scopeEntering',
 ];
 
 /** A warning as callers give it: the message is cut and the subjects are capped here. */
@@ -240,6 +278,9 @@ export interface ReportCollector {
     unchanged: number;
     safety: SafetyCheck;
     createColumns: readonly string[];
+    /** Users read but outside the scope, and the scope's figures (none when the run has no scope). */
+    outOfScope?: number;
+    scope?: RunReport['scope'];
   }): RunReport;
 }
 
@@ -255,6 +296,8 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
     missingManagerLinks: [],
     warnings: [],
     writeFailures: [],
+    scopeLeaving: [],
+    scopeEntering: [],
   };
   const counts: Record<ReportListName, number> = {
     creates: 0,
@@ -264,6 +307,8 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
     missingManagerLinks: 0,
     warnings: 0,
     writeFailures: 0,
+    scopeLeaving: 0,
+    scopeEntering: 0,
   };
   return {
     add(list, make, placement = 'last') {
@@ -278,7 +323,7 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
       }
     },
     count: (list) => counts[list],
-    build({ atlassianUsers, matched, unchanged, safety, createColumns }) {
+    build({ atlassianUsers, matched, unchanged, safety, createColumns, outOfScope = 0, scope = { text: '', rules: [] } }) {
       const list = <K extends ReportListName>(name: K) => ({ items: items[name], truncated: counts[name] > items[name].length });
       return fitReport({
         v: REPORT_VERSION,
@@ -295,6 +340,9 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
           missingManagerLinks: counts.missingManagerLinks,
           warnings: counts.warnings,
           writeFailures: counts.writeFailures,
+          outOfScope,
+          scopeLeaving: counts.scopeLeaving,
+          scopeEntering: counts.scopeEntering,
         },
         safety,
         creates: list('creates'),
@@ -304,6 +352,9 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
         missingManagerLinks: list('missingManagerLinks'),
         warnings: list('warnings'),
         writeFailures: list('writeFailures'),
+        scope,
+        scopeLeaving: list('scopeLeaving'),
+        scopeEntering: list('scopeEntering'),
       });
     },
   };
@@ -393,6 +444,8 @@ function cutLists(report: RunReport, length: number): RunReport {
     missingManagerLinks: cutList(report.missingManagerLinks, length),
     warnings: cutList(report.warnings, length),
     writeFailures: cutList(report.writeFailures, length),
+    scopeLeaving: cutList(report.scopeLeaving, length),
+    scopeEntering: cutList(report.scopeEntering, length),
   };
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 import { AppError } from './errors';
 import { microsoftCloudSchema } from './microsoft-cloud';
+import { SCOPE_TEXT_MAX_LENGTH, scopeSchema } from './scope';
 
 export const SETTINGS_FIELD_LABELS = {
   tenantId: 'Tenant ID',
@@ -17,6 +18,8 @@ export const SETTINGS_FIELD_LABELS = {
   cloud: 'Microsoft cloud',
   intervalDays: 'Scheduled sync interval',
 } as const;
+/** Set from the Setup tab's scope section and the sandbox's `configure --scope`, not the connection form. */
+export const SCOPE_FIELD_LABEL = 'Sync scope';
 
 export type SettingsField = keyof typeof SETTINGS_FIELD_LABELS;
 
@@ -119,6 +122,14 @@ export const settingsInputSchema = z.strictObject(
     clientSecret: optionalClientSecretSchema.optional(),
     cloud: microsoftCloudSchema.default('global'),
     intervalDays: intervalDaysInputSchema,
+    /**
+     * The sync scope in its text form (scope.ts): absent keeps the stored scope, '' clears it (everyone). Parsed by
+     * saveSettings, which answers INPUT_INVALID (nothing stored) for an expression it cannot read.
+     */
+    scope: z
+      .string({ error: `${SCOPE_FIELD_LABEL} must be text.` })
+      .max(SCOPE_TEXT_MAX_LENGTH, { error: `${SCOPE_FIELD_LABEL} can have at most ${SCOPE_TEXT_MAX_LENGTH} characters.` })
+      .optional(),
   },
   { error: settingsObjectError },
 );
@@ -144,6 +155,8 @@ export const storedSettingsSchema = z.strictObject(
      * in settings saved before attributes could be chosen: none.
      */
     attributes: z.array(z.string()).default([]),
+    /** Who is synced (scope.ts); null: everyone the app reads. Absent in settings saved before the scope existed. */
+    scope: scopeSchema.nullable().default(null),
   },
   { error: settingsObjectError },
 );

@@ -47,6 +47,8 @@ export const INACTIVATION_REASONS = [
   'no-longer-matched',
   'missing-entra-user-id',
   'duplicate-entra-user-id',
+  /** The Entra ID user is read but outside the sync scope (scope.ts). */
+  'out-of-scope',
 ] as const;
 export const inactivationReasonSchema = z.enum(INACTIVATION_REASONS);
 export type InactivationReason = z.infer<typeof inactivationReasonSchema>;

@@ -76,8 +76,8 @@ export interface PipelineDeps {
   readonly queue: QueuePort;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Builds the external ports from the stored settings and secret. */
-  readonly connect: (definition?: SchemaDefinition) => Promise<Connections>;
+  /** Builds the external ports from the stored settings and secret. `profile`: the Graph properties the run's scope reads. */
+  readonly connect: (definition?: SchemaDefinition, profile?: readonly string[]) => Promise<Connections>;
   /** Paces Assets writes to the rate limit (milliseconds; never used to wait out throttling). */
   readonly sleep: (ms: number) => Promise<void>;
   /** Random unique ids (run ids, lease holders). */
@@ -89,7 +89,10 @@ export interface PipelineDeps {
  * A stage's lazy way to the external systems it uses, and only those: `ConnectTo<'assets'>` builds the connections
  * from the stored settings when the stage first needs them and shows the stage nothing but Assets.
  */
-export type ConnectTo<K extends keyof Connections> = (definition?: SchemaDefinition) => Promise<Pick<Connections, K>>;
+export type ConnectTo<K extends keyof Connections> = (
+  definition?: SchemaDefinition,
+  profile?: readonly string[],
+) => Promise<Pick<Connections, K>>;
 
 /** What writing run data takes: the store and the run data's time to live. */
 export interface RunDataDeps {

@@ -32,6 +32,11 @@ export const directoryMetaSchema = z.object({
    * whole directory again. Absent in metas written before attributes could be chosen: none.
    */
   attributes: z.array(z.string()).default([]),
+  /**
+   * The Graph properties the cached users carry for the sync scope (EntraUser.profile): a run whose scope reads
+   * others reads the whole directory again. Absent in metas written before the scope existed: none.
+   */
+  profile: z.array(z.string()).default([]),
 });
 export type DirectoryMeta = z.infer<typeof directoryMetaSchema>;
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { buildSchemaDefinition } from '../domain/attribute-catalogue';
 import { reportCountsSchema } from '../domain/report';
 import type { SchemaDefinition } from '../domain/schema-definition';
+import { scopeProfileProperties, scopeSchema } from '../domain/scope';
 import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
 
 export const RUN_STATE_VERSION = 1;
@@ -61,6 +62,11 @@ export const runStateSchema = z.object({
    * before attributes could be chosen: the core definition.
    */
   attributes: z.array(z.string()).default([]),
+  /**
+   * The sync scope (scope.ts), fixed when the run starts like `attributes`, so the directory read and the plan of a
+   * run use the same rules. null: everyone. Absent in runs started before the scope existed: everyone.
+   */
+  scope: scopeSchema.nullable().default(null),
   /** Safety threshold figures when the run stopped for confirmation. */
   safety: z.object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() }).nullable(),
 });
@@ -69,6 +75,11 @@ export type RunState = z.infer<typeof runStateSchema>;
 /** The schema definition the run works from (its attributes were fixed when it started). */
 export function runDefinition(run: Pick<RunState, 'attributes'>): SchemaDefinition {
   return buildSchemaDefinition(run.attributes);
+}
+
+/** The Graph properties the run's scope reads (kept in EntraUser.profile). */
+export function runProfile(run: Pick<RunState, 'scope'>): string[] {
+  return scopeProfileProperties(run.scope);
 }
 
 export const historyEntrySchema = z.object({

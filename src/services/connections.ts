@@ -29,11 +29,14 @@ export interface ConnectionDeps {
 }
 
 /** `priority: 'interactive'` for an admin waiting on the page (Test connection); the sync keeps the default, background. */
-/** `definition`: the one whose attributes the Graph reads fetch (the core attributes when not given). */
+/**
+ * `definition`: the one whose attributes the Graph reads fetch (the core attributes when not given); `profile`: the
+ * Graph properties the run's scope reads (scope.ts), selected too.
+ */
 export function createMicrosoftClients(
   deps: ConnectionDeps,
   settings: StoredSettings,
-  options: { priority?: 'background' | 'interactive'; definition?: SchemaDefinition } = {},
+  options: { priority?: 'background' | 'interactive'; definition?: SchemaDefinition; profile?: readonly string[] } = {},
 ) {
   const endpoints = MICROSOFT_CLOUDS[settings.cloud];
   const tokens = createTokenProvider({
@@ -60,7 +63,7 @@ export function createMicrosoftClients(
       newRequestId: deps.newRequestId,
       priority: options.priority ?? 'background',
     },
-    graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee')),
+    graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee'), options.profile ?? []),
   );
   return { tokens, graph };
 }
@@ -76,10 +79,12 @@ export function createAssets(deps: ConnectionDeps) {
   });
 }
 
-export function createConnector(deps: ConnectionDeps): (definition?: SchemaDefinition) => Promise<Connections> {
-  return async (definition) => {
+export function createConnector(
+  deps: ConnectionDeps,
+): (definition?: SchemaDefinition, profile?: readonly string[]) => Promise<Connections> {
+  return async (definition, profile) => {
     const settings = await requireSettings(deps);
-    const { graph } = createMicrosoftClients(deps, settings, { definition });
+    const { graph } = createMicrosoftClients(deps, settings, { definition, ...(profile === undefined ? {} : { profile }) });
     const jira = createJiraUsersClient({ fetch: deps.jiraFetch, policy: deps.policy });
     const assets = createAssets(deps);
     return {

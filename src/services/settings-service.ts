@@ -7,6 +7,7 @@ import { buildSchemaDefinition } from '../domain/attribute-catalogue';
 import { AppError } from '../domain/errors';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
+import { parseScopeText, printScope } from '../domain/scope';
 import { parseSettingsInput, type StoredSettings, storedSettingsSchema } from '../domain/settings';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
@@ -26,6 +27,8 @@ export interface PublicSettings {
   readonly secretStored: boolean;
   readonly secretSetAt: string | null;
   readonly updatedAt: string;
+  /** The sync scope in its text form (scope.ts); '' when everyone is synced. */
+  readonly scope: string;
 }
 
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
@@ -69,6 +72,8 @@ export async function getPublicSettings(deps: SettingsDeps): Promise<PublicSetti
 
 export async function saveSettings(deps: SettingsDeps, payload: unknown): Promise<PublicSettings> {
   const input = parseSettingsInput(payload);
+  // Before anything is stored: an unreadable scope is INPUT_INVALID and leaves every setting as it was.
+  const scope = input.scope === undefined ? undefined : parseScopeText(input.scope);
   const previous = await readSettings(deps);
   const storedSecret = await readClientSecret(deps);
   if (input.clientSecret === undefined && storedSecret === null) {
@@ -88,6 +93,7 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     updatedAt: now,
     // Chosen on their own (not by this form): kept as they were.
     attributes: previous?.attributes ?? [],
+    scope: scope === undefined ? (previous?.scope ?? null) : scope,
   };
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =
@@ -109,5 +115,6 @@ function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettin
     secretStored,
     secretSetAt: settings.secretSetAt,
     updatedAt: settings.updatedAt,
+    scope: printScope(settings.scope),
   };
 }

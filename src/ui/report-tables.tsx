@@ -161,6 +161,36 @@ export const REPORT_TABLES: readonly {
       />
     ),
   },
+  {
+    list: 'scopeLeaving',
+    title: 'Employees leaving the sync scope',
+    render: (r) => (
+      <Table
+        label="Employees leaving the sync scope"
+        columns={['Object', 'Name', 'Entra user ID']}
+        rows={r.scopeLeaving.items.map((x, i) => row(`leaving-${i}`, x.objectKey, text(x.fullName), text(x.entraUserId)))}
+      />
+    ),
+  },
+  {
+    list: 'scopeEntering',
+    title: 'Employees entering the sync',
+    render: (r) => (
+      <Table
+        label="Employees entering the sync"
+        columns={['Name', 'Entra user ID', 'How', 'Atlassian account']}
+        rows={r.scopeEntering.items.map((x, i) =>
+          row(
+            `entering-${i}`,
+            text(x.fullName),
+            x.entraUserId,
+            x.action === 'create' ? 'Created' : 'Made active again',
+            account(x.accountId),
+          ),
+        )}
+      />
+    ),
+  },
 ];
 
 const EMPTY_TEXT: Readonly<Record<ReportListName, string>> = {
@@ -171,6 +201,8 @@ const EMPTY_TEXT: Readonly<Record<ReportListName, string>> = {
   missingManagerLinks: 'Every manager link can be set.',
   warnings: 'No warnings.',
   writeFailures: 'No write failures.',
+  scopeLeaving: 'Nobody leaves the sync scope.',
+  scopeEntering: 'Nobody enters the synced employees.',
 };
 
 /** The tables of a report; `lists` picks and orders the categories (write failures only matter after a sync). */

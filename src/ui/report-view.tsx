@@ -20,6 +20,7 @@ const COUNT_LABELS: readonly { readonly key: keyof RunReport['counts']; readonly
   { key: 'missingManagerLinks', label: 'Missing manager links' },
   { key: 'warnings', label: 'Warnings' },
   { key: 'writeFailures', label: 'Write failures' },
+  { key: 'outOfScope', label: 'Outside the sync scope' },
 ];
 
 /** A preview writes nothing, so it has no write failures; a sync report has every list. */
@@ -54,6 +55,14 @@ export function ReportView({ report, mode }: { report: RunReport; mode: 'preview
           </Text>
         </SectionMessage>
       ) : null}
+      {report.scope.text === '' ? null : (
+        <SectionMessage appearance="information" title="Sync scope">
+          <Text>{`Scope: ${report.scope.text}. ${formatCount(report.counts.outOfScope)} Entra ID users read are outside it.`}</Text>
+          {report.scope.rules.map((rule, i) => (
+            <Text key={i}>{`${rule.rule}: excluded ${formatCount(rule.excluded)}`}</Text>
+          ))}
+        </SectionMessage>
+      )}
       <ReportTables report={report} lists={mode === 'sync' ? SYNC_LISTS : PREVIEW_LISTS} />
     </Stack>
   );

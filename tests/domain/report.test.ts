@@ -68,6 +68,8 @@ function fill(collector: ReportCollector, entries: number, s: (n: number) => str
       ),
     );
     collector.add('writeFailures', () => ({ objectKey: s(n), entraUserId: s(n), attribute: s(n), code: s(n), message: s(n) }));
+    collector.add('scopeLeaving', () => ({ objectKey: s(n), objectId: s(n), fullName: s(n), entraUserId: s(n) }));
+    collector.add('scopeEntering', () => ({ entraUserId: s(n), fullName: s(n), accountId: s(n), action: 'reactivate' }));
   }
 }
 
@@ -112,7 +114,8 @@ describe('report size bound (R1)', () => {
     const lengths = new Set(REPORT_LIST_NAMES.map((name) => report[name].items.length));
     expect(lengths.size).toBe(1);
     const kept = report.creates.items.length;
-    expect(kept).toBeGreaterThanOrEqual(12);
+    // Nine lists (the two scope lists included) of 255-character strings: 11 entries each still fit.
+    expect(kept).toBeGreaterThanOrEqual(11);
     // One more entry per list would not fit: the cut is as long as it can be.
     const oneMore = <T>(list: { items: T[]; truncated: boolean }) => ({ ...list, items: [...list.items, list.items[0] as T] });
     const longer: RunReport = {
@@ -124,6 +127,8 @@ describe('report size bound (R1)', () => {
       missingManagerLinks: oneMore(report.missingManagerLinks),
       warnings: oneMore(report.warnings),
       writeFailures: oneMore(report.writeFailures),
+      scopeLeaving: oneMore(report.scopeLeaving),
+      scopeEntering: oneMore(report.scopeEntering),
     };
     expect(reportSizeBytes(longer)).toBeGreaterThan(REPORT_MAX_BYTES);
   });

@@ -39,7 +39,7 @@ export async function getUsersInBatches(
   ids: readonly string[],
   deps: GraphClientDeps,
   call: GraphCall,
-  fields: { readonly select: string; readonly extras: readonly GraphExtra[] },
+  fields: { readonly select: string; readonly extras: readonly GraphExtra[]; readonly profile?: readonly string[] },
   managerExpand: ManagerExpand,
 ): Promise<{ users: EntraUser[]; notFound: string[] }> {
   const users: EntraUser[] = [];
@@ -96,7 +96,7 @@ async function sendBatch(
   chunk: readonly string[],
   deps: GraphClientDeps,
   call: GraphCall,
-  fields: { readonly select: string; readonly extras: readonly GraphExtra[] },
+  fields: { readonly select: string; readonly extras: readonly GraphExtra[]; readonly profile?: readonly string[] },
   managerExpand: ManagerExpand,
   failures: ReadonlyMap<string, number>,
 ): Promise<ItemOutcome[]> {
@@ -128,7 +128,15 @@ async function sendBatch(
     }
     const attempt = (failures.get(id) ?? 0) + 1;
     outcomes.push(
-      await itemOutcome(item, id, { deps, managerExpand, expand, attempt, clientRequestId: result.clientRequestId, extras: fields.extras }),
+      await itemOutcome(item, id, {
+        deps,
+        managerExpand,
+        expand,
+        attempt,
+        clientRequestId: result.clientRequestId,
+        extras: fields.extras,
+        profile: fields.profile ?? [],
+      }),
     );
   }
   return outcomes;
@@ -144,6 +152,7 @@ async function itemOutcome(
     attempt: number;
     clientRequestId: string;
     extras: readonly GraphExtra[];
+    profile: readonly string[];
   },
 ): Promise<ItemOutcome> {
   if (item.status === 200) {
@@ -155,7 +164,7 @@ async function itemOutcome(
         retry: 'now',
       });
     }
-    return { kind: 'user', user: toEntraUser(parsed.data, ctx.extras) };
+    return { kind: 'user', user: toEntraUser(parsed.data, ctx.extras, ctx.profile) };
   }
   if (item.status === 404) return { kind: 'notFound' };
   if (isGraphRetryable(item.status)) {

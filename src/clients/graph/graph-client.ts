@@ -31,17 +31,21 @@ export interface GraphUserFields {
   /** The $select value. */
   readonly select: string;
   readonly extras: readonly GraphExtra[];
+  /** Graph properties the sync scope reads (scope.ts scopeProfileProperties), kept in EntraUser.profile. */
+  readonly profile: readonly string[];
 }
 
-export function graphUserFields(type: ObjectTypeDefinition): GraphUserFields {
+/** `profile`: the scope's properties, selected too (no extra request: the same pages carry them). */
+export function graphUserFields(type: ObjectTypeDefinition, profile: readonly string[] = []): GraphUserFields {
   const selected = ['id', 'displayName', 'mail', 'userPrincipalName', 'proxyAddresses', 'otherMails'];
   for (const attribute of type.attributes)
     for (const property of attribute.graphSelect) if (!selected.includes(property)) selected.push(property);
-  selected.push('accountEnabled');
+  for (const property of profile) if (!selected.includes(property)) selected.push(property);
+  if (!selected.includes('accountEnabled')) selected.push('accountEnabled');
   const extras = type.attributes.flatMap((attribute) =>
     attribute.fromGraph === undefined ? [] : [{ key: attribute.key, read: attribute.fromGraph, select: attribute.graphSelect }],
   );
-  return { select: selected.join(','), extras };
+  return { select: selected.join(','), extras, profile: [...profile] };
 }
 
 /** The core attributes' fields (what every run read before attributes could be chosen). */
@@ -126,7 +130,7 @@ export function createGraphClient(
     }
     const page = await readJson(result.response, deltaPageSchema(graph), 'Microsoft Graph (users delta)', result.context);
     return {
-      changes: page.value.map((item) => toDeltaChange(item, fields.extras)),
+      changes: page.value.map((item) => toDeltaChange(item, fields.extras, fields.profile)),
       nextLink: page['@odata.nextLink'] ?? null,
       deltaLink: page['@odata.deltaLink'] ?? null,
     };
@@ -152,7 +156,10 @@ export function createGraphClient(
         throw graphFailure(result.failure, operation);
       }
       const page = await readJson(result.response, usersPageSchema(graph), 'Microsoft Graph (list users)', result.context);
-      return { users: page.value.map((user) => toEntraUser(user, fields.extras)), nextLink: page['@odata.nextLink'] ?? null };
+      return {
+        users: page.value.map((user) => toEntraUser(user, fields.extras, fields.profile)),
+        nextLink: page['@odata.nextLink'] ?? null,
+      };
     },
 
     async deltaPage(link) {

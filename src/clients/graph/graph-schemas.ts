@@ -141,7 +141,7 @@ export const countSchema = z
  * some synced or newly created objects) is treated as disabled: the sync never activates an employee on a value
  * it cannot confirm, and the next read corrects it.
  */
-export function toEntraUser(user: GraphUser, extras: readonly GraphExtra[] = []): EntraUser {
+export function toEntraUser(user: GraphUser, extras: readonly GraphExtra[] = [], profile: readonly string[] = []): EntraUser {
   const entraUser: EntraUser = {
     id: user.id,
     displayName: user.displayName ?? null,
@@ -155,7 +155,14 @@ export function toEntraUser(user: GraphUser, extras: readonly GraphExtra[] = [])
     managerId: user.manager?.id ?? null,
   };
   if (extras.length > 0) entraUser.extra = Object.fromEntries(extras.map((extra) => [extra.key, extra.read(user)]));
+  if (profile.length > 0) entraUser.profile = Object.fromEntries(profile.map((property) => [property, profileValue(user, property)]));
   return entraUser;
+}
+
+/** A scope property (scope.ts) as text: Graph sends these string properties as a string or null. */
+function profileValue(user: Readonly<Record<string, unknown>>, property: string): string | null {
+  const value = user[property];
+  return typeof value === 'string' ? value : null;
 }
 
 /** A chosen attribute read from a Graph user property (AttributeDefinition.fromGraph). */
@@ -173,7 +180,7 @@ const DELTA_LIST_FIELDS = ['proxyAddresses', 'otherMails'] as const;
  * A delta item -> DeltaChange with only the properties the item carries: an absent key means "unchanged", never
  * "null". `manager@delta` holds ids only; an entry marked @removed (or an empty list) means the manager was removed.
  */
-export function toDeltaChange(item: DeltaItem, extras: readonly GraphExtra[] = []): DeltaChange {
+export function toDeltaChange(item: DeltaItem, extras: readonly GraphExtra[] = [], profile: readonly string[] = []): DeltaChange {
   const removed = item['@removed'];
   if (removed !== undefined) return { kind: 'removed', id: item.id, reason: removed.reason };
   const fields: EntraUserFields = {};
@@ -194,6 +201,9 @@ export function toDeltaChange(item: DeltaItem, extras: readonly GraphExtra[] = [
     extraSeen = true;
   }
   if (extraSeen) fields.extra = extra;
+  // A delta item carries only the changed properties: absent means unchanged.
+  const present = profile.filter((property) => property in item);
+  if (present.length > 0) fields.profile = Object.fromEntries(present.map((property) => [property, profileValue(item, property)]));
   const managerDelta = item['manager@delta'];
   if (managerDelta !== undefined) fields.managerId = managerDelta.find((entry) => entry['@removed'] === undefined)?.id ?? null;
   return { kind: 'upsert', id: item.id, fields };

@@ -27,7 +27,7 @@ import { deleteGeneration, type DirectoryMeta, readDirectory, readDirectoryMeta,
 import { keys } from '../keys';
 import { recordObservations } from '../platform-observations';
 import { RETENTION_SECONDS } from '../retention';
-import { runDefinition } from '../run-state';
+import { runDefinition, runProfile } from '../run-state';
 import type { StageHandler, StepContext } from '../step-runner';
 
 /** Restarts of an expired full read within one run before the run waits and tries again later. */
@@ -93,11 +93,21 @@ export const createEntraDirectoryStage =
       const meta = await readDirectoryMeta(deps.store);
       const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
       const otherAttributes = meta !== null && !sameAttributes(meta.attributes, ctx.run.attributes);
-      if (meta?.deltaLink && !due && !otherAttributes) {
+      // The deltaLink keeps the $select of the read that made it: other scope properties need a full read too.
+      const otherProfile = meta !== null && !sameAttributes(meta.profile, runProfile(ctx.run));
+      if (meta?.deltaLink && !due && !otherAttributes && !otherProfile) {
         cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
       } else {
         const reason =
-          meta === null ? 'no-directory' : due ? 'reconciliation-due' : otherAttributes ? 'attributes-changed' : 'no-delta-link';
+          meta === null
+            ? 'no-directory'
+            : due
+              ? 'reconciliation-due'
+              : otherAttributes
+                ? 'attributes-changed'
+                : otherProfile
+                  ? 'scope-properties-changed'
+                  : 'no-delta-link';
         deps.logger.info('stage.entra-directory.full-read', { runId, reason });
         cp = startFull();
       }
@@ -105,7 +115,7 @@ export const createEntraDirectoryStage =
     } else {
       cp = saved;
     }
-    const { entra } = await deps.connect(runDefinition(ctx.run));
+    const { entra } = await deps.connect(runDefinition(ctx.run), runProfile(ctx.run));
 
     while (cp.phase !== 'done') {
       if (ctx.shouldYield()) return { kind: 'continue' };
@@ -245,7 +255,7 @@ async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeC
   const pendingReads: DirectoryMeta['pendingReads'] = [];
   let gaveUp = 0;
   if (reread.length > 0) {
-    const { entra } = await deps.connect(runDefinition(ctx.run));
+    const { entra } = await deps.connect(runDefinition(ctx.run), runProfile(ctx.run));
     const fetched = await entra.getUsersByIds(reread);
     for (const user of fetched.users) directory.set(user.id, user);
     for (const id of fetched.notFound) {
@@ -316,6 +326,7 @@ async function switchGeneration(
     updatedAt: now,
     pendingReads: next.pendingReads,
     attributes: [...ctx.run.attributes],
+    profile: runProfile(ctx.run),
   };
   await deps.store.set(keys.directoryMeta(), meta, { ttlSeconds: RETENTION_SECONDS.directory });
   const done: Checkpoint = { phase: 'done', mode: next.mode, users: next.users, changes: next.changes };
@@ -325,7 +336,7 @@ async function switchGeneration(
   return done;
 }
 
-/** Whether the cached users carry exactly the optional attributes the run wants (order aside). */
+/** Whether the cached users carry exactly the optional attributes (or scope properties) the run wants (order aside). */
 function sameAttributes(cached: readonly string[], wanted: readonly string[]): boolean {
   return cached.length === wanted.length && wanted.every((key) => cached.includes(key));
 }

@@ -57,7 +57,7 @@ export const createPlanStage =
     const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, assetsObjectSchema);
     await ctx.progress(0, null, 'Planning changes');
 
-    const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run) });
+    const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run), scope: run.scope });
     let report: RunReport = plan.report;
     if (atlassian.emailWarning !== null) {
       report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));
@@ -92,6 +92,7 @@ export const createPlanStage =
       updates: report.counts.updates,
       inactivations: report.counts.inactivations,
       unchanged: report.counts.unchanged,
+      outOfScope: report.counts.outOfScope,
       warnings: report.counts.warnings,
       safetyTripped: tripped,
     });
