@@ -118,6 +118,7 @@ const DEFAULT_BEHAVIOUR: GraphBehaviour = {
   replicationLagSeconds: 120,
   rolelessToken: 'AccessDenied',
   deltaOmitsNulls: false,
+  deltaTracksOptionalProperties: false,
 };
 const RECORDED_HEADERS = ['client-request-id', 'x-ms-throttle-priority', 'consistencylevel', 'content-type', 'accept'];
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;

@@ -35,8 +35,28 @@ export const USER_PROPERTIES = [
   'businessPhones',
   'mobilePhone',
   'preferredLanguage',
+  // The attribute catalogue's properties (src/domain/attribute-catalogue.ts). Microsoft's user resource page
+  // (https://learn.microsoft.com/graph/api/resources/user#properties) marks all but businessPhones, mobilePhone,
+  // officeLocation and userPrincipalName "Returned only on $select", so none is in DEFAULT_USER_PROPERTIES.
+  'employeeType',
+  'companyName',
+  'city',
+  'country',
+  'usageLocation',
+  'employeeHireDate',
+  'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ] as const;
 export type UserProperty = (typeof USER_PROPERTIES)[number];
+/**
+ * A directory extension property: `extension_{appId without hyphens}_{name}` (Microsoft, "Add custom data to
+ * users using directory extensions", https://learn.microsoft.com/graph/extensibility-overview#directory-microsoft-entra-id-extensions:
+ * v1.0 returns one only when named in $select). Only the ones registered in the tenant can be selected.
+ */
+export type ExtensionProperty = `extension_${string}`;
+export const EXTENSION_PROPERTY_PATTERN = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/;
+/** What $select may name: a user property or a registered directory extension property. */
+export type SelectableProperty = UserProperty | ExtensionProperty;
 
 /** What Graph returns for a user when no $select is given. */
 export const DEFAULT_USER_PROPERTIES: readonly UserProperty[] = [
@@ -55,24 +75,30 @@ export const DEFAULT_USER_PROPERTIES: readonly UserProperty[] = [
 
 const KNOWN = new Set<string>(USER_PROPERTIES);
 
+export function isExtensionProperty(name: string): name is ExtensionProperty {
+  return EXTENSION_PROPERTY_PATTERN.test(name);
+}
+
 export interface Selection {
-  readonly properties: readonly UserProperty[];
+  readonly properties: readonly SelectableProperty[];
   /** `manager` listed in $select: meaningful only to delta (list and get ignore it, as Graph does). */
   readonly manager: boolean;
   readonly explicit: boolean;
 }
 
-export function parseSelect(value: string | null): Selection {
+/** `extensions`: the directory extension properties registered in the tenant (others are unknown, as in Graph). */
+export function parseSelect(value: string | null, extensions: ReadonlySet<string> = new Set()): Selection {
   if (value === null) return { properties: DEFAULT_USER_PROPERTIES, manager: false, explicit: false };
   const names = value
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
-  const properties: UserProperty[] = [];
+  const properties: SelectableProperty[] = [];
   let manager = false;
   for (const name of names) {
     if (name === 'manager') manager = true;
     else if (KNOWN.has(name)) properties.push(name as UserProperty);
+    else if (extensions.has(name) && isExtensionProperty(name)) properties.push(name);
     else throw new QueryError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
   }
   // Graph always returns id, listed or not.

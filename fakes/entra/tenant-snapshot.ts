@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { USER_PROPERTIES } from './odata-query';
+import { EXTENSION_PROPERTY_PATTERN, type ExtensionProperty, USER_PROPERTIES } from './odata-query';
 
 export const fakeGraphUserSchema = z.object({
   id: z.string(),
@@ -22,10 +22,33 @@ export const fakeGraphUserSchema = z.object({
   accountEnabled: z.boolean(),
   userType: z.string(),
   employeeId: z.string().nullable(),
+  employeeType: z.string().nullable().optional(),
+  companyName: z.string().nullable().optional(),
+  city: z.string().nullable().optional(),
+  country: z.string().nullable().optional(),
+  usageLocation: z.string().nullable().optional(),
+  mobilePhone: z.string().nullable().optional(),
+  businessPhones: z.array(z.string()).optional(),
+  employeeHireDate: z.string().nullable().optional(),
+  employeeOrgData: z.object({ costCenter: z.string().nullable(), division: z.string().nullable() }).nullable().optional(),
+  onPremisesExtensionAttributes: z.record(z.string(), z.string().nullable()).optional(),
+  extensions: z.record(z.string(), z.string().nullable()).optional(),
   managerId: z.string().nullable(),
 });
 
-const selectionSchema = z.object({ properties: z.array(z.enum(USER_PROPERTIES)), manager: z.boolean(), explicit: z.boolean() });
+const selectionSchema = z.object({
+  properties: z.array(
+    z.union([
+      z.enum(USER_PROPERTIES),
+      z
+        .string()
+        .regex(EXTENSION_PROPERTY_PATTERN)
+        .transform((name) => name as ExtensionProperty),
+    ]),
+  ),
+  manager: z.boolean(),
+  explicit: z.boolean(),
+});
 const expirySchema = z.union([z.literal(400), z.literal(410)]).nullable();
 
 export const tenantSnapshotSchema = z.object({

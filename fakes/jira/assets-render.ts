@@ -7,6 +7,7 @@ import type { FakeJiraUser } from '../world/types';
 import {
   type AssetsState,
   type AttributeRec,
+  DEFAULT_DATE,
   DEFAULT_TYPE_NAMES,
   ICONS,
   type ObjectRec,
@@ -199,6 +200,18 @@ export class AssetsRenderer {
         displayValue: target ? this.state.labelOf(target) : v,
       };
     }
+    if (a.type === TYPE_DEFAULT && a.defaultTypeId === DEFAULT_DATE) {
+      // Modelled choice (undocumented): `value` holds the ISO date as written, displayValue the site's display form
+      // (Jira's default "dd/MMM/yy"), so a client that reads displayValue would see a different text.
+      return { value: v, displayValue: displayDate(v), searchValue: v, referencedType: false };
+    }
     return { value: v, displayValue: v, searchValue: v, referencedType: false };
   }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function displayDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${MONTHS[Number(month) - 1] ?? month}/${(year ?? '').slice(2)}`;
 }

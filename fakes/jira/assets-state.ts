@@ -81,6 +81,7 @@ export const TYPE_REFERENCE = 1;
 export const TYPE_USER = 2;
 export const DEFAULT_TEXT = 0;
 export const DEFAULT_BOOLEAN = 2;
+export const DEFAULT_DATE = 4;
 export const DEFAULT_DATETIME = 6;
 export const DEFAULT_URL = 7;
 export const DEFAULT_EMAIL = 8;
@@ -136,6 +137,8 @@ export class AssetsState {
    * (invalidateIndexes), and they are rebuilt on next use. Same answers, no scan of every object per write.
    */
   useIndexes = false;
+  /** FakeJiraSiteOptions.assetsDateAcceptsDateTime (the friendly reading of Date values). */
+  dateAcceptsDateTime = false;
   private byType: Map<string, ObjectRec[]> | null = null;
   /** unique attribute id -> value -> ids of objects that had it (re-checked on use, so stale entries are harmless). */
   private uniqueValues: Map<string, Map<string, Set<string>>> | null = null;
@@ -315,7 +318,7 @@ export class AssetsState {
       created: now,
       updated: now,
     };
-    for (const v of values) if (v.values.length > 0) object.values.set(v.objectTypeAttributeId, [...v.values]);
+    for (const v of values) if (v.values.length > 0) object.values.set(v.objectTypeAttributeId, this.storedValues(v));
     this.objects.set(object.id, object);
     this.indexObject(object, true);
     return { ok: true, value: object };
@@ -331,7 +334,7 @@ export class AssetsState {
     if (Object.keys(errors).length > 0) return { ok: false, status: 400, errors, errorMessages: [] };
     for (const v of values) {
       if (v.values.length === 0) object.values.delete(v.objectTypeAttributeId);
-      else object.values.set(v.objectTypeAttributeId, [...v.values]);
+      else object.values.set(v.objectTypeAttributeId, this.storedValues(v));
     }
     object.updated = this.now();
     this.indexObject(object, false);
@@ -526,10 +529,20 @@ export class AssetsState {
     return errors;
   }
 
+  /** What the object keeps: a Date attribute its calendar date (validated before), other values as written. */
+  private storedValues(v: AttributeValueInput): string[] {
+    const attribute = this.attributes.find((a) => a.id === v.objectTypeAttributeId);
+    if (attribute?.type !== TYPE_DEFAULT || attribute.defaultTypeId !== DEFAULT_DATE) return [...v.values];
+    return v.values.map((value) => dateValue(value, this.dateAcceptsDateTime) ?? value);
+  }
+
   private valueProblem(attribute: AttributeRec, value: string, users: ReadonlyMap<string, FakeJiraUser>): string | null {
     if (attribute.type === TYPE_DEFAULT) {
       if (attribute.defaultTypeId === DEFAULT_BOOLEAN)
         return value === 'true' || value === 'false' ? null : `${attribute.name} must be true or false`;
+      if (attribute.defaultTypeId === DEFAULT_DATE && dateValue(value, this.dateAcceptsDateTime) === null)
+        // The answer Atlassian's KB quotes for a value that is not ISO 8601 ("... is not valid (DateTime) for ISO8601 date ... as input").
+        return `${value} is not valid (Date) for ISO8601 date ${value} as input.`;
       if (attribute.defaultTypeId === DEFAULT_TEXT && value.length > TEXT_MAX)
         return `${attribute.name} must be less than ${TEXT_MAX} characters`;
       // Email and URL attributes validate their values; Textarea has no 255 limit (Atlassian, "Adding attributes to
@@ -626,4 +639,20 @@ export class AssetsState {
     }
     return false;
   }
+}
+
+/**
+ * The calendar date a Date attribute stores for a written value, or null when Assets refuses it: an ISO 8601 date
+ * (YYYY-MM-DD, a real day), or with `acceptsDateTime` an ISO date-time whose date part is kept
+ * (FakeJiraSiteOptions.assetsDateAcceptsDateTime).
+ */
+export function dateValue(value: string, acceptsDateTime: boolean): string | null {
+  const match = (
+    acceptsDateTime ? /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/ : /^(\d{4})-(\d{2})-(\d{2})$/
+  ).exec(value);
+  if (match === null) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return value.slice(0, 10);
 }

@@ -49,6 +49,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   const workspaceId = options.workspaceId ?? 'f1e2d3c4-0000-4000-8000-00000000a55e';
   const state = new AssetsState(() => userIndex, now);
   state.useIndexes = options.indexes ?? false;
+  state.dateAcceptsDateTime = options.assetsDateAcceptsDateTime ?? false;
   for (const s of options.preexistingSchemas ?? []) {
     const outcome = state.createSchema(s.name, s.key, s.description ?? '');
     if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);

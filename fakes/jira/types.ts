@@ -68,6 +68,13 @@ export interface FakeJiraSiteOptions {
    * 'all' redirects every Assets request once; 'off' is the old friendly fake.
    */
   readonly assetsRedirects?: 'some' | 'all' | 'off';
+  /**
+   * A Date attribute's value: by default only an ISO 8601 calendar date (2021-03-01) is accepted, anything else is
+   * refused with Assets' "is not valid (Date)" answer (Atlassian KB "Creating Asset object via REST API fails with
+   * error": Assets requires ISO 8601 for date and date-time attributes; the exact Cloud rule for Date is not
+   * documented, so the strict reading is the default). true also accepts an ISO date-time and keeps its date part.
+   */
+  readonly assetsDateAcceptsDateTime?: boolean;
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
   readonly workspaceId?: string;

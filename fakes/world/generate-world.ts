@@ -13,15 +13,22 @@ import {
   ACCENTED_NAMES,
   APP_ACCOUNT_NAMES,
   CJK_NAMES,
+  COMPANIES,
   CONTRACTOR_DOMAINS,
   CUSTOMER_DOMAINS,
+  DIVISIONS,
+  EMPLOYEE_TYPES,
   GIVEN_NAMES,
   LONG_JOB_TITLE,
+  LONG_VALUE,
+  ODD_VALUES,
+  OFFICE_PLACES,
   OFFICES,
   PARTNER_DOMAINS,
   RESERVED_CHARACTER_NAMES,
   SURNAMES,
   TENANT,
+  WORLD_EXTENSION_PROPERTIES,
 } from './world-data';
 
 export { type MutatedWorld, mutateWorld, type MutateWorldOptions } from './mutate-world';
@@ -134,6 +141,9 @@ export function generateWorld(options: GenerateWorldOptions): World {
   const ids = createIdSource(stream('ids'));
   const orgContacts = quirks ? buildOrgContacts(Math.max(1, Math.round(size * 0.0005)), ids) : [];
   const people = buildPeople(plan, orgContacts, quirks, ids, stream('people'));
+  // Its own stream: the properties the attribute catalogue reads leave every other draw (and so every user's
+  // identity, mail and manager) as it was before they existed.
+  addProfiles(people, quirks, stream('profile'));
   const jiraUsers = buildJiraUsers(plan, people, quirks, ids, stream('jira'));
 
   const order = stream('order');
@@ -439,6 +449,93 @@ function buildPeople(plan: Plan, orgContacts: readonly FakeOrgContact[], quirks:
     people.push({ index: i, user, atlassianEmail });
   }
   return people;
+}
+
+/**
+ * The properties the attribute catalogue reads (src/domain/attribute-catalogue.ts), in Graph's shapes. Members get
+ * realistic values; guests mostly none. With quirks on, the first matched members (by index) carry the odd cases the
+ * sync must handle, so every world from QUIRKS_GUARANTEED_FROM users has them: a value longer than Assets holds,
+ * blank and padded values, Unicode and reserved characters, two business phones, a hire date late in the UTC day,
+ * no employeeOrgData, all fifteen extension attributes set.
+ */
+function addProfiles(people: readonly Person[], quirks: boolean, rng: Prng): void {
+  const oddCases = quirks && people.length >= QUIRKS_GUARANTEED_FROM ? 8 : 0;
+  let odd = 0;
+  for (const person of people) {
+    const user = person.user;
+    if (user.userType === 'Guest') {
+      user.employeeType = null;
+      user.companyName = rng.chance(0.5) ? null : 'Fabrikam';
+      user.businessPhones = [];
+      user.mobilePhone = null;
+      user.employeeHireDate = null;
+      user.employeeOrgData = null;
+      user.onPremisesExtensionAttributes = {};
+      continue;
+    }
+    const place = OFFICE_PLACES[user.officeLocation ?? ''] ?? null;
+    const number = () => `+1 425 555 ${String(rng.int(10_000)).padStart(4, '0')}`;
+    user.employeeType = rng.pick(EMPLOYEE_TYPES);
+    user.companyName = rng.pick(COMPANIES);
+    user.city = place?.city ?? null;
+    user.country = place?.country ?? null;
+    user.usageLocation = place?.usageLocation ?? (rng.chance(0.5) ? 'US' : null);
+    user.mobilePhone = rng.chance(0.7) ? number() : null;
+    user.businessPhones = rng.chance(0.8) ? [number()] : [];
+    const year = 2005 + rng.int(20);
+    const month = String(1 + rng.int(12)).padStart(2, '0');
+    const day = String(1 + rng.int(28)).padStart(2, '0');
+    user.employeeHireDate = rng.chance(0.9) ? `${year}-${month}-${day}T00:00:00Z` : null;
+    user.employeeOrgData = { costCenter: `CC-${1000 + rng.int(9000)}`, division: rng.pick(DIVISIONS) };
+    user.onPremisesExtensionAttributes = {
+      extensionAttribute1: `B-${rng.hex(6).toUpperCase()}`,
+      ...(rng.chance(0.3) ? { extensionAttribute7: rng.pick(['Floor 1', 'Floor 2', 'Floor 3']) } : {}),
+    };
+    user.extensions = { [WORLD_EXTENSION_PROPERTIES.costCentre]: `CC-${1000 + rng.int(9000)}` };
+    if (rng.chance(0.5)) user.extensions[WORLD_EXTENSION_PROPERTIES.badgeNumber] = String(100_000 + rng.int(900_000));
+    if (odd < oddCases && person.atlassianEmail !== null && user.mail !== null) oddProfile(user, odd++);
+  }
+}
+
+/** One odd case per index (see addProfiles). */
+function oddProfile(user: FakeGraphUser, which: number): void {
+  switch (which) {
+    case 0: // Longer than Assets' 255 characters: cut, with a warning.
+      user.companyName = LONG_VALUE;
+      user.onPremisesExtensionAttributes = { ...user.onPremisesExtensionAttributes, extensionAttribute2: LONG_VALUE };
+      break;
+    case 1: // Blank values: empty means cleared.
+      user.companyName = '';
+      user.city = '   ';
+      user.mobilePhone = null;
+      user.businessPhones = [];
+      break;
+    case 2: // Padded: trimmed.
+      user.city = '  Leeds ';
+      user.employeeType = ' Contractor';
+      break;
+    case 3: // Unicode and reserved characters, kept as they are.
+      user.employeeOrgData = { costCenter: ODD_VALUES[3] ?? null, division: ODD_VALUES[0] ?? null };
+      user.companyName = ODD_VALUES[1] ?? null;
+      user.city = ODD_VALUES[2] ?? null;
+      break;
+    case 4: // Two business phones (only the first is kept); a hire date late in the UTC day.
+      user.businessPhones = ['+44 20 7946 0000', '+44 20 7946 0999'];
+      user.employeeHireDate = '2019-07-15T23:30:00Z';
+      break;
+    case 5: // No employeeOrgData at all; no hire date.
+      user.employeeOrgData = null;
+      user.employeeHireDate = null;
+      break;
+    case 6: // All fifteen extension attributes.
+      user.onPremisesExtensionAttributes = Object.fromEntries(
+        Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, `Value ${i + 1}`]),
+      );
+      break;
+    default: // No extension property values; an empty directory extension value.
+      user.extensions = { [WORLD_EXTENSION_PROPERTIES.costCentre]: '' };
+      user.onPremisesExtensionAttributes = {};
+  }
 }
 
 function titleFor(plan: Plan, i: number, quirks: boolean, rng: Prng): string | null {

@@ -20,9 +20,30 @@ export interface FakeGraphUser {
   /** 'Member' | 'Guest' */
   userType: string;
   employeeId: string | null;
+  /*
+   * The properties the attribute catalogue reads (src/domain/attribute-catalogue.ts), in Graph's shapes
+   * (https://learn.microsoft.com/graph/api/resources/user): optional so worlds and snapshots written before them
+   * stay valid; absent reads as Graph's "not set" (null, or [] for businessPhones).
+   */
+  employeeType?: string | null;
+  companyName?: string | null;
+  city?: string | null;
+  country?: string | null;
+  usageLocation?: string | null;
+  mobilePhone?: string | null;
+  businessPhones?: string[];
+  /** An ISO 8601 date-time in UTC, e.g. 2021-03-01T00:00:00Z (Graph's DateTimeOffset). */
+  employeeHireDate?: string | null;
+  employeeOrgData?: { costCenter: string | null; division: string | null } | null;
+  /** extensionAttribute1..15; Graph always returns all fifteen keys (null when unset). */
+  onPremisesExtensionAttributes?: Record<string, string | null>;
+  /** Directory extension properties (`extension_{appIdWithoutHyphens}_{name}`) with a value for this user. */
+  extensions?: Record<string, string | null>;
   /** Entra object id of the manager: a user or an org contact; null when none. */
   managerId: string | null;
 }
+
+export const EXTENSION_ATTRIBUTE_NAMES = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}` as const);
 
 /** An organisational contact (can be a user's manager, is never in /users). */
 export interface FakeOrgContact {

@@ -310,3 +310,30 @@ export const APP_ACCOUNT_NAMES: readonly string[] = [
   'GitHub for Jira',
   'Forge app',
 ];
+
+/** Where each office is (city, country, usage location); "Remote" people have none. */
+export const OFFICE_PLACES: Readonly<Record<string, { city: string; country: string; usageLocation: string } | null>> = {
+  London: { city: 'London', country: 'United Kingdom', usageLocation: 'GB' },
+  Seattle: { city: 'Seattle', country: 'United States', usageLocation: 'US' },
+  Berlin: { city: 'Berlin', country: 'Germany', usageLocation: 'DE' },
+  Sydney: { city: 'Sydney', country: 'Australia', usageLocation: 'AU' },
+  Tokyo: { city: 'Tokyo', country: 'Japan', usageLocation: 'JP' },
+  Bangalore: { city: 'Bengaluru', country: 'India', usageLocation: 'IN' },
+  Remote: null,
+};
+
+export const COMPANIES: readonly string[] = ['Contoso Ltd', 'Contoso Ltd', 'Contoso Ltd', 'Contoso Pharmaceuticals', 'Contoso Retail GmbH'];
+export const DIVISIONS: readonly string[] = ['Corporate', 'Products', 'Field Operations', 'Shared Services'];
+export const EMPLOYEE_TYPES: readonly string[] = ['Employee', 'Employee', 'Employee', 'Employee', 'Contractor', 'Intern'];
+
+/** The app registration whose directory extension properties the built-in tenant holds (its appId without hyphens). */
+export const EXTENSION_APP_ID = 'b7d1a3f2c4e54a6b8f9d0e1f2a3b4c5d';
+export const WORLD_EXTENSION_PROPERTIES = {
+  costCentre: `extension_${EXTENSION_APP_ID}_costCentre`,
+  badgeNumber: `extension_${EXTENSION_APP_ID}_badgeNumber`,
+} as const;
+
+/** Exactly 300 characters with no spaces at the end: longer than an Assets Text attribute holds. */
+export const LONG_VALUE = `Contoso ${'Holdings and Subsidiaries '.repeat(11)}International`.slice(0, 300);
+/** Values real directories hold that are easy to get wrong: Unicode, emoji, quotes, reserved characters. */
+export const ODD_VALUES: readonly string[] = ['Recherche & Développement 🚀', 'O\'Brien "Ops" <EMEA>', '研究開発部', 'a;b=c?d.e:f'];

@@ -16,6 +16,11 @@ export type AttributeKind =
   /** An email address: created as Text; an existing Email (or Text, Textarea) attribute is used as it is. */
   | { readonly type: 'email' }
   | { readonly type: 'boolean' }
+  /**
+   * A calendar date, held as the ISO 8601 text YYYY-MM-DD on both sides (what Assets takes and gives for a Date
+   * attribute: object-codec.ts). Created as Date; an existing Text or Textarea attribute holds the same text.
+   */
+  | { readonly type: 'date' }
   | { readonly type: 'user' }
   /** A reference to another object of an object type of this schema (by its key). */
   | { readonly type: 'reference'; readonly objectType: ObjectTypeKey; readonly referenceTypeName: string };
@@ -56,6 +61,11 @@ export interface AttributeDefinition {
   readonly describes?: string;
   /** Shown as a column of the "to create" table of previews and run reports. */
   readonly showOnCreate: boolean;
+  /**
+   * What an admin must know before choosing this attribute (the permission it needs, how changes arrive), shown next
+   * to the choice on the Setup tab and in the sandbox's configure help. Core attributes have none.
+   */
+  readonly note?: string;
   /** The value the pair should have in Assets. */
   desired(pair: PairContext): PlannedValue;
   /** The Graph user properties `desired` reads ($select), beyond the ones the matching rules always read. */

@@ -50,14 +50,16 @@ const DEFAULT_TYPE_NAMES: Readonly<Record<number, string>> = {
  * - email: Email, Text or Textarea (an Email attribute rejects a malformed address: that object's write fails and
  *   is reported like any other rejected value);
  * - boolean: Boolean, or Text/Textarea holding "true"/"false" (the decoder reads both);
+ * - date: Date, or Text/Textarea holding the ISO date text (YYYY-MM-DD) the app writes;
  * - user: User only (a Text attribute would hold the account id, but not the Jira user link the attribute exists for);
  * - employee-reference: an object reference to the Employee object type only.
  * The first type listed is the one the app creates.
  */
-const ACCEPTED_DEFAULT_TYPES: Readonly<Record<'text' | 'email' | 'boolean', readonly number[]>> = {
+const ACCEPTED_DEFAULT_TYPES: Readonly<Record<'text' | 'email' | 'boolean' | 'date', readonly number[]>> = {
   text: [ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.textarea],
   email: [ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.email, ASSETS_DEFAULT_TYPE.textarea],
   boolean: [ASSETS_DEFAULT_TYPE.boolean, ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.textarea],
+  date: [ASSETS_DEFAULT_TYPE.date, ASSETS_DEFAULT_TYPE.text, ASSETS_DEFAULT_TYPE.textarea],
 };
 
 export interface ActualAttribute {
@@ -209,6 +211,8 @@ export function describeAttributeKind(kind: AttributeKind): string {
       return 'Email (or Text, Textarea)';
     case 'boolean':
       return 'Boolean (or Text, Textarea)';
+    case 'date':
+      return 'Date (or Text, Textarea)';
     case 'user':
       return 'User';
     case 'reference':
@@ -294,6 +298,7 @@ export function kindMatches(kind: AttributeKind, attribute: ActualAttribute, obj
     case 'text':
     case 'email':
     case 'boolean':
+    case 'date':
       return (
         attribute.type === ASSETS_ATTRIBUTE_TYPE.default &&
         attribute.defaultTypeId !== null &&

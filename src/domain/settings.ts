@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 
+import { ATTRIBUTES_FIELD_LABEL, EXTENSIONS_FIELD_LABEL } from './attribute-catalogue';
 import { AppError } from './errors';
 import { microsoftCloudSchema } from './microsoft-cloud';
 import { SCOPE_TEXT_MAX_LENGTH, scopeSchema } from './scope';
@@ -115,6 +116,17 @@ const settingsObjectError = (issue: { code?: string; keys?: readonly string[] })
   return undefined;
 };
 
+const attributesShapeMessage = `${ATTRIBUTES_FIELD_LABEL} must be a list of attribute keys, e.g. ["employeeId", "officeLocation"].`;
+const attributeKeysInputSchema = z.array(z.string({ error: attributesShapeMessage }), { error: attributesShapeMessage }).max(200, {
+  error: `${ATTRIBUTES_FIELD_LABEL}: too many entries.`,
+});
+const extensionsShapeMessage = `${EXTENSIONS_FIELD_LABEL} must be a list of {property, name} pairs: the extension property and the Assets attribute name.`;
+const extensionsInputSchema = z
+  .array(z.strictObject({ property: z.string().max(300), name: z.string().max(300) }, { error: extensionsShapeMessage }), {
+    error: extensionsShapeMessage,
+  })
+  .max(100, { error: `${EXTENSIONS_FIELD_LABEL}: too many entries.` });
+
 export const settingsInputSchema = z.strictObject(
   {
     tenantId: tenantIdSchema,
@@ -130,6 +142,13 @@ export const settingsInputSchema = z.strictObject(
       .string({ error: `${SCOPE_FIELD_LABEL} must be text.` })
       .max(SCOPE_TEXT_MAX_LENGTH, { error: `${SCOPE_FIELD_LABEL} can have at most ${SCOPE_TEXT_MAX_LENGTH} characters.` })
       .optional(),
+    /**
+     * The optional attributes (catalogue keys) and directory extension properties to sync: absent keeps the stored
+     * choice. Their shape is checked here; what they say (known keys, names) by saveSettings through
+     * parseAttributeChoice (attribute-catalogue.ts), which answers INPUT_INVALID and stores nothing.
+     */
+    attributes: attributeKeysInputSchema.optional(),
+    extensions: extensionsInputSchema.optional(),
   },
   { error: settingsObjectError },
 );
@@ -155,6 +174,8 @@ export const storedSettingsSchema = z.strictObject(
      * in settings saved before attributes could be chosen: none.
      */
     attributes: z.array(z.string()).default([]),
+    /** Directory extension properties synced into Text attributes the admin named; absent in older settings: none. */
+    extensions: z.array(z.strictObject({ property: z.string(), name: z.string() })).default([]),
     /** Who is synced (scope.ts); null: everyone the app reads. Absent in settings saved before the scope existed. */
     scope: scopeSchema.nullable().default(null),
   },

@@ -65,6 +65,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     retries: { later: 0, now: 0 },
     parked: null,
     attributes: settings.success ? settings.data.attributes : [],
+    extensions: settings.success ? settings.data.extensions : [],
     scope: settings.success ? settings.data.scope : null,
     safety: null,
   };

@@ -62,6 +62,8 @@ export const runStateSchema = z.object({
    * before attributes could be chosen: the core definition.
    */
   attributes: z.array(z.string()).default([]),
+  /** The directory extension properties of the run's definition, fixed like `attributes`; absent in older runs: none. */
+  extensions: z.array(z.object({ property: z.string(), name: z.string() })).default([]),
   /**
    * The sync scope (scope.ts), fixed when the run starts like `attributes`, so the directory read and the plan of a
    * run use the same rules. null: everyone. Absent in runs started before the scope existed: everyone.
@@ -73,8 +75,8 @@ export const runStateSchema = z.object({
 export type RunState = z.infer<typeof runStateSchema>;
 
 /** The schema definition the run works from (its attributes were fixed when it started). */
-export function runDefinition(run: Pick<RunState, 'attributes'>): SchemaDefinition {
-  return buildSchemaDefinition(run.attributes);
+export function runDefinition(run: Pick<RunState, 'attributes'> & Partial<Pick<RunState, 'extensions'>>): SchemaDefinition {
+  return buildSchemaDefinition(run.attributes, run.extensions ?? []);
 }
 
 /** The Graph properties the run's scope reads (kept in EntraUser.profile). */

@@ -3,7 +3,7 @@
  * secret; the client secret goes to the Forge secret store only and is never returned. Saving without a new
  * secret keeps the stored one. A change of tenant, client, cloud or secret drops the cached Graph token.
  */
-import { buildSchemaDefinition } from '../domain/attribute-catalogue';
+import { buildSchemaDefinition, type ExtensionChoice, parseAttributeChoice } from '../domain/attribute-catalogue';
 import { AppError } from '../domain/errors';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
@@ -29,6 +29,9 @@ export interface PublicSettings {
   readonly updatedAt: string;
   /** The sync scope in its text form (scope.ts); '' when everyone is synced. */
   readonly scope: string;
+  /** The optional attributes chosen (catalogue keys, catalogue order) and the directory extension properties. */
+  readonly attributes: readonly string[];
+  readonly extensions: readonly ExtensionChoice[];
 }
 
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
@@ -38,7 +41,8 @@ export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<S
 
 /** The schema definition the stored settings ask for (the core attributes when there are no settings yet). */
 export async function readSchemaDefinition(deps: Pick<SettingsDeps, 'store'>): Promise<SchemaDefinition> {
-  return buildSchemaDefinition((await readSettings(deps))?.attributes ?? []);
+  const settings = await readSettings(deps);
+  return buildSchemaDefinition(settings?.attributes ?? [], settings?.extensions ?? []);
 }
 
 export async function readClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string | null> {
@@ -75,6 +79,11 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   // Before anything is stored: an unreadable scope is INPUT_INVALID and leaves every setting as it was.
   const scope = input.scope === undefined ? undefined : parseScopeText(input.scope);
   const previous = await readSettings(deps);
+  // Also before anything is stored: a bad attribute choice is INPUT_INVALID. Absent keeps the stored one.
+  const choice =
+    input.attributes === undefined && input.extensions === undefined
+      ? null
+      : parseAttributeChoice(input.attributes ?? previous?.attributes ?? [], input.extensions ?? previous?.extensions ?? []);
   const storedSecret = await readClientSecret(deps);
   if (input.clientSecret === undefined && storedSecret === null) {
     throw new AppError('SECRET_MISSING', 'Client secret is required: paste the secret Value from Certificates & secrets.', {
@@ -91,8 +100,9 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     intervalDays: input.intervalDays,
     secretSetAt: input.clientSecret !== undefined ? now : (previous?.secretSetAt ?? null),
     updatedAt: now,
-    // Chosen on their own (not by this form): kept as they were.
-    attributes: previous?.attributes ?? [],
+    // Absent from the payload: kept as they were.
+    attributes: choice?.attributes ?? previous?.attributes ?? [],
+    extensions: choice?.extensions ?? previous?.extensions ?? [],
     scope: scope === undefined ? (previous?.scope ?? null) : scope,
   };
   await deps.store.set(keys.settings(), settings);
@@ -116,5 +126,7 @@ function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettin
     secretSetAt: settings.secretSetAt,
     updatedAt: settings.updatedAt,
     scope: printScope(settings.scope),
+    attributes: settings.attributes,
+    extensions: settings.extensions,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Translates between Assets objects and the domain's attribute values, by the object type's definition. Assets values are strings whatever the
  * attribute type: Boolean 'true'/'false', a User attribute the accountId, an object reference the referenced
- * object's id. Reading is lenient where Assets varies (a User value may come as `value` or only as `user.key`),
+ * object's id, Date the ISO 8601 date YYYY-MM-DD (the domain's form, written as it is). Reading is lenient where Assets varies (a User value may come as `value` or only as `user.key`),
  * writing is exact.
  */
 import type { AssetsObject } from '../../domain/assets-object';
@@ -60,9 +60,23 @@ export function decodeObject(entry: AssetsObjectEntry, byId: ReadonlyMap<string,
     const definition = byId.get(attribute.objectTypeAttributeId);
     const first = attribute.objectAttributeValues[0];
     if (definition === undefined || first === undefined) continue;
-    values[definition.key] = definition.kind.type === 'boolean' ? decodeBoolean(first) : decodeString(first, definition.kind.type);
+    const kind = definition.kind.type;
+    values[definition.key] = kind === 'boolean' ? decodeBoolean(first) : kind === 'date' ? decodeDate(first) : decodeString(first, kind);
   }
   return { objectId: entry.id, objectKey: entry.objectKey, values };
+}
+
+/**
+ * A Date attribute's value as the ISO date the app writes, so an unchanged value compares equal: Assets requires
+ * ISO 8601 on write (Atlassian KB "Creating Asset object via REST API fails with error"); what it answers on read is
+ * not documented, so an ISO date-time is read as its date part and displayValue (the site's display form) is
+ * never used. A Text attribute holding other text keeps it, so the planner corrects it.
+ */
+function decodeDate(value: AssetsObjectAttributeValue): string | null {
+  const raw = scalar(value.value);
+  if (raw === null) return null;
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:T[\d:.]+(?:Z|[+-]00:?00)?)?$/.exec(raw.trim());
+  return iso?.[1] ?? raw;
 }
 
 function decodeBoolean(value: AssetsObjectAttributeValue): boolean | null {

@@ -349,6 +349,8 @@ class ActionRunner {
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.text };
       case 'boolean':
         return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.boolean };
+      case 'date':
+        return { ...common, type: ASSETS_ATTRIBUTE_TYPE.default, defaultTypeId: ASSETS_DEFAULT_TYPE.date };
       case 'user':
         return {
           ...common,
