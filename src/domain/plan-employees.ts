@@ -57,7 +57,7 @@ export function planEmployees(
   scope: Scope | null = null,
 ): TypePlan & { readonly matched: number; readonly population: number; readonly scope: ScopeEvaluation } {
   const scoped = scopePhase(input, scope);
-  const match = matchPhase(scoped.input, report);
+  const match = matchPhase(scoped, report);
   const directory = createDirectory(scoped.input, match);
   const claimed = claimPhase(type, input.employees, match, report);
   const managerOf = managerPhase(match, scoped.outOfScope, report);
@@ -101,10 +101,24 @@ function scopePhase(input: SyncInput, scope: Scope | null): Scoped {
   return { input: { ...input, entraUsers: inScope }, outOfScope, evaluation };
 }
 
-/** Phase 1: pair Atlassian accounts with Entra users by email (email-match.ts), and report who stays unmatched. */
-function matchPhase(input: SyncInput, report: ReportCollector): MatchResult {
+/**
+ * Phase 1: pair Atlassian accounts with the Entra users in scope by email (email-match.ts), and report who stays
+ * unmatched; an account whose email belongs only to users out of scope is listed with that reason.
+ */
+function matchPhase({ input, outOfScope }: Scoped, report: ReportCollector): MatchResult {
   const match = matchAccounts(input.accounts, input.entraUsers);
-  reportMatching(match, report);
+  let outside: ReadonlySet<string> = new Set();
+  if (outOfScope.size > 0) {
+    const noMatch = match.unmatched.filter((entry) => entry.reason === 'no-entra-match').map((entry) => entry.account);
+    if (noMatch.length > 0) {
+      const elsewhere = matchAccounts(noMatch, [...outOfScope.values()]);
+      const nowhere = new Set(
+        elsewhere.unmatched.filter((entry) => entry.reason === 'no-entra-match').map((entry) => entry.account.accountId),
+      );
+      outside = new Set(noMatch.map((account) => account.accountId).filter((id) => !nowhere.has(id)));
+    }
+  }
+  reportMatching(match, report, outside);
   return match;
 }
 

@@ -57,9 +57,15 @@ export function reportCutValues(
   }
 }
 
-export function reportMatching({ unmatched, duplicateMatches }: MatchResult, report: ReportCollector): void {
+/** `outOfScope`: accounts whose email belongs only to users outside the sync scope (listed with that reason). */
+export function reportMatching(
+  { unmatched, duplicateMatches }: MatchResult,
+  report: ReportCollector,
+  outOfScope: ReadonlySet<string> = new Set(),
+): void {
   for (const entry of unmatched) {
-    const { account, reason } = entry;
+    const { account } = entry;
+    const reason = entry.reason === 'no-entra-match' && outOfScope.has(account.accountId) ? 'out-of-scope' : entry.reason;
     report.add('unmatchedAtlassian', () => ({
       accountId: account.accountId,
       email: blankToNull(account.email)?.trim() ?? null,

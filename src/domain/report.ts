@@ -42,15 +42,19 @@ export const UNMATCHED_REASONS = [
   'no-entra-match',
   'ambiguous',
   'duplicate-match',
-] as const satisfies readonly UnmatchedReason[];
+  /** The email belongs only to Entra ID users outside the sync scope (scope.ts). */
+  'out-of-scope',
+] as const satisfies readonly (UnmatchedReason | 'out-of-scope')[];
+export type ReportUnmatchedReason = (typeof UNMATCHED_REASONS)[number];
 export const MISSING_MANAGER_REASONS = ['manager-not-in-directory', 'manager-not-matched', 'manager-out-of-scope'] as const;
 export type MissingManagerReason = (typeof MISSING_MANAGER_REASONS)[number];
 
-export const UNMATCHED_REASON_TEXT: Readonly<Record<UnmatchedReason, string>> = {
+export const UNMATCHED_REASON_TEXT: Readonly<Record<ReportUnmatchedReason, string>> = {
   'no-email': 'The Atlassian account has no email address the app can read.',
   'no-entra-match': 'No Entra ID user has this email as mail, user principal name, SMTP proxy address or other email.',
   ambiguous: 'Several Entra ID users have this email at the same matching level, so none was chosen.',
   'duplicate-match': 'Another Atlassian account matches the same Entra ID user, so neither was linked.',
+  'out-of-scope': 'The Entra ID user with this email is outside the sync scope (Setup tab).',
 };
 
 export const INACTIVATION_REASON_TEXT: Readonly<Record<InactivationReason, string>> = {

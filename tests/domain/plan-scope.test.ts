@@ -160,3 +160,18 @@ describe('report lists are capped, counts exact; reports stored before the scope
     expect(parsed.counts).toMatchObject({ outOfScope: 0, scopeLeaving: 0, scopeEntering: 0 });
   });
 });
+
+describe('accounts of users out of scope', () => {
+  it('are listed as unmatched with reason out-of-scope, not as "no Entra user has this email"', () => {
+    const outside = guest();
+    const stranger = accountFor(member({ mail: 'nobody@contoso.com' }));
+    const result = plan(
+      { accounts: [accountFor(outside), { ...stranger, email: 'nobody@elsewhere.com' }], entraUsers: [outside] },
+      parseScopeText("userType eq 'Member'"),
+    );
+    expect(result.report.unmatchedAtlassian.items.map((u) => [u.reason, u.reasonText])).toEqual([
+      ['out-of-scope', 'The Entra ID user with this email is outside the sync scope (Setup tab).'],
+      ['no-entra-match', expect.stringMatching(/^No Entra ID user has this email/)],
+    ]);
+  });
+});
