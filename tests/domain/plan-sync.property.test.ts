@@ -12,6 +12,7 @@ import { entraIdKey } from '../../src/domain/entra-id';
 import type { EntraUser } from '../../src/domain/entra-user';
 import { compareObjectIds, planSync, type SyncInput } from '../../src/domain/plan-sync';
 import { REPORT_LIST_NAMES } from '../../src/domain/report';
+import { evaluateScope, parseScopeText } from '../../src/domain/scope';
 import type { ManagerTarget } from '../../src/domain/sync-operations';
 import { applyPlan } from './apply-plan';
 
@@ -232,6 +233,37 @@ describe('planSync properties', () => {
           );
         }
         expect(second.unchanged).toBe(second.report.counts.matched);
+      }),
+      RUNS,
+    );
+  });
+
+  it('with a sync scope: planning again plans nothing, and no object of a user out of scope stays active', () => {
+    const scopes = [
+      "department eq 'Sales'",
+      "department ne 'sales' and accountEnabled eq true",
+      "(jobTitle eq null or startswith(department, 'S'))",
+      "jobTitle in ('Engineer', 'Ada Lovelace')",
+    ].map(parseScopeText);
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom(...scopes), (input, scope) => {
+        const first = planSync(input, { scope });
+        const applied = applyPlan(input.employees, first).objects;
+        const second = planSync({ ...input, employees: applied }, { scope });
+        expect(isEmpty(second)).toBe(true);
+        const outside = new Set(
+          input.entraUsers.filter((_, i) => evaluateScope(scope, input.entraUsers).inScope[i] === 0).map((u) => entraIdKey(u.id)),
+        );
+        for (const object of applied) {
+          const id = typeof object.values.entraUserId === 'string' ? entraIdKey(object.values.entraUserId) : null;
+          if (
+            id !== null &&
+            outside.has(id) &&
+            !input.entraUsers.some((u) => entraIdKey(u.id) === id && evaluateScope(scope, [u]).inScope[0] === 1)
+          )
+            expect(object.values.active).not.toBe(true);
+        }
+        expect(first.report.counts.outOfScope).toBe(evaluateScope(scope, input.entraUsers).outOfScope);
       }),
       RUNS,
     );
