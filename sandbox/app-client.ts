@@ -55,7 +55,14 @@ export const runViewSchema = z.object({
 export type RunView = z.infer<typeof runViewSchema>;
 
 export const publicSettingsSchema = z
-  .object({ tenantId: z.string(), clientId: z.string(), cloud: z.string(), intervalDays: z.number(), scope: z.string().default('') })
+  .object({
+    tenantId: z.string(),
+    clientId: z.string(),
+    cloud: z.string(),
+    intervalDays: z.number(),
+    scope: z.string().default(''),
+    attributes: z.array(z.string()).default([]),
+  })
   .passthrough();
 export type PublicSettingsView = z.infer<typeof publicSettingsSchema>;
 

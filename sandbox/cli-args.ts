@@ -33,6 +33,8 @@ export interface CliOptions {
   readonly intervalDays?: string;
   /** configure --scope EXPR: the sync scope's text form (docs/sandbox.md); '' clears it. */
   readonly scope?: string;
+  /** configure --attributes KEYS: comma-separated catalogue keys (docs/sandbox.md); '' chooses none. */
+  readonly attributes?: string;
   readonly now?: number;
   readonly json: boolean;
   readonly users?: number;
@@ -63,6 +65,7 @@ const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
   '--port': ['serve', 'demo'],
   '--once': ['demo'],
   '--scope': ['configure'],
+  '--attributes': ['configure'],
 };
 const HELP_FLAGS = ['--help', '-h'];
 
@@ -80,6 +83,7 @@ const VALUE_OPTIONS = [
   '--client-secret',
   '--interval-days',
   '--scope',
+  '--attributes',
   '--now',
   '--users',
   '--seed',
@@ -91,7 +95,7 @@ type ValueOption = (typeof VALUE_OPTIONS)[number];
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
+         --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -193,6 +197,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('clientSecret', values.get('--client-secret')),
     ...defined('intervalDays', values.get('--interval-days')),
     ...defined('scope', values.get('--scope')),
+    ...defined('attributes', values.get('--attributes')),
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),

@@ -150,6 +150,14 @@ export async function schemaCommand(ctx: CommandContext): Promise<number> {
   }
 }
 
+/** `--attributes employeeId, officeLocation` -> ['employeeId', 'officeLocation']; '' -> []. */
+function attributeKeys(text: string): string[] {
+  return text
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+}
+
 export async function configureCommand(ctx: CommandContext): Promise<number> {
   const { options, emulator } = ctx;
   try {
@@ -170,6 +178,8 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       intervalDays: options.intervalDays ?? stored?.intervalDays ?? 1,
       // Absent: the stored scope stays; '' clears it.
       scope: options.scope,
+      // Absent: the stored choice stays; '' chooses none. Keys are checked by saveSettings (INPUT_INVALID).
+      attributes: options.attributes === undefined ? undefined : attributeKeys(options.attributes),
     };
     const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
     ctx.output.result(saved);
@@ -178,13 +188,19 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       `Settings saved: tenant ${saved.tenantId}, client ${saved.clientId}, cloud ${saved.cloud}, scheduled sync every ${saved.intervalDays} day(s).`,
     );
     ctx.output.line(saved.scope === '' ? 'Sync scope: everyone the app reads.' : `Sync scope: ${saved.scope}`);
+    ctx.output.line(
+      saved.attributes.length === 0
+        ? 'Optional attributes: none (the core attributes only).'
+        : `Optional attributes: ${saved.attributes.join(', ')}`,
+    );
     ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
     return 0;
   } catch (error) {
     if (error instanceof ResolverError) {
       const code = failWith(ctx, error, 'The settings were not saved: ');
       // An unreadable --scope expression is a usage error of this command (docs/sandbox.md): exit 2, nothing stored.
-      return options.scope !== undefined && error.code === 'INPUT_INVALID' ? 2 : code;
+      // So is an unknown or repeated --attributes key.
+      return (options.scope !== undefined || options.attributes !== undefined) && error.code === 'INPUT_INVALID' ? 2 : code;
     }
     throw error;
   }

@@ -39,11 +39,12 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   },
   configure: {
     short: 'store the Microsoft connection settings',
-    synopsis: "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR']",
+    synopsis: "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR'] [--attributes KEYS]",
     summary:
       'Store the Microsoft connection settings (saveSettings); omitted fields keep their stored values. The secret goes to the Forge secret store.',
     options: [
       "--scope 'EXPR'   the sync scope, e.g. \"userType eq 'Member' and department in ('Sales','Legal')\" (docs/sandbox.md); '' clears it; an invalid EXPR exits 2 and stores nothing",
+      "--attributes KEYS   optional attributes to sync, comma-separated catalogue keys (e.g. employeeId,officeLocation,hireDate; docs/sandbox.md lists them); '' chooses none; an unknown or repeated key exits 2 and stores nothing",
     ],
   },
   'test-connection': {

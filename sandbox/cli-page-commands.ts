@@ -29,6 +29,11 @@ export async function settingsCommand(ctx: CommandContext): Promise<number> {
           ? `Client secret: stored${typeof setAt === 'string' ? ` (set ${setAt})` : ''}; it is never shown.`
           : 'Client secret: none stored.',
       );
+      ctx.output.line(
+        parsed.attributes.length === 0
+          ? 'Optional attributes: none (the core attributes only).'
+          : `Optional attributes: ${parsed.attributes.join(', ')}`,
+      );
     }
     const state = typeof schema === 'object' && schema !== null ? (schema as { state?: unknown }).state : undefined;
     ctx.output.line(`Schema: ${typeof state === 'string' ? state : 'unknown'}.`);
