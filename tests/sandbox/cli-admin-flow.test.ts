@@ -92,6 +92,7 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
         'inactivations',
         'matched',
         'missingManagerLinks',
+        'outOfScope',
         'unchanged',
         'unmatchedAtlassian',
         'updates',
