@@ -461,6 +461,15 @@ function buildPeople(plan: Plan, orgContacts: readonly FakeOrgContact[], quirks:
 function addProfiles(people: readonly Person[], quirks: boolean, rng: Prng): void {
   const oddCases = quirks && people.length >= QUIRKS_GUARANTEED_FROM ? 8 : 0;
   let odd = 0;
+  // The odd cases go to people the sync will certainly create: enabled, with an account, a mail no one else has.
+  const mailCount = new Map<string, number>();
+  for (const { user } of people)
+    if (user.mail !== null) mailCount.set(user.mail.trim().toLowerCase(), (mailCount.get(user.mail.trim().toLowerCase()) ?? 0) + 1);
+  const certain = (person: Person) =>
+    person.atlassianEmail !== null &&
+    person.user.accountEnabled &&
+    person.user.mail !== null &&
+    mailCount.get(person.user.mail.trim().toLowerCase()) === 1;
   for (const person of people) {
     const user = person.user;
     if (user.userType === 'Guest') {
@@ -493,7 +502,7 @@ function addProfiles(people: readonly Person[], quirks: boolean, rng: Prng): voi
     };
     user.extensions = { [WORLD_EXTENSION_PROPERTIES.costCentre]: `CC-${1000 + rng.int(9000)}` };
     if (rng.chance(0.5)) user.extensions[WORLD_EXTENSION_PROPERTIES.badgeNumber] = String(100_000 + rng.int(900_000));
-    if (odd < oddCases && person.atlassianEmail !== null && user.mail !== null) oddProfile(user, odd++);
+    if (odd < oddCases && certain(person)) oddProfile(user, odd++);
   }
 }
 
