@@ -72,7 +72,16 @@ async function call<K extends ResolverKey>(key: K, payload?: Record<string, unkn
 
 type RunRef = { runId: string };
 /** What the settings form sends: text fields as typed, the cloud id, the interval as typed (digits). */
-export type SettingsPayload = { tenantId: string; clientId: string; clientSecret?: string; cloud: string; intervalDays: string | number };
+export type SettingsPayload = {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  cloud: string;
+  intervalDays: string | number;
+  /** Absent: the stored attribute choice stays (the connection form leaves it alone). */
+  attributes?: string[];
+  extensions?: { property: string; name: string }[];
+};
 
 export const api = {
   getSettings: () => call(RESOLVER_KEYS.getSettings),

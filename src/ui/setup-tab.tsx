@@ -1,10 +1,11 @@
 /**
  * The Setup tab, in the order of the setup guide: 1. the schema, 2. the Microsoft connection (settings, then a
- * connection test). It loads the saved settings once; saving remounts the form so the secret field is empty again.
+ * connection test), then the attributes to sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
  */
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 
+import { AttributesSection } from './attributes-section';
 import { ConnectionForm } from './connection-form';
 import { ConnectionTest } from './connection-test';
 import { DiagnosticsCard } from './diagnostics-card';
@@ -45,6 +46,9 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
         {/* A result belongs to the settings it tested: saving others clears it. */}
         <ConnectionTest key={`test:${settings?.updatedAt ?? 'new'}`} settings={settings} onTested={onChanged} />
       </Stack>
+      {loaded.state === 'ready' ? (
+        <AttributesSection key={`attributes:${settings === null ? 'none' : 'set'}`} settings={settings} onSaved={onSaved} />
+      ) : null}
       <DiagnosticsCard />
     </Stack>
   );

@@ -16,6 +16,9 @@ export const publicSettingsView = z.object({
   secretStored: z.boolean(),
   secretSetAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** The attribute choice (absent from backends older than it: none). */
+  attributes: z.array(z.string()).optional(),
+  extensions: z.array(z.object({ property: z.string(), name: z.string() })).optional(),
 });
 export type PublicSettingsView = z.infer<typeof publicSettingsView>;
 
