@@ -232,6 +232,49 @@ function TextfieldView({ node, extra }: { node: ForgeNode; extra: Extra | undefi
   );
 }
 
+/** UI Kit's Checkbox: a native checkbox with its label (the design-system package is not a dependency). */
+function CheckboxView({ node }: { node: ForgeNode }) {
+  const call = useCall();
+  const p = node.props;
+  const checked = bool(p, 'isChecked') ?? false;
+  return (
+    <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+      <input
+        type="checkbox"
+        id={str(p, 'id')}
+        name={str(p, 'name')}
+        value={str(p, 'value')}
+        checked={checked}
+        disabled={bool(p, 'isDisabled') ?? false}
+        onChange={() => call(fn(p, 'onChange'), { target: { checked: !checked, value: str(p, 'value'), name: str(p, 'name') } })}
+      />
+      <span>{str(p, 'label')}</span>
+    </label>
+  );
+}
+
+/** UI Kit's TextArea: a native textarea (the design-system package is not a dependency). */
+function TextAreaView({ node, extra }: { node: ForgeNode; extra: Extra | undefined }) {
+  const call = useCall();
+  const p = node.props;
+  return (
+    <textarea
+      id={str(p, 'id')}
+      name={str(p, 'name')}
+      placeholder={str(p, 'placeholder')}
+      value={p.value === undefined ? undefined : String(p.value)}
+      disabled={bool(p, 'isDisabled') ?? false}
+      aria-describedby={extra?.describedBy}
+      rows={4}
+      style={{ width: '100%' }}
+      onChange={(event) => {
+        const target = event.target as unknown as ControlTarget;
+        call(fn(p, 'onChange'), { target: { value: target.value, name: target.name }, currentTarget: { value: target.value } });
+      }}
+    />
+  );
+}
+
 interface Option {
   readonly label: string;
   readonly value: unknown;
@@ -495,6 +538,8 @@ const DRAW: Readonly<Record<string, Draw>> = {
   ErrorMessage: ({ node, extra }) => <MessageView node={node} extra={extra} />,
   ValidMessage: ({ node, extra }) => <MessageView node={node} extra={extra} />,
   Textfield: ({ node, extra }) => <TextfieldView node={node} extra={extra} />,
+  TextArea: ({ node, extra }) => <TextAreaView node={node} extra={extra} />,
+  Checkbox: ({ node }) => <CheckboxView node={node} />,
   Select: ({ node, extra }) => <SelectView node={node} extra={extra} />,
   Tabs: ({ node }) => <TabsView node={node} />,
   TabList: ({ node }) => <TabListView node={node} />,
