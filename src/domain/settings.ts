@@ -105,7 +105,7 @@ const optionalClientSecretSchema = z
   .transform((value) => (value === '' ? undefined : value));
 
 function unknownFieldsMessage(keys: readonly string[]): string {
-  const allowed = Object.values(SETTINGS_FIELD_LABELS).join(', ');
+  const allowed = [...Object.values(SETTINGS_FIELD_LABELS), ATTRIBUTES_FIELD_LABEL, EXTENSIONS_FIELD_LABEL, SCOPE_FIELD_LABEL].join(', ');
   const plural = keys.length === 1 ? 'field' : 'fields';
   return `Unknown settings ${plural}: ${keys.join(', ')}. The settings accept only ${allowed}.`;
 }
