@@ -12,21 +12,10 @@ import { readObservations } from '../../src/pipeline/platform-observations';
 import { startRun } from '../../src/pipeline/run-control';
 import { loadRun } from '../../src/pipeline/run-store';
 import { FULL_READ_ENDPOINT } from '../../src/pipeline/stages/entra-directory-stage';
-import { type Harness, type HarnessOptions, startHarness } from '../support/pipeline-harness';
+import { type Harness, harnessPerTest } from '../support/pipeline-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
-let h: Harness | undefined;
-
-afterEach(async () => {
-  h?.sim.entra.expectNoUnexpected();
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness({ users: 120, seed: 5, ...options });
-  return h;
-}
+const { harness, current } = harnessPerTest({ users: 120, seed: 5 });
 
 /** A new Entra user and an Atlassian account with the same email, so the sync creates an Employee for it. */
 function newHire(harnessed: Harness, n: number, overrides: Partial<FakeGraphUser> = {}): FakeGraphUser {
@@ -175,7 +164,7 @@ describe('point 11: a full reconciliation read when the last one is older than 7
         const firstPage = /\/v1\.0\/users(\/delta)?\?\$select=/.test(request.url) && !request.url.includes('$deltatoken');
         if (expireAfterFirstPage && firstPage && response.status === 200) {
           expireAfterFirstPage = false;
-          h!.sim.entra.expirePageTokens();
+          current().sim.entra.expirePageTokens();
         }
         return response;
       },
@@ -200,7 +189,7 @@ describe('point 11: a full reconciliation read when the last one is older than 7
         // Every full read is cut off after its first page, for the first 5 reads.
         if (reads < 5 && /\/v1\.0\/users\/delta\?\$select/.test(request.url) && response.status === 200) {
           reads++;
-          h!.sim.entra.expirePageTokens();
+          current().sim.entra.expirePageTokens();
         }
         return response;
       },

@@ -7,21 +7,10 @@
  */
 import { readDirectory, readDirectoryMeta } from '../../src/pipeline/directory-cache';
 import { readReport } from '../../src/pipeline/report-store';
-import { type Harness, type HarnessOptions, startHarness } from '../support/pipeline-harness';
+import { type Harness, harnessPerTest } from '../support/pipeline-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
-let h: Harness | undefined;
-
-afterEach(async () => {
-  h?.sim.entra.expectNoUnexpected();
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness({ users: 80, seed: 12, ...options });
-  return h;
-}
+const { harness } = harnessPerTest({ users: 80, seed: 12 });
 
 const deltaRequests = (hh: Harness, from: number) => hh.sim.entra.requests.slice(from).filter((r) => r.path === '/v1.0/users/delta');
 

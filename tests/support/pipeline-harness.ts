@@ -130,6 +130,30 @@ export interface PumpStats {
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
+/**
+ * One harness per test, started with `defaults` (overridable per test) and closed after each test once the fake
+ * tenant has been checked for requests it does not model. `current()` is the test's harness (for callbacks that
+ * run while it is in use).
+ */
+export function harnessPerTest(defaults: HarnessOptions): {
+  harness: (options?: HarnessOptions) => Promise<Harness>;
+  current: () => Harness;
+} {
+  let active: Harness | undefined;
+  afterEach(async () => {
+    active?.sim.entra.expectNoUnexpected();
+    await active?.close();
+    active = undefined;
+  });
+  return {
+    harness: async (options = {}) => (active = await startHarness({ ...defaults, ...options })),
+    current: () => {
+      if (active === undefined) throw new Error('No harness is running in this test.');
+      return active;
+    },
+  };
+}
+
 export async function startHarness(options: HarnessOptions = {}) {
   const clock = options.clock ?? new FakeClock();
   const sleep = options.sleep ?? (async (ms: number) => clock.advance(ms));
