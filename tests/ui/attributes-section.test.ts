@@ -7,7 +7,7 @@ import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { WORLD_EXTENSION_PROPERTIES } from '../../fakes/world/world-data';
 import type { AdminPage, ForgeNode } from '../../sandbox/ui/headless';
 import { ATTRIBUTE_CHOICES } from '../../src/domain/attribute-catalogue';
-import { type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
+import { openSetupForm, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
 
 jest.setTimeout(60_000);
 
@@ -23,9 +23,7 @@ describe('Setup tab: choose attributes', () => {
 
   beforeAll(async () => {
     sandbox = await startSandboxPages({ users: 30, seed: 5 });
-    page = sandbox.open();
-    await page.selectTab('Setup');
-    await page.waitFor(() => page.find((n) => n.type === 'Form').length === 1);
+    page = await openSetupForm(sandbox);
   });
   afterAll(async () => {
     await sandbox.close();

@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { AdminPage } from '../../sandbox/ui/headless';
-import { expectNoSecretInLogs, expectSecretOnlyInSaveRequests, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
+import {
+  expectNoSecretInLogs,
+  expectSecretOnlyInSaveRequests,
+  openSetupForm,
+  type SandboxPages,
+  SECRET,
+  startSandboxPages,
+} from './support/sandbox-page';
 
 async function saveThroughPage(page: AdminPage, values: { tenantId?: string; clientId?: string; clientSecret?: string }): Promise<void> {
   const saves = page.invokes('saveSettings').length;
@@ -42,9 +49,7 @@ describe('Test connection on the sandbox', () => {
 
   beforeAll(async () => {
     sandbox = await startSandboxPages({ users: 30, seed: 5 });
-    page = sandbox.open();
-    await page.selectTab('Setup');
-    await page.waitFor(() => page.find((n) => n.type === 'Form').length === 1);
+    page = await openSetupForm(sandbox);
   });
   afterAll(async () => {
     await sandbox.close();
@@ -123,9 +128,7 @@ describe('Test connection when Microsoft cannot be reached', () => {
     // Nothing listens on port 9 of the loopback: the token call fails at the network level.
     const sandbox = await startSandboxPages({ users: 20, seed: 5, loginUrl: 'http://127.0.0.1:9' });
     try {
-      const page = sandbox.open();
-      await page.selectTab('Setup');
-      await page.waitFor(() => page.find((n) => n.type === 'Form').length === 1);
+      const page = await openSetupForm(sandbox);
       await saveThroughPage(page, {});
       const text = await testConnection(page);
       expect(text).toContain('Microsoft could not be reached');

@@ -51,6 +51,14 @@ export async function startSandboxPages(options: Partial<Omit<EmulatorOptions, '
 }
 
 /** The message shown right below a form field: its ErrorMessage, or else its HelperMessage. */
+/** The admin page opened on the Setup tab, once its settings form is drawn. */
+export async function openSetupForm(sandbox: SandboxPages): Promise<AdminPage> {
+  const page = sandbox.open();
+  await page.selectTab('Setup');
+  await page.waitFor(() => page.find((n) => n.type === 'Form').length === 1);
+  return page;
+}
+
 export function fieldMessage(page: AdminPage, name: string): { kind: 'error' | 'help'; text: string } {
   let found: { kind: 'error' | 'help'; text: string } | null = null;
   const visit = (node: ForgeNode) => {
