@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { type FakeEntra, startFakeEntra } from '../../fakes/entra/fake-entra-server';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { generateWorld } from '../../fakes/world/generate-world';
-import { type CliResult, jsonOf, runCli, tempStateDir } from './cli-harness';
+import { type CliResult, jsonOf, runCli, SIMULATED_CREDENTIALS, tempStateDir } from './cli-harness';
 
 jest.setTimeout(120_000);
 
@@ -60,18 +60,7 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
     expect(jsonOf(invalid)).toMatchObject({ error: { code: 'SETTINGS_INVALID', message: expect.stringContaining('Tenant ID') } });
     oneLine(invalid.stderr);
 
-    const configured = await cli(
-      'configure',
-      '--tenant-id',
-      SIMULATED_TENANT.tenantId,
-      '--client-id',
-      SIMULATED_TENANT.clientId,
-      '--client-secret',
-      SIMULATED_TENANT.clientSecret,
-      '--interval-days',
-      '3',
-      '--json',
-    );
+    const configured = await cli('configure', ...SIMULATED_CREDENTIALS, '--interval-days', '3', '--json');
     expect(configured.code).toBe(0);
     expect(jsonOf(configured)).toMatchObject({ tenantId: SIMULATED_TENANT.tenantId, intervalDays: 3, secretStored: true });
 
@@ -229,16 +218,7 @@ describe('sandbox CLI: a tenant given by --graph-url and --login-url', () => {
 
   it('reports missing User.Read.All consent with what to do, then works once consent is granted', async () => {
     const base = ['--state-dir', dir, '--graph-url', entra.url, '--login-url', entra.url, '--users', '25', '--seed', '6'];
-    const configure = await runCli([
-      'configure',
-      '--tenant-id',
-      SIMULATED_TENANT.tenantId,
-      '--client-id',
-      SIMULATED_TENANT.clientId,
-      '--client-secret',
-      SIMULATED_TENANT.clientSecret,
-      ...base,
-    ]);
+    const configure = await runCli(['configure', ...SIMULATED_CREDENTIALS, ...base]);
     expect(configure.code).toBe(0);
     const denied = await runCli(['test-connection', '--json', ...base]);
     expect(denied.code).toBe(1);

@@ -7,10 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { type Emulator, startEmulator } from '../../sandbox/emulator';
 
 export const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** `configure`'s credential flags for the simulated tenant's app registration. */
+export const SIMULATED_CREDENTIALS: readonly string[] = [
+  '--tenant-id',
+  SIMULATED_TENANT.tenantId,
+  '--client-id',
+  SIMULATED_TENANT.clientId,
+  '--client-secret',
+  SIMULATED_TENANT.clientSecret,
+];
 
 export interface CliResult {
   readonly code: number | null;

@@ -13,7 +13,7 @@ import { COMMANDS, parseArgs } from '../../sandbox/cli-args';
 import { commandHelp } from '../../sandbox/cli-help';
 import { servesAfterDemo } from '../../sandbox/cli-page-commands';
 import type { Emulator } from '../../sandbox/emulator';
-import { changeWorld, jsonOf, runCli, startCli, stateDirsRemovedAfterAll } from './cli-harness';
+import { changeWorld, jsonOf, runCli, SIMULATED_CREDENTIALS, startCli, stateDirsRemovedAfterAll } from './cli-harness';
 
 jest.setTimeout(180_000);
 
@@ -33,14 +33,7 @@ function leave(count: number) {
   };
 }
 
-const credentials = [
-  '--tenant-id',
-  SIMULATED_TENANT.tenantId,
-  '--client-id',
-  SIMULATED_TENANT.clientId,
-  '--client-secret',
-  SIMULATED_TENANT.clientSecret,
-];
+const credentials = [...SIMULATED_CREDENTIALS];
 
 describe('help and usage errors', () => {
   it('prints the general help and the help of a command, exit 0, without touching a state directory', async () => {

@@ -4,21 +4,13 @@
  * a schema conflict (the message names the other schema) and a repair, and the schedule (--now: due, not due,
  * a second tick on the same day).
  */
-import { SIMULATED_TENANT } from '../../fakes/simulation';
-import { changeWorld, jsonOf, runCli, stateDirsRemovedAfterAll } from './cli-harness';
+import { changeWorld, jsonOf, runCli, SIMULATED_CREDENTIALS, stateDirsRemovedAfterAll } from './cli-harness';
 
 jest.setTimeout(120_000);
 
 const stateDir = stateDirsRemovedAfterAll();
 
-const credentials = [
-  '--tenant-id',
-  SIMULATED_TENANT.tenantId,
-  '--client-id',
-  SIMULATED_TENANT.clientId,
-  '--client-secret',
-  SIMULATED_TENANT.clientSecret,
-];
+const credentials = [...SIMULATED_CREDENTIALS];
 
 describe('sandbox CLI scenarios', () => {
   it('exits 0 and says so when a sync waits for confirmation of too many inactivations', async () => {

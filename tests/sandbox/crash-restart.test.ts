@@ -7,9 +7,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { siteSnapshotSchema, startFakeJiraSite } from '../../fakes/jira/fake-jira-site';
-import { SIMULATED_TENANT } from '../../fakes/simulation';
 import { createPrng } from '../../fakes/world/prng';
-import { jsonOf, killGroup, runCli, startCli, tempStateDir } from './cli-harness';
+import { jsonOf, killGroup, runCli, SIMULATED_CREDENTIALS, startCli, tempStateDir } from './cli-harness';
 
 jest.setTimeout(180_000);
 
@@ -65,20 +64,7 @@ describe('a sandbox killed mid-sync', () => {
     template = tempStateDir('template');
     dirs.push(template);
     const base = ['--state-dir', template, ...WORLD];
-    expect(
-      (
-        await runCli([
-          'configure',
-          '--tenant-id',
-          SIMULATED_TENANT.tenantId,
-          '--client-id',
-          SIMULATED_TENANT.clientId,
-          '--client-secret',
-          SIMULATED_TENANT.clientSecret,
-          ...base,
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await runCli(['configure', ...SIMULATED_CREDENTIALS, ...base])).code).toBe(0);
     expect((await runCli(['schema', ...base])).code).toBe(0);
     const referenceDir = copyOf(template, 'reference');
     const sync = await runCli(['sync', '--json', '--state-dir', referenceDir]);
