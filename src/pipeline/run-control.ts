@@ -4,13 +4,13 @@
  * run makes progress, so a run that died cannot block the app forever.
  */
 import { AppError } from '../domain/errors';
-import { storedSettingsSchema } from '../domain/settings';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, readLease, releaseLease, renewLease } from './lease';
 import { queueFor } from './messages';
 import { isTerminal, RUN_STATE_VERSION, type RunMode, type RunState, type RunTrigger } from './run-state';
 import { finalizeRun, loadRun, saveRun } from './run-store';
+import { readStoredSettings } from './settings-store';
 
 /** Lock holders of the Create Schema job start with this (src/services/schema-job.ts). */
 export const SCHEMA_JOB_HOLDER_PREFIX = 'schema-job-';
@@ -45,7 +45,7 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   await deps.store.set(keys.runCounter(), number);
 
   const iso = new Date(now).toISOString();
-  const settings = storedSettingsSchema.safeParse(await deps.store.get(keys.settings()));
+  const settings = await readStoredSettings(deps.store);
   let run: RunState = {
     v: RUN_STATE_VERSION,
     runId,
@@ -64,9 +64,9 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     pushes: 0,
     retries: { later: 0, now: 0 },
     parked: null,
-    attributes: settings.success ? settings.data.attributes : [],
-    extensions: settings.success ? settings.data.extensions : [],
-    scope: settings.success ? settings.data.scope : null,
+    attributes: settings?.attributes ?? [],
+    extensions: settings?.extensions ?? [],
+    scope: settings?.scope ?? null,
     safety: null,
   };
   await saveRun(deps, run);

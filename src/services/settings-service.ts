@@ -8,9 +8,10 @@ import { AppError } from '../domain/errors';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { parseScopeText, printScope } from '../domain/scope';
-import { parseSettingsInput, type StoredSettings, storedSettingsSchema } from '../domain/settings';
+import { parseSettingsInput, type StoredSettings } from '../domain/settings';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
+import { readStoredSettings } from '../pipeline/settings-store';
 
 export interface SettingsDeps {
   readonly store: KeyValueStore;
@@ -35,8 +36,7 @@ export interface PublicSettings {
 }
 
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
-  const parsed = storedSettingsSchema.safeParse(await deps.store.get(keys.settings()));
-  return parsed.success ? parsed.data : null;
+  return readStoredSettings(deps.store);
 }
 
 /** The schema definition the stored settings ask for (the core attributes when there are no settings yet). */
