@@ -92,9 +92,9 @@ export const createEntraDirectoryStage =
     if (saved === undefined) {
       const meta = await readDirectoryMeta(deps.store);
       const due = meta !== null && isFullReadDue(meta.fullReadAt, deps.clock.now());
-      const otherAttributes = meta !== null && !sameAttributes(meta.attributes, ctx.run.attributes);
+      const otherAttributes = meta !== null && !sameKeys(meta.attributes, ctx.run.attributes);
       // The deltaLink keeps the $select of the read that made it: other scope properties need a full read too.
-      const otherProfile = meta !== null && !sameAttributes(meta.profile, runProfile(ctx.run));
+      const otherProfile = meta !== null && !sameKeys(meta.profile, runProfile(ctx.run));
       if (meta?.deltaLink && !due && !otherAttributes && !otherProfile) {
         cp = { phase: 'delta', link: meta.deltaLink, changeChunks: 0, changes: 0 };
       } else {
@@ -337,6 +337,6 @@ async function switchGeneration(
 }
 
 /** Whether the cached users carry exactly the optional attributes (or scope properties) the run wants (order aside). */
-function sameAttributes(cached: readonly string[], wanted: readonly string[]): boolean {
+function sameKeys(cached: readonly string[], wanted: readonly string[]): boolean {
   return cached.length === wanted.length && wanted.every((key) => cached.includes(key));
 }
