@@ -6,14 +6,18 @@
  * definition built here, so adding an attribute is adding an entry (and its test). docs/sync-rules.md lists them.
  */
 import { AppError } from './errors';
+import { EMPLOYEE_GROUPS_ATTRIBUTE, GROUP_OBJECT_TYPE } from './group-catalogue';
+import type { PlannedValue } from './object-values';
 import { blankToNull } from './object-values';
-import type { AttributeDefinition, ObjectTypeDefinition, SchemaDefinition } from './schema-definition';
+import type { AttributeDefinition, ObjectTypeDefinition, PairContext, SchemaDefinition } from './schema-definition';
 
 const text = { type: 'text' } as const;
 
 interface Entry extends AttributeDefinition {
   /** Core attributes are always in the schema; the others only when the admin chooses them. */
   readonly core: boolean;
+  /** Employee attributes are asked by the Employee planner, with a matched pair. */
+  desired(pair: PairContext): PlannedValue;
 }
 
 /** Graph's string properties as Graph sends them: a string, or null / absent for "not set". */
@@ -391,7 +395,11 @@ export const SCHEMA_IDENTITY = {
  * The definition for a choice of optional attributes (unknown keys are refused: settings validation keeps them out,
  * so one here means stored data the app cannot read). Attributes keep the catalogue's order whatever the choice order.
  */
-export function buildSchemaDefinition(chosen: readonly string[] = [], extensions: readonly ExtensionChoice[] = []): SchemaDefinition {
+export function buildSchemaDefinition(
+  chosen: readonly string[] = [],
+  extensions: readonly ExtensionChoice[] = [],
+  options: { readonly groups?: boolean } = {},
+): SchemaDefinition {
   const wanted = new Set(chosen);
   for (const key of wanted) {
     if (!OPTIONAL_ATTRIBUTE_KEYS.includes(key)) {
@@ -409,10 +417,16 @@ export function buildSchemaDefinition(chosen: readonly string[] = [], extensions
     name: 'Employee',
     description: 'One object per Entra ID user matched to an Atlassian account.',
     iconName: 'User',
+    anchor: 'entraUserId',
     // Extension properties after the catalogue, in the admin's order (new attributes go at the end of a site's list).
-    attributes: [...EMPLOYEE_ATTRIBUTE_CATALOGUE.filter((entry) => entry.core || wanted.has(entry.key)), ...extensions.map(extensionEntry)],
+    attributes: [
+      ...EMPLOYEE_ATTRIBUTE_CATALOGUE.filter((entry) => entry.core || wanted.has(entry.key)),
+      ...extensions.map(extensionEntry),
+      // Group sync (group-catalogue.ts): the Employee's Groups and the Entra Group type, only while it is on.
+      ...(options.groups === true ? [EMPLOYEE_GROUPS_ATTRIBUTE] : []),
+    ],
   };
-  return { ...SCHEMA_IDENTITY, objectTypes: [employee] };
+  return { ...SCHEMA_IDENTITY, objectTypes: options.groups === true ? [employee, GROUP_OBJECT_TYPE] : [employee] };
 }
 
 /** The definition with the core attributes only (what every site has had so far). */

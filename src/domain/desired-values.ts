@@ -4,18 +4,18 @@
  * value, so a resync of unchanged data plans nothing even when Entra keeps sending a 300-character job title.
  */
 import { blankToNull, fitText, type ObjectValues, type PlannedValues, valueDiffers } from './object-values';
-import { ASSETS_TEXT_MAX_LENGTH, type ObjectTypeDefinition, type PairContext } from './schema-definition';
+import { ASSETS_TEXT_MAX_LENGTH, type ObjectTypeDefinition, type ValueSource } from './schema-definition';
 
 /**
- * The values for a pair, one per attribute of the type. Keys of attributes whose value was longer than Assets
+ * The values for a pair (or a group), one per attribute of the type. Keys of attributes whose value was longer than Assets
  * allows are pushed onto `cut` (a list the caller owns and empties, so the usual case of nothing cut allocates
  * nothing).
  */
-export function desiredValues(type: ObjectTypeDefinition, pair: PairContext, cut: string[]): PlannedValues {
+export function desiredValues(type: ObjectTypeDefinition, source: ValueSource, cut: string[]): PlannedValues {
   const values: PlannedValues = {};
   // Runs once per matched user (100k times in a large tenant): no allocation beyond the values object.
   for (const attribute of type.attributes) {
-    let value = attribute.desired(pair);
+    let value = attribute.desired(source);
     if (typeof value === 'string') {
       value = blankToNull(value);
       if (value !== null && attribute.cut && value.length > ASSETS_TEXT_MAX_LENGTH) {

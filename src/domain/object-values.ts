@@ -11,14 +11,18 @@ import { z } from 'zod';
 import { ASSETS_TEXT_MAX_LENGTH, type AttributeDefinition } from './schema-definition';
 
 export const referenceTargetSchema = z.object({
-  /** The target's Entra object id (the key is named for the Employee type, the only reference target so far). */
+  /**
+   * The target's Entra object id: a user's, or a group's for a reference to an Entra Group (the field keeps the name
+   * it had when Employee was the only target: stored plans use it; Entra object ids are unique across users and groups).
+   */
   entraUserId: z.string().min(1),
   /** The target's object when it exists before this run; null when this run creates it. */
   objectId: z.string().min(1).nullable(),
 });
 export type ReferenceTarget = z.infer<typeof referenceTargetSchema>;
 
-export const storedValueSchema = z.union([z.string(), z.boolean(), z.null()]);
+/** A list: a many-valued reference (an Employee's Groups), the referenced objects' ids in any order. */
+export const storedValueSchema = z.union([z.string(), z.boolean(), z.array(z.string()), z.null()]);
 export type StoredValue = z.infer<typeof storedValueSchema>;
 export const objectValuesSchema = z.record(z.string(), storedValueSchema);
 export type ObjectValues = Record<string, StoredValue>;
@@ -29,7 +33,8 @@ export type ObjectValues = Record<string, StoredValue>;
  */
 export type ObjectWrite = ObjectValues;
 
-export const plannedValueSchema = z.union([z.string(), z.boolean(), referenceTargetSchema, z.null()]);
+/** A list of targets: a many-valued reference, the whole list the attribute should hold (sorted by Entra id). */
+export const plannedValueSchema = z.union([z.string(), z.boolean(), referenceTargetSchema, z.array(referenceTargetSchema), z.null()]);
 export type PlannedValue = z.infer<typeof plannedValueSchema>;
 export const plannedValuesSchema = z.record(z.string(), plannedValueSchema);
 /** Only the attributes to write; an absent key keeps the object's current value. */
@@ -44,7 +49,12 @@ export function blankToNull(value: string | null | undefined): string | null {
   return value.trim().length === 0 ? null : value;
 }
 
-/** A stored value as text: null for no value or a Boolean. */
+/** A planned single reference (not a list, not text). */
+export function isReferenceTarget(value: PlannedValue | undefined): value is ReferenceTarget {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A stored value as text: null for no value, a Boolean or a list. */
 export function textOf(value: StoredValue | undefined): string | null {
   return typeof value === 'string' ? blankToNull(value) : null;
 }
@@ -63,12 +73,24 @@ export function valueDiffers(attribute: AttributeDefinition, stored: StoredValue
     case 'boolean':
       return (stored ?? null) !== planned;
     case 'reference': {
+      if (attribute.kind.many === true) return listDiffers(stored, planned);
       const existing = textOf(stored);
-      if (planned === null || typeof planned !== 'object') return existing !== null;
+      if (planned === null || typeof planned !== 'object' || Array.isArray(planned)) return existing !== null;
       // A target created in this run has no object id yet, so the reference must be written whatever is there now.
       return planned.objectId === null || planned.objectId !== existing;
     }
     default:
       return textOf(stored) !== planned;
   }
+}
+
+/**
+ * A many-valued reference: differs unless the object holds exactly the planned targets' objects (order aside). A
+ * target created in this run has no object id yet, so the list must be written whatever is there now.
+ */
+function listDiffers(stored: StoredValue | undefined, planned: PlannedValue): boolean {
+  const targets = Array.isArray(planned) ? planned : [];
+  const existing = Array.isArray(stored) ? new Set(stored) : new Set<string>();
+  if (targets.length !== existing.size) return true;
+  return targets.some((target) => target.objectId === null || !existing.has(target.objectId));
 }

@@ -220,6 +220,7 @@ function decidePhase(
         matchedEmail: pair.matchedEmail,
         manager,
         managerAccountId: managerPair?.account.accountId ?? null,
+        groups: [],
       },
       cut,
     );

@@ -5,7 +5,7 @@
 import type { AssetsObject } from './assets-object';
 import type { MatchedPair, MatchResult } from './email-match';
 import type { EntraUser } from './entra-user';
-import { blankToNull, type ObjectValues, type PlannedValues, type StoredValue, textOf } from './object-values';
+import { blankToNull, isReferenceTarget, type ObjectValues, type PlannedValues, type StoredValue, textOf } from './object-values';
 import type { Directory } from './plan-types';
 import {
   type AttributeChange,
@@ -189,7 +189,7 @@ export function describeChanges(
       described.push({ attribute: attribute.name, from: storedText(object.values[key]), to: plannedText(to) });
     } else if (attribute.kind.type === 'reference') {
       const fromId = textOf(object.values[key]);
-      const target = to !== null && typeof to === 'object' ? to : null;
+      const target = isReferenceTarget(to) ? to : null;
       const toUser = target === null ? undefined : directory.entraUser(target.entraUserId);
       const change: AttributeChange = {
         attribute: attribute.name,
@@ -231,5 +231,6 @@ function plannedText(value: PlannedValues[string]): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((target) => target.entraUserId).join(', ');
   return value.entraUserId;
 }

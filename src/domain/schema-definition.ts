@@ -7,6 +7,7 @@
  * with, so every stage of that run works from the same definition.
  */
 import type { AtlassianAccount } from './atlassian-account';
+import type { EntraGroup } from './entra-group';
 import type { EntraUser } from './entra-user';
 import { AppError } from './errors';
 import type { PlannedValue, ReferenceTarget } from './object-values';
@@ -22,14 +23,23 @@ export type AttributeKind =
    */
   | { readonly type: 'date' }
   | { readonly type: 'user' }
-  /** A reference to another object of an object type of this schema (by its key). */
-  | { readonly type: 'reference'; readonly objectType: ObjectTypeKey; readonly referenceTypeName: string };
+  /**
+   * A reference to another object of an object type of this schema. `many`: the attribute holds a list of
+   * references (Assets maximumCardinality -1: an Employee's Groups); values are then lists (object-values.ts), and
+   * every update writes the whole list (jira-and-assets.md: whether Cloud replaces or merges a partial list is not
+   * documented, so the app never relies on it).
+   */
+  | { readonly type: 'reference'; readonly objectType: ObjectTypeKey; readonly referenceTypeName: string; readonly many?: boolean };
 
-/** The object types the app owns. Groups (an "Entra Group" type) are planned; see docs/adr/0006. */
-export const OBJECT_TYPE_KEYS = ['employee'] as const;
+/**
+ * The object types the app owns: Employee always, Entra Group when group sync is on (settings `groups`, docs/adr/0007).
+ * The schema check creates every object type before any reference attribute that points at one, and the writer
+ * writes group objects before Employee objects, so a group exists before an Employee's Groups names it.
+ */
+export const OBJECT_TYPE_KEYS = ['employee', 'group'] as const;
 export type ObjectTypeKey = (typeof OBJECT_TYPE_KEYS)[number];
 
-/** What the planner knows about one matched pair when it works out an attribute's value. */
+/** What the planner knows about one matched pair when it works out an Employee attribute's value. */
 export interface PairContext {
   readonly entraUser: EntraUser;
   readonly account: AtlassianAccount;
@@ -38,7 +48,26 @@ export interface PairContext {
   /** The manager's Employee object (or the create that makes it), null when the user has none in the directory. */
   readonly manager: ReferenceTarget | null;
   readonly managerAccountId: string | null;
+  /**
+   * The Entra Group objects the user should be listed in (group sync: its direct or transitive memberships among the
+   * synced active groups, sorted by Entra id); empty when group sync is off.
+   */
+  readonly groups: readonly ReferenceTarget[];
 }
+
+/** What the group planner knows about one synced Entra group when it works out an Entra Group attribute's value. */
+export interface GroupSource {
+  readonly group: EntraGroup;
+  /** False for a group that left Entra ID or the selection (its object is inactivated, never deleted). */
+  readonly active: boolean;
+}
+
+/**
+ * The source an attribute's value comes from: a matched pair for an Employee attribute, a group for an Entra Group
+ * attribute. Each catalogue narrows `desired` to its own (attribute-catalogue.ts, group-catalogue.ts) and each
+ * planner passes its own: an attribute is only ever asked by the planner of its object type.
+ */
+export type ValueSource = PairContext | GroupSource;
 
 export interface AttributeDefinition {
   /** Stable key: values, stored plans and layouts are keyed by it. Never rename one. */
@@ -66,8 +95,8 @@ export interface AttributeDefinition {
    * to the choice on the Setup tab and in the sandbox's configure help. Core attributes have none.
    */
   readonly note?: string;
-  /** The value the pair should have in Assets. */
-  desired(pair: PairContext): PlannedValue;
+  /** The value the object should have in Assets. */
+  desired(source: ValueSource): PlannedValue;
   /** The Graph user properties `desired` reads ($select), beyond the ones the matching rules always read. */
   readonly graphSelect: readonly string[];
   /**
@@ -83,6 +112,11 @@ export interface ObjectTypeDefinition {
   readonly description: string;
   /** Name of the icon from GET icon/global; the first icon is used when no icon has this name. */
   readonly iconName: string;
+  /**
+   * Key of the attribute that holds the object's Entra object id (unique): how the app finds its objects again
+   * ('entraUserId' for Employee, 'entraGroupId' for Entra Group). Operations name their object by this id.
+   */
+  readonly anchor: string;
   /** In the order the schema declares them. */
   readonly attributes: readonly AttributeDefinition[];
 }

@@ -126,7 +126,7 @@ export type SchemaDiff =
   | { readonly kind: 'changes'; readonly actions: readonly SchemaAction[] };
 
 /** Object type names as messages say them. */
-const REFERENCE_TYPE_NAMES: Readonly<Record<ObjectTypeKey, string>> = { employee: 'Employee' };
+const REFERENCE_TYPE_NAMES: Readonly<Record<ObjectTypeKey, string>> = { employee: 'Employee', group: 'Entra Group' };
 
 /** The name a fresh Assets object type gives its label attribute. */
 export const DEFAULT_LABEL_NAME = 'Name';

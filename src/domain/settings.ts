@@ -9,6 +9,13 @@ import { z } from 'zod';
 
 import { ATTRIBUTES_FIELD_LABEL, EXTENSIONS_FIELD_LABEL } from './attribute-catalogue';
 import { AppError } from './errors';
+import {
+  GROUP_MEMBERSHIP_FIELD_LABEL,
+  GROUP_SYNC_OFF,
+  groupMembershipSchema,
+  GROUPS_FIELD_LABEL,
+  groupSelectionSchema,
+} from './group-sync';
 import { microsoftCloudSchema } from './microsoft-cloud';
 import { SCOPE_TEXT_MAX_LENGTH, scopeSchema } from './scope';
 
@@ -105,7 +112,14 @@ const optionalClientSecretSchema = z
   .transform((value) => (value === '' ? undefined : value));
 
 function unknownFieldsMessage(keys: readonly string[]): string {
-  const allowed = [...Object.values(SETTINGS_FIELD_LABELS), ATTRIBUTES_FIELD_LABEL, EXTENSIONS_FIELD_LABEL, SCOPE_FIELD_LABEL].join(', ');
+  const allowed = [
+    ...Object.values(SETTINGS_FIELD_LABELS),
+    ATTRIBUTES_FIELD_LABEL,
+    EXTENSIONS_FIELD_LABEL,
+    SCOPE_FIELD_LABEL,
+    GROUPS_FIELD_LABEL,
+    GROUP_MEMBERSHIP_FIELD_LABEL,
+  ].join(', ');
   const plural = keys.length === 1 ? 'field' : 'fields';
   return `Unknown settings ${plural}: ${keys.join(', ')}. The settings accept only ${allowed}.`;
 }
@@ -149,6 +163,12 @@ export const settingsInputSchema = z.strictObject(
      */
     attributes: attributeKeysInputSchema.optional(),
     extensions: extensionsInputSchema.optional(),
+    /**
+     * Group sync (group-sync.ts): absent keeps the stored choice. Chosen group ids are checked against Graph by
+     * saveSettings (they must exist and be readable), which answers INPUT_INVALID and stores nothing otherwise.
+     */
+    groups: groupSelectionSchema.optional(),
+    groupMembership: groupMembershipSchema.optional(),
   },
   { error: settingsObjectError },
 );
@@ -178,6 +198,9 @@ export const storedSettingsSchema = z.strictObject(
     extensions: z.array(z.strictObject({ property: z.string(), name: z.string() })).default([]),
     /** Who is synced (scope.ts); null: everyone the app reads. Absent in settings saved before the scope existed. */
     scope: scopeSchema.nullable().default(null),
+    /** Group sync (group-sync.ts); absent in settings saved before it existed: off, direct. */
+    groups: groupSelectionSchema.default(GROUP_SYNC_OFF),
+    groupMembership: groupMembershipSchema.default('direct'),
   },
   { error: settingsObjectError },
 );

@@ -4,6 +4,7 @@
  * run makes progress, so a run that died cannot block the app forever.
  */
 import { AppError } from '../domain/errors';
+import { GROUP_SYNC_OFF } from '../domain/group-sync';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, readLease, releaseLease, renewLease } from './lease';
@@ -67,6 +68,8 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     attributes: settings?.attributes ?? [],
     extensions: settings?.extensions ?? [],
     scope: settings?.scope ?? null,
+    groups: settings?.groups ?? GROUP_SYNC_OFF,
+    groupMembership: settings?.groupMembership ?? 'direct',
     safety: null,
   };
   await saveRun(deps, run);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { buildSchemaDefinition } from '../domain/attribute-catalogue';
+import { GROUP_SYNC_OFF, groupMembershipSchema, groupSelectionSchema, isGroupSyncOn } from '../domain/group-sync';
 import { reportCountsSchema } from '../domain/report';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { scopeProfileProperties, scopeSchema } from '../domain/scope';
@@ -69,14 +70,25 @@ export const runStateSchema = z.object({
    * run use the same rules. null: everyone. Absent in runs started before the scope existed: everyone.
    */
   scope: scopeSchema.nullable().default(null),
+  /**
+   * Group sync (group-sync.ts), fixed when the run starts like `attributes`: which groups become Entra Group objects
+   * and whether memberships are direct or transitive. Absent in runs started before group sync existed: off.
+   */
+  groups: groupSelectionSchema.default(GROUP_SYNC_OFF),
+  groupMembership: groupMembershipSchema.default('direct'),
   /** Safety threshold figures when the run stopped for confirmation. */
   safety: z.object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() }).nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
 /** The schema definition the run works from (its attributes were fixed when it started). */
-export function runDefinition(run: Pick<RunState, 'attributes'> & Partial<Pick<RunState, 'extensions'>>): SchemaDefinition {
-  return buildSchemaDefinition(run.attributes, run.extensions ?? []);
+export function runDefinition(run: Pick<RunState, 'attributes'> & Partial<Pick<RunState, 'extensions' | 'groups'>>): SchemaDefinition {
+  return buildSchemaDefinition(run.attributes, run.extensions ?? [], { groups: isGroupSyncOn(run.groups) });
+}
+
+/** Whether the run reads Entra groups (the entraGroups stage). */
+export function runReadsGroups(run: Pick<RunState, 'groups'>): boolean {
+  return isGroupSyncOn(run.groups);
 }
 
 /** The Graph properties the run's scope reads (kept in EntraUser.profile). */

@@ -3,7 +3,7 @@
  * found by Entra id in `created`. Which attributes are references comes from the run's definition, not from their
  * names. Used by the write stage (and by the benchmark's baseline, so both write exactly the same values).
  */
-import type { ObjectWrite, PlannedValues, ReferenceTarget } from '../domain/object-values';
+import { isReferenceTarget, type ObjectWrite, type PlannedValues, type ReferenceTarget } from '../domain/object-values';
 import type { ObjectTypeDefinition } from '../domain/schema-definition';
 import type { SyncOperation } from '../domain/sync-operations';
 
@@ -38,8 +38,13 @@ function toWrite(type: ObjectTypeDefinition, values: PlannedValues, created: Rea
   for (const attribute of type.attributes) {
     const value = values[attribute.key];
     if (value === undefined) continue;
+    if (attribute.kind.type === 'reference' && Array.isArray(value)) {
+      // A list (an Employee's Groups): a target whose create failed is left out; the next run adds it.
+      out[attribute.key] = value.map((target) => resolve(target, created)).filter((id): id is string => id !== null);
+      continue;
+    }
     if (attribute.kind.type === 'reference') {
-      const target = value !== null && typeof value === 'object' ? value : null;
+      const target = isReferenceTarget(value) ? value : null;
       const objectId = resolve(target, created);
       out[attribute.key] = objectId;
       if (objectId === null && target !== null) unresolved.push(attribute.key);

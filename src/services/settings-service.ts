@@ -5,6 +5,7 @@
  */
 import { buildSchemaDefinition, type ExtensionChoice, parseAttributeChoice } from '../domain/attribute-catalogue';
 import { AppError } from '../domain/errors';
+import { GROUP_SYNC_OFF } from '../domain/group-sync';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { parseScopeText, printScope } from '../domain/scope';
@@ -104,6 +105,8 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     attributes: choice?.attributes ?? previous?.attributes ?? [],
     extensions: choice?.extensions ?? previous?.extensions ?? [],
     scope: scope === undefined ? (previous?.scope ?? null) : scope,
+    groups: input.groups ?? previous?.groups ?? GROUP_SYNC_OFF,
+    groupMembership: input.groupMembership ?? previous?.groupMembership ?? 'direct',
   };
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =

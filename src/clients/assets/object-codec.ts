@@ -35,6 +35,12 @@ export function encodeObject(
       if (mode === 'update') attributes.push({ objectTypeAttributeId: attributeId, objectAttributeValues: [] });
       continue;
     }
+    if (Array.isArray(value)) {
+      // A many-valued reference: the whole list, every time (an empty list clears it, on create it is left out).
+      if (value.length === 0 && mode === 'create') continue;
+      attributes.push({ objectTypeAttributeId: attributeId, objectAttributeValues: value.map((id) => ({ value: id })) });
+      continue;
+    }
     attributes.push({
       objectTypeAttributeId: attributeId,
       objectAttributeValues: [{ value: typeof value === 'boolean' ? String(value) : value }],
@@ -55,9 +61,14 @@ export function attributesById(type: ObjectTypeDefinition, ids: ObjectTypeLayout
 
 export function decodeObject(entry: AssetsObjectEntry, byId: ReadonlyMap<string, AttributeDefinition>): AssetsObject {
   const values: ObjectValues = {};
-  for (const attribute of byId.values()) values[attribute.key] = null;
+  for (const attribute of byId.values())
+    values[attribute.key] = attribute.kind.type === 'reference' && attribute.kind.many === true ? [] : null;
   for (const attribute of entry.attributes ?? []) {
     const definition = byId.get(attribute.objectTypeAttributeId);
+    if (definition !== undefined && definition.kind.type === 'reference' && definition.kind.many === true) {
+      values[definition.key] = attribute.objectAttributeValues.map((value) => decodeString(value, 'reference')).filter((id) => id !== null);
+      continue;
+    }
     const first = attribute.objectAttributeValues[0];
     if (definition === undefined || first === undefined) continue;
     const kind = definition.kind.type;
