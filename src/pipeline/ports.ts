@@ -5,6 +5,7 @@
 import type { AssetsObject } from '../domain/assets-object';
 import type { AtlassianAccount } from '../domain/atlassian-account';
 import type { DeltaChange } from '../domain/directory-delta';
+import type { GroupDeltaChange } from '../domain/entra-group';
 import type { EntraUser } from '../domain/entra-user';
 import type { ObjectWrite } from '../domain/object-values';
 import type { ObjectTypeDefinition, SchemaDefinition } from '../domain/schema-definition';
@@ -64,6 +65,14 @@ export interface EntraDirectoryPort {
   /** null starts a round of every user (the full read); a nextLink or a stored deltaLink continues. */
   deltaPage(link: string | null): Promise<{ changes: readonly DeltaChange[]; nextLink: string | null; deltaLink: string | null }>;
   getUsersByIds(ids: readonly string[]): Promise<{ users: readonly EntraUser[]; notFound: readonly string[] }>;
+  /**
+   * Groups delta with members (entra-group.ts): null starts a round of every group (the full read); a nextLink or a
+   * stored deltaLink continues. Throws GRAPH_DELTA_EXPIRED / GRAPH_PAGE_TOKEN_EXPIRED like deltaPage, and
+   * GRAPH_GROUPS_FORBIDDEN when the app lacks GroupMember.Read.All.
+   */
+  groupsDeltaPage(
+    link: string | null,
+  ): Promise<{ changes: readonly GroupDeltaChange[]; nextLink: string | null; deltaLink: string | null }>;
 }
 
 export type { SchemaLayout } from '../domain/schema-layout';

@@ -1,7 +1,8 @@
 /**
  * The Microsoft Graph reads the sync needs, and nothing else: the user list (full read), users delta (incremental
- * read), users by id ($batch) and the user count (connection test). Every response is parsed with zod and mapped
- * into the domain's EntraUser / DeltaChange; every failure becomes an AppError with a stable code.
+ * read), users by id ($batch), the user count (connection test), and groups (groups delta with members, groups by
+ * id: graph-groups.ts). Every response is parsed with zod and mapped into the domain's EntraUser / DeltaChange /
+ * GroupDeltaChange; every failure becomes an AppError with a stable code.
  *
  * Manager: the list asks for `$expand=manager($select=id)`. Microsoft documents the nested $select in one place
  * and denies it in another, so both answers are accepted (only the manager's id is read from whatever object comes
@@ -10,6 +11,7 @@
  */
 import { CORE_SCHEMA } from '../../domain/attribute-catalogue';
 import type { DeltaChange } from '../../domain/directory-delta';
+import type { EntraGroup, GroupDeltaChange } from '../../domain/entra-group';
 import type { EntraUser } from '../../domain/entra-user';
 import { AppError } from '../../domain/errors';
 import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
@@ -17,6 +19,7 @@ import type { HttpRequest } from '../http';
 import { readJson } from '../http';
 import { getUsersInBatches, type ManagerExpand } from './graph-batch';
 import { failureContext, type GraphFailure, graphFailure } from './graph-errors';
+import { getGroupsInBatches, groupReadFailure, GROUPS_DELTA_PATH, groupsDeltaPageSchema, toGroupDeltaChange } from './graph-groups';
 import { countSchema, deltaPageSchema, type GraphExtra, isGraphLink, toDeltaChange, toEntraUser, usersPageSchema } from './graph-schemas';
 import { assertGraphLink, createGraphCall, type GraphClientDeps, type GraphResult } from './graph-transport';
 
@@ -77,6 +80,12 @@ export interface DeltaPage {
   readonly deltaLink: string | null;
 }
 
+export interface GroupsDeltaPage {
+  readonly changes: GroupDeltaChange[];
+  readonly nextLink: string | null;
+  readonly deltaLink: string | null;
+}
+
 export interface GraphClient {
   /**
    * The user list with the manager expanded. No longer the sync's full read (the first delta round is: $expand
@@ -94,6 +103,15 @@ export interface GraphClient {
   getUsersByIds(ids: readonly string[]): Promise<{ users: EntraUser[]; notFound: string[] }>;
   /** Number of users in the tenant; proves the token, the consent and the network path in one cheap call. */
   countUsers(): Promise<number>;
+  /**
+   * Groups delta with members (graph-groups.ts): null starts a round of every group; otherwise a nextLink or a
+   * deltaLink. The same group can come on several pages of a round (each with part of its members): the caller
+   * merges. Throws GRAPH_DELTA_EXPIRED / GRAPH_PAGE_TOKEN_EXPIRED like deltaPage, GRAPH_GROUPS_FORBIDDEN without
+   * GroupMember.Read.All.
+   */
+  groupsDeltaPage(link: string | null): Promise<GroupsDeltaPage>;
+  /** Groups by Entra object id ($batch); ids Graph does not know come back in notFound. */
+  getGroupsByIds(ids: readonly string[]): Promise<{ groups: EntraGroup[]; notFound: string[] }>;
 }
 
 export function createGraphClient(
@@ -137,6 +155,22 @@ export function createGraphClient(
   }
 
   const deltaStart = `${graph}/v1.0/users/delta?$select=${fields.select},manager`;
+
+  async function groupsDelta(url: string, isStoredLink: boolean): Promise<GroupsDeltaPage> {
+    const operation = 'groupsDelta';
+    const result = await call(operation, { method: 'GET', url });
+    if (!result.ok) {
+      if (isStoredLink && isPageTokenExpired(result.failure)) throw pageTokenExpired(operation, result.failure);
+      if (isStoredLink && isDeltaExpired(result.failure)) throw deltaExpired(operation, result.failure);
+      throw groupReadFailure(result.failure, operation);
+    }
+    const page = await readJson(result.response, groupsDeltaPageSchema(graph), 'Microsoft Graph (groups delta)', result.context);
+    return {
+      changes: page.value.map(toGroupDeltaChange),
+      nextLink: page['@odata.nextLink'] ?? null,
+      deltaLink: page['@odata.deltaLink'] ?? null,
+    };
+  }
 
   return {
     async listUsersPage(nextLink) {
@@ -207,6 +241,22 @@ export function createGraphClient(
         });
       }
       return parsed.data;
+    },
+
+    async groupsDeltaPage(link) {
+      if (link === null) return groupsDelta(`${graph}${GROUPS_DELTA_PATH}`, false);
+      if (!isGraphLink(link, graph)) {
+        throw new AppError(
+          'GRAPH_DELTA_EXPIRED',
+          'The saved Microsoft Graph groups delta link does not belong to the configured Microsoft cloud; the next sync reads all groups.',
+          { context: { operation: 'groupsDelta' } },
+        );
+      }
+      return groupsDelta(link, true);
+    },
+
+    getGroupsByIds(ids) {
+      return getGroupsInBatches(ids, deps, call);
     },
   };
 }
