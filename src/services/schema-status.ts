@@ -6,7 +6,7 @@
  */
 import type { SchemaClient } from '../clients/assets/schema-client';
 import { toAppError } from '../domain/errors';
-import { objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
+import type { SchemaDefinition } from '../domain/schema-definition';
 import { describeSchemaAction, type SchemaDiff } from '../domain/schema-diff';
 
 export type SchemaState = 'ready' | 'missing' | 'needs-repair' | 'conflict' | 'unavailable';
@@ -36,6 +36,12 @@ export async function readSchemaStatus(assets: Pick<SchemaClient, 'inspectSchema
   }
 }
 
+/** "Employee object type are" / "Employee and Entra Group object types are" (group sync on): the schema and they are. */
+function objectTypeNames(definition: SchemaDefinition): string {
+  const names = definition.objectTypes.map((type) => type.name);
+  return `${names.join(' and ')} object type${names.length === 1 ? '' : 's'} are`;
+}
+
 function fromDiff(
   definition: SchemaDefinition,
   diff: SchemaDiff,
@@ -46,7 +52,7 @@ function fromDiff(
     case 'ok':
       return {
         state: 'ready',
-        message: `The ${name} schema and its ${objectTypeOf(definition, 'employee').name} object type are ready.`,
+        message: `The ${name} schema and its ${objectTypeNames(definition)} ready.`,
         pending: [],
         code: null,
       };

@@ -56,6 +56,8 @@ export const objectTypeAttributeSchema = z.object({
   additionalValue: optionalString,
   referenceObjectTypeId: optionalString,
   referenceType: z.object({ id: assetsIdSchema }).nullable().optional(),
+  /** How many values the attribute holds at most; -1 for any number (Assets REST ObjectTypeAttribute). */
+  maximumCardinality: z.number().int().nullable().optional(),
   label: z.boolean().optional(),
   uniqueAttribute: z.boolean().optional(),
   system: z.boolean().optional(),

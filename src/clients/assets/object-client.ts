@@ -7,7 +7,7 @@
 import type { AssetsObject } from '../../domain/assets-object';
 import { AppError } from '../../domain/errors';
 import type { ObjectWrite } from '../../domain/object-values';
-import type { ObjectTypeDefinition } from '../../domain/schema-definition';
+import { attributeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
 import { layoutOfType, type SchemaLayout } from '../../domain/schema-layout';
 import { type HttpResponse, readJson, readJsonLoose } from '../http';
 import { attributeInQuery, objectsOfTypeQuery } from './aql';
@@ -43,7 +43,7 @@ export interface ObjectPage {
 
 export interface ObjectClient {
   searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage>;
-  /** The objects whose anchor (the type's unique attribute, e.g. Entra User ID) is one of `ids`. */
+  /** The objects whose anchor (`type.anchor`: Entra User ID for Employee, Entra Group ID for Entra Group) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]>;
   createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
   updateObject(
@@ -92,9 +92,10 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
   async function findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]> {
     const unique = [...new Set(ids.filter((id) => id !== ''))];
     if (unique.length === 0) return [];
-    const anchor = type.attributes.find((attribute) => attribute.unique);
+    // The anchor is named by the definition: the first unique attribute need not be it (an admin's choice may add others).
+    const anchor = attributeOf(type, type.anchor);
     if (anchor === undefined)
-      throw new AppError('INTERNAL', `The ${type.name} object type has no unique attribute to find objects by.`, {
+      throw new AppError('INTERNAL', `The ${type.name} object type has no anchor attribute ${type.anchor} to find objects by.`, {
         context: { objectType: type.key },
       });
     const query = attributeInQuery(layoutOfType(layout, type, { complete: false }).objectTypeId, anchor.name, unique);

@@ -5,9 +5,10 @@
  * and writes nothing else.
  */
 import { AppError } from '../../domain/errors';
-import { type AttributeDefinition, type ObjectTypeDefinition, objectTypeOf, type SchemaDefinition } from '../../domain/schema-definition';
+import { type AttributeDefinition, type ObjectTypeKey, objectTypeOf, type SchemaDefinition } from '../../domain/schema-definition';
 import {
   type ActualAttribute,
+  type ActualObjectType,
   type ActualSchemaState,
   ASSETS_ATTRIBUTE_TYPE,
   ASSETS_DEFAULT_TYPE,
@@ -50,22 +51,27 @@ export interface SchemaClient {
 }
 
 export function createSchemaClient(transport: AssetsTransport, workspaceId: () => Promise<string>): SchemaClient {
+  /** One read of the schema list and its object types, then the attributes of each of the definition's types found. */
   async function readActual(ws: string, def: SchemaDefinition): Promise<ActualSchemaState> {
     const schemas = await listSchemas(ws);
     const schema = schemas.find((s) => s.objectSchemaKey === def.key) ?? schemas.find((s) => s.name === def.name) ?? null;
-    if (schema === null) return { schema: null, objectType: null, attributes: [] };
+    if (schema === null) return { schema: null, objectTypes: {} };
     const summary = { id: schema.id, name: schema.name, key: schema.objectSchemaKey };
-    if (summary.key !== def.key || summary.name !== def.name) return { schema: summary, objectType: null, attributes: [] };
+    if (summary.key !== def.key || summary.name !== def.name) return { schema: summary, objectTypes: {} };
     const types = await assetsJson(
       transport,
       ws,
       { method: 'GET', path: `objectschema/${segment(schema.id)}/objecttypes`, what: 'listing the object types of the schema' },
       objectTypeListSchema,
     );
-    const objectType = findByName(types, employeeType(def).name) ?? null;
-    if (objectType === null) return { schema: summary, objectType: null, attributes: [] };
-    const attributes = await listAttributes(ws, objectType.id);
-    return { schema: summary, objectType: { id: objectType.id, name: objectType.name }, attributes };
+    const objectTypes: Partial<Record<ObjectTypeKey, ActualObjectType>> = {};
+    for (const type of def.objectTypes) {
+      // An object type of that name is reused whoever made it (an admin's "Entra Group" type becomes the app's).
+      const found = findByName(types, type.name);
+      if (found === undefined) continue;
+      objectTypes[type.key] = { id: found.id, name: found.name, attributes: await listAttributes(ws, found.id, type.name) };
+    }
+    return { schema: summary, objectTypes };
   }
 
   async function listSchemas(ws: string): Promise<AssetsObjectSchema[]> {
@@ -85,11 +91,15 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
     return all;
   }
 
-  async function listAttributes(ws: string, objectTypeId: string): Promise<ActualAttribute[]> {
+  async function listAttributes(ws: string, objectTypeId: string, typeName: string): Promise<ActualAttribute[]> {
     const raw = await assetsJson(
       transport,
       ws,
-      { method: 'GET', path: `objecttype/${segment(objectTypeId)}/attributes`, what: 'listing the attributes of the Employee object type' },
+      {
+        method: 'GET',
+        path: `objecttype/${segment(objectTypeId)}/attributes`,
+        what: `listing the attributes of the ${typeName} object type`,
+      },
       objectTypeAttributeListSchema,
     );
     return raw.map(toActualAttribute);
@@ -135,7 +145,7 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
         `Assets accepted the schema changes but still does not match what the app needs: ${check.actions.map(describeSchemaAction).join('; ')}. ` +
-          `Fix these attributes on the "${employeeType(def).name}" object type in Assets (or rename them, which keeps their data, so the app can ` +
+          `Fix these attributes on the ${typeNames(def)} object type${def.objectTypes.length > 1 ? 's' : ''} in Assets (or rename them, which keeps their data, so the app can ` +
           `create its own), then run the schema check again.`,
         { context: { schemaId: after.schema?.id ?? null } },
       );
@@ -147,12 +157,12 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
   return { inspectSchema, ensureSchema };
 }
 
-/** Executes diff actions in order, remembering ids created on the way (a new schema, object type, reference type). */
+/** Executes diff actions in order, remembering ids created on the way (a new schema, object types, reference types). */
 class ActionRunner {
   readonly created: string[] = [];
   readonly repaired: string[] = [];
   private schemaId: string | null;
-  private objectTypeId: string | null;
+  private readonly objectTypeIds = new Map<ObjectTypeKey, string>();
   private referenceTypeIds = new Map<string, string>();
 
   constructor(
@@ -162,7 +172,9 @@ class ActionRunner {
     actual: ActualSchemaState,
   ) {
     this.schemaId = actual.schema?.id ?? null;
-    this.objectTypeId = actual.objectType?.id ?? null;
+    for (const [key, type] of Object.entries(actual.objectTypes) as [ObjectTypeKey, ActualObjectType | undefined][]) {
+      if (type !== undefined) this.objectTypeIds.set(key, type.id);
+    }
   }
 
   async execute(action: SchemaAction): Promise<void> {
@@ -172,7 +184,7 @@ class ActionRunner {
         this.created.push(describeSchemaAction(action));
         return;
       case 'create-object-type':
-        this.objectTypeId = await this.createObjectType(action);
+        this.objectTypeIds.set(action.objectType, await this.createObjectType(action));
         this.created.push(describeSchemaAction(action));
         return;
       case 'rename-label':
@@ -180,7 +192,7 @@ class ActionRunner {
         (action.attributeId === null ? this.created : this.repaired).push(describeSchemaAction(action));
         return;
       case 'create-attribute':
-        await this.createAttribute(action.definition);
+        await this.createAttribute(action.objectType, action.definition);
         this.created.push(describeSchemaAction(action));
         return;
       case 'repair-attribute':
@@ -242,8 +254,8 @@ class ActionRunner {
   }
 
   private async renameLabel(action: Extract<SchemaAction, { kind: 'rename-label' }>): Promise<void> {
-    const definition = this.definitionOf(action.key);
-    const objectTypeId = this.requireObjectTypeId();
+    const definition = this.definitionOf(action.objectType, action.key);
+    const objectTypeId = this.requireObjectTypeId(action.objectType);
     let attributeId = action.attributeId;
     if (attributeId === null) {
       const attributes = await assetsJson(
@@ -255,10 +267,11 @@ class ActionRunner {
       attributeId = attributes.find((a) => a.label === true && a.system !== true)?.id ?? null;
     }
     if (attributeId === null) {
-      await this.createAttribute(definition);
+      await this.createAttribute(action.objectType, definition);
       return;
     }
     await this.putAttribute(
+      action.objectType,
       attributeId,
       definition,
       `renaming the label attribute "${action.from}" to "${action.to}"`,
@@ -266,8 +279,8 @@ class ActionRunner {
     );
   }
 
-  private async createAttribute(definition: AttributeDefinition): Promise<void> {
-    const objectTypeId = this.requireObjectTypeId();
+  private async createAttribute(typeKey: ObjectTypeKey, definition: AttributeDefinition): Promise<void> {
+    const objectTypeId = this.requireObjectTypeId(typeKey);
     await assetsJson(
       this.transport,
       this.ws,
@@ -284,6 +297,7 @@ class ActionRunner {
   private async repairAttribute(action: Extract<SchemaAction, { kind: 'repair-attribute' }>): Promise<void> {
     try {
       await this.putAttribute(
+        action.objectType,
         action.attributeId,
         action.definition,
         `repairing the attribute "${action.definition.name}"`,
@@ -293,7 +307,7 @@ class ActionRunner {
       if (!(error instanceof AppError) || error.code !== 'ASSETS_REQUEST_FAILED' || error.retry !== 'permanent') throw error;
       throw new AppError(
         'ASSETS_SCHEMA_CONFLICT',
-        `The attribute "${action.definition.name}" on the "${employeeType(this.def).name}" object type is not usable by the app ` +
+        `The attribute "${action.definition.name}" on the "${objectTypeOf(this.def, action.objectType).name}" object type is not usable by the app ` +
           `(${action.reason}) and Assets would not change it (an attribute that holds values keeps its type). Rename that ` +
           `attribute in Assets (for example to "${action.definition.name} (old)"; renaming keeps its data) so the app can create ` +
           `its own "${action.definition.name}" as ${describeAttributeKind(action.definition.kind)}, then run the schema check again.`,
@@ -304,12 +318,13 @@ class ActionRunner {
 
   /** `keep`: an existing attribute whose type the app accepts; its type is sent back unchanged (Email stays Email). */
   private async putAttribute(
+    typeKey: ObjectTypeKey,
     attributeId: string,
     definition: AttributeDefinition,
     what: string,
     keep: ActualAttribute | null,
   ): Promise<void> {
-    const objectTypeId = this.requireObjectTypeId();
+    const objectTypeId = this.requireObjectTypeId(typeKey);
     await assetsJson(
       this.transport,
       this.ws,
@@ -360,13 +375,15 @@ class ActionRunner {
           maximumCardinality: 1,
         };
       case 'reference':
+        // typeValue: the referenced object type (created before any reference to it: schema-diff.ts orders the
+        // actions); a list (Groups) allows any number of values, -1 (jira-and-assets.md: objecttypeattribute).
         return {
           ...common,
           type: ASSETS_ATTRIBUTE_TYPE.objectReference,
-          typeValue: this.requireObjectTypeId(),
+          typeValue: this.requireObjectTypeId(definition.kind.objectType),
           additionalValue: await this.referenceTypeId(definition.kind.referenceTypeName),
           minimumCardinality: 0,
-          maximumCardinality: 1,
+          maximumCardinality: definition.kind.many === true ? -1 : 1,
         };
     }
   }
@@ -401,8 +418,8 @@ class ActionRunner {
     return id;
   }
 
-  private definitionOf(key: string): AttributeDefinition {
-    const found = employeeType(this.def).attributes.find((a) => a.key === key);
+  private definitionOf(typeKey: ObjectTypeKey, key: string): AttributeDefinition {
+    const found = objectTypeOf(this.def, typeKey).attributes.find((a) => a.key === key);
     if (!found) throw new AppError('INTERNAL', `The schema definition has no attribute ${key}.`);
     return found;
   }
@@ -412,9 +429,13 @@ class ActionRunner {
     return this.schemaId;
   }
 
-  private requireObjectTypeId(): string {
-    if (this.objectTypeId === null) throw new AppError('INTERNAL', 'The object type id is unknown before the object type was created.');
-    return this.objectTypeId;
+  private requireObjectTypeId(typeKey: ObjectTypeKey): string {
+    const id = this.objectTypeIds.get(typeKey);
+    if (id === undefined)
+      throw new AppError('INTERNAL', `The ${typeKey} object type id is unknown before the object type was created.`, {
+        context: { objectType: typeKey },
+      });
+    return id;
   }
 }
 
@@ -426,6 +447,7 @@ export function toActualAttribute(raw: AssetsObjectTypeAttribute): ActualAttribu
     defaultTypeId: raw.defaultType?.id ?? null,
     typeValue: raw.referenceObjectTypeId ?? raw.typeValue,
     additionalValue: raw.referenceType?.id ?? raw.additionalValue,
+    maximumCardinality: raw.maximumCardinality ?? null,
     label: raw.label === true,
     unique: raw.uniqueAttribute === true,
     system: raw.system === true,
@@ -433,32 +455,37 @@ export function toActualAttribute(raw: AssetsObjectTypeAttribute): ActualAttribu
 }
 
 function layoutOf(ws: string, def: SchemaDefinition, actual: ActualSchemaState): SchemaLayout {
-  if (actual.schema === null || actual.objectType === null) {
+  if (actual.schema === null) {
     throw new AppError('ASSETS_SCHEMA_MISSING', `The Assets schema "${def.name}" is incomplete. Run the schema check to create it.`);
   }
-  const candidates = actual.attributes.filter((a) => !a.system);
-  const type = employeeType(def);
-  const idOf = (definition: AttributeDefinition): [string, string] => {
-    const found = findByName(candidates, definition.name);
-    if (!found) {
+  const objectTypes: Record<string, { objectTypeId: string; attributeIds: Record<string, string> }> = {};
+  for (const type of def.objectTypes) {
+    const found = actual.objectTypes[type.key];
+    if (found === undefined) {
       throw new AppError(
         'ASSETS_SCHEMA_MISSING',
-        `The attribute for "${definition.name}" is missing from the Assets schema. Run the schema check to repair it.`,
+        `The "${type.name}" object type is missing from the Assets schema "${def.name}". Run the schema check to create it.`,
+        { context: { objectType: type.key } },
       );
     }
-    return [definition.key, found.id];
-  };
-  return schemaLayoutSchema.parse({
-    workspaceId: ws,
-    schemaId: actual.schema.id,
-    objectTypes: { [type.key]: { objectTypeId: actual.objectType.id, attributeIds: Object.fromEntries(type.attributes.map(idOf)) } },
-  });
+    const candidates = found.attributes.filter((a) => !a.system);
+    const idOf = (definition: AttributeDefinition): [string, string] => {
+      const attribute = findByName(candidates, definition.name);
+      if (!attribute) {
+        throw new AppError(
+          'ASSETS_SCHEMA_MISSING',
+          `The attribute for "${definition.name}" is missing from the ${type.name} object type in Assets. Run the schema check to repair it.`,
+          { context: { objectType: type.key } },
+        );
+      }
+      return [definition.key, attribute.id];
+    };
+    objectTypes[type.key] = { objectTypeId: found.id, attributeIds: Object.fromEntries(type.attributes.map(idOf)) };
+  }
+  return schemaLayoutSchema.parse({ workspaceId: ws, schemaId: actual.schema.id, objectTypes });
 }
 
-/**
- * The object type this client reads and repairs. One type so far: when a second one comes (Entra groups), the
- * state read and the diff run once per object type of the definition.
- */
-function employeeType(def: SchemaDefinition): ObjectTypeDefinition {
-  return objectTypeOf(def, 'employee');
+/** The definition's object types as a message names them: "Employee" and "Entra Group". */
+function typeNames(def: SchemaDefinition): string {
+  return def.objectTypes.map((type) => `"${type.name}"`).join(' and ');
 }
