@@ -13,7 +13,7 @@ import { entraIdKey } from './entra-id';
 import type { EntraUser } from './entra-user';
 import { type ExistingObjects, indexEmployees, ObjectRole } from './existing-objects';
 import { type ChainWalk, walkChains } from './manager-order';
-import { blankToNull, textOf } from './object-values';
+import { blankToNull, type PlannedValues, textOf } from './object-values';
 import { createDirectory } from './plan-lookups';
 import {
   describeChanges,
@@ -27,8 +27,8 @@ import {
   reportMatching,
   shownOnCreate,
 } from './plan-report';
-import type { Directory, SyncInput, TypePlan } from './plan-types';
-import { MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
+import type { Directory, GroupLinks, SyncInput, TypePlan } from './plan-types';
+import { MEMBERSHIP_NAMES_MAX, MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
 import type { ObjectTypeDefinition } from './schema-definition';
 import { evaluateScope, type Scope, type ScopeEvaluation } from './scope';
 import type {
@@ -55,6 +55,7 @@ export function planEmployees(
   type: ObjectTypeDefinition,
   report: ReportCollector,
   scope: Scope | null = null,
+  groups: GroupLinks | null = null,
 ): TypePlan & { readonly matched: number; readonly population: number; readonly scope: ScopeEvaluation } {
   const scoped = scopePhase(input, scope);
   const match = matchPhase(scoped, report);
@@ -62,7 +63,7 @@ export function planEmployees(
   const claimed = claimPhase(type, input.employees, match, report);
   const managerOf = managerPhase(match, scoped.outOfScope, report);
   const createOrder = orderCreatesPhase(claimed.objectOf, managerOf);
-  const decided = decidePhase(type, claimed, managerOf, createOrder, directory, report);
+  const decided = decidePhase(type, claimed, managerOf, createOrder, directory, report, groups);
   const inactivations = [...decided.inactivations, ...unclaimedPhase(type, input.employees, claimed, directory, scoped.outOfScope, report)];
   nameFormerManagers(type, decided.pendingNames, input.employees);
   decided.creates.sort((a, b) => a.wave - b.wave);
@@ -199,6 +200,7 @@ function decidePhase(
   createOrder: ChainWalk,
   directory: Directory,
   report: ReportCollector,
+  groups: GroupLinks | null,
 ): Decided {
   const out: Decided = { creates: [], updates: [], inactivations: [], managerLinks: [], unchanged: 0, pendingNames: [] };
   let unchanged = 0;
@@ -220,7 +222,7 @@ function decidePhase(
         matchedEmail: pair.matchedEmail,
         manager,
         managerAccountId: managerPair?.account.accountId ?? null,
-        groups: [],
+        groups: groups === null ? [] : groups.groupsOf(entraUser.id),
       },
       cut,
     );
@@ -259,10 +261,12 @@ function decidePhase(
         accountId: pair.account.accountId,
         action: 'create',
       }));
+      if (groups !== null) reportMembership(type, null, values, values, groups, report);
       continue;
     }
 
     const changes = diffValues(type, object.values, values);
+    if (changes !== null && groups !== null) reportMembership(type, object, values, changes, groups, report);
     if (changes === null) {
       unchanged++;
     } else if (object.values.active === true && values.active === false) {
@@ -299,11 +303,48 @@ function decidePhase(
         objectId: object.objectId,
         fullName: labelOf(type, values) ?? labelOf(type, object.values),
         accountId: pair.account.accountId,
-        changes: describeChanges(type, object, changes, directory, out.pendingNames),
+        changes: describeChanges(type, object, changes, directory, out.pendingNames, groups),
       }));
     }
   }
   return { ...out, unchanged };
+}
+
+/**
+ * Group sync: an Employee whose Groups this write changes (a create with groups, or a change of its list) goes on the
+ * membership changes list with the groups it gains and loses, by name.
+ */
+function reportMembership(
+  type: ObjectTypeDefinition,
+  object: AssetsObject | null,
+  values: PlannedValues,
+  changes: PlannedValues,
+  groups: GroupLinks,
+  report: ReportCollector,
+): void {
+  const attribute = type.attributes.find((a) => a.kind.type === 'reference' && a.kind.many === true);
+  if (attribute === undefined || !(attribute.key in changes)) return;
+  const wanted = changes[attribute.key];
+  const after = Array.isArray(wanted) ? wanted : [];
+  const before = object !== null && Array.isArray(object.values[attribute.key]) ? (object.values[attribute.key] as string[]) : [];
+  if (object === null && after.length === 0) return;
+  report.add('membershipChanges', () => {
+    const had = new Set(before);
+    const keptObjects = new Set(after.flatMap((target) => (target.objectId === null ? [] : [target.objectId])));
+    const gained = after
+      .filter((target) => target.objectId === null || !had.has(target.objectId))
+      .map((t) => groups.nameOfGroup(t.entraUserId));
+    const lost = before.filter((objectId) => !keptObjects.has(objectId)).map((objectId) => groups.nameOfObject(objectId));
+    const more = Math.max(0, gained.length - MEMBERSHIP_NAMES_MAX) + Math.max(0, lost.length - MEMBERSHIP_NAMES_MAX);
+    return {
+      entraUserId: typeof values.entraUserId === 'string' ? values.entraUserId : '',
+      fullName: labelOf(type, values) ?? (object === null ? null : labelOf(type, object.values)),
+      objectKey: object?.objectKey ?? null,
+      gained: gained.sort().slice(0, MEMBERSHIP_NAMES_MAX),
+      lost: lost.sort().slice(0, MEMBERSHIP_NAMES_MAX),
+      more,
+    };
+  });
 }
 
 /** Phase 6: active objects no pair claims (their user left, or a duplicate, or no Entra User ID) are inactivated, never deleted. */

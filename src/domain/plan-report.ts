@@ -6,7 +6,7 @@ import type { AssetsObject } from './assets-object';
 import type { MatchedPair, MatchResult } from './email-match';
 import type { EntraUser } from './entra-user';
 import { blankToNull, isReferenceTarget, type ObjectValues, type PlannedValues, type StoredValue, textOf } from './object-values';
-import type { Directory } from './plan-types';
+import type { Directory, GroupLinks } from './plan-types';
 import {
   type AttributeChange,
   INACTIVATION_REASON_TEXT,
@@ -179,13 +179,24 @@ export function describeChanges(
   changes: PlannedValues,
   directory: Directory,
   pendingNames: PendingManagerName[],
+  groups: GroupLinks | null = null,
 ): AttributeChange[] {
   const described: AttributeChange[] = [];
   for (const attribute of type.attributes) {
     const key = attribute.key;
     if (!(key in changes)) continue;
     const to = changes[key] ?? null;
-    if (attribute.kind.type === 'boolean') {
+    if (attribute.kind.type === 'reference' && attribute.kind.many === true) {
+      // An Employee's Groups: the group names before and after (the membership changes list says who gains what).
+      const before = Array.isArray(object.values[key]) ? (object.values[key] as string[]) : [];
+      const after = Array.isArray(to) ? to : [];
+      const names = (list: readonly string[]) => (list.length === 0 ? null : list.join(', '));
+      described.push({
+        attribute: attribute.name,
+        from: names(before.map((objectId) => groups?.nameOfObject(objectId) ?? objectId).sort()),
+        to: names(after.map((target) => groups?.nameOfGroup(target.entraUserId) ?? target.entraUserId).sort()),
+      });
+    } else if (attribute.kind.type === 'boolean') {
       described.push({ attribute: attribute.name, from: storedText(object.values[key]), to: plannedText(to) });
     } else if (attribute.kind.type === 'reference') {
       const fromId = textOf(object.values[key]);

@@ -6,6 +6,8 @@
 import type { AssetsObject } from './assets-object';
 import type { AtlassianAccount } from './atlassian-account';
 import type { EntraUser } from './entra-user';
+import type { ReferenceTarget } from './object-values';
+import type { GroupPlanInput } from './plan-groups';
 import type { RunReport, SafetyCheck } from './report';
 import type { Scope } from './scope';
 import type { CreateOperation, InactivationOperation, ManagerLinkOperation, UpdateOperation } from './sync-operations';
@@ -15,6 +17,8 @@ export interface SyncInput {
   readonly entraUsers: readonly EntraUser[];
   /** The Employee objects in Assets. */
   readonly employees: readonly AssetsObject[];
+  /** Group sync's inputs (the synced groups, their memberships, the Entra Group objects); absent while it is off. */
+  readonly groups?: GroupPlanInput | null;
 }
 
 export interface PlanOptions {
@@ -40,6 +44,19 @@ export interface TypePlan {
 export interface SyncPlan extends TypePlan {
   readonly safety: SafetyCheck;
   readonly report: RunReport;
+}
+
+/**
+ * Group sync, as the Employee planner sees it (plan-groups.ts builds it): each user's Groups and the names the
+ * report shows for groups.
+ */
+export interface GroupLinks {
+  /** The Employee's Groups for a user: the targets of its synced groups (direct or transitive), sorted by Entra id. */
+  groupsOf(entraUserId: string): readonly ReferenceTarget[];
+  /** A synced group's name, by its Entra id. */
+  nameOfGroup(entraGroupId: string): string;
+  /** An Entra Group object's name, by its object id (the object id when the app does not know it). */
+  nameOfObject(objectId: string): string;
 }
 
 /** Lookups over the inputs that the planner and its report need now and then (not for every user). */

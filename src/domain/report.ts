@@ -57,6 +57,13 @@ export const UNMATCHED_REASON_TEXT: Readonly<Record<ReportUnmatchedReason, strin
   'out-of-scope': 'The Entra ID user with this email is outside the sync scope (Setup tab).',
 };
 
+/** Why an Entra Group object is inactivated (plan-groups.ts). */
+export const GROUP_INACTIVATION_TEXT = {
+  'entra-group-missing': 'The Entra ID group no longer exists (deleted), or the app can no longer read it.',
+  'group-not-selected': 'The group is no longer selected by group sync (Setup tab).',
+  'duplicate-entra-group-id': 'Another Entra Group object has the same Entra Group ID; the app keeps the one with the lowest object id.',
+} as const satisfies Partial<Record<InactivationReason, string>>;
+
 export const INACTIVATION_REASON_TEXT: Readonly<Record<InactivationReason, string>> = {
   'entra-user-disabled': 'The Entra ID user is disabled.',
   'entra-user-missing': 'The Entra ID user no longer exists (deleted, or outside what the app can read).',
@@ -66,6 +73,9 @@ export const INACTIVATION_REASON_TEXT: Readonly<Record<InactivationReason, strin
   'missing-entra-user-id': 'The object has no Entra User ID, so the app cannot tell whom it describes.',
   'duplicate-entra-user-id': 'Another Employee object has the same Entra User ID; the app keeps the one with the lowest object id.',
   'out-of-scope': 'Outside the sync scope (Setup tab).',
+  'entra-group-missing': GROUP_INACTIVATION_TEXT['entra-group-missing'],
+  'group-not-selected': GROUP_INACTIVATION_TEXT['group-not-selected'],
+  'duplicate-entra-group-id': GROUP_INACTIVATION_TEXT['duplicate-entra-group-id'],
 };
 
 export const MISSING_MANAGER_REASON_TEXT: Readonly<Record<MissingManagerReason, string>> = {
@@ -76,6 +86,7 @@ export const MISSING_MANAGER_REASON_TEXT: Readonly<Record<MissingManagerReason, 
 
 const text = z.string();
 const optionalText = z.string().nullable();
+const count0 = () => z.number().int().nonnegative().default(0);
 
 export const reportWarningSchema = z.object({
   code: warningCodeSchema,
@@ -173,6 +184,32 @@ export type ReportScopeEntering = z.infer<typeof reportScopeEnteringSchema>;
 export const reportScopeRuleSchema = z.object({ rule: text, excluded: z.number().int().nonnegative() });
 export type ReportScopeRule = z.infer<typeof reportScopeRuleSchema>;
 
+/** An Entra Group object the run creates, updates, reactivates or inactivates (group sync). */
+export const reportGroupChangeSchema = z.object({
+  action: z.enum(['create', 'update', 'reactivate', 'inactivate']),
+  entraGroupId: text,
+  name: text,
+  objectKey: optionalText,
+  /** What changes (update: "Attribute: old -> new; ..."), or why it is inactivated. */
+  detail: optionalText,
+});
+export type ReportGroupChange = z.infer<typeof reportGroupChangeSchema>;
+
+/** Group names a membership change lists per direction; `more` counts the rest. */
+export const MEMBERSHIP_NAMES_MAX = 10;
+
+/** An Employee whose Groups the run changes: the groups it gains and loses, by name. */
+export const reportMembershipChangeSchema = z.object({
+  entraUserId: text,
+  fullName: optionalText,
+  objectKey: optionalText,
+  gained: z.array(text),
+  lost: z.array(text),
+  /** Names left out of gained and lost beyond MEMBERSHIP_NAMES_MAX each. */
+  more: count0(),
+});
+export type ReportMembershipChange = z.infer<typeof reportMembershipChangeSchema>;
+
 export const reportWriteFailureSchema = z.object({
   objectKey: optionalText,
   entraUserId: text,
@@ -210,6 +247,16 @@ export const reportCountsSchema = z.object({
   outOfScope: count.default(0),
   scopeLeaving: count.default(0),
   scopeEntering: count.default(0),
+  /** Group sync (0 in reports stored before it existed, and while it is off). */
+  groupCreates: count.default(0),
+  groupUpdates: count.default(0),
+  groupInactivations: count.default(0),
+  /** Entra Group objects the run creates, updates, reactivates or inactivates (the groupChanges list). */
+  groupChanges: count.default(0),
+  /** Employee objects whose Groups the run changes (created with groups, or updated). */
+  membershipChanges: count.default(0),
+  /** Members of synced groups that are not users or groups (devices, contacts, service principals): skipped. */
+  groupMembersSkipped: count.default(0),
 });
 export type ReportCounts = z.infer<typeof reportCountsSchema>;
 
@@ -235,6 +282,10 @@ export const runReportSchema = z.object({
   scope: z.object({ text, rules: z.array(reportScopeRuleSchema) }).default({ text: '', rules: [] }),
   scopeLeaving: laterListOf(reportScopeLeavingSchema),
   scopeEntering: laterListOf(reportScopeEnteringSchema),
+  /** Whether the run synced groups (its group lists are shown only then). */
+  groupSync: z.boolean().default(false),
+  groupChanges: laterListOf(reportGroupChangeSchema),
+  membershipChanges: laterListOf(reportMembershipChangeSchema),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 
@@ -248,6 +299,8 @@ export interface ReportEntries {
   writeFailures: ReportWriteFailure;
   scopeLeaving: ReportScopeLeaving;
   scopeEntering: ReportScopeEntering;
+  groupChanges: ReportGroupChange;
+  membershipChanges: ReportMembershipChange;
 }
 export type ReportListName = keyof ReportEntries;
 export const REPORT_LIST_NAMES: readonly ReportListName[] = [
@@ -260,6 +313,8 @@ export const REPORT_LIST_NAMES: readonly ReportListName[] = [
   'writeFailures',
   'scopeLeaving',
   'scopeEntering',
+  'groupChanges',
+  'membershipChanges',
 ];
 
 /** A warning as callers give it: the message is cut and the subjects are capped here. */
@@ -285,6 +340,8 @@ export interface ReportCollector {
     /** Users read but outside the scope, and the scope's figures (none when the run has no scope). */
     outOfScope?: number;
     scope?: RunReport['scope'];
+    /** Group sync's figures; absent while it is off. */
+    groups?: { creates: number; updates: number; inactivations: number; membersSkipped: number };
   }): RunReport;
 }
 
@@ -302,6 +359,8 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
     writeFailures: [],
     scopeLeaving: [],
     scopeEntering: [],
+    groupChanges: [],
+    membershipChanges: [],
   };
   const counts: Record<ReportListName, number> = {
     creates: 0,
@@ -313,6 +372,8 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
     writeFailures: 0,
     scopeLeaving: 0,
     scopeEntering: 0,
+    groupChanges: 0,
+    membershipChanges: 0,
   };
   return {
     add(list, make, placement = 'last') {
@@ -327,7 +388,17 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
       }
     },
     count: (list) => counts[list],
-    build({ atlassianUsers, matched, unchanged, safety, createColumns, outOfScope = 0, scope = { text: '', rules: [] } }) {
+    build({
+      atlassianUsers,
+      matched,
+      unchanged,
+      safety,
+      createColumns,
+      outOfScope = 0,
+      scope = { text: '', rules: [] },
+      groups: groupSync,
+    }) {
+      const groups = groupSync ?? { creates: 0, updates: 0, inactivations: 0, membersSkipped: 0 };
       const list = <K extends ReportListName>(name: K) => ({ items: items[name], truncated: counts[name] > items[name].length });
       return fitReport({
         v: REPORT_VERSION,
@@ -347,6 +418,12 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
           outOfScope,
           scopeLeaving: counts.scopeLeaving,
           scopeEntering: counts.scopeEntering,
+          groupCreates: groups.creates,
+          groupUpdates: groups.updates,
+          groupInactivations: groups.inactivations,
+          groupChanges: counts.groupChanges,
+          membershipChanges: counts.membershipChanges,
+          groupMembersSkipped: groups.membersSkipped,
         },
         safety,
         creates: list('creates'),
@@ -359,6 +436,9 @@ export function createReportCollector(listCap = DEFAULT_REPORT_LIST_CAP): Report
         scope,
         scopeLeaving: list('scopeLeaving'),
         scopeEntering: list('scopeEntering'),
+        groupSync: groupSync !== undefined,
+        groupChanges: list('groupChanges'),
+        membershipChanges: list('membershipChanges'),
       });
     },
   };
@@ -450,6 +530,8 @@ function cutLists(report: RunReport, length: number): RunReport {
     writeFailures: cutList(report.writeFailures, length),
     scopeLeaving: cutList(report.scopeLeaving, length),
     scopeEntering: cutList(report.scopeEntering, length),
+    groupChanges: cutList(report.groupChanges, length),
+    membershipChanges: cutList(report.membershipChanges, length),
   };
 }
 

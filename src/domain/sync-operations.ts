@@ -49,6 +49,12 @@ export const INACTIVATION_REASONS = [
   'duplicate-entra-user-id',
   /** The Entra ID user is read but outside the sync scope (scope.ts). */
   'out-of-scope',
+  /** Entra Group objects (plan-groups.ts): the group was deleted in Entra ID. */
+  'entra-group-missing',
+  /** The group is in Entra ID but group sync no longer selects it. */
+  'group-not-selected',
+  /** Another Entra Group object has the same Entra Group ID. */
+  'duplicate-entra-group-id',
 ] as const;
 export const inactivationReasonSchema = z.enum(INACTIVATION_REASONS);
 export type InactivationReason = z.infer<typeof inactivationReasonSchema>;
@@ -58,7 +64,7 @@ export const inactivationOperationSchema = z.object({
   objectType: objectTypeField,
   objectId: z.string().min(1),
   objectKey: z.string(),
-  /** The object's Entra User ID; null for an object that has none. */
+  /** The object's Entra id (its type's anchor: Entra User ID, Entra Group ID); null for an object that has none. */
   entraUserId: z.string().nullable(),
   reason: inactivationReasonSchema,
   /** Always holds active: false, plus any other attribute the same write corrects. */

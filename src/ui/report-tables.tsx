@@ -191,7 +191,46 @@ export const REPORT_TABLES: readonly {
       />
     ),
   },
+  {
+    list: 'groupChanges',
+    title: 'Entra groups',
+    render: (r) => (
+      <Table
+        label="Entra groups"
+        columns={['Group', 'Change', 'Object', 'Details']}
+        rows={r.groupChanges.items.map((x, i) =>
+          row(`group-${i}`, x.name, GROUP_ACTION_LABELS[x.action], text(x.objectKey), text(x.detail)),
+        )}
+      />
+    ),
+  },
+  {
+    list: 'membershipChanges',
+    title: 'Group membership changes',
+    render: (r) => (
+      <Table
+        label="Group membership changes"
+        columns={['Name', 'Object', 'Gains', 'Loses']}
+        rows={r.membershipChanges.items.map((x, i) =>
+          row(
+            `membership-${i}`,
+            text(x.fullName),
+            text(x.objectKey),
+            text(x.gained.join(', ')),
+            text(x.more > 0 ? `${x.lost.join(', ')} (and ${formatCount(x.more)} more)` : x.lost.join(', ')),
+          ),
+        )}
+      />
+    ),
+  },
 ];
+
+const GROUP_ACTION_LABELS: Readonly<Record<RunReport['groupChanges']['items'][number]['action'], string>> = {
+  create: 'Create',
+  update: 'Update',
+  reactivate: 'Make active again',
+  inactivate: 'Inactivate',
+};
 
 const EMPTY_TEXT: Readonly<Record<ReportListName, string>> = {
   creates: 'No employees to create.',
@@ -203,6 +242,8 @@ const EMPTY_TEXT: Readonly<Record<ReportListName, string>> = {
   writeFailures: 'No write failures.',
   scopeLeaving: 'Nobody leaves the sync scope.',
   scopeEntering: 'Nobody enters the synced employees.',
+  groupChanges: 'No Entra groups to create, update or inactivate.',
+  membershipChanges: "No employee's groups change.",
 };
 
 /** The tables of a report; `lists` picks and orders the categories (write failures only matter after a sync). */

@@ -24,6 +24,8 @@ const COUNT_LABELS: readonly { readonly key: keyof RunReport['counts']; readonly
 ];
 
 /** A preview writes nothing, so it has no write failures; a sync report has every list. */
+/** Shown only for runs that synced groups. */
+const GROUP_LISTS: readonly ReportListName[] = ['groupChanges', 'membershipChanges'];
 export const SYNC_LISTS: readonly ReportListName[] = REPORT_LIST_NAMES;
 export const PREVIEW_LISTS: readonly ReportListName[] = REPORT_LIST_NAMES.filter((name) => name !== 'writeFailures');
 
@@ -63,7 +65,10 @@ export function ReportView({ report, mode }: { report: RunReport; mode: 'preview
           ))}
         </SectionMessage>
       )}
-      <ReportTables report={report} lists={mode === 'sync' ? SYNC_LISTS : PREVIEW_LISTS} />
+      <ReportTables
+        report={report}
+        lists={(mode === 'sync' ? SYNC_LISTS : PREVIEW_LISTS).filter((list) => report.groupSync || !GROUP_LISTS.includes(list))}
+      />
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_REPORT_LIST_CAP,
   fitReport,
   makeWarning,
+  MEMBERSHIP_NAMES_MAX,
   recordWriteFailures,
   REPORT_LIST_NAMES,
   REPORT_MAX_BYTES,
@@ -70,6 +71,15 @@ function fill(collector: ReportCollector, entries: number, s: (n: number) => str
     collector.add('writeFailures', () => ({ objectKey: s(n), entraUserId: s(n), attribute: s(n), code: s(n), message: s(n) }));
     collector.add('scopeLeaving', () => ({ objectKey: s(n), objectId: s(n), fullName: s(n), entraUserId: s(n) }));
     collector.add('scopeEntering', () => ({ entraUserId: s(n), fullName: s(n), accountId: s(n), action: 'reactivate' }));
+    collector.add('groupChanges', () => ({ action: 'update', entraGroupId: s(n), name: s(n), objectKey: s(n), detail: s(n) }));
+    collector.add('membershipChanges', () => ({
+      entraUserId: s(n),
+      fullName: s(n),
+      objectKey: s(n),
+      gained: Array.from({ length: MEMBERSHIP_NAMES_MAX }, () => s(n)),
+      lost: Array.from({ length: MEMBERSHIP_NAMES_MAX }, () => s(n)),
+      more: 190,
+    }));
   }
 }
 
@@ -114,8 +124,9 @@ describe('report size bound (R1)', () => {
     const lengths = new Set(REPORT_LIST_NAMES.map((name) => report[name].items.length));
     expect(lengths.size).toBe(1);
     const kept = report.creates.items.length;
-    // Nine lists (the two scope lists included) of 255-character strings: 11 entries each still fit.
-    expect(kept).toBeGreaterThanOrEqual(11);
+    // Eleven lists (the scope and group lists included; a membership change names up to 2 x 10 groups) of
+    // 255-character strings: 8 entries each still fit.
+    expect(kept).toBeGreaterThanOrEqual(8);
     // One more entry per list would not fit: the cut is as long as it can be.
     const oneMore = <T>(list: { items: T[]; truncated: boolean }) => ({ ...list, items: [...list.items, list.items[0] as T] });
     const longer: RunReport = {
@@ -129,6 +140,8 @@ describe('report size bound (R1)', () => {
       writeFailures: oneMore(report.writeFailures),
       scopeLeaving: oneMore(report.scopeLeaving),
       scopeEntering: oneMore(report.scopeEntering),
+      groupChanges: oneMore(report.groupChanges),
+      membershipChanges: oneMore(report.membershipChanges),
     };
     expect(reportSizeBytes(longer)).toBeGreaterThan(REPORT_MAX_BYTES);
   });

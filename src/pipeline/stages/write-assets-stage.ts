@@ -138,8 +138,9 @@ export const createWriteAssetsStage =
         const batch = operations.slice(from, to);
 
         const replay = cp.inflight !== null && cp.inflight.chunk === cp.chunk && cp.inflight.from === from;
+        // A batch holds one object type (batchEnd), so its creates are looked up by that type's anchor.
         const alreadyCreated = replay
-          ? await findExisting(assets, layout, objectTypeOf(definition, 'employee'), batch)
+          ? await findExisting(assets, layout, objectTypeOf(definition, batch[0]!.objectType), batch)
           : new Map<string, { objectId: string; objectKey: string }>();
         cp = { ...cp, inflight: { chunk: cp.chunk, from, to } };
         await ctx.saveCheckpoint(cp);
@@ -230,7 +231,10 @@ export const createWriteAssetsStage =
     return { kind: 'complete' };
   };
 
-/** A batch holds operations of one kind and, for creates, one wave: nothing in it depends on anything else in it. */
+/**
+ * A batch holds operations of one object type and one kind and, for creates, one wave: nothing in it depends on
+ * anything else in it (an Employee create naming a group waits for the group creates before it).
+ */
 function batchEnd(operations: readonly SyncOperation[], from: number, size: number): number {
   const first = operations[from];
   let to = from;
@@ -245,22 +249,22 @@ function batchEnd(operations: readonly SyncOperation[], from: number, size: numb
 function phaseOf(op: SyncOperation): string {
   switch (op.kind) {
     case 'create':
-      return `create:${op.wave}`;
+      return `${op.objectType}:create:${op.wave}`;
     case 'update':
     case 'inactivate':
-      return 'change';
+      return `${op.objectType}:change`;
     case 'manager-link':
-      return 'link';
+      return `${op.objectType}:link`;
   }
 }
 
-/** Objects a create of this batch already made (found by their anchor, the Entra id). */
+/** Objects a create of this batch already made (found by their type's anchor, the Entra id). */
 async function findExisting(assets: AssetsPort, layout: SchemaLayout, type: ObjectTypeDefinition, batch: readonly SyncOperation[]) {
   const ids = batch.filter((op) => op.kind === 'create').map((op) => op.entraUserId);
   const found = new Map<string, { objectId: string; objectKey: string }>();
   if (ids.length === 0) return found;
   for (const object of await assets.findObjectsByAnchor(layout, type, ids)) {
-    const entraId = textOf(object.values.entraUserId);
+    const entraId = textOf(object.values[type.anchor]);
     if (entraId !== null && !found.has(entraId)) found.set(entraId, { objectId: object.objectId, objectKey: object.objectKey });
   }
   return found;
