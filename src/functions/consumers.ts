@@ -46,6 +46,7 @@ export const schemaJobEntry: QueueEntry<AppDeps, SchemaJobMessage> = {
 
 export const atlassianUsers = queueConsumer(stageEntry('atlassianUsers'), createPipelineDeps);
 export const entraDirectory = queueConsumer(stageEntry('entraDirectory'), createPipelineDeps);
+export const entraGroups = queueConsumer(stageEntry('entraGroups'), createPipelineDeps);
 export const assetsSnapshot = queueConsumer(stageEntry('assetsSnapshot'), createPipelineDeps);
 export const plan = queueConsumer(stageEntry('plan'), createPipelineDeps);
 export const writeAssets = queueConsumer(stageEntry('writeAssets'), createPipelineDeps);

@@ -8,6 +8,7 @@ import type { StageName } from '../pipeline/messages';
 export const STAGE_TIMEOUT_SECONDS: Readonly<Record<StageName, number>> = {
   atlassianUsers: 300,
   entraDirectory: 300,
+  entraGroups: 300,
   assetsSnapshot: 300,
   plan: 300,
   writeAssets: 900,

@@ -31,6 +31,9 @@ export const keys = {
   chunk: (runId: string, dataset: RunDataset, index: number) => checked(`run:${runId}:${dataset}:${index}`),
   directoryMeta: () => 'dir:meta',
   directoryChunk: (generation: string, index: number) => checked(`dir:${generation}:${index}`),
+  /** The cached Entra group directory (src/pipeline/group-cache.ts): its meta, and its group and member chunks. */
+  groupDirectoryMeta: () => 'grp:meta',
+  groupDirectoryChunk: (generation: string, part: 'groups' | 'members', index: number) => checked(`grp:${generation}:${part}:${index}`),
   historySlot: (slot: number) => checked(`history:${slot}`),
   lastRun: (trigger: 'manual' | 'scheduled') => `last:${trigger}`,
   latestReport: (mode: 'preview' | 'sync') => `report:latest:${mode}`,
@@ -44,7 +47,7 @@ export const keys = {
   adminCheck: (accountId: string) => checked(`admin:${accountId}`),
 } as const;
 
-export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta';
+export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta' | 'groupDelta';
 
 /** Secret-store keys. */
 export const secretKeys = {

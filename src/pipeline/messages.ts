@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const QUEUES = {
   atlassianUsers: 'sync-atlassian-users',
   entraDirectory: 'sync-entra-directory',
+  entraGroups: 'sync-entra-groups',
   assetsSnapshot: 'sync-assets-snapshot',
   plan: 'sync-plan',
   writeAssets: 'sync-write-assets',
@@ -17,7 +18,15 @@ export const QUEUES = {
 export type StageName = keyof typeof QUEUES;
 export type QueueKey = (typeof QUEUES)[StageName];
 
-export const STAGE_ORDER: readonly StageName[] = ['atlassianUsers', 'entraDirectory', 'assetsSnapshot', 'plan', 'writeAssets', 'finish'];
+export const STAGE_ORDER: readonly StageName[] = [
+  'atlassianUsers',
+  'entraDirectory',
+  'entraGroups',
+  'assetsSnapshot',
+  'plan',
+  'writeAssets',
+  'finish',
+];
 
 export const MESSAGE_VERSION = 1;
 
@@ -27,7 +36,7 @@ export const stageMessageSchema = z
   .object({
     v: z.literal(MESSAGE_VERSION),
     runId: runIdSchema,
-    stage: z.enum(['atlassianUsers', 'entraDirectory', 'assetsSnapshot', 'plan', 'writeAssets', 'finish']),
+    stage: z.enum(['atlassianUsers', 'entraDirectory', 'entraGroups', 'assetsSnapshot', 'plan', 'writeAssets', 'finish']),
     /** Step sequence within the stage: 0 for the first invocation, +1 for each continuation. */
     seq: z.number().int().min(0).max(100_000),
   })

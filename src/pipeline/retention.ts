@@ -10,6 +10,8 @@ export const RETENTION_SECONDS = {
    * reads everything again anyway, so a cache older than that is useless: it expires a day later.
    */
   directory: 8 * DAY,
+  /** The cached Entra group directory and its delta link: the same reasoning as the user directory. */
+  groupDirectory: 8 * DAY,
   /** The latest preview and sync reports shown on the admin page (replaced by each run of the same mode). */
   latestReport: 45 * DAY,
   /** Run history entries and the last manual / scheduled sync summaries. */

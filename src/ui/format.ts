@@ -60,10 +60,11 @@ export function activeRunReason(run: { number: number; mode: RunModeView; trigge
   return `${what} is ${run.status === 'queued' ? 'queued' : 'running'}. Only one run at a time: wait for it to finish or cancel it on the Sync tab.`;
 }
 
-/** The run's six stages, in order, as the progress display names them. */
+/** The run's seven stages, in order, as the progress display names them (groups: completes at once when group sync is off). */
 export const STAGES: readonly { readonly name: string; readonly label: string }[] = [
   { name: 'atlassianUsers', label: 'Reading Atlassian accounts' },
   { name: 'entraDirectory', label: 'Reading Entra ID' },
+  { name: 'entraGroups', label: 'Reading Entra groups' },
   { name: 'assetsSnapshot', label: 'Reading Assets' },
   { name: 'plan', label: 'Planning changes' },
   { name: 'writeAssets', label: 'Writing to Assets' },

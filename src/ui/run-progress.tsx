@@ -1,5 +1,5 @@
 /**
- * The run in progress: what it is, which of the six stages it is in, and a progress bar. The bar advances by
+ * The run in progress: what it is, which of the seven stages it is in, and a progress bar. The bar advances by
  * stage and, within a stage that knows its total (the Assets writes), by the share done.
  */
 import { Inline, Lozenge, ProgressBar, Stack, Text, User } from '@forge/react';

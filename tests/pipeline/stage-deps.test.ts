@@ -13,6 +13,7 @@ import type { LogFields, Logger } from '../../src/pipeline/ports';
 import { type AssetsSnapshotStageDeps, createAssetsSnapshotStage } from '../../src/pipeline/stages/assets-snapshot-stage';
 import { type AtlassianUsersStageDeps, createAtlassianUsersStage } from '../../src/pipeline/stages/atlassian-users-stage';
 import { createEntraDirectoryStage, type EntraDirectoryStageDeps } from '../../src/pipeline/stages/entra-directory-stage';
+import { createEntraGroupsStage, type EntraGroupsStageDeps } from '../../src/pipeline/stages/entra-groups-stage';
 import { createFinishStage, type FinishStageDeps } from '../../src/pipeline/stages/finish-stage';
 import { createPlanStage, type PlanStageDeps } from '../../src/pipeline/stages/plan-stage';
 import { createWriteAssetsStage, type WriteAssetsStageDeps } from '../../src/pipeline/stages/write-assets-stage';
@@ -98,6 +99,16 @@ function narrowStage(recorder: Recorder, stage: StageName, deps: PipelineDeps): 
       };
       return createEntraDirectoryStage(strict(own));
     }
+    case 'entraGroups': {
+      const own: EntraGroupsStageDeps = {
+        store,
+        clock,
+        logger,
+        connect: connectTo(recorder, stage, deps, 'entra'),
+        config: strictConfig({ runDataTtlSeconds: config.runDataTtlSeconds }),
+      };
+      return createEntraGroupsStage(strict(own));
+    }
     case 'assetsSnapshot': {
       const own: AssetsSnapshotStageDeps = {
         store,
@@ -179,6 +190,9 @@ describe('stages built from exactly the dependencies they declare', () => {
     // Each stage's summary event went through the logger its factory got.
     expect(recorder.events.atlassianUsers).toContain('stage.atlassian-users');
     expect(recorder.events.entraDirectory).toContain('stage.entra-directory');
+    // Group sync is off by default: the groups stage completes at once without a connection.
+    expect(recorder.events.entraGroups).toContain('stage.entra-groups.skipped');
+    expect(recorder.connects.entraGroups).toBe(0);
     expect(recorder.events.assetsSnapshot).toContain('stage.assets-snapshot');
     expect(recorder.events.plan).toContain('stage.plan');
     expect(recorder.events.writeAssets).toContain('stage.write-assets');

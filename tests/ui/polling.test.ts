@@ -63,11 +63,11 @@ describe('status polling', () => {
       activeRun: runView({ status: 'running', stage: 'writeAssets', progress: { processed: 30, total: 120, label: 'Writing to Assets' } }),
     });
     await step(1);
-    await page.waitForText('Step 5 of 6: Writing to Assets');
+    await page.waitForText('Step 6 of 7: Writing to Assets');
     expect(stub.count('getStatus')).toBe(2);
     expect(page.text()).toContain('Writing to Assets: 30 of 120');
     const bar = page.find((n) => n.type === 'ProgressBar')[0]!;
-    expect(bar.props.value).toBeCloseTo((4 + 30 / 120) / 6);
+    expect(bar.props.value).toBeCloseTo((5 + 30 / 120) / 7);
 
     stub.status({ activeRun: null });
     await step(POLL_INTERVAL_MS);

@@ -12,16 +12,24 @@
  *
  * Replication lag: users new to the directory whose delta item lacks a selected property are re-read by id; a
  * 404 there means "not replicated yet" (the same round reported the user), so the partial record is KEPT and
- * re-read by the next runs, at most MAX_REREAD_ATTEMPTS times. An expired paging link during a full read
- * restarts the read (at most MAX_FULL_READ_RESTARTS times a run). Throttling is never slept away: the client hands
- * back "retry later", the step runner reschedules the event and the checkpoint resumes at the same page.
+ * re-read by the next runs, at most MAX_REREAD_ATTEMPTS times. The pages are read as the group stage reads its own
+ * (src/pipeline/delta-rounds.ts): an expired paging link during a full read restarts the read (at most
+ * MAX_FULL_READ_RESTARTS times a run); throttling is never slept away (the client hands back "retry later", the step
+ * runner reschedules the event and the checkpoint resumes at the same page).
  */
 import { z } from 'zod';
 
 import { applyDeltaChanges, type DeltaChange, deltaChangeSchema, isFullReadDue } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
-import { AppError, isAppError } from '../../domain/errors';
-import { readChunks, writeChunks } from '../chunked-store';
+import { readChunks } from '../chunked-store';
+import {
+  deltaCheckpointSchema,
+  fullReadCheckpointSchema,
+  readRoundPage,
+  type RoundEnd,
+  type RoundReader,
+  startFullRead,
+} from '../delta-rounds';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { deleteGeneration, type DirectoryMeta, readDirectory, readDirectoryMeta, writeDirectoryChunks } from '../directory-cache';
 import { keys } from '../keys';
@@ -30,8 +38,7 @@ import { RETENTION_SECONDS } from '../retention';
 import { runDefinition, runProfile } from '../run-state';
 import type { StageHandler, StepContext } from '../step-runner';
 
-/** Restarts of an expired full read within one run before the run waits and tries again later. */
-export const MAX_FULL_READ_RESTARTS = 3;
+export { MAX_FULL_READ_RESTARTS } from '../delta-rounds';
 /** Runs that re-read a new user Graph still answers 404 for, before the app stops asking (the record stays). */
 export const MAX_REREAD_ATTEMPTS = 3;
 /** The endpoint of the full read, as recorded in the platform observations. */
@@ -47,16 +54,8 @@ const checkpointSchema = z.discriminatedUnion('phase', [
     chunks: z.number().int(),
     users: z.number().int(),
   }),
-  z.object({
-    phase: z.literal('fullRead'),
-    /** null: the next request starts the round. */
-    link: z.string().nullable(),
-    changeChunks: z.number().int(),
-    changes: z.number().int(),
-    restarts: z.number().int(),
-    largestPage: z.number().int(),
-  }),
-  z.object({ phase: z.literal('delta'), link: z.string(), changeChunks: z.number().int(), changes: z.number().int() }),
+  fullReadCheckpointSchema,
+  deltaCheckpointSchema,
   z.object({
     phase: z.literal('merge'),
     deltaLink: z.string(),
@@ -71,11 +70,6 @@ const checkpointSchema = z.discriminatedUnion('phase', [
 ]);
 type Checkpoint = z.infer<typeof checkpointSchema>;
 type MergeCheckpoint = Extract<Checkpoint, { phase: 'merge' }>;
-
-const startFull = (restarts = 0): Checkpoint => ({ phase: 'fullRead', link: null, changeChunks: 0, changes: 0, restarts, largestPage: 0 });
-
-const isExpiry = (error: unknown): error is AppError =>
-  isAppError(error) && (error.code === 'GRAPH_DELTA_EXPIRED' || error.code === 'GRAPH_PAGE_TOKEN_EXPIRED');
 
 /** Everything this stage can touch besides its step context. */
 export interface EntraDirectoryStageDeps extends Pick<PipelineDeps, 'store' | 'clock' | 'logger'> {
@@ -109,13 +103,22 @@ export const createEntraDirectoryStage =
                   ? 'scope-properties-changed'
                   : 'no-delta-link';
         deps.logger.info('stage.entra-directory.full-read', { runId, reason });
-        cp = startFull();
+        cp = startFullRead();
       }
       await ctx.saveCheckpoint(cp);
     } else {
       cp = saved;
     }
     const { entra } = await deps.connect(runDefinition(ctx.run), runProfile(ctx.run));
+    const reader: RoundReader<DeltaChange> = {
+      store: deps.store,
+      fetchPage: (link) => entra.deltaPage(link),
+      changeKey: (i) => keys.chunk(runId, 'delta', i),
+      ttlSeconds: deps.config.runDataTtlSeconds,
+      logger: deps.logger,
+      event: 'stage.entra-directory',
+      what: 'the directory',
+    };
 
     while (cp.phase !== 'done') {
       if (ctx.shouldYield()) return { kind: 'continue' };
@@ -125,78 +128,18 @@ export const createEntraDirectoryStage =
           // drop what it wrote and read again the current way.
           await deleteGeneration(deps.store, runId, cp.chunks);
           deps.logger.info('stage.entra-directory.full-read', { runId, reason: 'old-checkpoint' });
-          cp = startFull();
+          cp = startFullRead();
           await ctx.saveCheckpoint(cp);
           continue;
         }
-        case 'fullRead': {
-          let page;
-          try {
-            page = await entra.deltaPage(cp.link);
-          } catch (error) {
-            if (cp.link === null || !isExpiry(error)) throw error;
-            cp = await restartFullRead(ctx, deps, cp, error);
-            continue;
-          }
-          const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
-            firstIndex: cp.changeChunks,
-            ttlSeconds: deps.config.runDataTtlSeconds,
-          });
-          const base = {
-            changeChunks: cp.changeChunks + written,
-            changes: cp.changes + page.changes.length,
-            largestPage: Math.max(cp.largestPage, page.changes.length),
-          };
-          if (page.nextLink !== null) {
-            cp = { ...cp, ...base, link: page.nextLink };
-          } else if (page.deltaLink !== null) {
-            cp = { phase: 'merge', deltaLink: page.deltaLink, ...base, from: null, mode: 'full' };
-          } else {
-            throw malformedPage(runId);
-          }
-          await ctx.saveCheckpoint(cp);
-          await ctx.progress(base.changes, null, 'Reading the Entra directory');
-          continue;
-        }
+        case 'fullRead':
         case 'delta': {
-          let page;
-          try {
-            page = await entra.deltaPage(cp.link);
-          } catch (error) {
-            if (isExpiry(error)) {
-              deps.logger.info('stage.entra-directory.delta-expired', { runId, code: error.code });
-              cp = startFull();
-              await ctx.saveCheckpoint(cp);
-              continue;
-            }
-            throw error;
-          }
-          const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'delta', i), page.changes, {
-            firstIndex: cp.changeChunks,
-            ttlSeconds: deps.config.runDataTtlSeconds,
-          });
-          const base = { changeChunks: cp.changeChunks + written, changes: cp.changes + page.changes.length };
-          if (page.nextLink !== null) {
-            cp = { phase: 'delta', link: page.nextLink, ...base };
-          } else if (page.deltaLink !== null) {
-            const meta = await readDirectoryMeta(deps.store);
-            if (meta === null) {
-              cp = startFull();
-            } else {
-              cp = {
-                phase: 'merge',
-                deltaLink: page.deltaLink,
-                ...base,
-                from: { generation: meta.generation, chunks: meta.chunks },
-                mode: 'delta',
-                largestPage: 0,
-              };
-            }
-          } else {
-            throw malformedPage(runId);
-          }
+          const full = cp.phase === 'fullRead';
+          const step = await readRoundPage(ctx, reader, cp);
+          cp = 'next' in step ? step.next : await mergeCheckpoint(deps, step.end);
           await ctx.saveCheckpoint(cp);
-          await ctx.progress(cp.phase === 'delta' ? cp.changes : 0, null, 'Reading changes from Entra ID');
+          const processed = 'next' in step ? step.next.changes : full ? step.end.changes : 0;
+          await ctx.progress(processed, null, full ? 'Reading the Entra directory' : 'Reading changes from Entra ID');
           continue;
         }
         case 'merge': {
@@ -209,35 +152,22 @@ export const createEntraDirectoryStage =
     return { kind: 'complete' };
   };
 
-function malformedPage(runId: string): AppError {
-  return new AppError('RESPONSE_MALFORMED', 'Microsoft Graph returned a delta page with neither a next link nor a delta link.', {
-    context: { runId },
-    retry: 'now',
-  });
-}
-
-/** An expired paging link mid full read: start the read again, or, after too many restarts, wait and retry later. */
-async function restartFullRead(
-  ctx: StepContext,
-  deps: EntraDirectoryStageDeps,
-  cp: Extract<Checkpoint, { phase: 'fullRead' }>,
-  error: AppError,
-): Promise<Checkpoint> {
-  const { runId } = ctx;
-  const restarts = cp.restarts + 1;
-  deps.logger.info('stage.entra-directory.full-read-restart', { runId, code: error.code, restarts });
-  if (restarts > MAX_FULL_READ_RESTARTS) {
-    // The next attempt starts afresh; the error says when.
-    await ctx.saveCheckpoint(startFull());
-    throw new AppError(
-      'GRAPH_PAGE_TOKEN_EXPIRED',
-      `Microsoft Graph expired the paging link of the directory read ${restarts} times in a row; the app will read the directory again in 60 s.`,
-      { context: { runId, restarts }, cause: error, retry: 'later', retryAfterSeconds: 60 },
-    );
-  }
-  const next = startFull(restarts);
-  await ctx.saveCheckpoint(next);
-  return next;
+/** The end of the round: merge into an empty directory (full) or into the cached generation (delta). */
+async function mergeCheckpoint(deps: EntraDirectoryStageDeps, end: RoundEnd): Promise<Checkpoint> {
+  const { deltaLink, changeChunks, changes } = end;
+  if (end.mode === 'full')
+    return { phase: 'merge', deltaLink, changeChunks, changes, from: null, mode: 'full', largestPage: end.largestPage };
+  const meta = await readDirectoryMeta(deps.store);
+  if (meta === null) return startFullRead();
+  return {
+    phase: 'merge',
+    deltaLink,
+    changeChunks,
+    changes,
+    from: { generation: meta.generation, chunks: meta.chunks },
+    mode: 'delta',
+    largestPage: 0,
+  };
 }
 
 async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeCheckpoint): Promise<Checkpoint> {

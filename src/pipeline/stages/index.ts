@@ -10,6 +10,7 @@ import type { StageHandler } from '../step-runner';
 import { createAssetsSnapshotStage } from './assets-snapshot-stage';
 import { createAtlassianUsersStage } from './atlassian-users-stage';
 import { createEntraDirectoryStage } from './entra-directory-stage';
+import { createEntraGroupsStage } from './entra-groups-stage';
 import { createFinishStage } from './finish-stage';
 import { createPlanStage } from './plan-stage';
 import { createWriteAssetsStage } from './write-assets-stage';
@@ -20,6 +21,7 @@ export type StagesDeps = Pick<PipelineDeps, 'store' | 'clock' | 'logger' | 'conn
 const builders: { readonly [S in StageName]: (deps: StagesDeps) => StageHandler } = {
   atlassianUsers: ({ store, logger, connect, config }) => createAtlassianUsersStage({ store, logger, connect, config }),
   entraDirectory: ({ store, clock, logger, connect, config }) => createEntraDirectoryStage({ store, clock, logger, connect, config }),
+  entraGroups: ({ store, clock, logger, connect, config }) => createEntraGroupsStage({ store, clock, logger, connect, config }),
   assetsSnapshot: ({ store, clock, logger, connect, config }) => createAssetsSnapshotStage({ store, clock, logger, connect, config }),
   plan: ({ store, logger, config }) => createPlanStage({ store, logger, config }),
   writeAssets: ({ store, clock, logger, sleep, connect, config }) =>
@@ -36,6 +38,7 @@ export function createStages(deps: StagesDeps): Readonly<Record<StageName, Stage
   return {
     atlassianUsers: createStage('atlassianUsers', deps),
     entraDirectory: createStage('entraDirectory', deps),
+    entraGroups: createStage('entraGroups', deps),
     assetsSnapshot: createStage('assetsSnapshot', deps),
     plan: createStage('plan', deps),
     writeAssets: createStage('writeAssets', deps),
