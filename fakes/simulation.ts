@@ -17,6 +17,9 @@ export const SIMULATED_TENANT: FakeTenantOptions = {
   clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31',
   clientSecret: 'Qx8~kP2.vN5rT7wY9zA1bC3dE5fG7hJ9kL1mN3pR',
   secretId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+  // The built-in tenant's app registration reads users and groups, so group sync works out of the box; a test
+  // or a sandbox world without the groups permission passes `tenant: { grantedRoles: ['User.Read.All'] }`.
+  grantedRoles: ['User.Read.All', 'GroupMember.Read.All'],
 };
 
 export interface SimulationOptions {
@@ -44,6 +47,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     tenant,
     users: options.world.entra.users,
     orgContacts: options.world.entra.orgContacts,
+    groups: options.world.entra.groups ?? [],
+    directoryObjects: options.world.entra.directoryObjects ?? [],
     now,
     publicGraphOrigin: MICROSOFT_CLOUDS.global.graph,
     ...options.entra,

@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import type { MicrosoftCloudEndpoints } from '../../src/domain/microsoft-cloud';
-import type { FakeGraphUser, FakeOrgContact } from '../world/types';
+import type { FakeDirectoryObject, FakeGraphUser, FakeGroup, FakeGroupMember, FakeOrgContact } from '../world/types';
 import { type BatchItemRequest, routeBatch } from './batch-route';
 import { defaultErrorCode, type FakeResponse, graphError, type GraphRequestContext, json, NotUnderstood } from './fake-http';
-import { type GraphBehaviour, routeGraphGet, type TokenAccess } from './graph-routes';
+import { type GraphBehaviour, routeGraphGet, type TokenAccess, type TokenAccessByArea } from './graph-routes';
 import type { TenantSnapshot } from './tenant-snapshot';
 import { type FakeTenantOptions, TenantState } from './tenant-state';
 import { requestCost, ResourceBucket, type ThrottleOptions } from './throttle';
@@ -26,6 +26,9 @@ export interface FakeEntraOptions {
   readonly tenant: FakeTenantOptions;
   readonly users?: readonly FakeGraphUser[];
   readonly orgContacts?: readonly FakeOrgContact[];
+  /** Groups with their direct members, and the devices and service principals among those members. */
+  readonly groups?: readonly FakeGroup[];
+  readonly directoryObjects?: readonly FakeDirectoryObject[];
   /** Added before every answer (real time). */
   readonly latencyMs?: number;
   readonly throttling?: ThrottleOptions;
@@ -92,15 +95,24 @@ export interface FakeEntra {
   restoreUser(id: string): void;
   hardDeleteUser(id: string): void;
   setManager(userId: string, managerId: string | null): void;
+  /** Groups (group-state.ts): every change is reported by groups delta as Microsoft documents it. */
+  createGroup(group: FakeGroup): void;
+  /** A rename, a new description, ...: properties only. */
+  updateGroup(id: string, changes: Partial<Omit<FakeGroup, 'id' | 'members'>>): void;
+  addGroupMember(groupId: string, member: FakeGroupMember): void;
+  removeGroupMember(groupId: string, memberId: string): void;
+  softDeleteGroup(id: string): void;
+  restoreGroup(id: string): void;
+  hardDeleteGroup(id: string): void;
   /** Admin consent on or off; `roles` replaces the application permissions consent grants (default User.Read.All). */
   setConsent(granted: boolean, roles?: readonly string[]): void;
   expireSecret(): void;
   /** Every issued access token becomes expired (Graph answers 401). */
   expireAccessTokens(): void;
   failNext(rule: FailRule): void;
-  /** Every delta token and unfinished round so far becomes unusable: 400 syncStateNotFound or 410 Gone. */
+  /** Every delta token and unfinished round so far (users and groups) becomes unusable: 400 syncStateNotFound or 410 Gone. */
   expireDeltaTokens(answer?: 400 | 410): void;
-  /** Every paging link handed out so far (users list and unfinished delta rounds) answers 400 Directory_ExpiredPageToken. */
+  /** Every paging link handed out so far (users and groups lists, members, unfinished delta rounds) answers 400 Directory_ExpiredPageToken. */
   expirePageTokens(): void;
   /** Incremental delta never reports the changes made so far to these users (delta is not lossless); full reads do. */
   loseDeltaChanges(ids: readonly string[]): void;
@@ -119,14 +131,36 @@ const DEFAULT_BEHAVIOUR: GraphBehaviour = {
   rolelessToken: 'AccessDenied',
   deltaOmitsNulls: false,
   deltaTracksOptionalProperties: false,
+  groupDeltaMembersPerObject: 100,
+  groupsDeltaPageSize: 100,
 };
+
+/**
+ * Application permissions that read groups and their members (https://learn.microsoft.com/graph/api/group-list-members#permissions,
+ * https://learn.microsoft.com/graph/api/group-delta#permissions: GroupMember.Read.All least privileged, Group.Read.All
+ * and Directory.Read.All higher; the ReadWrite forms include the read).
+ */
+export const GROUP_READ_ROLES: readonly string[] = [
+  'GroupMember.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
 const RECORDED_HEADERS = ['client-request-id', 'x-ms-throttle-priority', 'consistencylevel', 'content-type', 'accept'];
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 
 export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
   const clock = options.now ?? options.throttling?.now ?? Date.now;
   const behaviour: GraphBehaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
-  const state = new TenantState(options.tenant, options.users ?? [], options.orgContacts ?? []);
+  const state = new TenantState(
+    options.tenant,
+    options.users ?? [],
+    options.orgContacts ?? [],
+    options.groups ?? [],
+    options.directoryObjects ?? [],
+  );
   state.useIndexes = options.indexes ?? false;
   state.now = clock;
   const capacity = options.throttling?.resourceUnitsPer10s;
@@ -183,7 +217,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   }
 
   /** Throttling, consent and routing for one Graph GET (plain or inside $batch). */
-  function answerGet(ctx: GraphRequestContext, consent: TokenAccess): FakeResponse {
+  function answerGet(ctx: GraphRequestContext, consent: TokenAccessByArea): FakeResponse {
     if (bucket !== null) {
       const decision = bucket.take(requestCost(ctx.path, ctx.query));
       if (!decision.ok) {
@@ -196,7 +230,12 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return { ...answer, headers: { ...answer.headers, 'x-ms-resource-unit': String(requestCost(ctx.path, ctx.query)) } };
   }
 
-  function answerBatchItem(item: BatchItemRequest, envelope: GraphRequestContext, envelopeSeq: number, consent: TokenAccess): FakeResponse {
+  function answerBatchItem(
+    item: BatchItemRequest,
+    envelope: GraphRequestContext,
+    envelopeSeq: number,
+    consent: TokenAccessByArea,
+  ): FakeResponse {
     const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const relative = item.url.startsWith('/') ? item.url : `/${item.url}`;
     const url = new URL(`/v1.0${relative}`, origin);
@@ -279,7 +318,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     return answerGet(ctx, auth.consent);
   }
 
-  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: TokenAccess } {
+  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: TokenAccessByArea } {
     const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
     if (token === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const grant = state.accessTokens.get(token);
@@ -287,9 +326,15 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
     if (grant.expiresAt <= ctx.now)
       return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-    if (grant.consent) return { consent: 'granted' };
     // Snapshots from before roles were modelled lack them: a token without consent had no roles either.
-    return { consent: (grant.roles ?? []).length === 0 ? 'noRoles' : 'insufficient' };
+    const roles = grant.roles ?? [];
+    const denied: TokenAccess = roles.length === 0 ? 'noRoles' : 'insufficient';
+    return {
+      consent: {
+        users: grant.consent ? 'granted' : denied,
+        groups: roles.some((role) => GROUP_READ_ROLES.includes(role)) ? 'granted' : denied,
+      },
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -354,6 +399,13 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     restoreUser: (id) => state.restoreUser(id),
     hardDeleteUser: (id) => state.hardDeleteUser(id),
     setManager: (userId, managerId) => state.setManager(userId, managerId),
+    createGroup: (group) => state.groups.createGroup(group),
+    updateGroup: (id, changes) => state.groups.updateGroup(id, changes),
+    addGroupMember: (groupId, member) => state.groups.addMember(groupId, member),
+    removeGroupMember: (groupId, memberId) => state.groups.removeMember(groupId, memberId),
+    softDeleteGroup: (id) => state.groups.softDeleteGroup(id),
+    restoreGroup: (id) => state.groups.restoreGroup(id),
+    hardDeleteGroup: (id) => state.groups.hardDeleteGroup(id),
     setConsent(granted, roles) {
       state.consentGranted = granted;
       if (roles !== undefined) state.grantedRoles = [...roles];
@@ -370,10 +422,14 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     expireDeltaTokens(answer = 410) {
       for (const token of state.deltaTokens.values()) token.expired = answer;
       for (const round of state.deltaRounds.values()) round.expired = answer;
+      for (const token of state.groups.deltaTokens.values()) token.expired = answer;
+      for (const round of state.groups.deltaRounds.values()) round.expired = answer;
     },
     expirePageTokens() {
       state.listCursors.clear();
       for (const round of state.deltaRounds.values()) round.pageTokensExpired = true;
+      state.groups.cursors.clear();
+      for (const round of state.groups.deltaRounds.values()) round.pageTokensExpired = true;
     },
     loseDeltaChanges: (ids) => state.loseDeltaChanges(ids),
     exportState: () => state.snapshot(),

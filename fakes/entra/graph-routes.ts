@@ -5,6 +5,7 @@
  */
 import type { FakeGraphUser } from '../world/types';
 import { allowOnly, type FakeResponse, graphError, type GraphRequestContext, json, NotUnderstood } from './fake-http';
+import { type GroupBehaviour, isGroupPath, routeGroups } from './group-routes';
 import {
   DEFAULT_USER_PROPERTIES,
   type ManagerExpansion,
@@ -23,8 +24,14 @@ import { type ManagerTarget, projectUser, type TenantState } from './tenant-stat
 /** How the token presented may read users: it may, it has no roles claim at all, or its roles do not allow it. */
 export type TokenAccess = 'granted' | 'noRoles' | 'insufficient';
 
+/** The token's access to users and, separately, to groups and their members. */
+export interface TokenAccessByArea {
+  readonly users: TokenAccess;
+  readonly groups: TokenAccess;
+}
+
 /** Readings of Graph behaviour the documentation leaves open; tests pick one to prove the client copes. */
-export interface GraphBehaviour {
+export interface GraphBehaviour extends GroupBehaviour {
   /** `$expand=manager($select=id)`: honoured (id only), ignored (full object) or rejected (400). */
   readonly managerExpandSelect: 'honoured' | 'ignored' | 'rejected';
   /** A user without a manager under $expand: key left out, or `manager: null`. */
@@ -73,7 +80,27 @@ export interface GraphBehaviour {
 
 type Route = (ctx: GraphRequestContext, match: RegExpExecArray) => FakeResponse;
 
-export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext, consent: TokenAccess): FakeResponse {
+export function routeGraphGet(
+  state: TenantState,
+  behaviour: GraphBehaviour,
+  ctx: GraphRequestContext,
+  access: TokenAccessByArea,
+): FakeResponse {
+  if (isGroupPath(ctx.path)) {
+    // Groups and members need GroupMember.Read.All, Group.Read.All or Directory.Read.All (group-list-members,
+    // group-delta: Permissions); without one, the same 403s as for users.
+    const denied = deniedAnswer(behaviour, ctx, access.groups);
+    if (denied !== null) return denied;
+    try {
+      const answer = routeGroups(state, behaviour, ctx);
+      if (answer !== null) return answer;
+    } catch (error) {
+      if (error instanceof QueryError) return graphError(ctx, error.status, error.code, error.message);
+      throw error;
+    }
+    throw new NotUnderstood(`GET ${ctx.path} is not a route of the fake Graph`);
+  }
+  const consent = access.users;
   const routes: [RegExp, Route][] = [
     [/^\/v1\.0\/users$/, (c) => listUsers(state, behaviour, c)],
     [/^\/v1\.0\/users\/\$count$/, (c) => countUsers(state, c)],
@@ -97,6 +124,15 @@ export function routeGraphGet(state: TenantState, behaviour: GraphBehaviour, ctx
     }
   }
   throw new NotUnderstood(`GET ${ctx.path} is not a route of the fake Graph`);
+}
+
+function deniedAnswer(behaviour: GraphBehaviour, ctx: GraphRequestContext, access: TokenAccess): FakeResponse | null {
+  if (access === 'noRoles' && behaviour.rolelessToken === 'AccessDenied') {
+    return graphError(ctx, 403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.');
+  }
+  if (access !== 'granted')
+    return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  return null;
 }
 
 // ---- /users ----

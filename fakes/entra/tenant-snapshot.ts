@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+import { GROUP_PROPERTIES } from './group-state';
 import { EXTENSION_PROPERTY_PATTERN, type ExtensionProperty, USER_PROPERTIES } from './odata-query';
 
 export const fakeGraphUserSchema = z.object({
@@ -51,6 +52,46 @@ const selectionSchema = z.object({
 });
 const expirySchema = z.union([z.literal(400), z.literal(410)]).nullable();
 
+const memberTypeSchema = z.enum(['user', 'group', 'device', 'orgContact', 'servicePrincipal']);
+const groupSelectionSchema = z.object({ properties: z.array(z.enum(GROUP_PROPERTIES)), members: z.boolean() });
+
+/** The groups (group-state.ts); absent in snapshots written before groups existed. */
+const groupSnapshotSchema = z.object({
+  records: z.array(
+    z.object({
+      group: z.object({
+        id: z.string(),
+        displayName: z.string().nullable(),
+        mail: z.string().nullable(),
+        description: z.string().nullable(),
+        groupTypes: z.array(z.string()),
+        mailEnabled: z.boolean(),
+        securityEnabled: z.boolean(),
+        membershipRule: z.string().nullable(),
+      }),
+      members: z.array(z.tuple([z.string(), memberTypeSchema])),
+      createdSeq: z.number().int(),
+      propsSeq: z.number().int(),
+      memberSeq: z.array(z.tuple([z.string(), z.number().int(), memberTypeSchema])),
+      deleted: z.object({ kind: z.enum(['soft', 'hard']), seq: z.number().int() }).nullable(),
+    }),
+  ),
+  directoryObjects: z.array(z.object({ id: z.string(), type: z.enum(['device', 'servicePrincipal']), displayName: z.string().nullable() })),
+  deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection: groupSelectionSchema, expired: expirySchema })])),
+  deltaRounds: z.array(
+    z.tuple([
+      z.string(),
+      z.object({
+        items: z.array(z.record(z.string(), z.unknown())),
+        deltaSeq: z.number().int(),
+        selection: groupSelectionSchema,
+        expired: expirySchema,
+        pageTokensExpired: z.boolean().optional(),
+      }),
+    ]),
+  ),
+});
+
 export const tenantSnapshotSchema = z.object({
   v: z.literal(1),
   seq: z.number().int(),
@@ -85,5 +126,6 @@ export const tenantSnapshotSchema = z.object({
     ]),
   ),
   listCursors: z.array(z.tuple([z.string(), z.string()])),
+  groups: groupSnapshotSchema.optional(),
 });
 export type TenantSnapshot = z.infer<typeof tenantSnapshotSchema>;

@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { FakeGraphUser, FakeOrgContact } from '../world/types';
+import type { FakeDirectoryObject, FakeGraphUser, FakeGroup, FakeOrgContact } from '../world/types';
 import { EXTENSION_ATTRIBUTE_NAMES } from '../world/types';
+import { GroupStore } from './group-state';
 import { isExtensionProperty, type SelectableProperty, type Selection } from './odata-query';
 import type { TenantSnapshot } from './tenant-snapshot';
 
@@ -142,8 +143,20 @@ export class TenantState {
   /** The fake's clock (creation times for replication lag); set by the server. */
   now: () => number = Date.now;
   private readCache: { seq: number; active: FakeGraphUser[]; byMail: Map<string, FakeGraphUser[]> } | null = null;
+  /** Groups and their members (group-state.ts); they share this tenant's sequence numbers. */
+  readonly groups: GroupStore = new GroupStore({
+    nextSeq: () => ++this.seq,
+    isUserActive: (id) => this.records.get(id)?.deleted === null,
+    contactExists: (id) => this.contacts.has(id),
+  });
 
-  constructor(tenant: FakeTenantOptions, users: readonly FakeGraphUser[], contacts: readonly FakeOrgContact[]) {
+  constructor(
+    tenant: FakeTenantOptions,
+    users: readonly FakeGraphUser[],
+    contacts: readonly FakeOrgContact[],
+    groups: readonly FakeGroup[] = [],
+    directoryObjects: readonly FakeDirectoryObject[] = [],
+  ) {
     this.tenant = tenant;
     this.consentGranted = tenant.consentGranted ?? true;
     this.grantedRoles = tenant.grantedRoles ?? ['User.Read.All'];
@@ -151,6 +164,7 @@ export class TenantState {
     for (const contact of contacts) this.contacts.set(contact.id, { ...contact });
     for (const user of users) this.records.set(user.id, this.newRecord(user));
     for (const name of tenant.extensionProperties ?? []) this.extensionProperties.add(name);
+    this.groups.load(groups, directoryObjects);
   }
 
   /** Registered directory extension properties (the tenant's, and any a user holds). */
@@ -202,6 +216,10 @@ export class TenantState {
     return (this.useIndexes ? this.indexed().active : this.activeUsers()).find((user) => user.userPrincipalName.toLowerCase() === lower);
   }
 
+  contact(id: string): FakeOrgContact | undefined {
+    return this.contacts.get(id);
+  }
+
   managerOf(user: FakeGraphUser): ManagerTarget | null {
     if (user.managerId === null) return null;
     const manager = this.records.get(user.managerId);
@@ -242,6 +260,7 @@ export class TenantState {
   softDeleteUser(id: string): void {
     this.activeRecord(id).deleted = { kind: 'soft', seq: ++this.seq };
     this.detachReportsOf(id);
+    this.groups.memberVisibilityChanged(id);
   }
 
   restoreUser(id: string): void {
@@ -251,6 +270,7 @@ export class TenantState {
     // A restored user reappears in delta with all its properties, like a new one, and replicates like one.
     record.createdSeq = ++this.seq;
     record.createdAt = this.now();
+    this.groups.memberVisibilityChanged(id);
   }
 
   /** True when the user was created or restored less than `lagMs` before `now` (GET by id may not see it yet). */
@@ -271,8 +291,12 @@ export class TenantState {
   hardDeleteUser(id: string): void {
     const record = this.records.get(id);
     if (record === undefined || record.deleted?.kind === 'hard') throw new Error(`fake Entra: no user ${id} to delete`);
+    const wasActive = record.deleted === null;
     record.deleted = { kind: 'hard', seq: ++this.seq };
     this.detachReportsOf(id);
+    // A soft-deleted user already left its groups; purging it removes the memberships for good.
+    if (wasActive) this.groups.memberVisibilityChanged(id, true);
+    else for (const group of this.groups.records.values()) group.members.delete(id);
   }
 
   /**
@@ -325,6 +349,7 @@ export class TenantState {
         },
       ]),
       listCursors: [...this.listCursors],
+      groups: this.groups.snapshot(),
     };
   }
 
@@ -357,6 +382,7 @@ export class TenantState {
     for (const [id, r] of snapshot.deltaRounds) this.deltaRounds.set(id, { ...r });
     this.listCursors.clear();
     for (const [token, id] of snapshot.listCursors) this.listCursors.set(token, id);
+    this.groups.restore(snapshot.groups);
   }
 
   // ---- delta ----

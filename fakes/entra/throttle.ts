@@ -38,8 +38,22 @@ export class ResourceBucket {
   }
 }
 
-/** Resource units a GET costs. */
+/**
+ * Resource units a GET costs (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits:
+ * base cost users 2, groups/{id}/members 3, groups/{id}/transitiveMembers 5, any other identity path 1; $select -1,
+ * $expand +1, $top under 20 -1; never below 1). For the groups paths all of these apply; /users keeps its
+ * original model.
+ */
 export function requestCost(path: string, query: URLSearchParams): number {
+  const groupBase = /^\/v1\.0\/groups\/[^/]+\/members$/.test(path)
+    ? 3
+    : /^\/v1\.0\/groups\/[^/]+\/transitiveMembers$/.test(path)
+      ? 5
+      : null;
+  if (groupBase !== null || path === '/v1.0/groups' || path.startsWith('/v1.0/groups/')) {
+    const top = Number(query.get('$top') ?? '100');
+    return Math.max(1, (groupBase ?? 1) - (query.has('$select') ? 1 : 0) + (query.has('$expand') ? 1 : 0) - (top < 20 ? 1 : 0));
+  }
   if (path !== '/v1.0/users') return 1;
   const select = query.has('$select') ? 1 : 0;
   const expand = query.has('$expand') ? 1 : 0;

@@ -65,8 +65,52 @@ export interface FakeJiraUser {
   emailHidden: boolean;
 }
 
+/**
+ * The kinds of directory object a group can hold as a member, with the `@odata.type` Graph gives each
+ * (https://learn.microsoft.com/graph/api/group-list-members: users, groups, devices, organisational contacts and
+ * service principals; guests are users with userType Guest).
+ */
+export type FakeMemberType = 'user' | 'group' | 'device' | 'orgContact' | 'servicePrincipal';
+
+export interface FakeGroupMember {
+  readonly type: FakeMemberType;
+  readonly id: string;
+}
+
+/**
+ * A group in Graph's property names (https://learn.microsoft.com/graph/api/resources/group): groupTypes holds
+ * 'Unified' (Microsoft 365) and/or 'DynamicMembership' (members set by membershipRule); mailEnabled and
+ * securityEnabled tell security, mail-enabled security and distribution groups apart. `members` are the direct
+ * members (nested groups included; cycles are allowed, Entra ID does not stop them).
+ */
+export interface FakeGroup {
+  id: string;
+  displayName: string | null;
+  mail: string | null;
+  description: string | null;
+  groupTypes: string[];
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  membershipRule: string | null;
+  members: FakeGroupMember[];
+}
+
+/** A device or service principal: only ever seen here as a group member. */
+export interface FakeDirectoryObject {
+  id: string;
+  type: 'device' | 'servicePrincipal';
+  displayName: string | null;
+}
+
 export interface World {
   readonly seed: number;
-  readonly entra: { users: FakeGraphUser[]; orgContacts: FakeOrgContact[] };
+  readonly entra: {
+    users: FakeGraphUser[];
+    orgContacts: FakeOrgContact[];
+    /** Absent in worlds written before groups existed: no groups. */
+    groups?: FakeGroup[];
+    /** Devices and service principals that are group members. */
+    directoryObjects?: FakeDirectoryObject[];
+  };
   readonly jira: { users: FakeJiraUser[] };
 }

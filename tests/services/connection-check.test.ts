@@ -36,8 +36,8 @@ describe('Test connection', () => {
     world = await startWorld({ users: directory(7) });
     const store = new MemoryStore(world.clock.now);
     const result = await checkConnection({ store, clock: world.clock }, interactiveProbe(world));
-    expect(result).toMatchObject({ userCount: 7, roles: ['User.Read.All'] });
-    expect(await readConnectionCheck(store)).toMatchObject({ ok: true, userCount: 7, roles: ['User.Read.All'] });
+    expect(result).toMatchObject({ userCount: 7, roles: ['GroupMember.Read.All', 'User.Read.All'] });
+    expect(await readConnectionCheck(store)).toMatchObject({ ok: true, userCount: 7, roles: ['GroupMember.Read.All', 'User.Read.All'] });
     const count = world.graphRequests().find((r) => r.path === '/v1.0/users/$count');
     expect(count?.headers['x-ms-throttle-priority']).toBeUndefined();
   });
@@ -91,7 +91,7 @@ describe('Test connection', () => {
     const store = new MemoryStore(world.clock.now);
     await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({
       userCount: 3,
-      roles: ['User.Read.All'],
+      roles: ['GroupMember.Read.All', 'User.Read.All'],
     });
     expect(world.tokenRequests()).toHaveLength(2);
   });

@@ -59,7 +59,7 @@ describe('Test connection on the sandbox', () => {
     await saveThroughPage(page, {});
     const text = await testConnection(page);
     expect(text).toMatch(/^Connected to Microsoft Entra ID The app signed in as its app registration and can read \d+ users/);
-    expect(text).toContain('Microsoft Graph application permissions granted: User.Read.All.');
+    expect(text).toContain('Microsoft Graph application permissions granted: GroupMember.Read.All, User.Read.All.');
   });
 
   it('names an unknown tenant', async () => {

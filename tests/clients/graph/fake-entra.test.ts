@@ -55,9 +55,9 @@ const values = (body: unknown) => (body as { value: Record<string, unknown>[] })
 describe('fake Entra: fails loudly on what it does not model', () => {
   it('answers 501 and records an unknown route', async () => {
     await start();
-    const res = await get('/v1.0/groups');
+    const res = await get('/v1.0/devices');
     expect(res.status).toBe(501);
-    expect(res.text).toContain('GET /v1.0/groups');
+    expect(res.text).toContain('GET /v1.0/devices');
     expect(fake.unexpected).toHaveLength(1);
     expect(() => fake.expectNoUnexpected()).toThrow(/did not understand/);
   });

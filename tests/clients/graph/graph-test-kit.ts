@@ -5,7 +5,7 @@
  */
 import { type FakeEntra, type FakeEntraOptions, type FakeTenantOptions, startFakeEntra } from '../../../fakes/entra/fake-entra-server';
 import { SIMULATED_TENANT } from '../../../fakes/simulation';
-import type { FakeGraphUser } from '../../../fakes/world/types';
+import type { FakeGraphUser, FakeGroup, FakeGroupMember } from '../../../fakes/world/types';
 import { createGraphClient, type GraphClient } from '../../../src/clients/graph/graph-client';
 import { type CachedToken, createTokenProvider, type TokenCache, type TokenProvider } from '../../../src/clients/graph/token-client';
 import type { ExternalFetch } from '../../../src/clients/http';
@@ -211,4 +211,43 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A deterministic GUID-shaped group id. */
+export function groupId(n: number): string {
+  return `00000000-0000-4000-9000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** A security group (not mail-enabled) with the given direct members; override what the test is about. */
+export function fakeGroup(n: number, members: FakeGroupMember[] = [], overrides: Partial<FakeGroup> = {}): FakeGroup {
+  return {
+    id: groupId(n),
+    displayName: `Group ${n}`,
+    mail: null,
+    description: `Test group ${n}`,
+    groupTypes: [],
+    mailEnabled: false,
+    securityEnabled: true,
+    membershipRule: null,
+    members,
+    ...overrides,
+  };
+}
+
+export const userMember = (n: number): FakeGroupMember => ({ type: 'user', id: userId(n) });
+export const groupMember = (n: number): FakeGroupMember => ({ type: 'group', id: groupId(n) });
+
+/** Follows a groups delta round to its end. */
+export async function readGroupsRound(graph: GraphClient, start: string | null) {
+  const changes: Awaited<ReturnType<GraphClient['groupsDeltaPage']>>['changes'] = [];
+  let link: string | null = start;
+  let pages = 0;
+  for (;;) {
+    const page = await graph.groupsDeltaPage(link);
+    changes.push(...page.changes);
+    pages++;
+    if (page.deltaLink !== null) return { changes, deltaLink: page.deltaLink, pages };
+    link = page.nextLink;
+    if (link === null) throw new Error('groups delta page with neither nextLink nor deltaLink');
+  }
 }

@@ -294,8 +294,8 @@ describe('token provider: AADSTS errors become actionable codes', () => {
 });
 
 describe('token provider: the roles claim', () => {
-  it('reads the application permissions from the token payload: User.Read.All once consent is granted', async () => {
-    await expect(provider().tokens.grantedRoles()).resolves.toEqual(['User.Read.All']);
+  it('reads the application permissions from the token payload: the built-in tenant grants User.Read.All and GroupMember.Read.All', async () => {
+    await expect(provider().tokens.grantedRoles()).resolves.toEqual(['User.Read.All', 'GroupMember.Read.All']);
   });
 
   it('a token issued without consent has no roles claim: []', async () => {
