@@ -35,6 +35,11 @@ export const runCountsSchema = z.object({
   writeFailures: z.number(),
   /** Entra ID users read but excluded by the sync scope (0 from a run without a scope). */
   outOfScope: z.number().default(0),
+  /** Group sync (0 while it is off). */
+  groupCreates: z.number().default(0),
+  groupUpdates: z.number().default(0),
+  groupInactivations: z.number().default(0),
+  membershipChanges: z.number().default(0),
 });
 export type RunCounts = z.infer<typeof runCountsSchema>;
 
@@ -62,6 +67,8 @@ export const publicSettingsSchema = z
     intervalDays: z.number(),
     scope: z.string().default(''),
     attributes: z.array(z.string()).default([]),
+    groups: z.string().default('off'),
+    groupMembership: z.enum(['direct', 'transitive']).default('direct'),
   })
   .passthrough();
 export type PublicSettingsView = z.infer<typeof publicSettingsSchema>;

@@ -35,6 +35,10 @@ export interface CliOptions {
   readonly scope?: string;
   /** configure --attributes KEYS: comma-separated catalogue keys (docs/sandbox.md); '' chooses none. */
   readonly attributes?: string;
+  /** configure --groups off|all|ids:<id>,<id>|prefix:<text> (docs/sandbox.md). */
+  readonly groups?: string;
+  /** configure --group-membership direct|transitive. */
+  readonly groupMembership?: string;
   readonly now?: number;
   readonly json: boolean;
   readonly users?: number;
@@ -66,6 +70,8 @@ const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
   '--once': ['demo'],
   '--scope': ['configure'],
   '--attributes': ['configure'],
+  '--groups': ['configure'],
+  '--group-membership': ['configure'],
 };
 const HELP_FLAGS = ['--help', '-h'];
 
@@ -84,6 +90,8 @@ const VALUE_OPTIONS = [
   '--interval-days',
   '--scope',
   '--attributes',
+  '--groups',
+  '--group-membership',
   '--now',
   '--users',
   '--seed',
@@ -95,7 +103,8 @@ type ValueOption = (typeof VALUE_OPTIONS)[number];
 export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [options]   (--help for help)
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
-         --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
+         --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)
+         --groups off|all|ids:ID,ID|prefix:TEXT (configure)  --group-membership direct|transitive (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -198,6 +207,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('intervalDays', values.get('--interval-days')),
     ...defined('scope', values.get('--scope')),
     ...defined('attributes', values.get('--attributes')),
+    ...defined('groups', values.get('--groups')),
+    ...defined('groupMembership', values.get('--group-membership')),
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),

@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 
 import { SIMULATED_TENANT } from '../fakes/simulation';
+import { AppError } from '../src/domain/errors';
+import { type GroupSelection, parseGroupSelection } from '../src/domain/group-sync';
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
 import { type AppClient, createAppClient, ResolverError, type RunView, statusSchema } from './app-client';
 import type { CliOptions } from './cli-args';
@@ -158,8 +160,30 @@ function attributeKeys(text: string): string[] {
     .filter((key) => key.length > 0);
 }
 
+/** `--groups` / `--group-membership` as the settings payload takes them; a usage error (exit 2) otherwise. */
+function groupOptions(options: CliOptions): { groups?: GroupSelection; groupMembership?: string } | { error: string } {
+  let groups: GroupSelection | undefined;
+  try {
+    groups = options.groups === undefined ? undefined : parseGroupSelection(options.groups);
+  } catch (error) {
+    if (error instanceof AppError) return { error: error.message };
+    throw error;
+  }
+  const membership = options.groupMembership;
+  if (membership !== undefined && membership !== 'direct' && membership !== 'transitive')
+    return { error: `--group-membership must be direct or transitive, not "${membership}".` };
+  return { ...(groups === undefined ? {} : { groups }), ...(membership === undefined ? {} : { groupMembership: membership }) };
+}
+
 export async function configureCommand(ctx: CommandContext): Promise<number> {
   const { options, emulator } = ctx;
+  const group = groupOptions(options);
+  if ('error' in group) {
+    // A usage error of this command (docs/sandbox.md): exit 2, nothing stored.
+    ctx.output.error(`The settings were not saved: ${group.error} [INPUT_INVALID]`);
+    ctx.output.result({ error: { code: 'INPUT_INVALID', message: group.error } });
+    return 2;
+  }
   try {
     const stored = await ctx.client.getSettings();
     const nothingGiven = options.tenantId === undefined && options.clientId === undefined && options.clientSecret === undefined;
@@ -180,6 +204,8 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       scope: options.scope,
       // Absent: the stored choice stays; '' chooses none. Keys are checked by saveSettings (INPUT_INVALID).
       attributes: options.attributes === undefined ? undefined : attributeKeys(options.attributes),
+      // Absent: the stored group sync stays. Chosen group ids are looked up in Graph by saveSettings (INPUT_INVALID).
+      ...group,
     };
     const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
     ctx.output.result(saved);
@@ -193,6 +219,11 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
         ? 'Optional attributes: none (the core attributes only).'
         : `Optional attributes: ${saved.attributes.join(', ')}`,
     );
+    ctx.output.line(
+      saved.groups === 'off'
+        ? 'Group sync: off.'
+        : `Group sync: ${saved.groups} (${saved.groupMembership} membership; needs the Graph application permission GroupMember.Read.All).`,
+    );
     ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
     return 0;
   } catch (error) {
@@ -200,7 +231,9 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       const code = failWith(ctx, error, 'The settings were not saved: ');
       // An unreadable --scope expression is a usage error of this command (docs/sandbox.md): exit 2, nothing stored.
       // So is an unknown or repeated --attributes key.
-      return (options.scope !== undefined || options.attributes !== undefined) && error.code === 'INPUT_INVALID' ? 2 : code;
+      // So is a chosen group id that Entra ID does not know.
+      const checked = options.scope !== undefined || options.attributes !== undefined || options.groups !== undefined;
+      return checked && error.code === 'INPUT_INVALID' ? 2 : code;
     }
     throw error;
   }

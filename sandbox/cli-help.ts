@@ -39,12 +39,15 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   },
   configure: {
     short: 'store the Microsoft connection settings',
-    synopsis: "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR'] [--attributes KEYS]",
+    synopsis:
+      "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR'] [--attributes KEYS] [--groups off|all|ids:ID,ID|prefix:TEXT] [--group-membership direct|transitive]",
     summary:
       'Store the Microsoft connection settings (saveSettings); omitted fields keep their stored values. The secret goes to the Forge secret store.',
     options: [
       "--scope 'EXPR'   the sync scope, e.g. \"userType eq 'Member' and department in ('Sales','Legal')\" (docs/sandbox.md); '' clears it; an invalid EXPR exits 2 and stores nothing",
       "--attributes KEYS   optional attributes to sync, comma-separated catalogue keys (e.g. employeeId,officeLocation,hireDate; docs/sandbox.md lists them); '' chooses none; an unknown or repeated key exits 2 and stores nothing",
+      '--groups SELECTION  group sync: off (default), all, ids:<group object id>,<id> (each must exist in Entra ID), prefix:<name prefix>; needs the Graph application permission GroupMember.Read.All; a bad selection exits 2 and stores nothing',
+      '--group-membership M  direct (default): an Employee lists the synced groups it is a direct member of; transitive: nested groups flattened',
     ],
   },
   'test-connection': {

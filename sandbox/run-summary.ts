@@ -28,6 +28,10 @@ export const ZERO_COUNTS: RunCounts = {
   warnings: 0,
   writeFailures: 0,
   outOfScope: 0,
+  groupCreates: 0,
+  groupUpdates: 0,
+  groupInactivations: 0,
+  membershipChanges: 0,
 };
 
 export function summaryOf(run: RunView): RunSummary {
@@ -76,6 +80,10 @@ function pickCounts(counts: RunCounts | null): RunCounts {
     warnings: counts.warnings,
     writeFailures: counts.writeFailures,
     outOfScope: counts.outOfScope,
+    groupCreates: counts.groupCreates,
+    groupUpdates: counts.groupUpdates,
+    groupInactivations: counts.groupInactivations,
+    membershipChanges: counts.membershipChanges,
   };
 }
 

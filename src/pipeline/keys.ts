@@ -47,7 +47,7 @@ export const keys = {
   adminCheck: (accountId: string) => checked(`admin:${accountId}`),
 } as const;
 
-export type RunDataset = 'accounts' | 'assets' | 'plan' | 'created' | 'failures' | 'report' | 'delta' | 'groupDelta';
+export type RunDataset = 'accounts' | 'assets' | 'assetsGroups' | 'plan' | 'created' | 'failures' | 'report' | 'delta' | 'groupDelta';
 
 /** Secret-store keys. */
 export const secretKeys = {

@@ -16,7 +16,7 @@ import type { StoredSettings } from '../domain/settings';
 import type { Connections } from '../pipeline/deps';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
-import { requireClientSecret, requireSettings } from './settings-service';
+import { type GroupFinder, requireClientSecret, requireSettings } from './settings-service';
 
 export interface ConnectionDeps {
   readonly externalFetch: ExternalFetch;
@@ -36,7 +36,13 @@ export interface ConnectionDeps {
 export function createMicrosoftClients(
   deps: ConnectionDeps,
   settings: StoredSettings,
-  options: { priority?: 'background' | 'interactive'; definition?: SchemaDefinition; profile?: readonly string[] } = {},
+  options: {
+    priority?: 'background' | 'interactive';
+    definition?: SchemaDefinition;
+    profile?: readonly string[];
+    /** A secret being saved (not stored yet): used instead of the stored one. */
+    clientSecret?: string;
+  } = {},
 ) {
   const endpoints = MICROSOFT_CLOUDS[settings.cloud];
   const tokens = createTokenProvider({
@@ -44,7 +50,7 @@ export function createMicrosoftClients(
     endpoints,
     tenantId: settings.tenantId,
     clientId: settings.clientId,
-    clientSecret: () => requireClientSecret(deps),
+    clientSecret: () => (options.clientSecret === undefined ? requireClientSecret(deps) : Promise.resolve(options.clientSecret)),
     cache: {
       read: () => deps.secrets.get(secretKeys.graphToken()),
       write: (entry) => deps.secrets.set(secretKeys.graphToken(), entry),
@@ -66,6 +72,18 @@ export function createMicrosoftClients(
     graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee'), options.profile ?? []),
   );
   return { tokens, graph };
+}
+
+/** Looks chosen Entra groups up by id ($batch) with the settings being saved (settings-service.ts GroupFinder). */
+export function createGroupFinder(deps: ConnectionDeps): GroupFinder {
+  return async (settings, clientSecret, ids) => {
+    const { graph } = createMicrosoftClients(deps, settings, {
+      priority: 'interactive',
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+    });
+    const { notFound } = await graph.getGroupsByIds(ids);
+    return { notFound };
+  };
 }
 
 export function createAssets(deps: ConnectionDeps) {

@@ -5,7 +5,7 @@
  */
 import { buildSchemaDefinition, type ExtensionChoice, parseAttributeChoice } from '../domain/attribute-catalogue';
 import { AppError } from '../domain/errors';
-import { GROUP_SYNC_OFF } from '../domain/group-sync';
+import { GROUP_SYNC_OFF, type GroupMembership, GROUPS_FIELD_LABEL, isGroupSyncOn, printGroupSelection } from '../domain/group-sync';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { parseScopeText, printScope } from '../domain/scope';
@@ -18,7 +18,19 @@ export interface SettingsDeps {
   readonly store: KeyValueStore;
   readonly secrets: SecretStore;
   readonly clock: Clock;
+  /**
+   * Looks the chosen Entra groups up in Microsoft Graph with the settings being saved (group sync "chosen groups"),
+   * before anything is stored; absent (tests of other settings): chosen ids are not checked.
+   */
+  readonly findGroups?: GroupFinder;
 }
+
+/** `clientSecret`: the secret being saved, undefined to use the stored one. */
+export type GroupFinder = (
+  settings: StoredSettings,
+  clientSecret: string | undefined,
+  ids: readonly string[],
+) => Promise<{ readonly notFound: readonly string[] }>;
 
 /** What the admin page may see: never the secret, only whether one is stored and when it was set. */
 export interface PublicSettings {
@@ -34,6 +46,9 @@ export interface PublicSettings {
   /** The optional attributes chosen (catalogue keys, catalogue order) and the directory extension properties. */
   readonly attributes: readonly string[];
   readonly extensions: readonly ExtensionChoice[];
+  /** Group sync in its text form (group-sync.ts): off, all, ids:<id>,<id>, prefix:<text>. */
+  readonly groups: string;
+  readonly groupMembership: GroupMembership;
 }
 
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
@@ -43,7 +58,7 @@ export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<S
 /** The schema definition the stored settings ask for (the core attributes when there are no settings yet). */
 export async function readSchemaDefinition(deps: Pick<SettingsDeps, 'store'>): Promise<SchemaDefinition> {
   const settings = await readSettings(deps);
-  return buildSchemaDefinition(settings?.attributes ?? [], settings?.extensions ?? []);
+  return buildSchemaDefinition(settings?.attributes ?? [], settings?.extensions ?? [], { groups: isGroupSyncOn(settings?.groups) });
 }
 
 export async function readClientSecret(deps: Pick<SettingsDeps, 'secrets'>): Promise<string | null> {
@@ -93,7 +108,6 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   }
   const now = new Date(deps.clock.now()).toISOString();
   const secretChanged = input.clientSecret !== undefined && input.clientSecret !== storedSecret;
-  if (input.clientSecret !== undefined) await deps.secrets.set(secretKeys.clientSecret(), input.clientSecret);
   const settings: StoredSettings = {
     tenantId: input.tenantId,
     clientId: input.clientId,
@@ -108,6 +122,11 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     groups: input.groups ?? previous?.groups ?? GROUP_SYNC_OFF,
     groupMembership: input.groupMembership ?? previous?.groupMembership ?? 'direct',
   };
+  // Newly chosen groups must exist and be readable with these settings: checked before anything is stored (a
+  // stored choice is not checked again on every save: a group deleted since is the sync's business, not the form's).
+  const groupsChanged = input.groups !== undefined && JSON.stringify(input.groups) !== JSON.stringify(previous?.groups ?? GROUP_SYNC_OFF);
+  if (groupsChanged && deps.findGroups !== undefined) await checkChosenGroups(deps.findGroups, settings, input.clientSecret);
+  if (input.clientSecret !== undefined) await deps.secrets.set(secretKeys.clientSecret(), input.clientSecret);
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =
     secretChanged ||
@@ -117,6 +136,18 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     previous.cloud !== settings.cloud;
   if (connectionChanged) await deps.secrets.delete(secretKeys.graphToken());
   return toPublic(settings, true);
+}
+
+async function checkChosenGroups(findGroups: GroupFinder, settings: StoredSettings, clientSecret: string | undefined): Promise<void> {
+  if (settings.groups.mode !== 'ids') return;
+  const { notFound } = await findGroups(settings, clientSecret, settings.groups.ids);
+  if (notFound.length === 0) return;
+  throw new AppError(
+    'INPUT_INVALID',
+    `${GROUPS_FIELD_LABEL}: no Entra group has the object id ${notFound.join(', ')} (or the app registration cannot read it). ` +
+      "Copy the Object ID from the group's Overview page in the Microsoft Entra admin center. Nothing was saved.",
+    { context: { field: 'groups', notFound: notFound.length } },
+  );
 }
 
 function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettings {
@@ -131,5 +162,7 @@ function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettin
     scope: printScope(settings.scope),
     attributes: settings.attributes,
     extensions: settings.extensions,
+    groups: printGroupSelection(settings.groups),
+    groupMembership: settings.groupMembership,
   };
 }

@@ -24,6 +24,13 @@ export const snapshotCheckpointSchema = z.object({
   schemaPresent: z.boolean(),
   schemaChecked: z.boolean(),
   done: z.boolean(),
+  /**
+   * Group sync: the Entra Group objects, read after the Employees (chunks 'assetsGroups'). Absent in checkpoints of
+   * older versions: nothing read yet.
+   */
+  groups: z
+    .object({ startAt: z.number().int().min(0), chunks: z.number().int().min(0), objects: z.number().int().min(0), done: z.boolean() })
+    .default({ startAt: 0, chunks: 0, objects: 0, done: false }),
 });
 export type SnapshotCheckpoint = z.infer<typeof snapshotCheckpointSchema>;
 
@@ -45,6 +52,7 @@ export const createAssetsSnapshotStage =
       schemaPresent: false,
       schemaChecked: false,
       done: false,
+      groups: { startAt: 0, chunks: 0, objects: 0, done: false },
     };
     const { assets } = await deps.connect();
     const definition = runDefinition(run);
@@ -68,7 +76,8 @@ export const createAssetsSnapshotStage =
       await ctx.saveCheckpoint(cp);
     }
 
-    const layout = cp.done ? null : await readLayout(deps.store);
+    // A resumed step may have only the groups left to read; a preview without a schema reads nothing.
+    const layout = cp.done && (cp.groups.done || !cp.schemaPresent) ? null : await readLayout(deps.store);
     if (!cp.done && layout === null) {
       throw new AppError('ASSETS_SCHEMA_MISSING', 'The Entra Directory schema is missing. Create it on the Setup tab, then run again.', {
         context: { runId },
@@ -93,12 +102,44 @@ export const createAssetsSnapshotStage =
       await ctx.saveCheckpoint(cp);
       await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
     }
+    // Group sync: the Entra Group objects. A preview before the schema check has added the type reads none (its
+    // plan shows every synced group being created).
+    const groupType = definition.objectTypes.find((type) => type.key === 'group');
+    while (groupType !== undefined && !cp.groups.done) {
+      if (layout === null || layout.objectTypes.group === undefined) {
+        cp = { ...cp, groups: { ...cp.groups, done: true } };
+        await ctx.saveCheckpoint(cp);
+        break;
+      }
+      if (ctx.shouldYield()) return { kind: 'continue' };
+      const page = await assets.searchObjects(layout, groupType, cp.groups.startAt, deps.config.aqlPageSize);
+      const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assetsGroups', i), page.objects, {
+        firstIndex: cp.groups.chunks,
+        ttlSeconds: deps.config.runDataTtlSeconds,
+      });
+      cp = {
+        ...cp,
+        groups: {
+          startAt: cp.groups.startAt + page.objects.length,
+          chunks: cp.groups.chunks + written,
+          objects: cp.groups.objects + page.objects.length,
+          done: page.isLast,
+        },
+      };
+      await ctx.saveCheckpoint(cp);
+      await ctx.progress(cp.groups.objects, null, 'Reading Entra Group objects from Assets');
+    }
     // Only a read that filled more than one page says what page size the site really serves.
     if (cp.objects > cp.largestPage) {
       await recordObservations(deps.store, {
         assetsAqlPageSize: { requested: deps.config.aqlPageSize, served: cp.largestPage, at: new Date(deps.clock.now()).toISOString() },
       });
     }
-    deps.logger.info('stage.assets-snapshot', { runId, objects: cp.objects, schemaPresent: cp.schemaPresent });
+    deps.logger.info('stage.assets-snapshot', {
+      runId,
+      objects: cp.objects,
+      groupObjects: cp.groups.objects,
+      schemaPresent: cp.schemaPresent,
+    });
     return { kind: 'complete' };
   };

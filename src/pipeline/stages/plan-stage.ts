@@ -7,19 +7,23 @@ import { z } from 'zod';
 
 import { assetsObjectSchema } from '../../domain/assets-object';
 import { atlassianAccountSchema } from '../../domain/atlassian-account';
+import { entraIdKey } from '../../domain/entra-id';
 import { AppError } from '../../domain/errors';
+import { computeMemberships } from '../../domain/group-membership';
+import type { GroupPlanInput } from '../../domain/plan-groups';
 import { planSync } from '../../domain/plan-sync';
 import { addWarning, makeWarning, type RunReport } from '../../domain/report';
 import type { SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { PipelineDeps, RunDataDeps } from '../deps';
 import { readDirectory, readDirectoryMeta } from '../directory-cache';
+import { readGroupDirectory, readGroupDirectoryMeta } from '../group-cache';
 import { keys } from '../keys';
 import { saveReport } from '../report-store';
-import { runDefinition } from '../run-state';
+import { runDefinition, type RunState } from '../run-state';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
-import { snapshotCheckpointSchema } from './assets-snapshot-stage';
+import { type SnapshotCheckpoint, snapshotCheckpointSchema } from './assets-snapshot-stage';
 import { atlassianCheckpointSchema } from './atlassian-users-stage';
 
 const safetySchema = z.object({ inactivations: z.number().int(), activeBefore: z.number().int(), threshold: z.number() });
@@ -57,7 +61,9 @@ export const createPlanStage =
     const employees = await readChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), snapshot.chunks, assetsObjectSchema);
     await ctx.progress(0, null, 'Planning changes');
 
-    const plan = planSync({ accounts, entraUsers, employees }, { definition: runDefinition(run), scope: run.scope });
+    const definition = runDefinition(run);
+    const groups = definition.objectTypes.some((type) => type.key === 'group') ? await readGroupInput(deps, run, snapshot) : null;
+    const plan = planSync({ accounts, entraUsers, employees, groups }, { definition, scope: run.scope });
     let report: RunReport = plan.report;
     if (atlassian.emailWarning !== null) {
       report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));
@@ -93,6 +99,10 @@ export const createPlanStage =
       inactivations: report.counts.inactivations,
       unchanged: report.counts.unchanged,
       outOfScope: report.counts.outOfScope,
+      groupCreates: report.counts.groupCreates,
+      groupUpdates: report.counts.groupUpdates,
+      groupInactivations: report.counts.groupInactivations,
+      membershipChanges: report.counts.membershipChanges,
       warnings: report.counts.warnings,
       safetyTripped: tripped,
     });
@@ -104,3 +114,23 @@ export const createPlanStage =
       return { kind: 'complete' } as const;
     }
   };
+
+/**
+ * Group sync's planner input: the cached group directory the entraGroups stage left (read the same run), the
+ * memberships the run's selection and membership setting give, and the Entra Group objects the snapshot read.
+ */
+async function readGroupInput(deps: PlanStageDeps, run: RunState, snapshot: SnapshotCheckpoint): Promise<GroupPlanInput> {
+  const meta = await readGroupDirectoryMeta(deps.store);
+  if (meta === null) {
+    throw new AppError('RUN_INVALID_STATE', "The run's Entra groups stage left no group directory (its data expired); start a new run.", {
+      context: { runId: run.runId, stage: 'plan' },
+    });
+  }
+  const directory = await readGroupDirectory(deps.store, meta);
+  const objects = await readChunks(deps.store, (i) => keys.chunk(run.runId, 'assetsGroups', i), snapshot.groups.chunks, assetsObjectSchema);
+  return {
+    memberships: computeMemberships(directory, run.groups, run.groupMembership),
+    groupIds: new Set([...directory.groups.keys()].map(entraIdKey)),
+    objects,
+  };
+}
