@@ -30,6 +30,7 @@ import {
   TENANT,
   WORLD_EXTENSION_PROPERTIES,
 } from './world-data';
+import { buildGroups, defaultGroupOptions } from './world-groups';
 
 export { type MutatedWorld, mutateWorld, type MutateWorldOptions } from './mutate-world';
 export { type WorldStats, worldStats } from './world-stats';
@@ -42,6 +43,10 @@ export interface GenerateWorldOptions {
   readonly matchRate?: number;
   /** Realistic irregularities (default true); false gives a clean world. */
   readonly quirks?: boolean;
+  /** Number of groups (default users / 5, at least 12; world-groups.ts adds the special kinds first). */
+  readonly groups?: number;
+  /** Average ordinary groups per user (default 15 from 1,000 users, else 3). */
+  readonly averageMemberships?: number;
 }
 
 export const MIN_USERS = 10;
@@ -147,9 +152,18 @@ export function generateWorld(options: GenerateWorldOptions): World {
   const jiraUsers = buildJiraUsers(plan, people, quirks, ids, stream('jira'));
 
   const order = stream('order');
+  const users = order.shuffled(people.map((p) => p.user));
+  const defaults = defaultGroupOptions(size);
+  // Its own stream too: groups change no user, contact or account.
+  const { groups, directoryObjects } = buildGroups(
+    users,
+    orgContacts,
+    { count: options.groups ?? defaults.count, averageMemberships: options.averageMemberships ?? defaults.averageMemberships },
+    stream('groups'),
+  );
   return {
     seed,
-    entra: { users: order.shuffled(people.map((p) => p.user)), orgContacts },
+    entra: { users, orgContacts, groups, directoryObjects },
     jira: { users: order.shuffled(jiraUsers) },
   };
 }
