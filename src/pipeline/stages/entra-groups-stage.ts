@@ -73,6 +73,8 @@ const checkpointSchema = z.discriminatedUnion('phase', [
     groups: z.number().int(),
     edges: z.number().int(),
     changes: z.number().int(),
+    /** The generation the new one replaced: deleted after this checkpoint, again by a re-run killed mid-delete. */
+    replaced: generationSchema.nullable().default(null),
   }),
 ]);
 type Checkpoint = z.infer<typeof checkpointSchema>;
@@ -118,6 +120,7 @@ export const createEntraGroupsStage =
       await ctx.saveCheckpoint(cp);
       await ctx.progress(cp.phase === 'merge' ? cp.changes : 'changes' in cp ? cp.changes : 0, null, PROGRESS_LABEL);
     }
+    if (cp.replaced !== null && cp.replaced.generation !== runId) await deleteGroupGeneration(deps.store, cp.replaced);
     deps.logger.info('stage.entra-groups', { runId, mode: cp.mode, groups: cp.groups, edges: cp.edges, changes: cp.changes });
     return { kind: 'complete' };
   };
@@ -172,9 +175,14 @@ async function merge(ctx: StepContext, deps: EntraGroupsStageDeps, cp: MergeChec
     fullReadAt: cp.mode === 'full' ? now : (previous?.fullReadAt ?? now),
     updatedAt: now,
   });
-  const done = await saved(ctx, { phase: 'done', mode: cp.mode, groups: written.groups, edges: written.edges, changes: cp.changes });
-  if (cp.replaces !== null && cp.replaces.generation !== runId) await deleteGroupGeneration(deps.store, cp.replaces);
-  return done;
+  return saved(ctx, {
+    phase: 'done',
+    mode: cp.mode,
+    groups: written.groups,
+    edges: written.edges,
+    changes: cp.changes,
+    replaced: cp.replaces,
+  });
 }
 
 /** Keeps the cached generation and moves only the delta position. */
@@ -186,7 +194,7 @@ async function keepGeneration(
   now: string,
 ): Promise<Checkpoint> {
   await writeGroupDirectoryMeta(deps.store, { ...meta, deltaLink: cp.deltaLink, updatedAt: now });
-  return saved(ctx, { phase: 'done', mode: cp.mode, groups: meta.groups, edges: meta.edges, changes: cp.changes });
+  return saved(ctx, { phase: 'done', mode: cp.mode, groups: meta.groups, edges: meta.edges, changes: cp.changes, replaced: null });
 }
 
 async function saved(ctx: StepContext, cp: Checkpoint): Promise<Checkpoint> {
