@@ -8,6 +8,7 @@
 import { z } from 'zod';
 
 import type { GraphClient } from '../clients/graph/graph-client';
+import { grantsGroupRead } from '../clients/graph/graph-groups';
 import type { TokenProvider } from '../clients/graph/token-client';
 import { AppError, toAppError } from '../domain/errors';
 import { keys } from '../pipeline/keys';
@@ -22,6 +23,8 @@ export const connectionCheckSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** Application permissions in the token's roles claim; null when unknown (checks stored before roles were read). */
   roles: z.array(z.string()).nullable().default(null),
+  /** Whether the roles read groups and members (GroupMember.Read.All, Group.Read.All or Directory.Read.All); null when unknown. */
+  groupsGranted: z.boolean().nullable().default(null),
 });
 export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
 
@@ -48,6 +51,25 @@ export interface ConnectionTestResult {
   readonly checkedAt: string;
   /** The token's application permissions, sorted; null when the token could not be read (the count still proved access). */
   readonly roles: readonly string[] | null;
+  /**
+   * The groups permission on its own line: granted = the roles read groups and their members (null when the roles
+   * could not be read); required = group sync is on (then a missing permission fails the test).
+   */
+  readonly groupsPermission: { readonly granted: boolean | null; readonly required: boolean };
+}
+
+export interface ConnectionCheckOptions {
+  /** Group sync is on in the saved settings: the groups permission is then required. */
+  readonly groupSync: boolean;
+}
+
+function groupsMissing(roles: readonly string[]): AppError {
+  const held = roles.length === 0 ? 'no Microsoft Graph application permissions' : `only ${[...roles].sort().join(', ')}`;
+  return new AppError(
+    'GRAPH_GROUPS_FORBIDDEN',
+    `Group sync is on, but the app registration's access token carries ${held}; reading groups and their members needs the Microsoft Graph application permission GroupMember.Read.All (Group.Read.All or Directory.Read.All also work). In the Microsoft Entra admin center open the app registration > API permissions > Add a permission > Microsoft Graph > Application permissions > GroupMember.Read.All, then Grant admin consent; or turn group sync off on the Setup tab.`,
+    { context: { operation: 'testConnection', roles: roles.length } },
+  );
 }
 
 export function canReadUsers(roles: readonly string[]): boolean {
@@ -64,21 +86,35 @@ function rolesMissing(roles: readonly string[]): AppError {
 }
 
 /** Reads the token's roles, runs the count, records the outcome, and returns it or rethrows the failure (as an AppError). */
-export async function checkConnection(deps: ConnectionCheckDeps, probe: ConnectionProbe): Promise<ConnectionTestResult> {
+export async function checkConnection(
+  deps: ConnectionCheckDeps,
+  probe: ConnectionProbe,
+  options: ConnectionCheckOptions = { groupSync: false },
+): Promise<ConnectionTestResult> {
   let roles: readonly string[] | null = null;
+  const groupsGranted = (): boolean | null => (roles === null ? null : grantsGroupRead(roles));
   try {
     roles = await probe.tokens.grantedRoles();
-    if (roles !== null && !canReadUsers(roles)) {
+    if (roles !== null && (!canReadUsers(roles) || (options.groupSync && !grantsGroupRead(roles)))) {
       // The cached token may predate the consent: sign in once more before telling the admin it is missing.
       await probe.tokens.invalidate();
       roles = await probe.tokens.grantedRoles();
       if (roles !== null && !canReadUsers(roles)) throw rolesMissing(roles);
+      if (roles !== null && options.groupSync && !grantsGroupRead(roles)) throw groupsMissing(roles);
     }
     const userCount = await probe.graph.countUsers();
     const at = new Date(deps.clock.now()).toISOString();
     const sorted = roles === null ? null : [...roles].sort();
-    await deps.store.set(keys.connectionCheck(), { v: 1, at, ok: true, userCount, error: null, roles: sorted } satisfies ConnectionCheck);
-    return { userCount, checkedAt: at, roles: sorted };
+    await deps.store.set(keys.connectionCheck(), {
+      v: 1,
+      at,
+      ok: true,
+      userCount,
+      error: null,
+      roles: sorted,
+      groupsGranted: groupsGranted(),
+    } satisfies ConnectionCheck);
+    return { userCount, checkedAt: at, roles: sorted, groupsPermission: { granted: groupsGranted(), required: options.groupSync } };
   } catch (error) {
     const appError = toAppError(error, 'The connection test failed unexpectedly. Try again; if it repeats, contact support.');
     const at = new Date(deps.clock.now()).toISOString();
@@ -90,6 +126,7 @@ export async function checkConnection(deps: ConnectionCheckDeps, probe: Connecti
       userCount: null,
       error: appError.toPublic(),
       roles: sorted,
+      groupsGranted: groupsGranted(),
     } satisfies ConnectionCheck);
     throw appError;
   }

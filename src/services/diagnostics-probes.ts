@@ -5,6 +5,7 @@
  */
 import type { HttpResponse, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
+import { isGroupSyncOn } from '../domain/group-sync';
 import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
 import { readObservations, recordObservations } from '../pipeline/platform-observations';
 import { askJira } from './admin-check';
@@ -54,7 +55,8 @@ export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): Diagnostics
       const clients = await microsoft();
       if (clients === null) return null;
       const roles = await clients.tokens.grantedRoles();
-      return { roles: roles ?? [] };
+      const settings = await readSettings(c);
+      return { roles: roles ?? [], groupSync: isGroupSyncOn(settings?.groups) };
     },
     jiraClock: async () => {
       const response = await c.jiraFetch({

@@ -7,6 +7,7 @@
  * The report is for a support ticket: codes, counts, sizes, rates and times only. No email, name, account id,
  * tenant id, token or secret ever enters it (the probes return none, and error messages carry none).
  */
+import { GROUP_READ_ROLES } from '../clients/graph/graph-groups';
 import { toAppError } from '../domain/errors';
 import type { SchemaDiff } from '../domain/schema-diff';
 import type { PlatformObservations } from '../pipeline/platform-observations';
@@ -20,6 +21,7 @@ export const DIAGNOSTIC_IDS = [
   'admin-check',
   'email-api',
   'graph-permissions',
+  'graph-groups-permission',
   'graph-page-size',
   'assets-page-size',
   'assets-write-rate',
@@ -58,8 +60,8 @@ export interface DiagnosticsProbes {
   adminCheck(): Promise<{ admin: boolean }>;
   /** Asks Jira's email API (as the app) for the calling user's own address; only whether it answered is kept. */
   emailApi(): Promise<{ enabled: true } | { enabled: false; message: string }>;
-  /** null when the Microsoft connection is not set up yet. */
-  graphRoles(): Promise<{ roles: readonly string[] } | null>;
+  /** null when the Microsoft connection is not set up yet; groupSync: group sync is on in the saved settings. */
+  graphRoles(): Promise<{ roles: readonly string[]; groupSync?: boolean } | null>;
   /** The servers' Date headers (epoch ms) from one small read each, and the app clock when each answered. */
   jiraClock(): Promise<{ serverMs: number | null; localMs: number }>;
   graphClock(): Promise<{ serverMs: number | null; localMs: number } | null>;
@@ -77,6 +79,7 @@ const TITLES: Record<DiagnosticId, string> = {
   'admin-check': 'Administrator check, asked as you',
   'email-api': 'Jira email API enabled for the app',
   'graph-permissions': 'Microsoft Graph application permission',
+  'graph-groups-permission': 'Microsoft Graph permission to read groups',
   'graph-page-size': 'Page size Microsoft Graph serves',
   'assets-page-size': 'Page size Assets serves',
   'assets-write-rate': 'Assets write rate this site allows',
@@ -139,6 +142,16 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
           : rolesOutcome(r.roles),
       (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
     ),
+    'graph-groups-permission': probes.graphRoles().then(
+      (r) =>
+        r === null
+          ? unknown(
+              'The Microsoft connection is not set up.',
+              'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.',
+            )
+          : groupRolesOutcome(r.roles, r.groupSync ?? false),
+      (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
+    ),
     'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
     'assets-page-size': Promise.resolve(assetsPageOutcome(observations)),
     'assets-write-rate': Promise.resolve(writeRateOutcome(observations)),
@@ -182,6 +195,27 @@ function rolesOutcome(roles: readonly string[]): Outcome {
     `The app registration's token carries ${held}; reading users needs User.Read.All.`,
     'In the Entra admin center, open the app registration -> API permissions -> Add a permission -> Microsoft Graph -> Application permissions -> User.Read.All, then Grant admin consent.',
     'GRAPH_CONSENT_MISSING',
+  );
+}
+
+const GROUPS_ACTION =
+  'In the Entra admin center, open the app registration -> API permissions -> Add a permission -> Microsoft Graph -> Application permissions -> GroupMember.Read.All, then Grant admin consent.';
+
+/** Granted: pass. Not granted: a failure only when group sync is on; otherwise a pass that says what group sync will need. */
+function groupRolesOutcome(roles: readonly string[], groupSync: boolean): Outcome {
+  const granted = GROUP_READ_ROLES.filter((role) => roles.includes(role));
+  if (granted.length > 0)
+    return pass(`The app registration's token carries ${granted.join(', ')}: the app can read groups and their members.`);
+  if (!groupSync) {
+    return {
+      ...pass('Group sync is off; the token carries no permission to read groups (GroupMember.Read.All), which group sync needs.'),
+      action: `Before turning group sync on: ${GROUPS_ACTION}`,
+    };
+  }
+  return fail(
+    'Group sync is on, but the token carries no permission to read groups and their members; reading them needs GroupMember.Read.All.',
+    GROUPS_ACTION,
+    'GRAPH_GROUPS_FORBIDDEN',
   );
 }
 

@@ -1,4 +1,5 @@
 /** Test connection: a token and one Graph read with the saved settings; the result is kept for the Overview. */
+import { isGroupSyncOn } from '../domain/group-sync';
 import { checkConnection } from '../services/connection-check';
 import { type ConnectionDeps, createMicrosoftClients } from '../services/connections';
 import { requireSettings } from '../services/settings-service';
@@ -18,6 +19,9 @@ export const testConnectionUseCase = defineUseCase({
   run: async (deps: TestConnectionDeps) => {
     const settings = await requireSettings(deps);
     // An admin is waiting: interactive priority (no x-ms-throttle-priority: Low), unlike the background sync.
-    return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }));
+    // With group sync on, the groups permission is required too (GRAPH_GROUPS_FORBIDDEN otherwise).
+    return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }), {
+      groupSync: isGroupSyncOn(settings.groups),
+    });
   },
 });

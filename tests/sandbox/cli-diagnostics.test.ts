@@ -44,6 +44,7 @@ describe('sandbox CLI: diagnostics', () => {
       'admin-check',
       'email-api',
       'graph-permissions',
+      'graph-groups-permission',
       'graph-page-size',
       'assets-page-size',
       'assets-write-rate',

@@ -54,6 +54,7 @@ describe('Diagnostics on the emulator', () => {
       'admin-check': 'pass',
       'email-api': 'pass',
       'graph-permissions': 'pass',
+      'graph-groups-permission': 'pass',
       'graph-page-size': 'unknown',
       'assets-page-size': 'unknown',
       'assets-write-rate': 'unknown',

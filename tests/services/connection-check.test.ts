@@ -95,4 +95,35 @@ describe('Test connection', () => {
     });
     expect(world.tokenRequests()).toHaveLength(2);
   });
+
+  it('reports the groups permission on its own line: granted with the built-in tenant, required only when group sync is on', async () => {
+    world = await startWorld({ users: directory(3) });
+    const store = new MemoryStore(world.clock.now);
+    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world), { groupSync: true })).resolves.toMatchObject({
+      groupsPermission: { granted: true, required: true },
+    });
+    expect(await readConnectionCheck(store)).toMatchObject({ ok: true, groupsGranted: true });
+  });
+
+  it('without GroupMember.Read.All and group sync off: the test passes and says the permission is not granted', async () => {
+    world = await startWorld({ users: directory(3), tenant: { ...TENANT, grantedRoles: ['User.Read.All'] } });
+    const store = new MemoryStore(world.clock.now);
+    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world))).resolves.toMatchObject({
+      userCount: 3,
+      groupsPermission: { granted: false, required: false },
+    });
+  });
+
+  it('without GroupMember.Read.All and group sync on: GRAPH_GROUPS_FORBIDDEN naming the permission, after one fresh sign-in', async () => {
+    world = await startWorld({ users: directory(3), tenant: { ...TENANT, grantedRoles: ['User.Read.All'] } });
+    const store = new MemoryStore(world.clock.now);
+    const error = (await failureOf(
+      checkConnection({ store, clock: world.clock }, interactiveProbe(world), { groupSync: true }),
+    )) as AppError;
+    expect(error).toMatchObject({ code: 'GRAPH_GROUPS_FORBIDDEN', retry: 'permanent' });
+    expect(error.message).toContain('carries only User.Read.All');
+    expect(error.message).toContain('GroupMember.Read.All, then Grant admin consent');
+    expect(world.tokenRequests()).toHaveLength(2);
+    expect(await readConnectionCheck(store)).toMatchObject({ ok: false, groupsGranted: false, error: { code: 'GRAPH_GROUPS_FORBIDDEN' } });
+  });
 });

@@ -33,13 +33,14 @@ describe('Diagnostics', () => {
       ['admin-check', 'pass'],
       ['email-api', 'pass'],
       ['graph-permissions', 'pass'],
+      ['graph-groups-permission', 'pass'],
       ['graph-page-size', 'pass'],
       ['assets-page-size', 'pass'],
       ['assets-write-rate', 'pass'],
       ['clock-skew', 'pass'],
     ]);
-    expect(result.summary).toEqual({ pass: 9, fail: 0, unknown: 0 });
-    expect(result.report).toContain('9 passed, 0 failed, 0 unknown');
+    expect(result.summary).toEqual({ pass: 10, fail: 0, unknown: 0 });
+    expect(result.report).toContain('10 passed, 0 failed, 0 unknown');
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
     const delta = await runDiagnostics(
       probes({
@@ -125,5 +126,31 @@ describe('Diagnostics', () => {
     expect(result.checks.find((c) => c.id === 'admin-check')).toMatchObject({ status: 'fail', code: 'JIRA_THROTTLED' });
     expect(result.checks.find((c) => c.id === 'email-api')).toMatchObject({ status: 'fail' });
     expect(statusOf(result, 'graph-permissions')).toBe('unknown');
+  });
+});
+
+describe('Diagnostics: the groups permission (issue 13)', () => {
+  const groupsCheck = (result: Awaited<ReturnType<typeof runDiagnostics>>) =>
+    result.checks.find((c) => c.id === 'graph-groups-permission')!;
+
+  it.each(['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'])('%s granted: pass, naming it', async (role) => {
+    const check = groupsCheck(
+      await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['User.Read.All', role], groupSync: true }) })),
+    );
+    expect(check).toMatchObject({ status: 'pass', action: null });
+    expect(check.detail).toContain(role);
+  });
+
+  it('not granted while group sync is off: not a failure, but says what group sync will need', async () => {
+    const result = await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['User.Read.All'], groupSync: false }) }));
+    expect(groupsCheck(result)).toMatchObject({ status: 'pass', code: null });
+    expect(groupsCheck(result).action).toContain('GroupMember.Read.All');
+    expect(result.summary.fail).toBe(0);
+  });
+
+  it('not granted while group sync is on: a failure with what to do', async () => {
+    const check = groupsCheck(await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['User.Read.All'], groupSync: true }) })));
+    expect(check).toMatchObject({ status: 'fail', code: 'GRAPH_GROUPS_FORBIDDEN' });
+    expect(check.action).toContain('GroupMember.Read.All, then Grant admin consent');
   });
 });
