@@ -15,6 +15,7 @@ import { z } from 'zod';
 
 import { AppError, isAppError } from '../domain/errors';
 import { writeChunks } from './chunked-store';
+import { keys, type RunDataset } from './keys';
 import type { KeyValueStore, Logger } from './ports';
 import type { StepContext } from './step-runner';
 
@@ -75,6 +76,23 @@ export interface RoundEnd {
   readonly changes: number;
   /** The largest page of a full read (0 for delta). */
   readonly largestPage: number;
+}
+
+/** The reader of a stage's round: its changes go to the run's `dataset` chunks, with the run data's TTL. */
+export function roundReader<C>(
+  deps: { readonly store: KeyValueStore; readonly logger: Logger; readonly config: { readonly runDataTtlSeconds: number } },
+  runId: string,
+  read: Pick<RoundReader<C>, 'fetchPage' | 'event' | 'what'> & { readonly dataset: RunDataset },
+): RoundReader<C> {
+  return {
+    store: deps.store,
+    fetchPage: read.fetchPage,
+    changeKey: (i) => keys.chunk(runId, read.dataset, i),
+    ttlSeconds: deps.config.runDataTtlSeconds,
+    logger: deps.logger,
+    event: read.event,
+    what: read.what,
+  };
 }
 
 const isExpiry = (error: unknown): error is AppError =>

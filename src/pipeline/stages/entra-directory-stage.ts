@@ -22,14 +22,7 @@ import { z } from 'zod';
 import { applyDeltaChanges, type DeltaChange, deltaChangeSchema, isFullReadDue } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
 import { readChunks } from '../chunked-store';
-import {
-  deltaCheckpointSchema,
-  fullReadCheckpointSchema,
-  readRoundPage,
-  type RoundEnd,
-  type RoundReader,
-  startFullRead,
-} from '../delta-rounds';
+import { deltaCheckpointSchema, fullReadCheckpointSchema, readRoundPage, type RoundEnd, roundReader, startFullRead } from '../delta-rounds';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { deleteGeneration, type DirectoryMeta, readDirectory, readDirectoryMeta, writeDirectoryChunks } from '../directory-cache';
 import { keys } from '../keys';
@@ -110,15 +103,12 @@ export const createEntraDirectoryStage =
       cp = saved;
     }
     const { entra } = await deps.connect(runDefinition(ctx.run), runProfile(ctx.run));
-    const reader: RoundReader<DeltaChange> = {
-      store: deps.store,
+    const reader = roundReader<DeltaChange>(deps, runId, {
       fetchPage: (link) => entra.deltaPage(link),
-      changeKey: (i) => keys.chunk(runId, 'delta', i),
-      ttlSeconds: deps.config.runDataTtlSeconds,
-      logger: deps.logger,
+      dataset: 'delta',
       event: 'stage.entra-directory',
       what: 'the directory',
-    };
+    });
 
     while (cp.phase !== 'done') {
       if (ctx.shouldYield()) return { kind: 'continue' };

@@ -23,14 +23,7 @@ import type { GroupDeltaChange } from '../../domain/entra-group';
 import { groupDeltaChangeSchema } from '../../domain/entra-group';
 import { applyGroupDeltaChanges, emptyGroupDirectory } from '../../domain/group-directory';
 import { readChunks } from '../chunked-store';
-import {
-  deltaCheckpointSchema,
-  fullReadCheckpointSchema,
-  readRoundPage,
-  type RoundEnd,
-  type RoundReader,
-  startFullRead,
-} from '../delta-rounds';
+import { deltaCheckpointSchema, fullReadCheckpointSchema, readRoundPage, type RoundEnd, roundReader, startFullRead } from '../delta-rounds';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import {
   deleteGroupGeneration,
@@ -99,15 +92,12 @@ export const createEntraGroupsStage =
     }
     let cp: Checkpoint = (await ctx.readCheckpoint(checkpointSchema)) ?? (await firstCheckpoint(ctx, deps));
     const { entra } = await deps.connect(runDefinition(ctx.run), runProfile(ctx.run));
-    const reader: RoundReader<GroupDeltaChange> = {
-      store: deps.store,
+    const reader = roundReader<GroupDeltaChange>(deps, runId, {
       fetchPage: (link) => entra.groupsDeltaPage(link),
-      changeKey: (i) => keys.chunk(runId, 'groupDelta', i),
-      ttlSeconds: deps.config.runDataTtlSeconds,
-      logger: deps.logger,
+      dataset: 'groupDelta',
       event: 'stage.entra-groups',
       what: 'the groups',
-    };
+    });
 
     while (cp.phase !== 'done') {
       if (ctx.shouldYield()) return { kind: 'continue' };
