@@ -108,3 +108,16 @@ export function printGroupSelection(selection: GroupSelection): string {
 function invalid(message: string): AppError {
   return new AppError('INPUT_INVALID', message, { context: { field: 'groups' } });
 }
+
+/**
+ * Application permissions of Microsoft Graph (the token's `roles` claim) that let the app read groups and their
+ * members; GroupMember.Read.All is the least privileged. Source, the Permissions tables of "group: delta" and "List
+ * group members": https://learn.microsoft.com/graph/api/group-delta#permissions,
+ * https://learn.microsoft.com/graph/api/group-list-members#permissions.
+ */
+export const GROUP_READ_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'] as const;
+export const GROUP_READ_PERMISSION = GROUP_READ_ROLES[0];
+
+export function grantsGroupRead(roles: readonly string[]): boolean {
+  return roles.some((role) => (GROUP_READ_ROLES as readonly string[]).includes(role));
+}

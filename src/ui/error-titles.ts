@@ -17,6 +17,7 @@ const TITLES: Readonly<Record<string, string>> = {
   ENTRA_AUTH_FAILED: 'Microsoft sign-in failed',
   ENTRA_WRONG_CLOUD: 'Tenant is in another Microsoft cloud',
   GRAPH_CONSENT_MISSING: 'Permission User.Read.All not granted',
+  GRAPH_GROUPS_FORBIDDEN: 'Permission GroupMember.Read.All not granted',
   GRAPH_THROTTLED: 'Microsoft Graph is busy',
   GRAPH_UNAVAILABLE: 'Microsoft Graph is unavailable',
   GRAPH_REQUEST_FAILED: 'Microsoft Graph refused a request',

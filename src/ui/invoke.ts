@@ -6,6 +6,7 @@
 import { invoke } from '@forge/bridge';
 import { z } from 'zod';
 
+import type { GroupMembership, GroupSelection } from '../domain/group-sync';
 import { RESOLVER_KEYS, type ResolverKey } from '../functions/resolver-keys';
 import {
   connectionTestView,
@@ -81,6 +82,9 @@ export type SettingsPayload = {
   /** Absent: the stored attribute choice stays (the connection form leaves it alone). */
   attributes?: string[];
   extensions?: { property: string; name: string }[];
+  /** Absent: the stored group sync stays (the other sections leave it alone). */
+  groups?: GroupSelection;
+  groupMembership?: GroupMembership;
 };
 
 export const api = {

@@ -4,10 +4,17 @@
  * The secret field starts empty: an empty secret is sent as absent, which keeps the stored one.
  */
 import { type AttributeChoiceIssue, attributeChoiceIssues, type ExtensionChoice } from '../domain/attribute-catalogue';
+import {
+  grantsGroupRead,
+  type GroupMembership,
+  type GroupSelection,
+  groupSelectionSchema,
+  parseGroupSelection,
+} from '../domain/group-sync';
 import { MICROSOFT_CLOUD_IDS, MICROSOFT_CLOUDS, type MicrosoftCloud } from '../domain/microsoft-cloud';
 import { type SettingsField, settingsInputSchema, validationIssues } from '../domain/settings';
 import type { SettingsPayload } from './invoke';
-import type { PublicSettingsView } from './views';
+import type { ConnectionCheckView, PublicSettingsView } from './views';
 
 export interface CloudOption {
   readonly label: string;
@@ -109,4 +116,131 @@ export function attributeMessages(
     messages[issue.field] = messages[issue.field] === undefined ? issue.message : `${messages[issue.field]} ${issue.message}`;
   }
   return messages;
+}
+
+/**
+ * The Group sync section: the selection as the admin edits it (the mode, the chosen ids as typed, the prefix) and the
+ * membership. Validation is the backend's own schema (groupSelectionSchema) on what would be sent; saving sends the
+ * stored connection values with it (no secret: the stored one stays; no attributes: the stored choice stays).
+ */
+export type GroupMode = GroupSelection['mode'];
+
+export interface GroupModeOption {
+  readonly label: string;
+  readonly value: GroupMode;
+}
+
+export const GROUP_MODE_OPTIONS: readonly GroupModeOption[] = [
+  { label: 'Off', value: 'off' },
+  { label: 'All groups', value: 'all' },
+  { label: 'Chosen groups', value: 'ids' },
+  { label: 'Groups whose name starts with', value: 'prefix' },
+];
+
+export interface GroupMembershipOption {
+  readonly label: string;
+  readonly value: GroupMembership;
+}
+
+export const GROUP_MEMBERSHIP_OPTIONS: readonly GroupMembershipOption[] = [
+  { label: 'Direct members only', value: 'direct' },
+  { label: 'Transitive (nested groups flattened)', value: 'transitive' },
+];
+
+export interface GroupSyncValues {
+  readonly mode: GroupMode;
+  /** Group object ids, one per line or separated by commas. */
+  readonly ids: string;
+  readonly prefix: string;
+  readonly membership: GroupMembership;
+}
+
+/** The stored selection (text form from getSettings); off when the backend has none or sends one the page cannot read. */
+export function groupSelectionOf(settings: PublicSettingsView | null): GroupSelection {
+  try {
+    return parseGroupSelection(settings?.groups ?? 'off');
+  } catch {
+    return { mode: 'off' };
+  }
+}
+
+export function groupSyncInitialValues(settings: PublicSettingsView | null): GroupSyncValues {
+  const selection = groupSelectionOf(settings);
+  return {
+    mode: selection.mode,
+    ids: selection.mode === 'ids' ? selection.ids.join('\n') : '',
+    prefix: selection.mode === 'prefix' ? selection.prefix : '',
+    membership: settings?.groupMembership ?? 'direct',
+  };
+}
+
+/** Ids as typed: split at line breaks, commas, semicolons and spaces; empty pieces dropped. */
+export function parseGroupIdsText(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((id) => id.length > 0);
+}
+
+function groupSelectionInput(values: GroupSyncValues): unknown {
+  switch (values.mode) {
+    case 'ids':
+      return { mode: 'ids', ids: parseGroupIdsText(values.ids) };
+    case 'prefix':
+      return { mode: 'prefix', prefix: values.prefix };
+    default:
+      return { mode: values.mode };
+  }
+}
+
+/** The backend schema's message for the chosen ids or the prefix (only the field the mode shows can have one). */
+export function groupSyncMessages(values: GroupSyncValues): { ids?: string; prefix?: string } {
+  const parsed = groupSelectionSchema.safeParse(groupSelectionInput(values));
+  if (parsed.success) return {};
+  const message = [...new Set(parsed.error.issues.map((issue) => issue.message))].join(' ');
+  return values.mode === 'prefix' ? { prefix: message } : { ids: message };
+}
+
+/** What Save sends; null while the selection is not valid (the button is disabled then). */
+export function groupSyncPayload(settings: PublicSettingsView, values: GroupSyncValues): SettingsPayload | null {
+  const parsed = groupSelectionSchema.safeParse(groupSelectionInput(values));
+  if (!parsed.success) return null;
+  return {
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    cloud: settings.cloud,
+    intervalDays: settings.intervalDays,
+    groups: parsed.data,
+    groupMembership: values.membership,
+  };
+}
+
+/** The saved selection in words, as the section shows it back. */
+export function describeGroupSync(settings: PublicSettingsView | null): string {
+  const selection = groupSelectionOf(settings);
+  const membership = settings?.groupMembership === 'transitive' ? 'transitive memberships (nested groups flattened)' : 'direct memberships';
+  switch (selection.mode) {
+    case 'off':
+      return 'Group sync is off.';
+    case 'all':
+      return `Group sync is on for all groups, with ${membership}.`;
+    case 'ids':
+      return `Group sync is on for ${selection.ids.length === 1 ? '1 chosen group' : `${selection.ids.length} chosen groups`} (${selection.ids.join(', ')}), with ${membership}.`;
+    case 'prefix':
+      return `Group sync is on for groups whose name starts with "${selection.prefix}", with ${membership}.`;
+  }
+}
+
+/**
+ * Whether the app registration may read groups, from the last Test connection (the token's roles it recorded): no
+ * Graph call of the page's own. Unknown before a test, or when the token's roles could not be read.
+ */
+export type GroupPermission =
+  | { readonly state: 'unknown' }
+  | { readonly state: 'granted'; readonly at: string; readonly roles: readonly string[] }
+  | { readonly state: 'missing'; readonly at: string; readonly roles: readonly string[] };
+
+export function groupPermission(lastCheck: ConnectionCheckView | null): GroupPermission {
+  if (lastCheck === null) return { state: 'unknown' };
+  const roles = lastCheck.roles ?? [];
+  const granted = lastCheck.groupsGranted ?? (lastCheck.roles === null ? null : grantsGroupRead(lastCheck.roles));
+  if (granted === null) return { state: 'unknown' };
+  return { state: granted ? 'granted' : 'missing', at: lastCheck.at, roles };
 }

@@ -1,6 +1,8 @@
 /**
  * The Setup tab, in the order of the setup guide: 1. the schema, 2. the Microsoft connection (settings, then a
- * connection test), then the attributes to sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
+ * connection test), then the attributes to sync and group sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
+ * The last connection test (from getOverview, reloaded after each test) tells the group sync section whether the
+ * groups permission is granted.
  */
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
@@ -9,6 +11,7 @@ import { AttributesSection } from './attributes-section';
 import { ConnectionForm } from './connection-form';
 import { ConnectionTest } from './connection-test';
 import { DiagnosticsCard } from './diagnostics-card';
+import { GroupSyncSection } from './group-sync-section';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
 import { SchemaCard } from './schema-card';
@@ -19,6 +22,9 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
   const { loaded } = useLoad(api.getSettings);
   const [saved, setSaved] = useState<PublicSettingsView | null>(null);
   const settings = saved ?? (loaded.state === 'ready' ? loaded.data : null);
+  const [tests, setTests] = useState(0);
+  const { loaded: overview } = useLoad(api.getOverview, `tests:${tests}`);
+  const lastCheck = overview.state === 'ready' ? overview.data.connection.lastCheck : null;
 
   const onSaved = (next: PublicSettingsView) => {
     setSaved(next);
@@ -44,10 +50,25 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
         ) : null}
         <Heading as="h4">Test connection</Heading>
         {/* A result belongs to the settings it tested: saving others clears it. */}
-        <ConnectionTest key={`test:${settings?.updatedAt ?? 'new'}`} settings={settings} onTested={onChanged} />
+        <ConnectionTest
+          key={`test:${settings?.updatedAt ?? 'new'}`}
+          settings={settings}
+          onTested={() => {
+            setTests((n) => n + 1);
+            onChanged();
+          }}
+        />
       </Stack>
       {loaded.state === 'ready' ? (
         <AttributesSection key={`attributes:${settings === null ? 'none' : 'set'}`} settings={settings} onSaved={onSaved} />
+      ) : null}
+      {loaded.state === 'ready' ? (
+        <GroupSyncSection
+          key={`groups:${settings === null ? 'none' : 'set'}`}
+          settings={settings}
+          lastCheck={lastCheck}
+          onSaved={onSaved}
+        />
       ) : null}
       <DiagnosticsCard />
     </Stack>

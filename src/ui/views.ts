@@ -19,6 +19,9 @@ export const publicSettingsView = z.object({
   /** The attribute choice (absent from backends older than it: none). */
   attributes: z.array(z.string()).optional(),
   extensions: z.array(z.object({ property: z.string(), name: z.string() })).optional(),
+  /** Group sync in its text form (off, all, ids:<id>,<id>, prefix:<text>) and membership; absent from older backends: off. */
+  groups: z.string().optional(),
+  groupMembership: z.enum(['direct', 'transitive']).optional(),
 });
 export type PublicSettingsView = z.infer<typeof publicSettingsView>;
 
@@ -93,7 +96,10 @@ export const connectionCheckView = z.object({
   userCount: z.number().nullable(),
   error: publicError.nullable(),
   roles: z.array(z.string()).nullable().default(null),
+  /** Whether the roles read groups and members; null when unknown (and absent from older backends). */
+  groupsGranted: z.boolean().nullable().default(null),
 });
+export type ConnectionCheckView = z.infer<typeof connectionCheckView>;
 
 export const overviewView = z.object({
   connection: z.object({

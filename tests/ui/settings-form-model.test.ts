@@ -4,7 +4,20 @@
  */
 import { AppError } from '../../src/domain/errors';
 import { parseSettingsInput } from '../../src/domain/settings';
-import { CLOUD_OPTIONS, fieldMessages, initialValues, type SettingsFormValues, toPayload } from '../../src/ui/settings-form-model';
+import {
+  CLOUD_OPTIONS,
+  describeGroupSync,
+  fieldMessages,
+  groupPermission,
+  groupSyncInitialValues,
+  groupSyncMessages,
+  groupSyncPayload,
+  type GroupSyncValues,
+  initialValues,
+  type SettingsFormValues,
+  toPayload,
+} from '../../src/ui/settings-form-model';
+import type { PublicSettingsView } from '../../src/ui/views';
 
 function formValues(overrides: Partial<SettingsFormValues> = {}): SettingsFormValues {
   return {
@@ -86,5 +99,65 @@ describe('settings form model', () => {
   it('shows nothing for valid settings, which the backend accepts', () => {
     expect(fieldMessages(formValues())).toEqual({});
     expect(backendMessage(formValues())).toBeNull();
+  });
+});
+
+describe('group sync section model (issue 13)', () => {
+  const settings: PublicSettingsView = {
+    tenantId: 'contoso.onmicrosoft.com',
+    clientId: '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31',
+    cloud: 'global',
+    intervalDays: 1,
+    secretStored: true,
+    secretSetAt: null,
+    updatedAt: '2025-01-01T00:00:00.000Z',
+  };
+  const a = '6F1C3A52-0B7E-4C1D-9A55-3F2E8D7B1C90';
+  const b = '2b9e7d14-5c3a-4f8e-b1d2-7a6c9e0f4b31';
+  const values = (overrides: Partial<GroupSyncValues>): GroupSyncValues => ({
+    mode: 'off',
+    ids: '',
+    prefix: '',
+    membership: 'direct',
+    ...overrides,
+  });
+
+  it('sends ids typed one per line or comma-separated as the backend parses them (lower case, once each)', () => {
+    const payload = groupSyncPayload(
+      settings,
+      values({ mode: 'ids', ids: `${a},\n ${b}\n\n${a.toLowerCase()}`, membership: 'transitive' }),
+    );
+    expect(payload).toMatchObject({ groups: { mode: 'ids', ids: [a.toLowerCase(), b] }, groupMembership: 'transitive' });
+    expect(payload).not.toHaveProperty('clientSecret');
+    expect(parseSettingsInput(payload).groups).toEqual({ mode: 'ids', ids: [a.toLowerCase(), b] });
+  });
+
+  it('shows the schema messages under the field the mode shows, and sends nothing while one stands', () => {
+    expect(groupSyncMessages(values({ mode: 'prefix', prefix: '  ' }))).toEqual({ prefix: 'Group sync: the name prefix cannot be empty.' });
+    expect(groupSyncMessages(values({ mode: 'ids', ids: 'x' }))).toEqual({
+      ids: 'Group sync: "x" is not an Entra group object id (a GUID).',
+    });
+    expect(groupSyncPayload(settings, values({ mode: 'ids', ids: '' }))).toBeNull();
+    expect(groupSyncMessages(values({ mode: 'all' }))).toEqual({});
+  });
+
+  it('reads the saved text form back into the form, and describes it', () => {
+    const saved = { ...settings, groups: `ids:${a.toLowerCase()},${b}`, groupMembership: 'transitive' as const };
+    expect(groupSyncInitialValues(saved)).toEqual({ mode: 'ids', ids: `${a.toLowerCase()}\n${b}`, prefix: '', membership: 'transitive' });
+    expect(describeGroupSync(saved)).toBe(
+      `Group sync is on for 2 chosen groups (${a.toLowerCase()}, ${b}), with transitive memberships (nested groups flattened).`,
+    );
+    // A backend older than group sync (no groups field) or a text the page cannot read: off.
+    expect(groupSyncInitialValues(settings).mode).toBe('off');
+    expect(groupSyncInitialValues({ ...settings, groups: 'someday' }).mode).toBe('off');
+  });
+
+  it('tells the permission from the last connection test: its groupsGranted field, else its roles, else unknown', () => {
+    const check = { at: '2025-01-01T00:00:00.000Z', ok: true, userCount: 3, error: null };
+    expect(groupPermission(null)).toEqual({ state: 'unknown' });
+    expect(groupPermission({ ...check, roles: null, groupsGranted: null })).toEqual({ state: 'unknown' });
+    expect(groupPermission({ ...check, roles: ['User.Read.All', 'Group.Read.All'], groupsGranted: null }).state).toBe('granted');
+    expect(groupPermission({ ...check, roles: ['User.Read.All'], groupsGranted: null }).state).toBe('missing');
+    expect(groupPermission({ ...check, roles: ['User.Read.All'], groupsGranted: true }).state).toBe('granted');
   });
 });

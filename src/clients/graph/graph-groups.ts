@@ -31,15 +31,8 @@ export const GROUP_SELECT = GROUP_PROPERTIES.join(',');
 /** The start of a groups delta round (every group with all its members). */
 export const GROUPS_DELTA_PATH = `/v1.0/groups/delta?$select=${GROUP_SELECT},members`;
 
-/**
- * Application permissions (the token's `roles` claim) that let an app read groups and their members
- * (https://learn.microsoft.com/graph/api/group-list-members#permissions, .../group-delta#permissions).
- */
-export const GROUP_READ_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'] as const;
-
-export function grantsGroupRead(roles: readonly string[]): boolean {
-  return roles.some((role) => (GROUP_READ_ROLES as readonly string[]).includes(role));
-}
+/** The application permissions that read groups and members: one list, in the domain (the Setup page reads it too). */
+export { grantsGroupRead,GROUP_READ_ROLES } from '../../domain/group-sync';
 
 // ---- shapes ----
 
