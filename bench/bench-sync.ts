@@ -1,15 +1,18 @@
 /**
  * `npm run bench` (`tsx --expose-gc bench/bench-sync.ts [--sizes 1000,10000] [--k 5] [--check-k 2.5|off]
- * [--no-baseline] [--config writeBatchSize=96,...] [--out file]`): the whole sync, on the real pipeline against the simulated tenant and site with
+ * [--no-baseline] [--config writeBatchSize=96,...] [--out file] [--only groups] [--no-groups]`): the whole sync, on the real pipeline against the simulated tenant and site with
  * latency and rate limits on, for worlds of 1,000, 10,000 and 50,000 users, in three scenarios (first sync, no-change
- * resync, resync after 1% churn), next to the per-user baseline. Prints the figures, the ratios and the targets,
+ * resync, resync after 1% churn), next to the per-user baseline, then the group sync scenario (bench/sync/groups-bench.ts:
+ * 10,000 users, 2,000 groups, 15 memberships a user on average; `--only groups` runs just that, writing
+ * bench/results/sync-groups.json; `--no-groups` skips it). Prints the figures, the ratios and the targets,
  * writes them to bench/results/sync.json, and exits non-zero when a target is missed. Method: docs/performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { defaultPipelineConfig, type PipelineConfig } from '../src/pipeline/deps';
-import { figuresTable, ratiosTable, targetsTable } from './sync/report';
+import { DEFAULT_GROUP_BENCH } from './sync/groups-bench';
+import { figuresTable, groupsTable, ratiosTable, targetsTable } from './sync/report';
 import { DEFAULT_K, DEFAULT_SIZES, runSyncBench, type SyncBenchOptions } from './sync/run-bench';
 
 interface CliOptions {
@@ -19,6 +22,8 @@ interface CliOptions {
   readonly baseline: boolean;
   readonly config: Partial<PipelineConfig>;
   readonly out: string;
+  /** Run the group sync scenario (default yes). */
+  readonly groups: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
@@ -27,7 +32,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let checkK: number | null | undefined;
   let baseline = true;
   let config: Partial<PipelineConfig> = {};
-  let out = path.resolve(__dirname, 'results', 'sync.json');
+  let out: string | null = null;
+  let groups = true;
+  let only = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -46,12 +53,22 @@ function parseArgs(argv: readonly string[]): CliOptions {
     } else if (arg === '--no-baseline') baseline = false;
     else if (arg === '--out') out = path.resolve(value());
     else if (arg === '--config') config = parseConfig(value());
-    else
+    else if (arg === '--no-groups') groups = false;
+    else if (arg === '--only') {
+      const v = value();
+      if (v !== 'groups') throw new Error(`--only: '${v}' is not a scenario that runs alone (groups)`);
+      only = true;
+    } else
       throw new Error(
-        `unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file)`,
+        `unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file --only groups --no-groups)`,
       );
   }
-  return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out };
+  if (only) {
+    if (!groups) throw new Error('--only groups and --no-groups contradict each other');
+    sizes = [];
+  }
+  out ??= path.resolve(__dirname, 'results', only ? 'sync-groups.json' : 'sync.json');
+  return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out, groups };
 }
 
 /** `writeBatchSize=96,assetsWritesPerMinuteStart=900`: numeric PipelineConfig fields only. */
@@ -84,6 +101,7 @@ async function main(): Promise<void> {
     config: cli.config,
     gc,
     log: (line) => console.log(line),
+    groups: cli.groups ? DEFAULT_GROUP_BENCH : null,
   };
   const result = await runSyncBench(options);
 
@@ -91,7 +109,9 @@ async function main(): Promise<void> {
   console.log(
     `\nSync benchmark: clock scale k=${result.meta.k}${overrides}, ${result.meta.cpus} CPUs, load ${result.meta.loadAverage.join(' ')}, ${(result.meta.realMs / 1000).toFixed(0)} s real\n`,
   );
-  console.log(figuresTable(result.results));
+  if (result.results.length > 0) console.log(figuresTable(result.results));
+  if (result.groups !== null)
+    console.log(`\nGroup sync (${result.groups.length} runs, figures next to their floor):\n\n${groupsTable(result.groups)}`);
   if (result.ratios.length > 0) console.log(`\n${ratiosTable(result.ratios)}`);
   console.log(`\n${targetsTable(result.targets)}`);
 

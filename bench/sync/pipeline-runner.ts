@@ -61,26 +61,8 @@ export interface PipelineRunOptions {
 }
 
 export async function runPipelineScenarios(subject: WorldUnderTest, options: PipelineRunOptions): Promise<ScenarioFigures[]> {
-  const { k, apis } = options;
-  const clock = new ScaledClock(k);
-  const heap = new HeapMeter(options.gc, clock);
-  const h = await startHarness({
-    world: subject.world,
-    config: options.config ?? {},
-    clock,
-    sleep: clock.sleep,
-    simulation: {
-      entra: { latencyMs: apis.graphLatencyMs / k, throttling: { resourceUnitsPer10s: apis.graphResourceUnitsPer10s }, indexes: true },
-      jira: { latencyMs: apis.jiraLatencyMs / k, rateLimits: { enabled: true }, indexes: true, recordBodies: false },
-    },
-    wrapExternalFetch: (fetch) =>
-      paceEgress(fetch, { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep: clock.sleep }),
-    invocationLimits: (stage) => {
-      const timeoutMs = STAGE_TIMEOUT_SECONDS[stage] * 1000;
-      return { timeoutMs, yieldAfterMs: timeoutMs * YIELD_FRACTION };
-    },
-    observeInvocation: { before: heap.beforeInvocation, storageOp: heap.observe, after: heap.afterInvocation },
-  });
+  const { apis } = options;
+  const { h, clock, heap } = await startBenchHarness(subject.world, options);
   const results: ScenarioFigures[] = [];
   try {
     for (const scenario of options.scenarios) {
@@ -97,6 +79,40 @@ export async function runPipelineScenarios(subject: WorldUnderTest, options: Pip
   return results;
 }
 
+export interface BenchHarness {
+  readonly h: Harness;
+  readonly clock: ScaledClock;
+  readonly heap: HeapMeter;
+}
+
+/** The simulation every pipeline scenario runs in: scaled clock, latency, rate limits, egress pacer, stage limits. */
+export async function startBenchHarness(
+  world: World,
+  options: Pick<PipelineRunOptions, 'k' | 'apis' | 'gc' | 'config'>,
+): Promise<BenchHarness> {
+  const { k, apis } = options;
+  const clock = new ScaledClock(k);
+  const heap = new HeapMeter(options.gc, clock);
+  const h = await startHarness({
+    world,
+    config: options.config ?? {},
+    clock,
+    sleep: clock.sleep,
+    simulation: {
+      entra: { latencyMs: apis.graphLatencyMs / k, throttling: { resourceUnitsPer10s: apis.graphResourceUnitsPer10s }, indexes: true },
+      jira: { latencyMs: apis.jiraLatencyMs / k, rateLimits: { enabled: true }, indexes: true, recordBodies: false },
+    },
+    wrapExternalFetch: (fetch) =>
+      paceEgress(fetch, { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep: clock.sleep }),
+    invocationLimits: (stage) => {
+      const timeoutMs = STAGE_TIMEOUT_SECONDS[stage] * 1000;
+      return { timeoutMs, yieldAfterMs: timeoutMs * YIELD_FRACTION };
+    },
+    observeInvocation: { before: heap.beforeInvocation, storageOp: heap.observe, after: heap.afterInvocation },
+  });
+  return { h, clock, heap };
+}
+
 async function runScenario(
   h: Harness,
   clock: ScaledClock,
@@ -105,6 +121,18 @@ async function runScenario(
   scenario: Scenario,
   apis: SimulatedApis,
 ): Promise<ScenarioFigures> {
+  return (await runScenarioWithRun(h, clock, heap, subject, scenario, apis)).figures;
+}
+
+/** One scenario's figures, and the finished run (its counts) for callers that report more (the groups scenario). */
+export async function runScenarioWithRun(
+  h: Harness,
+  clock: ScaledClock,
+  heap: HeapMeter,
+  subject: WorldUnderTest,
+  scenario: Scenario,
+  apis: SimulatedApis,
+): Promise<{ figures: ScenarioFigures; run: RunState }> {
   const before = scenario === 'churn-1pct' ? employeeState(h) : null;
   const from = mark(h);
   heap.start();
@@ -128,7 +156,7 @@ async function runScenario(
   const graph = graphFigures(h, from);
   const creates = run.counts?.creates ?? 0;
   const stats = worldCounts(subject.world);
-  return {
+  const figures: ScenarioFigures = {
     strategy: 'pipeline',
     scenario,
     size: subject.size,
@@ -147,6 +175,7 @@ async function runScenario(
     floorMs: scenario === 'first-sync' ? floorMs(creates, apis) : null,
     changedObjects: before === null ? null : changedObjects(before, employeeState(h)),
   };
+  return { figures, run };
 }
 
 /** The world after 1% of its matched users changed (the same change for both strategies). */

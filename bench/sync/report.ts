@@ -3,6 +3,7 @@
  * per world size, strategy and scenario; the ratios ours/baseline; the targets with PASS/MISS.
  */
 import type { ScenarioFigures } from './figures';
+import type { GroupScenarioFigures } from './groups-bench';
 import type { TargetCheck } from './targets';
 import { seconds } from './targets';
 
@@ -100,4 +101,32 @@ export function targetsTable(checks: readonly TargetCheck[]): string {
 
 function mb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+/** The group sync scenario: each figure next to its floor. */
+export function groupsTable(results: readonly GroupScenarioFigures[]): string {
+  const rows = results.map((f) => {
+    const c = f.counts;
+    const wall =
+      f.floorMs === null ? seconds(f.wallMs) : `${seconds(f.wallMs)} (${(f.wallMs / f.floorMs).toFixed(2)} x floor ${seconds(f.floorMs)})`;
+    return [
+      `${n(f.users)} / ${n(f.groups)} / ${n(f.memberEdges)}`,
+      f.scenario,
+      `${n(c.groupCreates)} / ${n(c.groupUpdates)} / ${n(c.groupInactivations)}`,
+      `${n(c.creates)} / ${n(c.updates)} / ${n(c.membershipChanges)}`,
+      n(f.graphRequests),
+      `${n(f.groupsDeltaCalls)} (floor ${n(f.groupsDeltaFloor)})`,
+      `${n(f.assetsWrites)} (floor ${n(f.assetsWritesFloor)})`,
+      f.churnedUsers === null
+        ? 'n/a'
+        : `${n(f.churnedUsers)} users churned, ${n(f.employeesWithChangedGroups ?? 0)} Employees' Groups changed`,
+      n(f.figures.throttled),
+      wall,
+    ];
+  });
+  return [
+    '| users / groups / direct member edges | scenario | groups: create / update / inactivate | Employees: create / update / Groups changed | Graph requests | groups delta calls (floor) | Assets writes (floor) | churn | 429s | wall time (virtual) |',
+    `|${'---|'.repeat(10)}`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }

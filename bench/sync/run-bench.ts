@@ -9,9 +9,10 @@ import { generateWorld } from '../../fakes/world/generate-world';
 import type { PipelineConfig } from '../../src/pipeline/deps';
 import { runBaselineScenarios } from './baseline-runner';
 import { type ScenarioFigures, SCENARIOS } from './figures';
+import { type GroupBenchOptions, type GroupScenarioFigures, runGroupBench } from './groups-bench';
 import { DEFAULT_APIS, runPipelineScenarios, type SimulatedApis, type WorldUnderTest } from './pipeline-runner';
 import { type Ratio, ratios } from './report';
-import { checkTargets, FLOOR_CHECKED_AT, type KCheck, type TargetCheck } from './targets';
+import { checkGroupTargets, checkTargets, FLOOR_CHECKED_AT, type KCheck, type TargetCheck } from './targets';
 
 export const DEFAULT_SIZES: readonly number[] = [1_000, 10_000, 50_000];
 export const DEFAULT_K = 5;
@@ -29,6 +30,8 @@ export interface SyncBenchOptions {
   /** A full collection (global.gc under --expose-gc); heap figures are taken after it. */
   readonly gc: () => void;
   readonly log?: (line: string) => void;
+  /** The group sync scenario (groups-bench.ts), run after the sizes; absent or null skips it. */
+  readonly groups?: GroupBenchOptions | null;
 }
 
 export interface SyncBenchResult {
@@ -47,6 +50,8 @@ export interface SyncBenchResult {
   readonly kCheck: KCheck | null;
   readonly ratios: readonly Ratio[];
   readonly targets: readonly TargetCheck[];
+  /** The group sync scenario's figures; null when it was not run. */
+  readonly groups: readonly GroupScenarioFigures[] | null;
 }
 
 export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBenchResult> {
@@ -87,6 +92,11 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
     if (options.baseline) await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
   }
 
+  const groups =
+    options.groups === undefined || options.groups === null
+      ? null
+      : await runGroupBench(options.groups, { k: options.k, apis, gc: options.gc, config: options.config ?? {}, log });
+
   const ordered = [...results].sort(
     (a, b) => a.size - b.size || SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario) || b.strategy.localeCompare(a.strategy),
   );
@@ -105,6 +115,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
     results: ordered,
     kCheck,
     ratios: ratios(ordered),
-    targets: checkTargets(ordered, kCheck),
+    targets: [...checkTargets(ordered, kCheck), ...(groups === null ? [] : checkGroupTargets(groups))],
+    groups,
   };
 }

@@ -4,6 +4,7 @@
  * prints which. The baseline has no targets: its figures are there to be compared with.
  */
 import type { ScenarioFigures } from './figures';
+import type { GroupScenarioFigures } from './groups-bench';
 
 export interface TargetCheck {
   readonly size: number | null;
@@ -112,4 +113,62 @@ export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * The group sync targets (issue 13, "Performance"): the first sync reads groups in the pages the fake must serve
+ * and writes one create per group and per Employee; a no-change resync reads one groups delta page and writes
+ * nothing; after membership churn the writes are the Employee objects whose Groups changed.
+ */
+export function checkGroupTargets(results: readonly GroupScenarioFigures[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const add = (f: GroupScenarioFigures, target: string, actual: string, pass: boolean) =>
+    checks.push({ size: f.users, scenario: f.scenario, target, actual, pass });
+  for (const f of results) {
+    add(f, 'run succeeds', f.status, f.status === 'succeeded');
+    if (f.scenario === 'groups-first-sync') {
+      add(
+        f,
+        `groups delta calls = floor (${f.groupsDeltaFloor ?? '?'} pages)`,
+        String(f.groupsDeltaCalls),
+        f.groupsDeltaCalls === f.groupsDeltaFloor,
+      );
+      add(
+        f,
+        `Assets writes applied = groups + Employees created (${f.assetsWritesFloor})`,
+        `${f.assetsWrites} applied (${f.counts.groupCreates} groups, ${f.counts.creates} Employees planned)`,
+        f.assetsWrites === f.assetsWritesFloor && f.counts.groupCreates === f.groups,
+      );
+      // A write answered 429 is sent again: allowed, under the same share as the other first syncs.
+      const retried = f.assetsWriteRequests - f.assetsWrites;
+      const share = f.assetsWriteRequests === 0 ? 0 : retried / f.assetsWriteRequests;
+      add(
+        f,
+        `write requests not applied (429s) < ${MAX_THROTTLED_SHARE * 100}% of write requests`,
+        `${retried} of ${f.assetsWriteRequests} (${(share * 100).toFixed(2)}%)`,
+        share < MAX_THROTTLED_SHARE,
+      );
+    }
+    if (f.scenario === 'groups-no-change') {
+      add(f, 'groups delta calls = 1', String(f.groupsDeltaCalls), f.groupsDeltaCalls === 1);
+      add(f, 'zero Assets writes', String(f.assetsWriteRequests), f.assetsWriteRequests === 0);
+    }
+    if (f.scenario === 'groups-churn-1pct') {
+      add(
+        f,
+        `groups delta calls = floor (${f.groupsDeltaFloor} pages: one object per changed group, 100 a page)`,
+        String(f.groupsDeltaCalls),
+        f.groupsDeltaCalls === f.groupsDeltaFloor,
+      );
+      add(
+        f,
+        'Assets writes = Employee objects whose Groups changed',
+        `${f.assetsWriteRequests} write requests, ${f.assetsWrites} applied, ${f.employeesWithChangedGroups ?? '?'} Employees' Groups changed (${f.churnedUsers ?? '?'} users churned)`,
+        f.assetsWriteRequests === f.employeesWithChangedGroups &&
+          f.assetsWrites === f.employeesWithChangedGroups &&
+          f.employeesWithChangedGroups === f.churnedUsers,
+      );
+    }
+  }
+  return checks;
 }

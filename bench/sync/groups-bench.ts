@@ -1,0 +1,249 @@
+/**
+ * The group sync scenario of the sync benchmark (issue 13, "Performance"): one world of 10,000 users and 2,000
+ * groups with an average of 15 memberships per user, synced with group sync on (all groups, direct memberships)
+ * through the same simulation as the other scenarios (pipeline-runner.ts), in three runs: the first sync, a
+ * no-change resync, and a resync after 1% of the users changed memberships (one group left, one joined, through the
+ * fake tenant's removeGroupMember/addGroupMember). Each run is measured next to its floor:
+ *
+ * - groups delta pages: the fake serves a groups delta round in pages of `groupsDeltaPageSize` objects (100) and
+ *   splits a group's members@delta into objects of `groupDeltaMembersPerObject` members (100), so a full round is
+ *   ceil(sum over groups of max(1, ceil(members / 100)) / 100) pages (fakes/entra/group-routes.ts GroupBehaviour,
+ *   defaults in fakes/entra/fake-entra-server.ts; Microsoft documents the split, not the figures:
+ *   https://learn.microsoft.com/graph/delta-query-groups). An incremental round with nothing changed is one page.
+ * - Assets writes: one object/create per Entra Group object and per Employee created (the first sync), none on a
+ *   no-change resync, one object/update per Employee whose Groups changed after churn.
+ */
+import { generateWorld } from '../../fakes/world/generate-world';
+import type { FakeGroup, World } from '../../fakes/world/types';
+import type { AssetsObject } from '../../src/domain/assets-object';
+import { buildSchemaDefinition } from '../../src/domain/attribute-catalogue';
+import { objectTypeOf } from '../../src/domain/schema-definition';
+import type { PipelineConfig } from '../../src/pipeline/deps';
+import { readLayout } from '../../src/pipeline/layout-store';
+import type { Harness } from '../../tests/support/pipeline-harness';
+import type { Scenario, ScenarioFigures } from './figures';
+import { ASSETS_CREATES_PER_MINUTE, runScenarioWithRun, type SimulatedApis, startBenchHarness } from './pipeline-runner';
+
+/** The fake tenant's groups delta page sizes (fakes/entra/fake-entra-server.ts defaults, GroupBehaviour). */
+export const GROUPS_DELTA_PAGE_SIZE = 100;
+export const GROUP_DELTA_MEMBERS_PER_OBJECT = 100;
+
+export interface GroupBenchOptions {
+  readonly users: number;
+  readonly groups: number;
+  readonly averageMemberships: number;
+  /** Share of users whose memberships change before the third run. */
+  readonly churn: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_GROUP_BENCH: GroupBenchOptions = {
+  users: 10_000,
+  groups: 2_000,
+  averageMemberships: 15,
+  churn: 0.01,
+  seed: 20_260_313,
+};
+
+export type GroupScenario = 'groups-first-sync' | 'groups-no-change' | 'groups-churn-1pct';
+
+export interface GroupScenarioFigures {
+  readonly scenario: GroupScenario;
+  readonly users: number;
+  readonly groups: number;
+  readonly memberEdges: number;
+  readonly status: string;
+  readonly counts: {
+    readonly creates: number;
+    readonly updates: number;
+    readonly groupCreates: number;
+    readonly groupUpdates: number;
+    readonly groupInactivations: number;
+    readonly membershipChanges: number;
+  };
+  readonly graphRequests: number;
+  readonly groupsDeltaCalls: number;
+  /** The pages the fake must serve for this round. */
+  readonly groupsDeltaFloor: number;
+  readonly assetsWrites: number;
+  readonly assetsWriteRequests: number;
+  readonly assetsWritesFloor: number;
+  /** Churn: users whose memberships were changed, and the Employee objects whose Groups changed on the site. */
+  readonly churnedUsers: number | null;
+  readonly employeesWithChangedGroups: number | null;
+  readonly wallMs: number;
+  /** Creates (groups and employees) at Assets' documented 1,000 a minute plus one write round trip. */
+  readonly floorMs: number | null;
+  readonly figures: ScenarioFigures;
+}
+
+const DEFINITION = buildSchemaDefinition([], [], { groups: true });
+
+export async function runGroupBench(
+  options: GroupBenchOptions,
+  run: {
+    readonly k: number;
+    readonly apis: SimulatedApis;
+    readonly gc: () => void;
+    readonly config?: Partial<PipelineConfig>;
+    readonly log?: (line: string) => void;
+  },
+): Promise<GroupScenarioFigures[]> {
+  const world = generateWorld({
+    users: options.users,
+    seed: options.seed,
+    groups: options.groups,
+    averageMemberships: options.averageMemberships,
+  });
+  const groups = world.entra.groups ?? [];
+  const memberEdges = groups.reduce((sum, g) => sum + g.members.length, 0);
+  run.log?.(
+    `groups: ${world.entra.users.length.toLocaleString('en')} Entra users, ${groups.length.toLocaleString('en')} groups, ${memberEdges.toLocaleString('en')} direct member edges`,
+  );
+  const subject = { size: options.users, world, churnSeed: options.seed };
+  const { h, clock, heap } = await startBenchHarness(world, { k: run.k, apis: run.apis, gc: run.gc, config: run.config ?? {} });
+  const out: GroupScenarioFigures[] = [];
+  try {
+    await h.configure({ groups: { mode: 'all' }, groupMembership: 'direct' });
+    const steps: [GroupScenario, Scenario][] = [
+      ['groups-first-sync', 'first-sync'],
+      ['groups-no-change', 'no-change'],
+      ['groups-churn-1pct', 'no-change'],
+    ];
+    for (const [scenario, base] of steps) {
+      let churned: { users: Set<string>; groups: Set<string> } | null = null;
+      let before: Map<string, string> | null = null;
+      if (scenario === 'groups-churn-1pct') {
+        before = await employeeGroups(h);
+        churned = churnMemberships(h, groups, [...before.keys()], options.churn, world.entra.users.length);
+      }
+      const entraFrom = h.sim.entra.requests.length;
+      const { figures, run: finished } = await runScenarioWithRun(h, clock, heap, subject, base, run.apis);
+      const c = finished.counts;
+      const counts = {
+        creates: c?.creates ?? 0,
+        updates: c?.updates ?? 0,
+        groupCreates: c?.groupCreates ?? 0,
+        groupUpdates: c?.groupUpdates ?? 0,
+        groupInactivations: c?.groupInactivations ?? 0,
+        membershipChanges: c?.membershipChanges ?? 0,
+      };
+      const groupsDeltaCalls = h.sim.entra.requests.slice(entraFrom).filter((r) => r.path === '/v1.0/groups/delta').length;
+      let changed: number | null = null;
+      if (before !== null) {
+        const after = await employeeGroups(h);
+        changed = 0;
+        for (const [id, value] of after) if (before.get(id) !== value) changed++;
+      }
+      const first = scenario === 'groups-first-sync';
+      const figuresOut: GroupScenarioFigures = {
+        scenario,
+        users: world.entra.users.length,
+        groups: groups.length,
+        memberEdges,
+        status: figures.status,
+        counts,
+        graphRequests: figures.graph.requests,
+        groupsDeltaCalls,
+        // Churn: one delta object per changed group (under 100 member changes each), 100 objects a page.
+        groupsDeltaFloor: first
+          ? fullRoundPages(world)
+          : churned === null
+            ? 1
+            : Math.max(1, Math.ceil(churned.groups.size / GROUPS_DELTA_PAGE_SIZE)),
+        assetsWrites: figures.assets.writes,
+        assetsWriteRequests: figures.assets.writeRequests,
+        assetsWritesFloor: first ? counts.groupCreates + counts.creates : scenario === 'groups-no-change' ? 0 : (changed ?? 0),
+        churnedUsers: churned === null ? null : churned.users.size,
+        employeesWithChangedGroups: changed,
+        wallMs: figures.wallMs,
+        floorMs: first
+          ? Math.round(((counts.groupCreates + counts.creates) * 60_000) / ASSETS_CREATES_PER_MINUTE + run.apis.jiraLatencyMs)
+          : null,
+        figures,
+      };
+      out.push(figuresOut);
+      run.log?.(
+        `  pipeline ${scenario}: ${figuresOut.status}, wall ${(figuresOut.wallMs / 1000).toFixed(1)} s virtual, groups delta ${groupsDeltaCalls}, Assets writes ${figuresOut.assetsWrites}`,
+      );
+    }
+    h.sim.entra.expectNoUnexpected();
+    h.sim.jira.expectNoUnexpected();
+  } finally {
+    await h.close();
+  }
+  return out;
+}
+
+/**
+ * The pages of a full groups delta round as the fake serves them: every group is at least one object, a group
+ * with more than 100 visible members is ceil(members / 100) objects, 100 objects to a page.
+ */
+export function fullRoundPages(world: World): number {
+  const visible = new Set<string>([
+    ...world.entra.users.map((u) => u.id),
+    ...(world.entra.groups ?? []).map((g) => g.id),
+    ...(world.entra.orgContacts ?? []).map((c) => c.id),
+    ...(world.entra.directoryObjects ?? []).map((o) => o.id),
+  ]);
+  let objects = 0;
+  for (const group of world.entra.groups ?? []) {
+    const members = group.members.filter((m) => visible.has(m.id)).length;
+    objects += Math.max(1, Math.ceil(members / GROUP_DELTA_MEMBERS_PER_OBJECT));
+  }
+  return Math.max(1, Math.ceil(objects / GROUPS_DELTA_PAGE_SIZE));
+}
+
+/**
+ * Changes the memberships of `share` of the users (at least one), picked evenly among the users with an Employee
+ * object: each leaves one assigned (not dynamic) group it is in and joins one it is not in. Returns their ids and the
+ * groups changed.
+ */
+function churnMemberships(
+  h: Harness,
+  groups: readonly FakeGroup[],
+  employeeIds: string[],
+  share: number,
+  users: number,
+): { users: Set<string>; groups: Set<string> } {
+  const assigned = groups.filter((g) => g.membershipRule === null).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sorted = [...employeeIds].sort();
+  const count = Math.max(1, Math.round(users * share));
+  const step = Math.max(1, Math.floor(sorted.length / count));
+  const chosen = new Set<string>();
+  const touched = new Set<string>();
+  for (let i = 0; chosen.size < count && i * step < sorted.length; i++) {
+    const userId = sorted[i * step]!;
+    const holds = (g: FakeGroup) => g.members.some((m) => m.type === 'user' && m.id === userId);
+    const leave = assigned.find(holds);
+    const candidates = assigned.filter((g) => !holds(g));
+    const join = candidates[(i * 7_919) % Math.max(1, candidates.length)];
+    if (leave !== undefined) {
+      h.sim.entra.removeGroupMember(leave.id, userId);
+      touched.add(leave.id);
+    }
+    if (join !== undefined) {
+      h.sim.entra.addGroupMember(join.id, { type: 'user', id: userId });
+      touched.add(join.id);
+    }
+    if (leave !== undefined || join !== undefined) chosen.add(userId);
+  }
+  return { users: chosen, groups: touched };
+}
+
+/** Each Employee's Groups (referenced object ids, sorted) by Entra user id, read through the app's Assets client. */
+async function employeeGroups(h: Harness): Promise<Map<string, string>> {
+  const layout = await readLayout(h.store);
+  if (layout === null) return new Map();
+  const { assets } = await h.deps.connect(DEFINITION);
+  const employees: AssetsObject[] = [];
+  for (let startAt = 0; ; ) {
+    const page = await assets.searchObjects(layout, objectTypeOf(DEFINITION, 'employee'), startAt, 100);
+    employees.push(...page.objects);
+    startAt += page.objects.length;
+    if (page.isLast || page.objects.length === 0) break;
+  }
+  return new Map(
+    employees.map((e) => [e.values.entraUserId as string, JSON.stringify([...((e.values.groups as string[] | null) ?? [])].sort())]),
+  );
+}
