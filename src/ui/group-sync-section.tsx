@@ -6,6 +6,8 @@
  * Messages come from the backend's own schema (settings-form-model.ts); saving sends the stored connection values
  * with the choice, so the connection and the attribute choice are never changed here. A refusal (a chosen id Entra
  * ID does not know, or no permission to read groups) is shown above the Save button with the backend's message.
+ * The text fields are uncontrolled (defaultValue): a controlled value makes a round trip through the bridge per key,
+ * and keys typed meanwhile are lost when the older value comes back.
  */
 import {
   ErrorMessage,
@@ -178,7 +180,7 @@ export function GroupSyncSection(props: {
               <TextArea
                 id="group-ids"
                 name="groupIds"
-                value={values.ids}
+                defaultValue={values.ids}
                 placeholder="00000000-0000-0000-0000-000000000000"
                 onChange={(event) => change({ ids: textOfChange(event) })}
               />
@@ -198,7 +200,7 @@ export function GroupSyncSection(props: {
               <Textfield
                 id="group-prefix"
                 name="groupPrefix"
-                value={values.prefix}
+                defaultValue={values.prefix}
                 placeholder="Team-"
                 onChange={(event) => change({ prefix: textOfChange(event) })}
               />

@@ -262,7 +262,9 @@ function TextAreaView({ node, extra }: { node: ForgeNode; extra: Extra | undefin
       id={str(p, 'id')}
       name={str(p, 'name')}
       placeholder={str(p, 'placeholder')}
-      value={p.value === undefined ? undefined : String(p.value)}
+      {...(p.value === undefined
+        ? { defaultValue: p.defaultValue === undefined ? undefined : String(p.defaultValue) }
+        : { value: String(p.value) })}
       disabled={bool(p, 'isDisabled') ?? false}
       aria-describedby={extra?.describedBy}
       rows={4}
