@@ -4,7 +4,8 @@
  * background). One admin's walk, keyboard only (Tab to each control, Enter to act, typing into fields): fresh
  * install -> Create Schema -> invalid settings (each message next to its field) -> Test connection failures (bad
  * secret, Secret ID pasted, no consent, wrong cloud) -> valid settings -> Preview (tables, old -> new) -> Sync with
- * progress -> safety threshold confirm and cancel -> History and run details; then a non-admin's refusal. axe-core
+ * progress -> safety threshold confirm and cancel -> History and run details -> group sync on with a name prefix and
+ * a preview listing the Entra groups (issue 13); then a non-admin's refusal. axe-core
  * finds no serious or critical violation on any tab; screenshots of each tab are checked (not blank, no error box)
  * and saved (docs/images with `npm run screenshots`). The client secret never reaches the page.
  */
@@ -311,6 +312,37 @@ describe('the admin page in Chromium, keyboard only', () => {
     ).toBeGreaterThan(0);
     await expectAccessible();
     await screenshot(page, 'diagnostics');
+  });
+
+  it('turns group sync on with a name prefix, previews, and lists the Entra groups to create (issue 13)', async () => {
+    await main().getByRole('heading', { name: 'Group sync', exact: true }).waitFor();
+    // Test connection above recorded the token's roles: the built-in tenant grants GroupMember.Read.All.
+    await main().getByText('GroupMember.Read.All is granted').waitFor();
+    await tabTo(page, { field: 'Group sync' });
+    await page.keyboard.type('Groups whose');
+    await page.getByRole('option', { name: 'Groups whose name starts with' }).waitFor();
+    await page.keyboard.press('Enter');
+    await typeInto(page, 'Group name starts with', 'Nested Team');
+    await pressButton(page, 'Save group sync');
+    await main().getByText('Group sync saved').waitFor();
+    const settings = (await sandbox.emulator.invoke('getSettings')) as { data: { groups: string } };
+    expect(settings.data.groups).toBe('prefix:Nested Team');
+    expect((await main().innerText()).replace(/\s+/g, ' ')).toContain(
+      'Group sync is on for groups whose name starts with "Nested Team", with direct memberships.',
+    );
+    await expectAccessible();
+    await screenshot(page, 'setup-groups');
+
+    await openTab(page, 'Preview');
+    await pressButton(page, 'Generate Preview');
+    const groups = main().getByRole('table').filter({ hasText: 'Nested Team A' });
+    await groups.first().waitFor({ timeout: 60_000 });
+    await idle(page);
+    const text = (await groups.first().innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('Nested Team A');
+    expect(text).toContain('Nested Team B');
+    await expectAccessible();
+    await screenshot(page, 'preview-groups');
   });
 
   it('never lets the client secret reach the page: not in an answer, not in the page', async () => {
