@@ -17,6 +17,7 @@
 import type { EntraGroup, GroupMemberKind } from './entra-group';
 import type { GroupDirectory } from './group-directory';
 import { type GroupMembership, type GroupSelection, isSelectedGroup } from './group-sync';
+import type { ScopeMembershipLookup } from './scope';
 
 export interface GroupMemberships {
   /** The groups the selection syncs (isSelectedGroup over the directory), sorted by id. */
@@ -152,4 +153,21 @@ function countCycles(directory: GroupDirectory, roots: ReadonlySet<string>): num
     }
   }
   return cycles;
+}
+
+/**
+ * The scope's group membership rules (scope.ts memberOf / transitiveMemberOf) over the cached group directory: the
+ * memberships of just the groups the rules name, direct and (only when a rule asks) transitive.
+ */
+export function scopeMembershipLookup(directory: GroupDirectory, groupIds: readonly string[]): ScopeMembershipLookup {
+  const ids = [...new Set(groupIds.map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return () => false;
+  const selection: GroupSelection = { mode: 'ids', ids };
+  const direct = computeMemberships(directory, selection, 'direct');
+  let transitive: GroupMemberships | null = null;
+  return (userId, wanted, isTransitive) => {
+    const memberships = isTransitive ? (transitive ??= computeMemberships(directory, selection, 'transitive')) : direct;
+    const of = memberships.groupsOf(userId);
+    return of.length > 0 && wanted.some((id) => of.includes(id.toLowerCase()));
+  };
 }

@@ -30,7 +30,7 @@ import {
 import type { Directory, GroupLinks, SyncInput, TypePlan } from './plan-types';
 import { MEMBERSHIP_NAMES_MAX, MISSING_MANAGER_REASON_TEXT, type MissingManagerReason, type ReportCollector } from './report';
 import type { ObjectTypeDefinition } from './schema-definition';
-import { evaluateScope, type Scope, type ScopeEvaluation } from './scope';
+import { evaluateScope, type Scope, type ScopeEvaluation, type ScopeMembershipLookup } from './scope';
 import type {
   CreateOperation,
   InactivationOperation,
@@ -56,8 +56,9 @@ export function planEmployees(
   report: ReportCollector,
   scope: Scope | null = null,
   groups: GroupLinks | null = null,
+  scopeMemberships: ScopeMembershipLookup | null = null,
 ): TypePlan & { readonly matched: number; readonly population: number; readonly scope: ScopeEvaluation } {
-  const scoped = scopePhase(input, scope);
+  const scoped = scopePhase(input, scope, scopeMemberships);
   const match = matchPhase(scoped, report);
   const directory = createDirectory(scoped.input, match);
   const claimed = claimPhase(type, input.employees, match, report);
@@ -89,8 +90,8 @@ interface Scoped {
 }
 
 /** Phase 0: the sync scope over every user read (the cached directory, so full and delta reads agree). */
-function scopePhase(input: SyncInput, scope: Scope | null): Scoped {
-  const evaluation = evaluateScope(scope, input.entraUsers);
+function scopePhase(input: SyncInput, scope: Scope | null, memberships: ScopeMembershipLookup | null): Scoped {
+  const evaluation = evaluateScope(scope, input.entraUsers, memberships);
   if (evaluation.outOfScope === 0) return { input, outOfScope: new Map(), evaluation };
   const inScope: EntraUser[] = [];
   const outOfScope = new Map<string, EntraUser>();

@@ -51,7 +51,14 @@ export function planSync(input: SyncInput, options: PlanOptions & { readonly def
   // Group sync: groups are planned first, so each Employee's Groups can name its groups' objects (or their creates).
   const groupType = definition.objectTypes.find((type) => type.key === 'group');
   const groups = groupType === undefined || input.groups == null ? null : planGroups(input.groups, groupType, report);
-  const employees = planEmployees(input, employeeType, report, scope, groups === null ? null : groupLinks(groups, input.groups!));
+  const employees = planEmployees(
+    input,
+    employeeType,
+    report,
+    scope,
+    groups === null ? null : groupLinks(groups, input.groups!),
+    options.scopeMemberships ?? null,
+  );
 
   // Group inactivations count towards the safety threshold like employee ones, over the active objects of both types.
   const inactivations = [...(groups?.inactivations ?? []), ...employees.inactivations];

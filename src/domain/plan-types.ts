@@ -9,7 +9,7 @@ import type { EntraUser } from './entra-user';
 import type { ReferenceTarget } from './object-values';
 import type { GroupPlanInput } from './plan-groups';
 import type { RunReport, SafetyCheck } from './report';
-import type { Scope } from './scope';
+import type { Scope, ScopeMembershipLookup } from './scope';
 import type { CreateOperation, InactivationOperation, ManagerLinkOperation, UpdateOperation } from './sync-operations';
 
 export interface SyncInput {
@@ -26,6 +26,8 @@ export interface PlanOptions {
   readonly listCap?: number;
   /** Who is synced (scope.ts); null or absent: everyone read. */
   readonly scope?: Scope | null;
+  /** Group memberships for the scope's membership rules (required when it has any: scopeGroupIds). */
+  readonly scopeMemberships?: ScopeMembershipLookup | null;
 }
 
 /** What one object type's planner decides: its operations, how many objects it leaves as they are, and its base for the safety check. */

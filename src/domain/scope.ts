@@ -8,7 +8,10 @@
  * rules on department, companyName, employeeType, country, officeLocation, jobTitle, city, usageLocation with
  * equals / not equals / starts with / is one of / is empty, all combined with AND, where a clause may be one level
  * of OR group. Values compare case-insensitively, trimmed. No scope (null) means everyone the app reads.
- * Group membership (memberOf) is not a rule yet: it needs Graph group reads (issue 12, groups part).
+ * Group membership: `memberOf('<group id>', ...)` keeps users who are direct members of any of the groups, and
+ * `transitiveMemberOf(...)` also members through nested groups (Graph's own names for the two relationships). The
+ * app reads the tenant's groups for them (the entraGroups stage, ADR 0007), which needs the Graph application
+ * permission GroupMember.Read.All: asked for only when a scope has such a rule.
  *
  * Text form (docs/sandbox.md), e.g.
  *   userType eq 'Member' and accountEnabled eq true and department in ('Sales','Legal') and (country eq 'DE' or country eq 'AT')
@@ -80,7 +83,27 @@ export const scopeGroupSchema = z.object({
   anyOf: z.array(scopeRuleSchema).min(2, { error: 'An OR group needs at least two rules.' }),
 });
 export type ScopeGroup = z.infer<typeof scopeGroupSchema>;
-export type ScopeClause = ScopeRule | ScopeGroup;
+
+/** Group ids of one membership rule, at most. */
+export const SCOPE_MAX_GROUPS = 20;
+const GROUP_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A group membership rule: the user is a member of at least one of the groups (direct, or through nested groups). */
+export const scopeMembershipSchema = z.object({
+  memberOf: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(GROUP_ID_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not an Entra group object id (a GUID).` })
+        .transform((id) => id.toLowerCase()),
+    )
+    .min(1, { error: 'A group membership rule needs at least one group.' })
+    .max(SCOPE_MAX_GROUPS, { error: `A group membership rule can name at most ${SCOPE_MAX_GROUPS} groups.` }),
+  transitive: z.boolean(),
+});
+export type ScopeMembership = z.infer<typeof scopeMembershipSchema>;
+export type ScopeClause = ScopeRule | ScopeGroup | ScopeMembership;
 
 export const scopeSchema = z
   .object({
@@ -90,7 +113,7 @@ export const scopeSchema = z
     /** true: accountEnabled users only; false: enabled and disabled. */
     enabledOnly: z.boolean(),
     /** Combined with AND. */
-    clauses: z.array(z.union([scopeRuleSchema, scopeGroupSchema])),
+    clauses: z.array(z.union([scopeRuleSchema, scopeGroupSchema, scopeMembershipSchema])),
   })
   .superRefine((scope, ctx) => {
     const rules = countRules(scope);
@@ -109,8 +132,23 @@ export function isGroup(clause: ScopeClause): clause is ScopeGroup {
   return 'anyOf' in clause;
 }
 
+export function isMembership(clause: ScopeClause): clause is ScopeMembership {
+  return 'memberOf' in clause;
+}
+
+/** The property rules of a clause (none for a membership rule). */
+function rulesOf(clause: ScopeClause): readonly ScopeRule[] {
+  return isGroup(clause) ? clause.anyOf : isMembership(clause) ? [] : [clause];
+}
+
 function countRules(scope: Pick<Scope, 'clauses'>): number {
   return scope.clauses.reduce((sum, clause) => sum + (isGroup(clause) ? clause.anyOf.length : 1), 0);
+}
+
+/** The Entra group ids the scope's membership rules name (the run reads groups when there is any). */
+export function scopeGroupIds(scope: Scope | null): string[] {
+  if (scope === null) return [];
+  return [...new Set(scope.clauses.flatMap((clause) => (isMembership(clause) ? clause.memberOf : [])))].sort();
 }
 
 function invalid(message: string): AppError {
@@ -124,11 +162,16 @@ export function parseScope(input: unknown): Scope {
   throw invalid([...new Set(messagesOf(parsed.error.issues))].join(' '));
 }
 
-/** Messages of the issues; for a clause that is neither a rule nor a group, those of the closer reading (fewer issues). */
+/** Messages of the issues; for a clause that is none of rule, group or membership, those of the closer reading. */
 function messagesOf(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue.message];
-    const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    // The closer reading: the branch whose own keys are present (fewest "missing" issues), then the fewest issues.
+    const missing = (branch: readonly z.core.$ZodIssue[]) =>
+      branch.filter((i) => i.code === 'invalid_type' && i.path.length === 1 && /received undefined/.test(i.message)).length;
+    const closest = issue.errors.reduce((best, branch) =>
+      missing(branch) < missing(best) || (missing(branch) === missing(best) && branch.length < best.length) ? branch : best,
+    );
     return messagesOf(closest);
   });
 }
@@ -146,6 +189,7 @@ export function printScope(scope: Scope | null): string {
 }
 
 export function printClause(clause: ScopeClause): string {
+  if (isMembership(clause)) return `${clause.transitive ? 'transitiveMemberOf' : 'memberOf'}(${clause.memberOf.map(quote).join(', ')})`;
   return isGroup(clause) ? `(${clause.anyOf.map(printRule).join(' or ')})` : printRule(clause);
 }
 
@@ -250,8 +294,10 @@ export function parseScopeText(source: string): Scope | null {
     if (token?.kind !== 'word') throw invalid(`expected a property name ${where(token)}.`);
     const known = PROPERTY_BY_LOWER.get(token.text.toLowerCase());
     if (known === undefined) {
-      if (token.text.toLowerCase() === 'memberof')
-        throw invalid('group membership (memberOf) is not supported in the scope yet; use the property rules.');
+      if (isMembershipWord(token))
+        throw invalid(
+          `${token.text}(...) ${where(token)} cannot be inside an OR group: write it as a clause of its own, joined with "and".`,
+        );
       throw invalid(
         `unknown property "${token.text}" ${where(token)}: use userType, accountEnabled or one of ${SCOPE_PROPERTIES.join(', ')}.`,
       );
@@ -303,8 +349,28 @@ export function parseScopeText(source: string): Scope | null {
     throw invalid(`expected eq, ne or in after ${prop} ${where(op)}.`);
   };
 
+  const isMembershipWord = (token: Token | undefined): boolean => isWord(token, 'memberOf') || isWord(token, 'transitiveMemberOf');
+  const membership = (): ScopeMembership => {
+    const transitive = isWord(peek(), 'transitiveMemberOf');
+    pos++;
+    expectPunct('(');
+    if (peek()?.kind === 'punct' && peek()?.text === ')')
+      throw invalid(`the group list ${where(peek())} is empty: give at least one group object id in quotes.`);
+    const ids = [expectString()];
+    while (peek()?.kind === 'punct' && peek()?.text === ',') {
+      pos++;
+      ids.push(expectString());
+    }
+    expectPunct(')');
+    return { memberOf: ids, transitive };
+  };
+
   const topClause = (): void => {
     const token = peek();
+    if (isMembershipWord(token)) {
+      clauses.push(membership());
+      return;
+    }
     if (isWord(token, 'userType')) {
       pos++;
       expectWord('eq');
@@ -358,13 +424,14 @@ export function scopeProfileProperties(scope: Scope | null): string[] {
   const properties = new Set<string>();
   if (scope.membersOnly) properties.add('userType');
   for (const clause of scope.clauses)
-    for (const rule of isGroup(clause) ? clause.anyOf : [clause])
-      if (!CORE_PROPERTIES.includes(rule.property)) properties.add(rule.property);
+    for (const rule of rulesOf(clause)) if (!CORE_PROPERTIES.includes(rule.property)) properties.add(rule.property);
   return [...properties].sort();
 }
 
 /** What scope evaluation reads of a user. */
 export interface ScopedUser {
+  /** The Entra object id (membership rules look it up). */
+  readonly id: string;
   readonly accountEnabled: boolean;
   readonly department: string | null;
   readonly jobTitle: string | null;
@@ -418,15 +485,35 @@ export interface ScopeEvaluation {
   readonly clauses: readonly ScopeClauseFigure[];
 }
 
-/** Evaluates the scope over every user read; null scope: everyone is in. */
-export function evaluateScope(scope: Scope | null, users: readonly ScopedUser[]): ScopeEvaluation {
+/**
+ * Group memberships for membership rules (built from the cached group directory): whether the user is a member of
+ * at least one of the groups, directly or also through nested groups.
+ */
+export type ScopeMembershipLookup = (userId: string, groupIds: readonly string[], transitive: boolean) => boolean;
+
+/**
+ * Evaluates the scope over every user read; null scope: everyone is in. `memberships` is required when the scope
+ * has a membership rule (scopeGroupIds not empty).
+ */
+export function evaluateScope(
+  scope: Scope | null,
+  users: readonly ScopedUser[],
+  memberships: ScopeMembershipLookup | null = null,
+): ScopeEvaluation {
   const inScope = new Uint8Array(users.length).fill(1);
   if (scope === null) return { inScope, outOfScope: 0, clauses: [] };
   const tests: { rule: string; test: Test }[] = [];
   if (scope.membersOnly) tests.push({ rule: "userType eq 'Member'", test: (user) => normalised(user.profile?.userType) === 'member' });
   if (scope.enabledOnly) tests.push({ rule: 'accountEnabled eq true', test: (user) => user.accountEnabled });
   for (const clause of scope.clauses) {
-    if (isGroup(clause)) {
+    if (isMembership(clause)) {
+      if (memberships === null)
+        throw new AppError('INTERNAL', 'The scope has a group membership rule but the run read no groups.', {
+          context: { field: 'scope' },
+        });
+      const { memberOf, transitive } = clause;
+      tests.push({ rule: printClause(clause), test: (user) => memberships(user.id, memberOf, transitive) });
+    } else if (isGroup(clause)) {
       const any = clause.anyOf.map(compileRule);
       tests.push({ rule: printClause(clause), test: (user) => any.some((test) => test(user)) });
     } else {

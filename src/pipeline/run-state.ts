@@ -9,7 +9,7 @@ import { buildSchemaDefinition } from '../domain/attribute-catalogue';
 import { GROUP_SYNC_OFF, groupMembershipSchema, groupSelectionSchema, isGroupSyncOn } from '../domain/group-sync';
 import { reportCountsSchema } from '../domain/report';
 import type { SchemaDefinition } from '../domain/schema-definition';
-import { scopeProfileProperties, scopeSchema } from '../domain/scope';
+import { scopeGroupIds, scopeProfileProperties, scopeSchema } from '../domain/scope';
 import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
 
 export const RUN_STATE_VERSION = 1;
@@ -86,9 +86,12 @@ export function runDefinition(run: Pick<RunState, 'attributes'> & Partial<Pick<R
   return buildSchemaDefinition(run.attributes, run.extensions ?? [], { groups: isGroupSyncOn(run.groups) });
 }
 
-/** Whether the run reads Entra groups (the entraGroups stage). */
-export function runReadsGroups(run: Pick<RunState, 'groups'>): boolean {
-  return isGroupSyncOn(run.groups);
+/**
+ * Whether the run reads Entra groups (the entraGroups stage): for group sync, and for a scope with a group
+ * membership rule (memberOf) even while group sync is off.
+ */
+export function runReadsGroups(run: Pick<RunState, 'groups'> & Partial<Pick<RunState, 'scope'>>): boolean {
+  return isGroupSyncOn(run.groups) || scopeGroupIds(run.scope ?? null).length > 0;
 }
 
 /** The Graph properties the run's scope reads (kept in EntraUser.profile). */

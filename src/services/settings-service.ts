@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors';
 import { GROUP_SYNC_OFF, type GroupMembership, GROUPS_FIELD_LABEL, isGroupSyncOn, printGroupSelection } from '../domain/group-sync';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
-import { parseScopeText, printScope } from '../domain/scope';
+import { parseScopeText, printScope, scopeGroupIds } from '../domain/scope';
 import { parseSettingsInput, type StoredSettings } from '../domain/settings';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
@@ -125,7 +125,13 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   // Newly chosen groups must exist and be readable with these settings: checked before anything is stored (a
   // stored choice is not checked again on every save: a group deleted since is the sync's business, not the form's).
   const groupsChanged = input.groups !== undefined && JSON.stringify(input.groups) !== JSON.stringify(previous?.groups ?? GROUP_SYNC_OFF);
-  if (groupsChanged && deps.findGroups !== undefined) await checkChosenGroups(deps.findGroups, settings, input.clientSecret);
+  if (groupsChanged && deps.findGroups !== undefined && settings.groups.mode === 'ids')
+    await checkGroupsExist(deps.findGroups, settings, input.clientSecret, settings.groups.ids, `${GROUPS_FIELD_LABEL}:`, 'groups');
+  // So must the groups of a new scope's membership rules (memberOf): asking Graph needs GroupMember.Read.All, which
+  // is asked for only when such a rule is used.
+  const scopeGroups = scope === undefined ? [] : scopeGroupIds(scope).filter((id) => !scopeGroupIds(previous?.scope ?? null).includes(id));
+  if (scopeGroups.length > 0 && deps.findGroups !== undefined)
+    await checkGroupsExist(deps.findGroups, settings, input.clientSecret, scopeGroups, 'The sync scope was not saved:', 'scope');
   if (input.clientSecret !== undefined) await deps.secrets.set(secretKeys.clientSecret(), input.clientSecret);
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =
@@ -138,15 +144,21 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   return toPublic(settings, true);
 }
 
-async function checkChosenGroups(findGroups: GroupFinder, settings: StoredSettings, clientSecret: string | undefined): Promise<void> {
-  if (settings.groups.mode !== 'ids') return;
-  const { notFound } = await findGroups(settings, clientSecret, settings.groups.ids);
+async function checkGroupsExist(
+  findGroups: GroupFinder,
+  settings: StoredSettings,
+  clientSecret: string | undefined,
+  ids: readonly string[],
+  prefix: string,
+  field: string,
+): Promise<void> {
+  const { notFound } = await findGroups(settings, clientSecret, ids);
   if (notFound.length === 0) return;
   throw new AppError(
     'INPUT_INVALID',
-    `${GROUPS_FIELD_LABEL}: no Entra group has the object id ${notFound.join(', ')} (or the app registration cannot read it). ` +
+    `${prefix} no Entra group has the object id ${notFound.join(', ')} (or the app registration cannot read it). ` +
       "Copy the Object ID from the group's Overview page in the Microsoft Entra admin center. Nothing was saved.",
-    { context: { field: 'groups', notFound: notFound.length } },
+    { context: { field, notFound: notFound.length } },
   );
 }
 

@@ -19,6 +19,7 @@ import {
   SCOPE_TEXT_MAX_LENGTH,
   type ScopeClause,
   type ScopedUser,
+  scopeGroupIds,
   scopeProfileProperties,
   type ScopeRule,
 } from '../../src/domain/scope';
@@ -34,6 +35,7 @@ function failure(run: () => unknown): { code: string; message: string } {
 }
 
 const user = (overrides: Partial<ScopedUser> & { profile?: Record<string, string | null> } = {}): ScopedUser => ({
+  id: 'u-0',
   accountEnabled: true,
   department: null,
   jobTitle: null,
@@ -91,7 +93,13 @@ describe('the text form', () => {
     ['department in ()', /"in" list of department is empty/],
     ["department eq ''", /cannot be empty/],
     ["department eq 'a' or city eq 'b'", /"or" at character 19 must be inside parentheses/],
-    ["memberOf('0000')", /group membership \(memberOf\) is not supported/],
+    ["memberOf('0000')", /"0000" is not an Entra group object id/],
+    ['memberOf()', /the group list at character 10 is empty/],
+    ["(memberOf('6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d') or city eq 'x')", /memberOf\(\.\.\.\) at character 2 cannot be inside an OR group/],
+    [
+      `memberOf(${Array.from({ length: 21 }, (_, i) => `'6f1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}'`).join(',')})`,
+      /at most 20 groups/,
+    ],
     ["department eq 'open", /no closing quote/],
     ["userType eq 'Guest'", /userType can only be compared with 'Member'/],
     ['accountEnabled eq false', /accountEnabled can only be compared with true/],
@@ -144,8 +152,10 @@ const ruleArb: fc.Arbitrary<ScopeRule> = fc.oneof(
   fc.record({ property: propertyArb, op: fc.constant('in' as const), values: fc.array(valueArb, { minLength: 1, maxLength: 5 }) }),
   fc.record({ property: propertyArb, op: fc.constant('empty' as const), values: fc.constant([] as string[]) }),
 );
+const groupIdArb = fc.uuid().map((id) => id.toLowerCase());
 const clauseArb: fc.Arbitrary<ScopeClause> = fc.oneof(
   { weight: 3, arbitrary: ruleArb },
+  { weight: 1, arbitrary: fc.record({ memberOf: fc.uniqueArray(groupIdArb, { minLength: 1, maxLength: 3 }), transitive: fc.boolean() }) },
   { weight: 1, arbitrary: fc.array(ruleArb, { minLength: 2, maxLength: 3 }).map((anyOf) => ({ anyOf })) },
 );
 const scopeArb: fc.Arbitrary<Scope> = fc
@@ -180,6 +190,42 @@ describe('round trip (fast-check)', () => {
 });
 
 // ---- evaluation ----
+
+describe('group membership rules', () => {
+  const sales = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  const legal = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e';
+
+  it('reads memberOf and transitiveMemberOf (ids lower-cased), prints them back, and lists the groups the run must read', () => {
+    const scope = parseScopeText(
+      `accountEnabled eq true and memberOf('${sales.toUpperCase()}', '${legal}') and transitiveMemberOf('${legal}')`,
+    );
+    expect(scope?.clauses).toEqual([
+      { memberOf: [sales, legal], transitive: false },
+      { memberOf: [legal], transitive: true },
+    ]);
+    expect(printScope(scope)).toBe(`accountEnabled eq true and memberOf('${sales}', '${legal}') and transitiveMemberOf('${legal}')`);
+    expect(scopeGroupIds(scope)).toEqual([legal, sales].sort());
+    expect(scopeGroupIds(parseScopeText("department eq 'x'"))).toEqual([]);
+    // Membership needs no user property: nothing more to $select.
+    expect(scopeProfileProperties(scope)).toEqual([]);
+  });
+
+  it('keeps users who are members of any of the groups, asking direct or transitive as the rule says', () => {
+    const asked: string[] = [];
+    const lookup = (userId: string, groupIds: readonly string[], transitive: boolean) => {
+      asked.push(`${userId}:${transitive ? 't' : 'd'}`);
+      return (userId === 'in-sales' && groupIds.includes(sales)) || (userId === 'nested' && transitive);
+    };
+    const users = [user({ id: 'in-sales' }), user({ id: 'nested' }), user({ id: 'outside' })];
+    const direct = evaluateScope(parseScopeText(`memberOf('${sales}')`), users, lookup);
+    expect([...direct.inScope]).toEqual([1, 0, 0]);
+    expect(direct.clauses).toEqual([{ rule: `memberOf('${sales}')`, excluded: 2 }]);
+    const transitive = evaluateScope(parseScopeText(`transitiveMemberOf('${legal}')`), users, lookup);
+    expect([...transitive.inScope]).toEqual([0, 1, 0]);
+    expect(asked).toContain('nested:t');
+    expect(() => evaluateScope(parseScopeText(`memberOf('${sales}')`), users)).toThrow(/read no groups/);
+  });
+});
 
 describe('evaluation', () => {
   it('every operator compares case-insensitively and trimmed; is-empty takes null and blanks', () => {

@@ -66,6 +66,16 @@ describe('sandbox CLI: configure --groups', () => {
     expect(counts(afterOff)).toMatchObject({ updates: 0, groupInactivations: 0, membershipChanges: 0 });
   });
 
+  it('checks the groups of a scope membership rule when the scope is saved', async () => {
+    expect((await cli('configure')).code).toBe(0);
+    const unknown = await cli('configure', '--scope', `memberOf('${UNKNOWN_GROUP}')`);
+    expect(unknown.code).toBe(2);
+    expect(jsonOf(unknown)['error']).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining(UNKNOWN_GROUP) });
+    expect(jsonOf(await cli('settings'))).toMatchObject({ settings: { scope: '' } });
+    const bad = await cli('configure', '--scope', "memberOf('not-a-guid')");
+    expect(bad.code).toBe(2);
+  });
+
   it('--groups belongs to configure only', async () => {
     expect((await cli('preview', '--groups', 'all')).code).toBe(2);
     expect((await cli('preview', '--group-membership', 'direct')).code).toBe(2);

@@ -9,10 +9,12 @@ import { assetsObjectSchema } from '../../domain/assets-object';
 import { atlassianAccountSchema } from '../../domain/atlassian-account';
 import { entraIdKey } from '../../domain/entra-id';
 import { AppError } from '../../domain/errors';
-import { computeMemberships } from '../../domain/group-membership';
+import type { GroupDirectory } from '../../domain/group-directory';
+import { computeMemberships, scopeMembershipLookup } from '../../domain/group-membership';
 import type { GroupPlanInput } from '../../domain/plan-groups';
 import { planSync } from '../../domain/plan-sync';
 import { addWarning, makeWarning, type RunReport } from '../../domain/report';
+import { scopeGroupIds } from '../../domain/scope';
 import type { SyncOperation } from '../../domain/sync-operations';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { PipelineDeps, RunDataDeps } from '../deps';
@@ -62,8 +64,13 @@ export const createPlanStage =
     await ctx.progress(0, null, 'Planning changes');
 
     const definition = runDefinition(run);
-    const groups = definition.objectTypes.some((type) => type.key === 'group') ? await readGroupInput(deps, run, snapshot) : null;
-    const plan = planSync({ accounts, entraUsers, employees, groups }, { definition, scope: run.scope });
+    // Group sync and the scope's membership rules both plan from the group directory the entraGroups stage read.
+    const groupSync = definition.objectTypes.some((type) => type.key === 'group');
+    const scopeGroups = scopeGroupIds(run.scope);
+    const groupDirectory = groupSync || scopeGroups.length > 0 ? await readGroupDirectoryOfRun(deps, run) : null;
+    const groups = groupSync && groupDirectory !== null ? await groupInput(deps, run, snapshot, groupDirectory) : null;
+    const scopeMemberships = scopeGroups.length > 0 && groupDirectory !== null ? scopeMembershipLookup(groupDirectory, scopeGroups) : null;
+    const plan = planSync({ accounts, entraUsers, employees, groups }, { definition, scope: run.scope, scopeMemberships });
     let report: RunReport = plan.report;
     if (atlassian.emailWarning !== null) {
       report = addWarning(report, makeWarning('hidden-emails-unavailable', atlassian.emailWarning));
@@ -115,18 +122,27 @@ export const createPlanStage =
     }
   };
 
-/**
- * Group sync's planner input: the cached group directory the entraGroups stage left (read the same run), the
- * memberships the run's selection and membership setting give, and the Entra Group objects the snapshot read.
- */
-async function readGroupInput(deps: PlanStageDeps, run: RunState, snapshot: SnapshotCheckpoint): Promise<GroupPlanInput> {
+/** The cached group directory the run's entraGroups stage left. */
+async function readGroupDirectoryOfRun(deps: PlanStageDeps, run: RunState): Promise<GroupDirectory> {
   const meta = await readGroupDirectoryMeta(deps.store);
   if (meta === null) {
     throw new AppError('RUN_INVALID_STATE', "The run's Entra groups stage left no group directory (its data expired); start a new run.", {
       context: { runId: run.runId, stage: 'plan' },
     });
   }
-  const directory = await readGroupDirectory(deps.store, meta);
+  return readGroupDirectory(deps.store, meta);
+}
+
+/**
+ * Group sync's planner input: the memberships the run's selection and membership setting give over the group
+ * directory, and the Entra Group objects the snapshot read.
+ */
+async function groupInput(
+  deps: PlanStageDeps,
+  run: RunState,
+  snapshot: SnapshotCheckpoint,
+  directory: GroupDirectory,
+): Promise<GroupPlanInput> {
   const objects = await readChunks(deps.store, (i) => keys.chunk(run.runId, 'assetsGroups', i), snapshot.groups.chunks, assetsObjectSchema);
   return {
     memberships: computeMemberships(directory, run.groups, run.groupMembership),
