@@ -111,11 +111,19 @@ function invalid(message: string): AppError {
 
 /**
  * Application permissions of Microsoft Graph (the token's `roles` claim) that let the app read groups and their
- * members; GroupMember.Read.All is the least privileged. Source, the Permissions tables of "group: delta" and "List
- * group members": https://learn.microsoft.com/graph/api/group-delta#permissions,
+ * members; GroupMember.Read.All is the least privileged, the others are the "higher privileged permissions" of the
+ * Permissions tables of "group: delta" and "List group members" (the ReadWrite forms included: an app granted one
+ * for write-back reads groups with it): https://learn.microsoft.com/graph/api/group-delta#permissions,
  * https://learn.microsoft.com/graph/api/group-list-members#permissions.
  */
-export const GROUP_READ_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'] as const;
+export const GROUP_READ_ROLES = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'Directory.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Directory.ReadWrite.All',
+] as const;
 export const GROUP_READ_PERMISSION = GROUP_READ_ROLES[0];
 
 export function grantsGroupRead(roles: readonly string[]): boolean {

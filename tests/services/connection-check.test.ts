@@ -105,6 +105,14 @@ describe('Test connection', () => {
     expect(await readConnectionCheck(store)).toMatchObject({ ok: true, groupsGranted: true });
   });
 
+  it('counts a ReadWrite form (granted for write-back) as the groups permission too', async () => {
+    world = await startWorld({ users: directory(3), tenant: { ...TENANT, grantedRoles: ['User.Read.All', 'GroupMember.ReadWrite.All'] } });
+    const store = new MemoryStore(world.clock.now);
+    await expect(checkConnection({ store, clock: world.clock }, interactiveProbe(world), { groupSync: true })).resolves.toMatchObject({
+      groupsPermission: { granted: true, required: true },
+    });
+  });
+
   it('without GroupMember.Read.All and group sync off: the test passes and says the permission is not granted', async () => {
     world = await startWorld({ users: directory(3), tenant: { ...TENANT, grantedRoles: ['User.Read.All'] } });
     const store = new MemoryStore(world.clock.now);
