@@ -139,6 +139,8 @@ export class AssetsState {
   useIndexes = false;
   /** FakeJiraSiteOptions.assetsDateAcceptsDateTime (the friendly reading of Date values). */
   dateAcceptsDateTime = false;
+  /** FakeJiraSiteOptions.assetsMultiReferenceUpdate (how an update treats a many-valued reference's list). */
+  multiReferenceUpdate: 'replace' | 'merge' = 'replace';
   private byType: Map<string, ObjectRec[]> | null = null;
   /** unique attribute id -> value -> ids of objects that had it (re-checked on use, so stale entries are harmless). */
   private uniqueValues: Map<string, Map<string, Set<string>>> | null = null;
@@ -254,6 +256,15 @@ export class AssetsState {
       // Assumed: Assets will not convert stored values to another type.
       return { ok: false, status: 400, errors: { type: 'The type of an attribute with values cannot be changed' }, errorMessages: [] };
     }
+    if (next.maximumCardinality !== -1 && this.mostValues(attribute.id) > next.maximumCardinality) {
+      // Assumed (undocumented), like retyping: Assets will not drop values an object holds to fit a lower limit.
+      return {
+        ok: false,
+        status: 400,
+        errors: { maximumCardinality: 'Objects hold more values than the new maximum cardinality allows' },
+        errorMessages: [],
+      };
+    }
     if (next.unique && !attribute.unique && this.hasDuplicates(attribute.id)) {
       return {
         ok: false,
@@ -334,7 +345,7 @@ export class AssetsState {
     if (Object.keys(errors).length > 0) return { ok: false, status: 400, errors, errorMessages: [] };
     for (const v of values) {
       if (v.values.length === 0) object.values.delete(v.objectTypeAttributeId);
-      else object.values.set(v.objectTypeAttributeId, this.storedValues(v));
+      else object.values.set(v.objectTypeAttributeId, this.updatedValues(object, v));
     }
     object.updated = this.now();
     this.indexObject(object, false);
@@ -472,6 +483,15 @@ export class AssetsState {
     } else {
       errors['type'] = 'The fake Assets site supports attribute types 0 (Default), 1 (Object reference) and 2 (User) only';
     }
+    // maximumCardinality: -1 is "any number of values" (Assets REST ObjectTypeAttribute; jira-and-assets.md: the
+    // many-valued object reference), else at least 1 and not below minimumCardinality. The exact rule and message
+    // are undocumented: the fake refuses anything else rather than guess what Assets would store.
+    const minimumCardinality = typeof input.minimumCardinality === 'number' ? input.minimumCardinality : 0;
+    const maximumCardinality = typeof input.maximumCardinality === 'number' ? input.maximumCardinality : 1;
+    if (!Number.isInteger(minimumCardinality) || minimumCardinality < 0)
+      errors['minimumCardinality'] = 'minimumCardinality must be 0 or more';
+    if (!Number.isInteger(maximumCardinality) || (maximumCardinality !== -1 && maximumCardinality < Math.max(1, minimumCardinality)))
+      errors['maximumCardinality'] = 'maximumCardinality must be -1 (unlimited) or at least 1 and at least minimumCardinality';
     if (Object.keys(errors).length > 0) return { ok: false, status: 400, errors, errorMessages: [] };
     return {
       ok: true,
@@ -484,8 +504,8 @@ export class AssetsState {
         additionalValue,
         label: input.label === true,
         unique: input.uniqueAttribute === true,
-        minimumCardinality: typeof input.minimumCardinality === 'number' ? input.minimumCardinality : 0,
-        maximumCardinality: typeof input.maximumCardinality === 'number' ? input.maximumCardinality : 1,
+        minimumCardinality,
+        maximumCardinality,
       },
     };
   }
@@ -505,8 +525,18 @@ export class AssetsState {
         errors[id] = `${attribute.name} cannot be set`;
         continue;
       }
+      // More values than the attribute allows is refused (maximumCardinality -1: any number). A multi-valued
+      // object reference takes one objectAttributeValue per referenced object (jira-and-assets.md, objects).
       if (attribute.maximumCardinality > 0 && v.values.length > attribute.maximumCardinality) {
         errors[id] = `${attribute.name} accepts at most ${attribute.maximumCardinality} value(s)`;
+        continue;
+      }
+      if (
+        attribute.type === TYPE_REFERENCE &&
+        new Set(v.values.map((value) => this.referenced(value)?.id ?? value)).size < v.values.length
+      ) {
+        // Undocumented: the same object twice in one list is refused (the less friendly reading; the app sends each once).
+        errors[id] = `${attribute.name} references the same object more than once`;
         continue;
       }
       for (const value of v.values) {
@@ -529,9 +559,35 @@ export class AssetsState {
     return errors;
   }
 
-  /** What the object keeps: a Date attribute its calendar date (validated before), other values as written. */
+  /**
+   * What an update leaves in the attribute. A many-valued object reference (maximumCardinality -1): whether an update
+   * REPLACES the list with the values sent or ADDS them to it is not documented for Cloud (jira-and-assets.md,
+   * "Checked later": documented for Data Center only; Atlassian KB "How to create Assets objects via REST API based
+   * on different attribute type" shows the same body for create and update without saying). 'replace' (default)
+   * keeps exactly the values sent, so an app must always send the whole list; 'merge' (the switch) adds them to the
+   * list the object holds, so a value left out is NOT removed. An empty list clears the attribute under both
+   * readings (jira-and-assets.md: "empty list clears").
+   */
+  private updatedValues(object: ObjectRec, v: AttributeValueInput): string[] {
+    const written = this.storedValues(v);
+    const attribute = this.attributes.find((a) => a.id === v.objectTypeAttributeId);
+    if (this.multiReferenceUpdate !== 'merge' || attribute?.type !== TYPE_REFERENCE || attribute.maximumCardinality === 1) return written;
+    const kept = object.values.get(v.objectTypeAttributeId) ?? [];
+    return [...kept, ...written.filter((value) => !kept.includes(value))];
+  }
+
+  /** The object a reference value names: by id, or by object key. */
+  private referenced(value: string): ObjectRec | undefined {
+    return this.objects.get(value) ?? [...this.objects.values()].find((o) => o.objectKey === value);
+  }
+
+  /**
+   * What the object keeps: a Date attribute its calendar date (validated before), an object reference the
+   * referenced object's id (a value written as a key is stored as the object it names), other values as written.
+   */
   private storedValues(v: AttributeValueInput): string[] {
     const attribute = this.attributes.find((a) => a.id === v.objectTypeAttributeId);
+    if (attribute?.type === TYPE_REFERENCE) return v.values.map((value) => this.referenced(value)?.id ?? value);
     if (attribute?.type !== TYPE_DEFAULT || attribute.defaultTypeId !== DEFAULT_DATE) return [...v.values];
     return v.values.map((value) => dateValue(value, this.dateAcceptsDateTime) ?? value);
   }
@@ -555,7 +611,9 @@ export class AssetsState {
     }
     if (attribute.type === TYPE_USER) return users.has(value) ? null : `User(s) ${value} not found`;
     if (attribute.type === TYPE_REFERENCE) {
-      const target = this.objects.get(value) ?? [...this.objects.values()].find((o) => o.objectKey === value);
+      // Each value an existing object OF THE REFERENCED TYPE (typeValue), named by its id or its key
+      // (jira-and-assets.md: "Object reference = the referenced object's id (or key)"); else a 400 per attribute.
+      const target = this.referenced(value);
       return target && target.objectTypeId === attribute.typeValue ? null : `Referenced object(s) ${value} not found`;
     }
     return null;
@@ -627,6 +685,12 @@ export class AssetsState {
 
   private hasValues(attributeId: string): boolean {
     return [...this.objects.values()].some((o) => (o.values.get(attributeId) ?? []).length > 0);
+  }
+
+  private mostValues(attributeId: string): number {
+    let most = 0;
+    for (const o of this.objects.values()) most = Math.max(most, (o.values.get(attributeId) ?? []).length);
+    return most;
   }
 
   private hasDuplicates(attributeId: string): boolean {

@@ -50,6 +50,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   const state = new AssetsState(() => userIndex, now);
   state.useIndexes = options.indexes ?? false;
   state.dateAcceptsDateTime = options.assetsDateAcceptsDateTime ?? false;
+  state.multiReferenceUpdate = options.assetsMultiReferenceUpdate ?? 'replace';
   for (const s of options.preexistingSchemas ?? []) {
     const outcome = state.createSchema(s.name, s.key, s.description ?? '');
     if (!outcome.ok) throw new Error(`fake Jira site: preexisting schema ${s.key} rejected: ${JSON.stringify(outcome.errors)}`);
@@ -275,7 +276,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       const type = entraType(input.objectTypeName);
       const values = new Map<string, string[]>();
       for (const [name, value] of Object.entries(input.attributes)) {
-        if (value !== null) values.set(attributeNamed(type.id, name).id, [value]);
+        if (value !== null) values.set(attributeNamed(type.id, name).id, typeof value === 'string' ? [value] : [...value]);
       }
       const object = state.insertObject(type.id, values);
       return { objectId: object.id, objectKey: object.objectKey };

@@ -75,6 +75,13 @@ export interface FakeJiraSiteOptions {
    * documented, so the strict reading is the default). true also accepts an ISO date-time and keeps its date part.
    */
   readonly assetsDateAcceptsDateTime?: boolean;
+  /**
+   * How an object update treats a many-valued object reference (maximumCardinality -1, an Employee's Groups): not
+   * documented for Cloud (jira-and-assets.md "Checked later": documented for Data Center only). 'replace' (default):
+   * the attribute holds exactly the values sent, so the app must always send the whole list. 'merge': the values
+   * sent are added to the ones the object holds and a value left out stays (removals need an empty list first).
+   */
+  readonly assetsMultiReferenceUpdate?: 'replace' | 'merge';
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
   readonly workspaceId?: string;
@@ -138,7 +145,8 @@ export interface FailNextRule {
 /** A hand-made object for tests: attribute values by attribute name; a User value is an accountId, a reference an object id. */
 export interface FakeObjectInput {
   readonly objectTypeName?: string;
-  readonly attributes: Readonly<Record<string, string | null>>;
+  /** A list: a many-valued attribute (Groups: the referenced objects' ids). */
+  readonly attributes: Readonly<Record<string, string | readonly string[] | null>>;
 }
 
 export interface FakeJiraSite {

@@ -212,13 +212,13 @@ export function diffSchema(def: SchemaDefinition, actual: ActualSchemaState): Sc
 }
 
 /**
- * A new object type comes with a "Name" label (Text): the definition's label takes it over (renamed when its name
- * differs; kept as it is when the definition's label is called "Name" too, as Entra Group's is).
+ * A new object type comes with a "Name" label (Text, not unique): the definition's label takes it over (renamed when
+ * its name differs; kept as it is when it is a plain "Name" too, as Entra Group's is).
  */
 function newTypeActions(type: ObjectTypeDefinition): SchemaAction[] {
   const actions: SchemaAction[] = [];
   for (const attribute of type.attributes) {
-    if (attribute.label && attribute.name === DEFAULT_LABEL_NAME && attribute.kind.type === 'text') continue;
+    if (attribute.label && attribute.name === DEFAULT_LABEL_NAME && attribute.kind.type === 'text' && !attribute.unique) continue;
     actions.push(
       attribute.label
         ? {

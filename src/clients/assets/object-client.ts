@@ -8,11 +8,11 @@ import type { AssetsObject } from '../../domain/assets-object';
 import { AppError } from '../../domain/errors';
 import type { ObjectWrite } from '../../domain/object-values';
 import { attributeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
-import { layoutOfType, type SchemaLayout } from '../../domain/schema-layout';
+import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../domain/schema-layout';
 import { type HttpResponse, readJson, readJsonLoose } from '../http';
 import { attributeInQuery, objectsOfTypeQuery } from './aql';
 import { type AssetsCall, assetsExchange, assetsFailure, assetsJson, type AssetsTransport, segment } from './assets-http';
-import { aqlPageSchema, assetsErrorBodySchema, objectEntrySchema } from './assets-schemas';
+import { aqlPageSchema, assetsErrorBodySchema, type AssetsObjectEntry, objectEntrySchema } from './assets-schemas';
 import { attributesById, decodeObject, encodeObject } from './object-codec';
 
 export type ObjectWriteFailureCode = 'duplicate-value' | 'value-too-long' | 'unknown-user' | 'invalid-value' | 'object-not-found';
@@ -131,13 +131,14 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     return writeResult(response, type, ids.attributeIds, call, { throttled, redirects });
   }
 
-  async function updateObject(
+  /** One PUT object/{id} with the attributes in `values`. */
+  async function putObject(
     layout: SchemaLayout,
     type: ObjectTypeDefinition,
+    ids: ObjectTypeLayout,
     objectId: string,
     values: Readonly<ObjectWrite>,
-  ): Promise<ObjectWriteResult> {
-    const ids = layoutOfType(layout, type, { complete: true });
+  ): Promise<WriteOutcome> {
     const call: AssetsCall = {
       method: 'PUT',
       path: `object/${segment(objectId)}`,
@@ -148,7 +149,7 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
       await response.text().catch(() => undefined);
-      return {
+      const result: ObjectWriteResult = {
         ok: false,
         failure: {
           code: 'object-not-found',
@@ -158,11 +159,41 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
         throttled,
         redirects,
       };
+      return { result, entry: null };
     }
-    return writeResult(response, type, ids.attributeIds, call, { throttled, redirects });
+    return writeOutcome(response, type, ids.attributeIds, call, { throttled, redirects });
+  }
+
+  /**
+   * An update sends the whole list of a many-valued reference (an Employee's Groups). Whether Assets Cloud then holds
+   * exactly that list or adds it to the one it had is not documented (jira-and-assets.md, "Checked later"), so the
+   * answer is checked: when the object Assets returns still holds references that were left out (an update that
+   * adds), those lists are cleared (an empty list clears under both readings) and written again, two more requests
+   * for that object only. An answer without attributes is taken as it is.
+   */
+  async function updateObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    objectId: string,
+    values: Readonly<ObjectWrite>,
+  ): Promise<ObjectWriteResult> {
+    const ids = layoutOfType(layout, type, { complete: true });
+    const first = await putObject(layout, type, ids, objectId, values);
+    const lists = first.entry === null ? [] : listsNotAsSent(type, ids, values, first.entry);
+    if (lists.length === 0) return first.result;
+    const cleared = await putObject(layout, type, ids, objectId, Object.fromEntries(lists.map((key) => [key, []])));
+    if (!cleared.result.ok) return withRequests(cleared.result, first.result);
+    const rewritten = await putObject(layout, type, ids, objectId, Object.fromEntries(lists.map((key) => [key, values[key] ?? []])));
+    return withRequests(rewritten.result, first.result, cleared.result);
   }
 
   return { searchObjects, findObjectsByAnchor, createObject, updateObject };
+}
+
+interface WriteOutcome {
+  readonly result: ObjectWriteResult;
+  /** The object as Assets answered it (a successful write), else null. */
+  readonly entry: AssetsObjectEntry | null;
 }
 
 async function writeResult(
@@ -172,12 +203,52 @@ async function writeResult(
   call: AssetsCall,
   met: { throttled: number; redirects: number },
 ): Promise<ObjectWriteResult> {
+  return (await writeOutcome(response, type, attributeIds, call, met)).result;
+}
+
+async function writeOutcome(
+  response: HttpResponse,
+  type: ObjectTypeDefinition,
+  attributeIds: Readonly<Record<string, string>>,
+  call: AssetsCall,
+  met: { throttled: number; redirects: number },
+): Promise<WriteOutcome> {
   if (response.status === 200 || response.status === 201) {
     const entry = await readJson(response, objectEntrySchema, `Assets (${call.what})`, { endpoint: `${call.method} ${call.path}` });
-    return { ok: true, objectId: entry.id, objectKey: entry.objectKey, ...met };
+    return { result: { ok: true, objectId: entry.id, objectKey: entry.objectKey, ...met }, entry };
   }
-  if (response.status === 400) return { ok: false, failure: validationFailure(await readJsonLoose(response), type, attributeIds), ...met };
+  if (response.status === 400)
+    return { result: { ok: false, failure: validationFailure(await readJsonLoose(response), type, attributeIds), ...met }, entry: null };
   throw await assetsFailure(response, call);
+}
+
+/** Keys of the many-valued references written in `values` that the answered object holds otherwise (as a set). */
+function listsNotAsSent(
+  type: ObjectTypeDefinition,
+  ids: ObjectTypeLayout,
+  values: Readonly<ObjectWrite>,
+  entry: AssetsObjectEntry,
+): string[] {
+  if (entry.attributes === undefined) return [];
+  const held = decodeObject(entry, attributesById(type, ids)).values;
+  return type.attributes
+    .filter((attribute) => attribute.kind.type === 'reference' && attribute.kind.many === true)
+    .map((attribute) => attribute.key)
+    .filter((key) => {
+      const sent = values[key];
+      if (!Array.isArray(sent) || ids.attributeIds[key] === undefined) return false;
+      const now = new Set(Array.isArray(held[key]) ? held[key] : []);
+      return now.size !== new Set(sent).size || sent.some((id) => !now.has(id));
+    });
+}
+
+/** The last write's answer, counting the throttling and redirects every request of the update met. */
+function withRequests(last: ObjectWriteResult, ...earlier: readonly ObjectWriteResult[]): ObjectWriteResult {
+  return {
+    ...last,
+    throttled: earlier.reduce((n, r) => n + r.throttled, last.throttled),
+    redirects: earlier.reduce((n, r) => n + r.redirects, last.redirects),
+  };
 }
 
 /** Maps `errors: {<attributeId>: message}` back to the attribute; the first attribute Assets complained about wins. */
