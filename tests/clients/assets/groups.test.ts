@@ -151,6 +151,24 @@ describe('Assets schema check with group sync on (Employee and Entra Group)', ()
     ).toContain('Groups');
   });
 
+  it('resumes an interrupted check: the second run creates neither type again and finishes both', async () => {
+    bed = await assetsTestBed();
+    bed.site.failNext({
+      method: 'POST',
+      path: '/objecttypeattribute/',
+      status: 400,
+      body: { errorMessages: [], errors: { name: 'Refused once' } },
+    });
+    expect(await rejection(bed.client.ensureSchema(WITH_GROUPS))).toMatchObject({ code: 'ASSETS_REQUEST_FAILED' });
+    expect(writesOf(bed.site).filter((w) => w === 'POST objecttype/create')).toHaveLength(2);
+    const mark = bed.site.requests.length;
+    const result = await bed.client.ensureSchema(WITH_GROUPS);
+    expect(writesOf(bed.site, mark).filter((w) => w === 'POST objecttype/create')).toEqual([]);
+    expect(result.created).toContain('attribute "Groups"');
+    expect(result.created).toContain('attribute "Active" on "Entra Group"');
+    expect((await bed.client.inspectSchema(WITH_GROUPS)).diff).toEqual({ kind: 'ok' });
+  });
+
   it('recreates a deleted Groups attribute as a list of Entra Group references', async () => {
     bed = await assetsTestBed();
     const first = await bed.client.ensureSchema(WITH_GROUPS);
