@@ -5,6 +5,7 @@
  */
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import type { FakeJiraSite, FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
+import type { HttpMethod } from '../../../src/clients/http';
 import { buildSchemaDefinition, CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import type { AppError } from '../../../src/domain/errors';
 import { GROUP_OBJECT_TYPE } from '../../../src/domain/group-catalogue';
@@ -42,7 +43,12 @@ function groupWrite(n: number, overrides: ObjectWrite = {}): ObjectWrite {
 }
 
 /** A direct call to the fake's Assets API, as an admin's hand edit would be (not redirected). */
-async function assetsCall(site: FakeJiraSite, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function assetsCall(
+  site: FakeJiraSite,
+  method: HttpMethod,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await jiraFetchTo(site.url)({
     method,
     url: `/jsm/assets/workspace/${site.workspaceId}/v1/${path}${path.includes('?') ? '&' : '?'}redirected=1`,
