@@ -116,6 +116,8 @@ export interface FakeEntra {
   expirePageTokens(): void;
   /** Incremental delta never reports the changes made so far to these users (delta is not lossless); full reads do. */
   loseDeltaChanges(ids: readonly string[]): void;
+  /** A directory extension property is deleted from the tenant (values included); $select naming it answers 400. */
+  removeExtensionProperty(name: string): void;
   /** The tenant's memory as JSON (users and their history, tokens, delta rounds), e.g. to keep it across processes. */
   exportState(): TenantSnapshot;
   /** Replaces the tenant's memory with an exported one; the app registration given at start stays. */
@@ -432,6 +434,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       for (const round of state.groups.deltaRounds.values()) round.pageTokensExpired = true;
     },
     loseDeltaChanges: (ids) => state.loseDeltaChanges(ids),
+    removeExtensionProperty: (name) => state.removeExtensionProperty(name),
     exportState: () => state.snapshot(),
     importState: (snapshot) => state.restore(snapshot),
   };

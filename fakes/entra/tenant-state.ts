@@ -252,6 +252,23 @@ export class TenantState {
     record.user = copyUser(user);
   }
 
+  /**
+   * The owning app deletes a directory extension property: it is no longer registered, and its values are gone
+   * from every user (Microsoft, "Add custom data to users using directory extensions",
+   * https://learn.microsoft.com/graph/extensibility-overview#directory-microsoft-entra-id-extensions: the definition
+   * is deleted with DELETE /applications/{id}/extensionProperties/{id}). A later $select naming it answers 400
+   * (odata-query.ts parseSelect).
+   */
+  removeExtensionProperty(name: string): void {
+    this.extensionProperties.delete(name);
+    for (const record of this.records.values()) {
+      if (record.user.extensions?.[name] === undefined) continue;
+      const extensions = { ...record.user.extensions };
+      delete extensions[name];
+      record.user = { ...record.user, extensions };
+    }
+  }
+
   setManager(userId: string, managerId: string | null): void {
     const record = this.activeRecord(userId);
     this.upsertUser({ ...record.user, managerId });

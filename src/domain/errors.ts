@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'GRAPH_DELTA_EXPIRED',
   'GRAPH_PAGE_TOKEN_EXPIRED',
   'GRAPH_GROUPS_FORBIDDEN',
+  'ENTRA_EXTENSION_PROPERTY_UNKNOWN',
   'MICROSOFT_UNREACHABLE',
   // Jira
   'JIRA_REQUEST_FAILED',
@@ -43,6 +44,9 @@ export const ERROR_CODES = [
   'ASSETS_REQUEST_FAILED',
   'ASSETS_REDIRECT_FAILED',
   'ASSETS_WRITE_FAILED',
+  // Automation actions and the Rovo agent (issue 15)
+  'DIRECTORY_ACCESS_DENIED',
+  'ACTION_USER_UNAVAILABLE',
   // any external API
   'RESPONSE_MALFORMED',
   // runs and the pipeline

@@ -4,7 +4,8 @@
  * No Forge imports: src/functions/wiring.ts passes Forge transports, tests and benchmarks pass plain HTTP ones.
  */
 import { createAssetsClient } from '../clients/assets/assets-client';
-import { createGraphClient, graphUserFields } from '../clients/graph/graph-client';
+import { createGraphClient, type GraphClientDeps, graphUserFields } from '../clients/graph/graph-client';
+import { createGraphProbes } from '../clients/graph/graph-probes';
 import { createTokenProvider } from '../clients/graph/token-client';
 import type { ExternalFetch, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
@@ -16,7 +17,7 @@ import type { StoredSettings } from '../domain/settings';
 import type { Connections } from '../pipeline/deps';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
-import { type GroupFinder, requireClientSecret, requireSettings } from './settings-service';
+import { type ExtensionChecker, type GroupFinder, requireClientSecret, requireSettings } from './settings-service';
 
 export interface ConnectionDeps {
   readonly externalFetch: ExternalFetch;
@@ -60,18 +61,33 @@ export function createMicrosoftClients(
     policy: deps.policy,
     fingerprint: `${settings.cloud}|${settings.tenantId}|${settings.clientId}|${settings.secretSetAt ?? ''}`,
   });
+  const graphDeps: GraphClientDeps = {
+    fetch: deps.externalFetch,
+    endpoints,
+    tokens,
+    policy: deps.policy,
+    newRequestId: deps.newRequestId,
+    priority: options.priority ?? 'background',
+  };
   const graph = createGraphClient(
-    {
-      fetch: deps.externalFetch,
-      endpoints,
-      tokens,
-      policy: deps.policy,
-      newRequestId: deps.newRequestId,
-      priority: options.priority ?? 'background',
-    },
+    graphDeps,
     graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee'), options.profile ?? []),
   );
-  return { tokens, graph };
+  return { tokens, graph, probes: createGraphProbes(graphDeps) };
+}
+
+/**
+ * Asks Graph whether the tenant knows the directory extension properties being saved (settings-service.ts
+ * ExtensionChecker), with the settings being saved.
+ */
+export function createExtensionChecker(deps: ConnectionDeps): ExtensionChecker {
+  return async (settings, clientSecret, properties) => {
+    const { probes } = createMicrosoftClients(deps, settings, {
+      priority: 'interactive',
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+    });
+    return { unknown: await probes.unknownUserProperties(properties) };
+  };
 }
 
 /** Looks chosen Entra groups up by id ($batch) with the settings being saved (settings-service.ts GroupFinder). */

@@ -3,7 +3,8 @@
  * secret; the client secret goes to the Forge secret store only and is never returned. Saving without a new
  * secret keeps the stored one. A change of tenant, client, cloud or secret drops the cached Graph token.
  */
-import { buildSchemaDefinition, type ExtensionChoice, parseAttributeChoice } from '../domain/attribute-catalogue';
+import { EXTENSION_NAME_HINT } from '../clients/graph/graph-errors';
+import { buildSchemaDefinition, type ExtensionChoice, EXTENSIONS_FIELD_LABEL, parseAttributeChoice } from '../domain/attribute-catalogue';
 import { AppError } from '../domain/errors';
 import { GROUP_SYNC_OFF, type GroupMembership, GROUPS_FIELD_LABEL, isGroupSyncOn, printGroupSelection } from '../domain/group-sync';
 import type { MicrosoftCloud } from '../domain/microsoft-cloud';
@@ -23,7 +24,19 @@ export interface SettingsDeps {
    * before anything is stored; absent (tests of other settings): chosen ids are not checked.
    */
   readonly findGroups?: GroupFinder;
+  /**
+   * Asks Graph which of the chosen directory extension properties the tenant does not know, with the settings being
+   * saved, before anything is stored; absent (tests of other settings): not checked.
+   */
+  readonly findUnknownExtensions?: ExtensionChecker;
 }
+
+/** `clientSecret`: the secret being saved, undefined to use the stored one. Returns the properties Graph does not know. */
+export type ExtensionChecker = (
+  settings: StoredSettings,
+  clientSecret: string | undefined,
+  properties: readonly string[],
+) => Promise<{ readonly unknown: readonly string[] }>;
 
 /** `clientSecret`: the secret being saved, undefined to use the stored one. */
 export type GroupFinder = (
@@ -132,6 +145,14 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
   const scopeGroups = scope === undefined ? [] : scopeGroupIds(scope).filter((id) => !scopeGroupIds(previous?.scope ?? null).includes(id));
   if (scopeGroups.length > 0 && deps.findGroups !== undefined)
     await checkGroupsExist(deps.findGroups, settings, input.clientSecret, scopeGroups, 'The sync scope was not saved:', 'scope');
+  // A changed choice of directory extension properties: Graph must know every one chosen (a mistyped name would
+  // fail every read of users), asked before anything is stored.
+  const extensionProperties = settings.extensions.map((extension) => extension.property);
+  const extensionsChanged =
+    input.extensions !== undefined &&
+    JSON.stringify(extensionProperties) !== JSON.stringify((previous?.extensions ?? []).map((extension) => extension.property));
+  if (extensionsChanged && extensionProperties.length > 0 && deps.findUnknownExtensions !== undefined)
+    await checkExtensionsExist(deps.findUnknownExtensions, settings, input.clientSecret, extensionProperties);
   if (input.clientSecret !== undefined) await deps.secrets.set(secretKeys.clientSecret(), input.clientSecret);
   await deps.store.set(keys.settings(), settings);
   const connectionChanged =
@@ -159,6 +180,21 @@ async function checkGroupsExist(
     `${prefix} no Entra group has the object id ${notFound.join(', ')} (or the app registration cannot read it). ` +
       "Copy the Object ID from the group's Overview page in the Microsoft Entra admin center. Nothing was saved.",
     { context: { field, notFound: notFound.length } },
+  );
+}
+
+async function checkExtensionsExist(
+  findUnknown: ExtensionChecker,
+  settings: StoredSettings,
+  clientSecret: string | undefined,
+  properties: readonly string[],
+): Promise<void> {
+  const { unknown } = await findUnknown(settings, clientSecret, properties);
+  if (unknown.length === 0) return;
+  throw new AppError(
+    'INPUT_INVALID',
+    `${EXTENSIONS_FIELD_LABEL}: Microsoft Entra ID has no directory extension property named ${unknown.join(', ')}. ${EXTENSION_NAME_HINT} Nothing was saved.`,
+    { context: { field: 'extensions', unknown: unknown.length } },
   );
 }
 

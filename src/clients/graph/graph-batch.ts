@@ -8,7 +8,14 @@ import type { EntraUser } from '../../domain/entra-user';
 import { AppError } from '../../domain/errors';
 import { readJson } from '../http';
 import { backoffMs, parseRetryAfter, toRetryAfterSeconds } from '../retry-policy';
-import { consentMissing, type GraphFailure, graphFailure, isConsentDenied, isGraphRetryable } from './graph-errors';
+import {
+  consentMissing,
+  type GraphFailure,
+  graphFailure,
+  isConsentDenied,
+  isGraphRetryable,
+  unknownExtensionProperty,
+} from './graph-errors';
 import {
   type BatchItemResponse,
   batchResponseSchema,
@@ -177,7 +184,10 @@ async function itemOutcome(
     graphCode: error.success ? error.data.error.code : null,
     requestId: header(item, 'request-id'),
     clientRequestId: ctx.clientRequestId,
+    unknownProperty: unknownExtensionProperty(item.status, error.success ? error.data.error.message : undefined),
   };
+  // A chosen extension property the tenant lacks: no other form of the request can succeed.
+  if (failure.unknownProperty !== null && failure.unknownProperty !== undefined) throw graphFailure(failure, OPERATION);
   // Another item may already have switched the form; either way this item is resent with the plain one.
   if (failure.status === 400 && (ctx.expand !== ctx.managerExpand.current() || ctx.managerExpand.fallBack())) return { kind: 'resend' };
   if (isConsentDenied(failure)) {

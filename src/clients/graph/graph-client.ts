@@ -134,7 +134,8 @@ export function createGraphClient(
   async function withManagerExpand(operation: string, build: (expandValue: string) => HttpRequest): Promise<GraphResult> {
     const sent = expand;
     const result = await call(operation, build(sent));
-    if (result.ok || result.failure.status !== 400) return result;
+    // An unknown extension property fails whatever the $expand form: no second request for it.
+    if (result.ok || result.failure.status !== 400 || (result.failure.unknownProperty ?? null) !== null) return result;
     if (sent === expand && !managerExpand.fallBack()) return result;
     return call(operation, build(expand));
   }

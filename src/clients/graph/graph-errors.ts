@@ -116,7 +116,30 @@ export interface GraphFailure {
   /** The response's request-id header, for Microsoft support. */
   readonly requestId: string | null;
   readonly clientRequestId: string;
+  /**
+   * The directory extension property a 400 names as unknown ("Could not find a property named
+   * 'extension_..._name' on type 'microsoft.graph.user'."), read from Graph's error message; absent otherwise. Only
+   * the property name is kept: the rest of Microsoft's message is never copied.
+   */
+  readonly unknownProperty?: string | null;
 }
+
+/**
+ * Graph's answer to a `$select` naming a property the user type does not have, e.g. a directory extension property
+ * the tenant never registered or has removed: 400 Request_BadRequest "Could not find a property named '<name>' on
+ * type 'microsoft.graph.user'." (Microsoft, "Add custom data to users using directory extensions",
+ * https://learn.microsoft.com/graph/extensibility-overview#directory-microsoft-entra-id-extensions; the message form
+ * is the OData one Graph uses for any unknown $select property). Returns the extension property named, else null.
+ */
+export function unknownExtensionProperty(status: number, message: string | undefined): string | null {
+  if (status !== 400 || message === undefined) return null;
+  const match = /property named '(extension_[0-9A-Za-z]+_[A-Za-z0-9_]+)'/.exec(message);
+  return match?.[1] ?? null;
+}
+
+/** Where the admin finds the right name of a directory extension property. */
+export const EXTENSION_NAME_HINT =
+  'Directory extension properties are named extension_{app id without hyphens}_{name}: find the exact names in the Microsoft Entra admin center (the owning app registration) or with Microsoft Graph GET /applications/{id}/extensionProperties.';
 
 /**
  * Graph codes that mean "the token carries no role that allows this": Authorization_RequestDenied ("Insufficient
@@ -149,10 +172,25 @@ export function consentMissing(failure: GraphFailure, operation: string): AppErr
   );
 }
 
+/**
+ * A chosen directory extension property the tenant does not have (removed since it was saved on the Setup tab):
+ * every read of users fails until the admin fixes or removes it, so it is permanent, never retried.
+ */
+export function extensionPropertyUnknown(failure: GraphFailure, property: string, operation: string): AppError {
+  return new AppError(
+    'ENTRA_EXTENSION_PROPERTY_UNKNOWN',
+    `Microsoft Entra ID has no directory extension property named ${property}, which is chosen on the Setup tab; no user could be read. ` +
+      `On the Setup tab, under Directory extension attributes, correct the name or remove it and save. ${EXTENSION_NAME_HINT}`,
+    { context: { ...failureContext(failure, operation), property } },
+  );
+}
+
 /** Any Graph failure the caller did not handle itself. */
 export function graphFailure(failure: GraphFailure, operation: string): AppError {
   const context = failureContext(failure, operation);
   if (isConsentDenied(failure)) return consentMissing(failure, operation);
+  if (failure.unknownProperty !== undefined && failure.unknownProperty !== null)
+    return extensionPropertyUnknown(failure, failure.unknownProperty, operation);
   if (failure.status === 401) {
     return new AppError(
       'GRAPH_REQUEST_FAILED',

@@ -8,7 +8,7 @@ import { AppError, type ErrorContext } from '../../domain/errors';
 import type { MicrosoftCloudEndpoints } from '../../domain/microsoft-cloud';
 import { type ExternalFetch, type HttpRequest, type HttpResponse, readJsonLoose } from '../http';
 import { type RetryPolicy, sendWithRetry } from '../retry-policy';
-import { GRAPH_RETRY_RULES, type GraphFailure, isConsentDenied } from './graph-errors';
+import { GRAPH_RETRY_RULES, type GraphFailure, isConsentDenied, unknownExtensionProperty } from './graph-errors';
 import { graphErrorSchema, isGraphLink } from './graph-schemas';
 import type { TokenProvider } from './token-client';
 
@@ -71,6 +71,7 @@ export function createGraphCall(deps: GraphClientDeps): GraphCall {
         graphCode: parsed.success ? parsed.data.error.code : null,
         requestId,
         clientRequestId,
+        unknownProperty: unknownExtensionProperty(response.status, parsed.success ? parsed.data.error.message : undefined),
       };
       if (!refreshed && (failure.status === 401 || isConsentDenied(failure))) {
         await deps.tokens.invalidate();
