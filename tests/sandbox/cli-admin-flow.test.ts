@@ -78,8 +78,12 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
       [
         'atlassianUsers',
         'creates',
+        'groupCreates',
+        'groupInactivations',
+        'groupUpdates',
         'inactivations',
         'matched',
+        'membershipChanges',
         'missingManagerLinks',
         'outOfScope',
         'unchanged',
