@@ -2,17 +2,31 @@
  * "Test connection": signs in to Microsoft with the saved settings and counts the users the app may read, or shows
  * the failure's title and the backend's message (which names the setting to fix: tenant, client ID, secret value
  * versus ID, expired secret, wrong Microsoft cloud, missing User.Read.All consent, Microsoft unreachable), and on
- * success the Microsoft Graph application permissions the token carries.
+ * success the Microsoft Graph application permissions the token carries and, on a line of its own, whether
+ * GroupMember.Read.All is granted (needed only for group sync and group membership rules in the scope).
  */
 import { LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 
+import { GROUP_READ_PERMISSION } from '../domain/group-sync';
 import { formatDateTime, plural } from './format';
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
 import type { PublicSettingsView } from './views';
 
-type Outcome = { ok: true; userCount: number; checkedAt: string; roles: string[] | null } | { ok: false; code: string; message: string };
+type GroupsPermission = { granted: boolean | null; required: boolean } | null;
+type Outcome =
+  | { ok: true; userCount: number; checkedAt: string; roles: string[] | null; groupsPermission: GroupsPermission }
+  | { ok: false; code: string; message: string };
+
+/** The groups permission on a line of its own: whether it is granted, and what needs it (only two features do). */
+export function groupsPermissionLine(permission: { granted: boolean | null }): string {
+  const needs = 'It is needed only for group sync and for group membership rules in the sync scope';
+  if (permission.granted === true) return `${GROUP_READ_PERMISSION} (read groups and their members): granted. ${needs}.`;
+  if (permission.granted === false)
+    return `${GROUP_READ_PERMISSION} (read groups and their members): not granted. ${needs}; grant it (API permissions > Add a permission > Microsoft Graph > Application permissions, then Grant admin consent) before using either.`;
+  return `${GROUP_READ_PERMISSION} (read groups and their members): unknown, the access token's permissions could not be read. ${needs}.`;
+}
 
 export function ConnectionTest({ settings, onTested }: { settings: PublicSettingsView | null; onTested: () => void }) {
   const [testing, setTesting] = useState(false);
@@ -41,6 +55,7 @@ export function ConnectionTest({ settings, onTested }: { settings: PublicSetting
           {outcome.roles !== null ? (
             <Text>{`Microsoft Graph application permissions granted: ${outcome.roles.length === 0 ? 'none' : outcome.roles.join(', ')}.`}</Text>
           ) : null}
+          {outcome.groupsPermission !== null ? <Text>{groupsPermissionLine(outcome.groupsPermission)}</Text> : null}
         </SectionMessage>
       ) : null}
       {outcome?.ok === false ? <ErrorNotice code={outcome.code} message={outcome.message} /> : null}

@@ -85,6 +85,8 @@ export type SettingsPayload = {
   /** Absent: the stored group sync stays (the other sections leave it alone). */
   groups?: GroupSelection;
   groupMembership?: GroupMembership;
+  /** The sync scope in its text form (scope.ts); absent: the stored scope stays; '': everyone. */
+  scope?: string;
 };
 
 export const api = {

@@ -1,8 +1,8 @@
 /**
  * The Setup tab, in the order of the setup guide: 1. the schema, 2. the Microsoft connection (settings, then a
- * connection test), then the attributes to sync and group sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
+ * connection test), then who is synced (the scope), the attributes to sync and group sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
  * The last connection test (from getOverview, reloaded after each test) tells the group sync section whether the
- * groups permission is granted.
+ * groups permission is granted, and so does the scope section for its group membership rules.
  */
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
@@ -15,6 +15,7 @@ import { GroupSyncSection } from './group-sync-section';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
 import { SchemaCard } from './schema-card';
+import { ScopeSection } from './scope-section';
 import { useLoad } from './use-load';
 import type { PublicSettingsView } from './views';
 
@@ -59,6 +60,9 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
           }}
         />
       </Stack>
+      {loaded.state === 'ready' ? (
+        <ScopeSection key={`scope:${settings === null ? 'none' : 'set'}`} settings={settings} lastCheck={lastCheck} onSaved={onSaved} />
+      ) : null}
       {loaded.state === 'ready' ? (
         <AttributesSection key={`attributes:${settings === null ? 'none' : 'set'}`} settings={settings} onSaved={onSaved} />
       ) : null}

@@ -22,6 +22,8 @@ export const publicSettingsView = z.object({
   /** Group sync in its text form (off, all, ids:<id>,<id>, prefix:<text>) and membership; absent from older backends: off. */
   groups: z.string().optional(),
   groupMembership: z.enum(['direct', 'transitive']).optional(),
+  /** The sync scope in its text form ('' = everyone); absent from older backends: everyone. */
+  scope: z.string().optional(),
 });
 export type PublicSettingsView = z.infer<typeof publicSettingsView>;
 
@@ -129,6 +131,8 @@ export const connectionTestView = z.object({
   userCount: z.number().int(),
   checkedAt: z.string(),
   roles: z.array(z.string()).nullable().default(null),
+  /** Whether the token's roles read groups (null: roles unreadable) and whether group sync requires it; absent from older backends. */
+  groupsPermission: z.object({ granted: z.boolean().nullable(), required: z.boolean() }).nullable().default(null),
 });
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;

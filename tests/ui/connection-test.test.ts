@@ -60,6 +60,10 @@ describe('Test connection on the sandbox', () => {
     const text = await testConnection(page);
     expect(text).toMatch(/^Connected to Microsoft Entra ID The app signed in as its app registration and can read \d+ users/);
     expect(text).toContain('Microsoft Graph application permissions granted: GroupMember.Read.All, User.Read.All.');
+    // Issue 12: the groups permission on a line of its own, with what needs it.
+    expect(text).toContain(
+      'GroupMember.Read.All (read groups and their members): granted. It is needed only for group sync and for group membership rules in the sync scope.',
+    );
   });
 
   it('names an unknown tenant', async () => {
