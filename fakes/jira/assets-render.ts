@@ -22,6 +22,9 @@ import {
 const ISO_EPOCH = '2026-01-01T00:00:00.000Z';
 
 export class AssetsRenderer {
+  /** FakeJiraSiteOptions.assetsDateReadForm: what a Date attribute's `value` holds on read. */
+  dateReadForm: 'iso' | 'display' = 'iso';
+
   constructor(
     private readonly state: AssetsState,
     private readonly workspaceId: string,
@@ -203,7 +206,12 @@ export class AssetsRenderer {
     if (a.type === TYPE_DEFAULT && a.defaultTypeId === DEFAULT_DATE) {
       // Modelled choice (undocumented): `value` holds the ISO date as written, displayValue the site's display form
       // (Jira's default "dd/MMM/yy"), so a client that reads displayValue would see a different text.
-      return { value: v, displayValue: displayDate(v), searchValue: v, referencedType: false };
+      return {
+        value: this.dateReadForm === 'iso' ? v : displayDate(v),
+        displayValue: displayDate(v),
+        searchValue: v,
+        referencedType: false,
+      };
     }
     return { value: v, displayValue: v, searchValue: v, referencedType: false };
   }

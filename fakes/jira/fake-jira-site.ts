@@ -70,6 +70,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     () => origin,
     () => userIndex,
   );
+  render.dateReadForm = options.assetsDateReadForm ?? 'iso';
   const jiraDeps = {
     users: () => users,
     origin: () => origin,

@@ -76,6 +76,14 @@ export interface FakeJiraSiteOptions {
    */
   readonly assetsDateAcceptsDateTime?: boolean;
   /**
+   * The form of a Date attribute's `value` on read (AQL, GET object). Not documented (platform assumption A9; the KB
+   * above covers writes only). 'iso' (default): the ISO date as written, which the app compares against (the
+   * fake's reading since Date attributes were modelled; a display form as default would make every run rewrite
+   * Hire Date, which the app cannot avoid, only detect). 'display': `value` carries the site's display form
+   * (dd/MMM/yy), the case Diagnostics' assets-date-format check exists to catch.
+   */
+  readonly assetsDateReadForm?: 'iso' | 'display';
+  /**
    * How an object update treats a many-valued object reference (maximumCardinality -1, an Employee's Groups): not
    * documented for Cloud (jira-and-assets.md "Checked later": documented for Data Center only). 'replace' (default):
    * the attribute holds exactly the values sent, so the app must always send the whole list. 'merge': the values

@@ -3,11 +3,14 @@
  * sync uses, so a check that passes here passes for the pipeline too. Every probe is read-only; the only value kept
  * is the clock skew, beside the other platform observations.
  */
+import { sampleDateValue } from '../clients/assets/date-probe';
 import type { HttpResponse, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
 import { isGroupSyncOn } from '../domain/group-sync';
 import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
-import { readObservations, recordObservations } from '../pipeline/platform-observations';
+import { objectTypeOf } from '../domain/schema-definition';
+import { readLayout } from '../pipeline/layout-store';
+import { deltaUntrackedKeys, readObservations, recordObservations } from '../pipeline/platform-observations';
 import { askJira } from './admin-check';
 import { type ConnectionDeps, createAssets, createMicrosoftClients } from './connections';
 import type { DiagnosticsProbes } from './diagnostics';
@@ -20,6 +23,9 @@ export interface DiagnosticsProbeDeps {
   /** The calling admin: the admin check asks as them, the email API is asked for their own address. */
   readonly accountId: string;
 }
+
+/** The catalogue key of Hire Date (employeeHireDate, a Date attribute). */
+const HIRE_DATE_KEY = 'hireDate';
 
 /** The response's Date header as epoch ms, or null when absent or unreadable. */
 function serverDate(response: HttpResponse): number | null {
@@ -81,6 +87,24 @@ export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): Diagnostics
       const localMs = now();
       await response.text().catch(() => undefined);
       return { serverMs: serverDate(response), localMs };
+    },
+    chosenAttributes: async () => {
+      const settings = await readSettings(c);
+      if (settings === null) return null;
+      const employee = objectTypeOf(await readSchemaDefinition(c), 'employee');
+      return { deltaUntracked: deltaUntrackedKeys(employee).length, hireDate: settings.attributes.includes(HIRE_DATE_KEY) };
+    },
+    assetsHireDate: async () => {
+      const layout = await readLayout(c.store);
+      const employee = objectTypeOf(await readSchemaDefinition(c), 'employee');
+      if (layout === null || layout.objectTypes.employee?.attributeIds[HIRE_DATE_KEY] === undefined) return { schemaReady: false };
+      const sample = await sampleDateValue({ fetch: c.jiraFetch, policy: c.policy }, layout, employee, HIRE_DATE_KEY);
+      return { schemaReady: true, ...sample };
+    },
+    graphHireDates: async () => {
+      const clients = await microsoft();
+      if (clients === null) return { users: 0, withValue: 0 };
+      return clients.probes.countHireDates();
     },
     recordClockSkew: (skewMs) => recordObservations(c.store, { clockSkewMs: { ...skewMs, at: new Date(now()).toISOString() } }),
   };

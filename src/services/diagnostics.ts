@@ -18,10 +18,13 @@ export type DiagnosticStatus = 'pass' | 'fail' | 'unknown';
 export const DIAGNOSTIC_IDS = [
   'assets-reachable',
   'assets-schema',
+  'assets-date-format',
   'admin-check',
   'email-api',
   'graph-permissions',
   'graph-groups-permission',
+  'graph-hire-date-readable',
+  'graph-delta-optional-properties',
   'graph-page-size',
   'assets-page-size',
   'assets-write-rate',
@@ -66,6 +69,18 @@ export interface DiagnosticsProbes {
   jiraClock(): Promise<{ serverMs: number | null; localMs: number }>;
   graphClock(): Promise<{ serverMs: number | null; localMs: number } | null>;
   observations(): Promise<PlatformObservations>;
+  /**
+   * What the saved settings choose that these checks look at; null when the settings are not saved yet.
+   * `deltaUntracked`: how many chosen attributes read a property delta may not track (G10); `hireDate`: Hire Date is chosen.
+   */
+  chosenAttributes(): Promise<{ deltaUntracked: number; hireDate: boolean } | null>;
+  /**
+   * Assets, read-only: the raw value of the first Employee object holding a Hire Date among the first few pages;
+   * `schemaReady: false` when the schema or its Hire Date attribute does not exist yet.
+   */
+  assetsHireDate(): Promise<{ schemaReady: false } | { schemaReady: true; read: number; value: string | null }>;
+  /** Graph, read-only: one page of users with `$select=id,employeeHireDate`, counted (no value is kept). */
+  graphHireDates(): Promise<{ users: number; withValue: number }>;
   /** Keeps the skew measured (server minus app clock, ms) with the other platform observations. */
   recordClockSkew(skewMs: { jira?: number; graph?: number }): Promise<void>;
   now(): number;
@@ -80,6 +95,9 @@ const TITLES: Record<DiagnosticId, string> = {
   'email-api': 'Jira email API enabled for the app',
   'graph-permissions': 'Microsoft Graph application permission',
   'graph-groups-permission': 'Microsoft Graph permission to read groups',
+  'assets-date-format': 'Date values as Assets returns them',
+  'graph-hire-date-readable': 'Hire dates readable from Microsoft Graph',
+  'graph-delta-optional-properties': 'Incremental reads report changes to the optional attributes chosen',
   'graph-page-size': 'Page size Microsoft Graph serves',
   'assets-page-size': 'Page size Assets serves',
   'assets-write-rate': 'Assets write rate this site allows',
@@ -103,6 +121,10 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+  const chosen = probes.chosenAttributes().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   const outcomes: Record<DiagnosticId, Promise<Outcome>> = {
     'assets-reachable': schema.then((s) =>
       s.ok
@@ -114,6 +136,7 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
         ? schemaOutcome(s.value)
         : unknown('Assets did not answer, so the schema could not be read.', 'Fix "Assets reachable as the app" first.'),
     ),
+    'assets-date-format': chosen.then((c) => dateFormatOutcome(probes, c)),
     'admin-check': probes.adminCheck().then(
       (a) =>
         a.admin
@@ -152,6 +175,8 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
           : groupRolesOutcome(r.roles, r.groupSync ?? false),
       (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
     ),
+    'graph-hire-date-readable': chosen.then((c) => hireDateOutcome(probes, c)),
+    'graph-delta-optional-properties': chosen.then((c) => deltaOptionalOutcome(observations, c)),
     'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
     'assets-page-size': Promise.resolve(assetsPageOutcome(observations)),
     'assets-write-rate': Promise.resolve(writeRateOutcome(observations)),
@@ -216,6 +241,119 @@ function groupRolesOutcome(roles: readonly string[], groupSync: boolean): Outcom
     'Group sync is on, but the token carries no permission to read groups and their members; reading them needs GroupMember.Read.All.',
     GROUPS_ACTION,
     'GRAPH_GROUPS_FORBIDDEN',
+  );
+}
+
+type Chosen = { ok: true; value: { deltaUntracked: number; hireDate: boolean } | null } | { ok: false; error: unknown };
+
+const SETTINGS_MISSING = unknown(
+  'The Microsoft connection is not set up.',
+  'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.',
+);
+const NO_HIRE_DATE = pass('Hire Date is not chosen on the Setup tab, so this does not apply.');
+
+/**
+ * A9: what the app compares a Date attribute's value against is the ISO date; Assets' read form is undocumented.
+ * Accepted: what the codec reads as that date (object-codec.ts decodeDate: YYYY-MM-DD, or a UTC date-time whose date
+ * part is kept). Anything else never compares equal, so every sync would write it again.
+ */
+const READABLE_DATE = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]00:?00)?)?$/;
+
+/** The form of a value without the value (a hire date is personal): digits as 9, letters as A. */
+export function valueShape(value: string): string {
+  return value
+    .slice(0, 40)
+    .replace(/[0-9]/g, '9')
+    .replace(/[A-Za-z]/g, 'A');
+}
+
+async function dateFormatOutcome(probes: DiagnosticsProbes, c: Chosen): Promise<Outcome> {
+  if (!c.ok) return failed(c.error, 'Try again in a minute.');
+  if (c.value === null || !c.value.hireDate) return NO_HIRE_DATE;
+  try {
+    const sample = await probes.assetsHireDate();
+    if (!sample.schemaReady)
+      return unknown(
+        'The Hire Date attribute does not exist in the ENTRA schema yet.',
+        'Use Create Schema (or Repair Schema) on the Setup tab and run a Sync, then run Diagnostics again.',
+      );
+    if (sample.value === null)
+      return unknown(
+        `None of the ${sample.read} Employee object(s) read holds a Hire Date yet.`,
+        'Run a Sync that fills Hire Date, then run Diagnostics again.',
+      );
+    const shape = valueShape(sample.value);
+    if (READABLE_DATE.test(sample.value.trim()))
+      return pass(`Assets returned a Hire Date in the form ${shape}, the ISO date the app writes and compares against.`);
+    return fail(
+      `Assets returned a Hire Date in the form ${shape}, not the ISO date (9999-99-99) the app writes: it never compares equal, so every sync would write Hire Date on every Employee object again.`,
+      'Turn Hire Date off on the Setup tab (the values already in Assets are kept) and report this to support with this report.',
+    );
+  } catch (error) {
+    return failed(error, 'Fix "Assets reachable as the app" first, then run Diagnostics again.');
+  }
+}
+
+/**
+ * Microsoft's user resource lists employeeHireDate as "Returned only on $select" with no permission of its own
+ * (https://learn.microsoft.com/graph/api/resources/user#properties; unlike employeeLeaveDateTime, which needs
+ * User-LifeCycleInfo.Read.All): it is read with the List users permission, User.Read.All
+ * (https://learn.microsoft.com/graph/api/user-list#permissions).
+ */
+const HIRE_DATE_ACTION =
+  'In the Entra admin center, open the app registration -> API permissions -> Add a permission -> Microsoft Graph -> Application permissions -> User.Read.All, then Grant admin consent.';
+
+async function hireDateOutcome(probes: DiagnosticsProbes, c: Chosen): Promise<Outcome> {
+  if (!c.ok) return failed(c.error, 'Try again in a minute.');
+  if (c.value === null) return SETTINGS_MISSING;
+  if (!c.value.hireDate) return NO_HIRE_DATE;
+  try {
+    const { users, withValue } = await probes.graphHireDates();
+    if (users === 0) return unknown('Microsoft Graph returned no users.', 'Run Diagnostics again once the tenant has users.');
+    if (withValue === 0)
+      return unknown(
+        `None of the ${users} user(s) read carries an employeeHireDate. Microsoft Entra ID may answer null when the app may not read it, or when HR never set it.`,
+        'Check in the Microsoft Entra admin center that hire dates are set (a user -> Properties -> Job information -> Employee hire date) and that the app registration holds User.Read.All with admin consent.',
+      );
+    return pass(`${withValue} of the ${users} user(s) read carry an employeeHireDate: the app can read hire dates.`);
+  } catch (error) {
+    const appError = toAppError(error, 'The check failed unexpectedly.');
+    if (appError.code === 'GRAPH_CONSENT_MISSING')
+      return fail(
+        'Microsoft Graph refused to read users with employeeHireDate (HTTP 403): reading it needs the application permission User.Read.All.',
+        HIRE_DATE_ACTION,
+        appError.code,
+      );
+    return failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.');
+  }
+}
+
+/**
+ * G10: Microsoft does not document whether users/delta reports changes to employeeHireDate, employeeOrgData,
+ * onPremisesExtensionAttributes or directory extensions. Observed at each full read that follows incremental ones
+ * (platform-observations.ts optionalPropertyDrift). Drift is not a fault (the full read corrects it, as designed),
+ * so it is reported as unknown (not red), with what it means.
+ */
+function deltaOptionalOutcome(o: PlatformObservations, c: Chosen): Outcome {
+  if (!c.ok) return failed(c.error, 'Try again in a minute.');
+  if (c.value === null) return SETTINGS_MISSING;
+  if (c.value.deltaUntracked === 0)
+    return pass(
+      'No attribute is chosen whose changes incremental reads may miss (Hire Date, Cost Center, Division, Extension Attribute 1-15, directory extensions), so this does not apply.',
+    );
+  const seen = o.optionalPropertyDrift;
+  if (seen === undefined)
+    return unknown(
+      'Not observed yet: it is measured at a full directory read (weekly) that follows incremental syncs.',
+      'Nothing to do: keep syncing as usual and run Diagnostics again after the next weekly full read (the Overview shows when it is due).',
+    );
+  if (seen.differed === 0)
+    return pass(
+      `At the last full read (${seen.at}) the ${seen.compared} user(s) compared held the same values for the ${seen.attributes} attribute(s) incremental reads may miss as the incremental syncs had kept.`,
+    );
+  return unknown(
+    `At the last full read (${seen.at}) ${seen.differed} of ${seen.compared} user(s) held other values for those ${seen.attributes} attribute(s) than the incremental syncs had kept: Microsoft's incremental reads did not report those changes. They reach Assets at the weekly full read, which corrected them.`,
+    'Nothing is required. With a sync interval above 7 days they reach Assets only as often as syncs run: shorten the interval to 7 days or less to have them corrected weekly.',
   );
 }
 

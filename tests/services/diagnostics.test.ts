@@ -17,6 +17,9 @@ function probes(overrides: Partial<DiagnosticsProbes> = {}): DiagnosticsProbes {
       assetsWriteRate: { perMinute: 940.4, throttled: 3, writes: 1200, at: '2026-11-30T10:00:00.000Z' },
     }),
     recordClockSkew: async () => undefined,
+    chosenAttributes: async () => ({ deltaUntracked: 0, hireDate: false }),
+    assetsHireDate: async () => ({ schemaReady: true, read: 1, value: '2021-03-01' }),
+    graphHireDates: async () => ({ users: 10, withValue: 4 }),
     now: () => NOW,
     ...overrides,
   };
@@ -30,17 +33,20 @@ describe('Diagnostics', () => {
     expect(result.checks.map((c) => [c.id, c.status])).toEqual([
       ['assets-reachable', 'pass'],
       ['assets-schema', 'pass'],
+      ['assets-date-format', 'pass'],
       ['admin-check', 'pass'],
       ['email-api', 'pass'],
       ['graph-permissions', 'pass'],
       ['graph-groups-permission', 'pass'],
+      ['graph-hire-date-readable', 'pass'],
+      ['graph-delta-optional-properties', 'pass'],
       ['graph-page-size', 'pass'],
       ['assets-page-size', 'pass'],
       ['assets-write-rate', 'pass'],
       ['clock-skew', 'pass'],
     ]);
-    expect(result.summary).toEqual({ pass: 10, fail: 0, unknown: 0 });
-    expect(result.report).toContain('10 passed, 0 failed, 0 unknown');
+    expect(result.summary).toEqual({ pass: 13, fail: 0, unknown: 0 });
+    expect(result.report).toContain('13 passed, 0 failed, 0 unknown');
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
     const delta = await runDiagnostics(
       probes({
@@ -152,5 +158,81 @@ describe('Diagnostics: the groups permission (issue 13)', () => {
     const check = groupsCheck(await runDiagnostics(probes({ graphRoles: async () => ({ roles: ['User.Read.All'], groupSync: true }) })));
     expect(check).toMatchObject({ status: 'fail', code: 'GRAPH_GROUPS_FORBIDDEN' });
     expect(check.action).toContain('GroupMember.Read.All, then Grant admin consent');
+  });
+});
+
+describe('Diagnostics: Hire Date, the Date form Assets returns, and delta on optional attributes (issue 12)', () => {
+  const check = (result: Awaited<ReturnType<typeof runDiagnostics>>, id: string) => result.checks.find((c) => c.id === id)!;
+  const hireDate = (overrides: Partial<DiagnosticsProbes> = {}) =>
+    probes({ chosenAttributes: async () => ({ deltaUntracked: 1, hireDate: true }), ...overrides });
+  const DRIFT_AT = '2026-11-30T10:00:00.000Z';
+
+  it('do not apply (pass) when nothing they look at is chosen, and are unknown before the settings are saved', async () => {
+    const result = await runDiagnostics(probes());
+    expect(check(result, 'assets-date-format').detail).toContain('Hire Date is not chosen');
+    expect(check(result, 'graph-hire-date-readable').detail).toContain('Hire Date is not chosen');
+    expect(check(result, 'graph-delta-optional-properties').detail).toContain('does not apply');
+    const unsaved = await runDiagnostics(probes({ chosenAttributes: async () => null }));
+    expect(statusOf(unsaved, 'graph-hire-date-readable')).toBe('unknown');
+    expect(statusOf(unsaved, 'graph-delta-optional-properties')).toBe('unknown');
+    expect(statusOf(unsaved, 'assets-date-format')).toBe('pass');
+  });
+
+  it('assets-date-format: ISO date or UTC date-time passes; another form fails without showing the value; no object or no attribute is unknown', async () => {
+    expect(check(await runDiagnostics(hireDate()), 'assets-date-format')).toMatchObject({ status: 'pass', action: null });
+    const dateTime = await runDiagnostics(
+      hireDate({ assetsHireDate: async () => ({ schemaReady: true, read: 1, value: '2021-03-01T00:00:00Z' }) }),
+    );
+    expect(statusOf(dateTime, 'assets-date-format')).toBe('pass');
+    const display = await runDiagnostics(hireDate({ assetsHireDate: async () => ({ schemaReady: true, read: 3, value: '01/Mar/21' }) }));
+    const failed = check(display, 'assets-date-format');
+    expect(failed.status).toBe('fail');
+    expect(failed.detail).toContain('in the form 99/AAA/99');
+    expect(failed.detail).toContain('every sync would write Hire Date');
+    expect(failed.action).toContain('Turn Hire Date off');
+    expect(display.report).not.toContain('01/Mar/21');
+    const empty = await runDiagnostics(hireDate({ assetsHireDate: async () => ({ schemaReady: true, read: 300, value: null }) }));
+    expect(check(empty, 'assets-date-format')).toMatchObject({ status: 'unknown' });
+    expect(check(empty, 'assets-date-format').detail).toContain('None of the 300 Employee object(s)');
+    const noSchema = await runDiagnostics(hireDate({ assetsHireDate: async () => ({ schemaReady: false }) }));
+    expect(check(noSchema, 'assets-date-format').action).toContain('Create Schema');
+    const refused = new AppError('ASSETS_UNAUTHORIZED', 'Assets refused reading Employee objects (HTTP 401).');
+    const error = await runDiagnostics(hireDate({ assetsHireDate: async () => Promise.reject(refused) }));
+    expect(check(error, 'assets-date-format')).toMatchObject({ status: 'fail', code: 'ASSETS_UNAUTHORIZED' });
+  });
+
+  it('graph-hire-date-readable: values pass, all null is unknown with both reasons, 403 fails naming User.Read.All', async () => {
+    expect(check(await runDiagnostics(hireDate()), 'graph-hire-date-readable').detail).toContain('4 of the 10 user(s) read');
+    const none = check(
+      await runDiagnostics(hireDate({ graphHireDates: async () => ({ users: 10, withValue: 0 }) })),
+      'graph-hire-date-readable',
+    );
+    expect(none.status).toBe('unknown');
+    expect(none.detail).toContain('may answer null when the app may not read it, or when HR never set it');
+    const forbidden = new AppError('GRAPH_CONSENT_MISSING', 'The app registration may not read users.');
+    const denied = check(
+      await runDiagnostics(hireDate({ graphHireDates: async () => Promise.reject(forbidden) })),
+      'graph-hire-date-readable',
+    );
+    expect(denied).toMatchObject({ status: 'fail', code: 'GRAPH_CONSENT_MISSING' });
+    expect(denied.detail).toContain('User.Read.All');
+    expect(denied.action).toContain('User.Read.All, then Grant admin consent');
+  });
+
+  it('graph-delta-optional-properties: unknown until observed, pass without drift, unknown explaining the weekly full read with drift', async () => {
+    const notYet = check(await runDiagnostics(hireDate()), 'graph-delta-optional-properties');
+    expect(notYet).toMatchObject({ status: 'unknown' });
+    expect(notYet.detail).toContain('Not observed yet');
+    const observed = (differed: number) =>
+      hireDate({ observations: async () => ({ optionalPropertyDrift: { compared: 60, differed, attributes: 2, at: DRIFT_AT } }) });
+    const clean = check(await runDiagnostics(observed(0)), 'graph-delta-optional-properties');
+    expect(clean).toMatchObject({ status: 'pass', action: null });
+    expect(clean.detail).toContain('the 60 user(s) compared held the same values');
+    const drift = check(await runDiagnostics(observed(7)), 'graph-delta-optional-properties');
+    expect(drift.status).toBe('unknown');
+    expect(drift.detail).toContain('7 of 60 user(s) held other values');
+    expect(drift.detail).toContain('reach Assets at the weekly full read');
+    expect(drift.action).toContain('Nothing is required');
+    expect(drift.action).toContain('shorten the interval to 7 days');
   });
 });

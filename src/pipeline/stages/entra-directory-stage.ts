@@ -21,12 +21,13 @@ import { z } from 'zod';
 
 import { applyDeltaChanges, type DeltaChange, deltaChangeSchema, isFullReadDue } from '../../domain/directory-delta';
 import type { EntraUser } from '../../domain/entra-user';
+import { objectTypeOf } from '../../domain/schema-definition';
 import { readChunks } from '../chunked-store';
 import { deltaCheckpointSchema, fullReadCheckpointSchema, readRoundPage, type RoundEnd, roundReader, startFullRead } from '../delta-rounds';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { deleteGeneration, type DirectoryMeta, readDirectory, readDirectoryMeta, writeDirectoryChunks } from '../directory-cache';
 import { keys } from '../keys';
-import { recordObservations } from '../platform-observations';
+import { compareOptionalValues, deltaUntrackedKeys, recordObservations } from '../platform-observations';
 import { RETENTION_SECONDS } from '../retention';
 import { runDefinition, runProfile } from '../run-state';
 import type { StageHandler, StepContext } from '../step-runner';
@@ -203,6 +204,7 @@ async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeC
     const at = new Date(deps.clock.now()).toISOString();
     // requested 0: delta takes no page size ($top is ignored); served = the largest page Graph sent.
     await recordObservations(deps.store, { graphPageSize: { endpoint: FULL_READ_ENDPOINT, requested: 0, served: cp.largestPage, at } });
+    await observeOptionalDrift(ctx, deps, previousMeta, directory, at);
   }
   // The generation to delete afterwards: the one the changes applied to (kept in the checkpoint, so a merge re-run
   // after a crash past the meta switch still finds it), else whatever the meta pointed at before.
@@ -217,6 +219,29 @@ async function merge(ctx: StepContext, deps: EntraDirectoryStageDeps, cp: MergeC
     previous: previousMeta,
     replaced,
   });
+}
+
+/**
+ * Platform assumption G10, observed without writing to Entra: a full read after delta rounds compares the chosen
+ * attributes delta may not track (employeeHireDate, employeeOrgData, onPremisesExtensionAttributes, directory
+ * extensions) with what the delta-maintained cache held, and records the counts for Diagnostics
+ * (graph-delta-optional-properties). Skipped when nothing such is chosen, when the cache was read for other
+ * attributes, when no delta round ran since its full read, and on a merge re-run after the switch.
+ */
+async function observeOptionalDrift(
+  ctx: StepContext,
+  deps: EntraDirectoryStageDeps,
+  previous: DirectoryMeta | null,
+  read: ReadonlyMap<string, EntraUser>,
+  at: string,
+): Promise<void> {
+  const attributeKeys = deltaUntrackedKeys(objectTypeOf(runDefinition(ctx.run), 'employee'));
+  if (attributeKeys.length === 0 || previous === null || previous.generation === ctx.runId) return;
+  if (!sameKeys(previous.attributes, ctx.run.attributes) || previous.updatedAt <= previous.fullReadAt) return;
+  const cached = await readDirectory(deps.store, previous.generation, previous.chunks);
+  const { compared, differed } = compareOptionalValues(cached, read, attributeKeys);
+  await recordObservations(deps.store, { optionalPropertyDrift: { compared, differed, attributes: attributeKeys.length, at } });
+  deps.logger.info('stage.entra-directory.optional-drift', { runId: ctx.runId, compared, differed });
 }
 
 async function switchGeneration(
