@@ -59,6 +59,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
   const jira429 = new Jira429Headers(options.rateLimits?.jira429);
   let searchCount = 0;
   const administrators = new Set(options.administrators ?? []);
+  const usersWithoutAssets = new Set(options.assetsUsersWithoutAccess ?? []);
   const failRules: { rule: FailNextRule; remaining: number }[] = [];
   const redirectCounts = new Map<FakeEndpoint, number>();
   const requests: RecordedRequest[] = [];
@@ -167,7 +168,19 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     if (!jiraDeps.assetsEnabled || decodeURIComponent(assets[1] ?? '') !== workspaceId) {
       return { status: 404, body: { errorMessages: ['Workspace not found'], errors: {} } };
     }
+    if (principal.kind === 'user' && usersWithoutAssets.has(principal.accountId)) return noAssetsAccess(request);
     return redirect(request) ?? routeAssets({ state, render, aqlMaxResults: options.aqlMaxResults ?? 100 }, request, assets[2] ?? '');
+  }
+
+  /** A user without an Assets role (FakeJiraSiteOptions.assetsUsersWithoutAccess / assetsNoAccessAnswer). */
+  function noAssetsAccess(request: RouteRequest): RouteResponse {
+    const forbidden = { status: 403, body: { errorMessages: ['You do not have permission to view this object schema.'], errors: {} } };
+    if ((options.assetsNoAccessAnswer ?? 'empty') === 'forbidden') return forbidden;
+    const endpoint = classify(request.method, request.path);
+    if (endpoint === 'object/aql')
+      return { status: 200, body: { startAt: 0, maxResults: 25, total: 0, isLast: true, last: true, values: [] } };
+    if (endpoint === 'object/get') return { status: 404, body: { errorMessages: ['Object was not found'], errors: {} } };
+    return forbidden;
   }
 
   /** See FakeJiraSiteOptions.assetsRedirects: the redirected request is served at the same path with REDIRECT_MARK. */

@@ -93,6 +93,20 @@ export interface FakeJiraSiteOptions {
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
   readonly workspaceId?: string;
+  /**
+   * Atlassian accounts that hold no Assets role on the site's schemas (issue 15: the Rovo agent reads as the user).
+   * Assets grants reading object data by role: "A role is a set of permissions granted to Jira users or groups to view
+   * or modify data with Assets" (https://support.atlassian.com/jira-service-management-cloud/docs/what-are-roles/).
+   * Requests as the app are not affected. How Assets Cloud answers such a user is not documented: see
+   * `assetsNoAccessAnswer`.
+   */
+  readonly assetsUsersWithoutAccess?: readonly string[];
+  /**
+   * What a user in `assetsUsersWithoutAccess` gets from Assets (undocumented). 'empty' (default, the less friendly
+   * reading: the app cannot tell "no access" from "nobody there"): AQL answers an empty page and GET object/{id} 404;
+   * other Assets calls 403. 'forbidden': every Assets call answers 403 with Jira's error body.
+   */
+  readonly assetsNoAccessAnswer?: 'empty' | 'forbidden';
   /** accountIds that hold the Jira global permission ADMINISTER (mypermissions, permissions/check). */
   readonly administrators?: readonly string[];
   /**

@@ -18,6 +18,17 @@ export interface CallerByAccess {
   readonly 'jira-admin': { readonly kind: 'jira-admin'; readonly accountId: string };
   /** The app itself on a scheduled trigger: there is no user. */
   readonly 'scheduled-trigger': { readonly kind: 'scheduled-trigger' };
+  /**
+   * A Jira Automation rule running one of the app's actions (src/functions/boundary/action-boundary.ts). Whether Forge
+   * names the rule's actor is not documented (docs/platform-assumptions.md R1): `accountId` is null when it does not.
+   * The actions read the directory as the app; whoever may edit a rule may use them.
+   */
+  readonly 'automation-rule': { readonly kind: 'automation-rule'; readonly accountId: string | null };
+  /**
+   * A person asking the Rovo Directory assistant: `accountId` is the invocation's user. The actions read Assets as
+   * that user (asUser), so they show no more than the user may see in Assets.
+   */
+  readonly 'rovo-user': { readonly kind: 'rovo-user'; readonly accountId: string };
 }
 
 export type Access = keyof CallerByAccess;

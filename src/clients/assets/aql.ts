@@ -1,5 +1,5 @@
 /**
- * The two AQL queries the app runs, built in one place so quoting is right: values come from Entra (ids) and
+ * The AQL queries the app runs, built in one place so quoting is right: values come from Entra (ids) and
  * must never be able to change the query.
  */
 
@@ -20,4 +20,20 @@ export function objectsOfTypeQuery(objectTypeId: string): string {
 /** Objects of the type whose attribute (by name) equals one of the values. */
 export function attributeInQuery(objectTypeId: string, attributeName: string, values: readonly string[]): string {
   return `${objectTypeClause(objectTypeId)} AND ${aqlString(attributeName)} IN (${values.map(aqlString).join(', ')})`;
+}
+
+/**
+ * Objects of the type whose attributes (by name) each equal one of their values, all conditions joined by AND: the
+ * directory lookups of the Automation actions and the Rovo agent (src/services/directory-queries.ts).
+ */
+export function attributesQuery(
+  objectTypeId: string,
+  conditions: readonly { readonly attributeName: string; readonly values: readonly string[] }[],
+): string {
+  const clauses = conditions.map(({ attributeName, values }) =>
+    values.length === 1
+      ? `${aqlString(attributeName)} = ${aqlString(values[0] ?? '')}`
+      : `${aqlString(attributeName)} IN (${values.map(aqlString).join(', ')})`,
+  );
+  return [objectTypeClause(objectTypeId), ...clauses].join(' AND ');
 }

@@ -10,7 +10,7 @@ import type { ObjectWrite } from '../../domain/object-values';
 import { attributeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
 import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../domain/schema-layout';
 import { type HttpResponse, readJson, readJsonLoose } from '../http';
-import { attributeInQuery, objectsOfTypeQuery } from './aql';
+import { attributeInQuery, attributesQuery, objectsOfTypeQuery } from './aql';
 import { type AssetsCall, assetsExchange, assetsFailure, assetsJson, type AssetsTransport, segment } from './assets-http';
 import { aqlPageSchema, assetsErrorBodySchema, type AssetsObjectEntry, objectEntrySchema } from './assets-schemas';
 import { attributesById, decodeObject, encodeObject } from './object-codec';
@@ -45,6 +45,18 @@ export interface ObjectClient {
   searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage>;
   /** The objects whose anchor (`type.anchor`: Entra User ID for Employee, Entra Group ID for Entra Group) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]>;
+  /**
+   * One AQL page of the objects whose attributes (by key) each hold one of their values (all conditions must hold):
+   * the directory lookups (issue 15). `more` is true when Assets has objects past this page.
+   */
+  findObjectsWhere(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    conditions: readonly { readonly attribute: string; readonly values: readonly string[] }[],
+    maxResults: number,
+  ): Promise<{ objects: AssetsObject[]; more: boolean }>;
+  /** One object by id (GET object/{id}); null when Assets answers 404 (deleted, or not visible to the caller). */
+  getObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string): Promise<AssetsObject | null>;
   createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
   updateObject(
     layout: SchemaLayout,
@@ -107,6 +119,42 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
       startAt = page.nextStartAt;
     }
     return found;
+  }
+
+  async function findObjectsWhere(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    conditions: readonly { readonly attribute: string; readonly values: readonly string[] }[],
+    maxResults: number,
+  ): Promise<{ objects: AssetsObject[]; more: boolean }> {
+    const named = conditions.map(({ attribute, values }) => {
+      const definition = attributeOf(type, attribute);
+      if (definition === undefined || values.length === 0)
+        throw new AppError('INTERNAL', `The ${type.name} object type has no attribute ${attribute} to search by.`, {
+          context: { objectType: type.key },
+        });
+      return { attributeName: definition.name, values };
+    });
+    const query = attributesQuery(layoutOfType(layout, type, { complete: false }).objectTypeId, named);
+    const page = await aqlPage(layout, type, query, 0, Math.min(Math.max(maxResults, 1), DEFAULT_OBJECT_PAGE_SIZE));
+    return { objects: page.objects, more: !page.isLast };
+  }
+
+  async function getObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string): Promise<AssetsObject | null> {
+    const call: AssetsCall = {
+      method: 'GET',
+      path: `object/${segment(objectId)}`,
+      what: `reading an ${type.name} object`,
+      context: { objectId },
+    };
+    const { response } = await assetsExchange(transport, layout.workspaceId, call);
+    if (response.status === 404) {
+      await response.text().catch(() => undefined);
+      return null;
+    }
+    if (response.status !== 200) throw await assetsFailure(response, call);
+    const entry = await readJson(response, objectEntrySchema, `Assets (${call.what})`, { endpoint: 'GET object' });
+    return decodeObject(entry, attributesById(type, layoutOfType(layout, type, { complete: false })));
   }
 
   async function createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult> {
@@ -187,7 +235,7 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     return withRequests(rewritten.result, first.result, cleared.result);
   }
 
-  return { searchObjects, findObjectsByAnchor, createObject, updateObject };
+  return { searchObjects, findObjectsByAnchor, findObjectsWhere, getObject, createObject, updateObject };
 }
 
 interface WriteOutcome {

@@ -1,0 +1,18 @@
+/**
+ * The app's Forge `action` functions (issue 15): one per action module in manifest.yml, each a use case behind the
+ * action boundary (src/functions/boundary/action-boundary.ts). The Jira Automation actions
+ * (automation:actionProvider) read the directory as the app; the Rovo Directory assistant's actions (rovo:agent) read
+ * it as the asking user.
+ */
+import { departmentMembersUseCase, personDetailsUseCase, reportsOfUseCase, whoIsManagerUseCase } from '../usecases/directory-assistant';
+import { getApproversUseCase } from '../usecases/get-approvers';
+import { lookUpEmployeeUseCase } from '../usecases/look-up-employee';
+import { automationActionFunction, rovoActionFunction } from './boundary/action-boundary';
+import { createPipelineDeps } from './wiring';
+
+export const lookUpEmployee = automationActionFunction('look-up-employee', lookUpEmployeeUseCase, createPipelineDeps);
+export const getApprovers = automationActionFunction('get-approvers', getApproversUseCase, createPipelineDeps);
+export const directoryManager = rovoActionFunction('directory-manager', whoIsManagerUseCase, createPipelineDeps);
+export const directoryReports = rovoActionFunction('directory-reports', reportsOfUseCase, createPipelineDeps);
+export const directoryPerson = rovoActionFunction('directory-person', personDetailsUseCase, createPipelineDeps);
+export const directoryDepartment = rovoActionFunction('directory-department', departmentMembersUseCase, createPipelineDeps);
