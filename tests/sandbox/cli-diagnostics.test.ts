@@ -41,10 +41,13 @@ describe('sandbox CLI: diagnostics', () => {
     expect(checks.map((c) => c.id)).toEqual([
       'assets-reachable',
       'assets-schema',
+      'assets-date-format',
       'admin-check',
       'email-api',
       'graph-permissions',
       'graph-groups-permission',
+      'graph-hire-date-readable',
+      'graph-delta-optional-properties',
       'graph-page-size',
       'assets-page-size',
       'assets-write-rate',
