@@ -69,6 +69,16 @@ export interface EmulatorOptions {
   readonly adminAccountId?: string;
   /** The Atlassian account the page calls come from (`--as`); default: adminAccountId, the built-in site's admin. */
   readonly callerAccountId?: string;
+  /**
+   * Whether an Automation action's function gets the rule actor as `context.principal` (docs/platform-assumptions.md
+   * R1, not documented): 'none' (default, the less friendly reading) or 'actor' (the calling account).
+   */
+  readonly automationPrincipal?: 'none' | 'actor';
+  /**
+   * Whether a Rovo action may call asUser() (R2, not documented): 'refused' (default, the less friendly reading: the
+   * invocation has no user for requestJira, as Forge answers NEEDS_AUTHENTICATION_ERR) or 'allowed'.
+   */
+  readonly rovoAsUser?: 'refused' | 'allowed';
   /** Where sandbox notices go (default: stderr). The app's own log lines go to <stateDir>/logs/app.log. */
   readonly notice?: (message: string) => void;
 }
@@ -86,6 +96,13 @@ export interface Emulator {
   readonly fetchLimit: FetchLimiter;
   /** Calls a resolver as @forge/bridge invoke does and answers what invoke would return to the page. */
   invoke(resolverKey: string, payload?: unknown, options?: { accountId?: string }): Promise<unknown>;
+  /**
+   * Invokes an action module's function with the payload Forge sends (issue 15; docs/sandbox.md "action"): the inputs
+   * at the payload's top level beside `context: {cloudId, moduleKey}`, and `(payload, {principal, installContext})`.
+   * Automation actions get a principal only with `automationPrincipal: 'actor'`; Rovo actions always name the caller
+   * as principal, and their asUser() works only with `rovoAsUser: 'allowed'`. Answers what the function returned.
+   */
+  action(actionKey: string, input: Readonly<Record<string, unknown>>, options?: { accountId?: string }): Promise<unknown>;
   /** Delivers queued events until none is left (or until() says stop), honouring delays on the emulated clock. */
   drain(options?: DrainOptions): Promise<DrainStats>;
   /** Fires a scheduled trigger once (Forge does not retry a trigger that throws). */
@@ -279,6 +296,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         if (Buffer.byteLength(answer) > RESPONSE_MAX_BYTES)
           throw new Error('The resolver answered more than the 5 MB Forge passes back to the page.');
         return JSON.parse(answer) as unknown;
+      },
+      action: async (actionKey, input, actionOptions) => {
+        const action = manifest.actions.get(actionKey);
+        if (action === undefined)
+          throw new Error(`manifest.yml declares no action ${actionKey} offered by an automation:actionProvider or a rovo:agent`);
+        const accountId = actionOptions?.accountId ?? callerAccountId;
+        const principal = action.surface === 'rovo' || (options.automationPrincipal ?? 'none') === 'actor' ? { accountId } : undefined;
+        const userForRequests = action.surface === 'rovo' && (options.rovoAsUser ?? 'refused') === 'allowed' ? accountId : undefined;
+        const payload = JSON.parse(JSON.stringify({ ...input, context: { cloudId: CLOUD_ID, moduleKey: action.providerKey } })) as unknown;
+        const outcome = await invoker.invoke({
+          functionKey: action.functionKey,
+          moduleKey: actionKey,
+          ...(userForRequests === undefined ? {} : { accountId: userForRequests }),
+          args: [payload, { principal, installContext: contextAriOf(CLOUD_ID) }],
+        });
+        if (outcome.kind === 'timed-out') throw new Error(`The action ${actionKey} ran past its time limit.`);
+        if (outcome.kind === 'threw')
+          throw new Error(
+            `The action ${actionKey} threw: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`,
+          );
+        return outcome.value === undefined ? undefined : (JSON.parse(JSON.stringify(outcome.value)) as unknown);
       },
       drain: (drainOptions) => delivery.drain(drainOptions),
       fireTrigger: async (triggerKey) => {

@@ -23,6 +23,9 @@ const manifestSchema = z.object({
     'jira:adminPage': z.array(z.object({ key: z.string(), resolver: z.object({ function: z.string() }).optional() })).default([]),
     consumer: z.array(z.object({ key: z.string(), queue: z.string(), function: z.string() })).default([]),
     scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string() })).default([]),
+    action: z.array(z.object({ key: z.string(), function: z.string() })).default([]),
+    'automation:actionProvider': z.array(z.object({ key: z.string(), actions: z.array(z.string()) })).default([]),
+    'rovo:agent': z.array(z.object({ key: z.string(), actions: z.array(z.string()).default([]) })).default([]),
     function: z.array(functionSchema),
   }),
   app: z.object({ id: z.string() }),
@@ -51,6 +54,14 @@ export interface Manifest {
   readonly consumers: ReadonlyMap<string, { readonly moduleKey: string; readonly functionKey: string }>;
   readonly triggers: ReadonlyMap<string, { readonly functionKey: string; readonly interval: string }>;
   readonly adminPage: { readonly moduleKey: string; readonly resolverFunction: string } | null;
+  /**
+   * action module key -> its function and who offers it: an `automation:actionProvider` (Jira Automation) or a
+   * `rovo:agent` (issue 15). An action listed by neither cannot be invoked.
+   */
+  readonly actions: ReadonlyMap<
+    string,
+    { readonly functionKey: string; readonly surface: 'automation' | 'rovo'; readonly providerKey: string }
+  >;
   readonly scopes: ReadonlySet<string>;
   /** Declared egress addresses, e.g. https://graph.microsoft.com or https://*.example.com */
   readonly egress: readonly string[];
@@ -96,6 +107,19 @@ export function loadManifest(projectRoot: string): Manifest {
     adminPage: page?.resolver
       ? { moduleKey: page.key, resolverFunction: requireFunction(page.resolver.function, `adminPage ${page.key}`) }
       : null,
+    actions: new Map(
+      m.modules.action.flatMap((a) => {
+        const functionKey = requireFunction(a.function, `action ${a.key}`);
+        const automation = m.modules['automation:actionProvider'].find((p) => p.actions.includes(a.key));
+        const rovo = m.modules['rovo:agent'].find((agent) => agent.actions.includes(a.key));
+        const offered = automation
+          ? { surface: 'automation' as const, providerKey: automation.key }
+          : rovo
+            ? { surface: 'rovo' as const, providerKey: rovo.key }
+            : null;
+        return offered === null ? [] : [[a.key, { functionKey, ...offered }] as const];
+      }),
+    ),
     scopes: new Set(m.permissions.scopes),
     egress: (m.permissions.external?.fetch?.backend ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.address)),
   };

@@ -38,6 +38,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     ]),
     triggers: new Map(),
     adminPage: null,
+    actions: new Map(),
     scopes: new Set(['storage:app']),
     egress: [],
     ...overrides,
