@@ -4,10 +4,9 @@
  * A rule is either a property rule made of one or more lines combined with OR (one line: a plain rule; several: an
  * OR group, the one level of OR the scope allows) or a group membership rule (group object ids, direct or including
  * nested groups). Validation is the backend's own: each line with scopeRuleSchema, each membership rule with
- * scopeMembershipSchema, then the whole scope with parseScope (limits). Saving sends the text form (printScope), which
+ * scopeMembershipSchema, then the whole scope with scopeSchema (limits); what Save sends is parseScope's result. Saving sends the text form (printScope), which
  * the backend parses with parseScopeText, so the settings contract is unchanged; an empty builder sends '' (everyone).
  */
-import { AppError } from '../domain/errors';
 import {
   isGroup,
   isMembership,
@@ -22,6 +21,7 @@ import {
   type ScopeProperty,
   type ScopeRule,
   scopeRuleSchema,
+  scopeSchema,
 } from '../domain/scope';
 import type { SettingsPayload } from './invoke';
 import { parseGroupIdsText } from './settings-form-model';
@@ -177,12 +177,9 @@ export function scopeMessages(values: ScopeBuilderValues): ScopeMessages {
     }
   }
   if (Object.keys(fields).length > 0) return { fields };
-  try {
-    parseScope(scopeInput(values));
-    return { fields };
-  } catch (error) {
-    return { fields, scope: error instanceof AppError ? error.message : String(error) };
-  }
+  // Every rule is valid on its own: what is left is about the whole (the rule count, the text form's length).
+  const parsed = scopeSchema.safeParse(scopeInput(values));
+  return parsed.success ? { fields } : { fields, scope: joined(parsed.error.issues.map((issue) => issue.message)) };
 }
 
 /** The text form Save sends ('' for an empty builder: everyone); null while the builder is not valid. */

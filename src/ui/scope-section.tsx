@@ -165,6 +165,9 @@ export function ScopeSection(props: {
 }) {
   const { settings, onSaved } = props;
   const [values, setValues] = useState<ScopeBuilderValues>(() => scopeBuilderValues(savedScope(settings)));
+  // The builder as last changed, for Save: a click can arrive through the bridge before the render that follows the
+  // last key typed, and a handler from that older render would send the value without that key.
+  const latest = useRef(values);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
   const [saved, setSaved] = useState(false);
@@ -176,7 +179,8 @@ export function ScopeSection(props: {
 
   const change = (update: (current: ScopeBuilderValues) => ScopeBuilderValues) => {
     setSaved(false);
-    setValues(update);
+    latest.current = update(latest.current);
+    setValues(latest.current);
   };
   const changeRule = (key: string, update: (rule: ScopeRuleValues) => ScopeRuleValues | null) =>
     change((current) => ({
@@ -201,7 +205,7 @@ export function ScopeSection(props: {
 
   const save = async () => {
     if (settings === null) return;
-    const payload = scopePayload(settings, values);
+    const payload = scopePayload(settings, latest.current);
     if (payload === null) return;
     setSaving(true);
     setFailure(null);
@@ -328,8 +332,9 @@ export function ScopeSection(props: {
       <Heading as="h3">{SCOPE_SECTION_TITLE}</Heading>
       <Text>
         By default every Entra ID user the app registration can read is synced. Here you can narrow that down. A user who leaves the scope
-        is handled like a leaver: the Employee object is made inactive (reason “out of scope”), never deleted, and counts towards the safety
-        threshold. Use Preview after a change: it shows how many users each rule leaves out and who would leave or enter the sync.
+        is handled like a leaver: the Employee object is made inactive (reason “Outside the sync scope”), never deleted, and counts towards
+        the safety threshold. Use Preview after a change: it shows how many users each rule leaves out and who would leave or enter the
+        sync.
       </Text>
       {settings === null ? (
         <SectionMessage appearance="information" title="Connect Microsoft Entra ID first">
