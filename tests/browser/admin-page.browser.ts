@@ -5,7 +5,8 @@
  * install -> Create Schema -> invalid settings (each message next to its field) -> Test connection failures (bad
  * secret, Secret ID pasted, no consent, wrong cloud) -> valid settings -> Preview (tables, old -> new) -> Sync with
  * progress -> safety threshold confirm and cancel -> History and run details -> group sync on with a name prefix and
- * a preview listing the Entra groups (issue 13); then a non-admin's refusal. axe-core
+ * a preview listing the Entra groups (issue 13) -> a two-rule sync scope built by keyboard and a preview showing its
+ * figures (issue 12); then a non-admin's refusal. axe-core
  * finds no serious or critical violation on any tab; screenshots of each tab are checked (not blank, no error box)
  * and saved (docs/images with `npm run screenshots`). The client secret never reaches the page.
  */
@@ -343,6 +344,59 @@ describe('the admin page in Chromium, keyboard only', () => {
     expect(text).toContain('Nested Team B');
     await expectAccessible();
     await screenshot(page, 'preview-groups');
+  });
+
+  it('builds a two-rule sync scope by keyboard, saves it, and previews its figures (issue 12)', async () => {
+    const departments = [...new Set(sandbox.emulator.simulation!.world.entra.users.map((u) => u.department).filter(Boolean))] as string[];
+    await openTab(page, 'Setup');
+    await main().getByRole('heading', { name: 'Who is synced', exact: true }).waitFor();
+    await main().getByText('Saved: no scope. Everyone the app registration can read is synced.').waitFor();
+    await pressButton(page, 'Add a property rule');
+    await tabTo(page, { field: 'Rule 1: test' });
+    await page.keyboard.type('does not');
+    await page.getByRole('option', { name: 'does not equal' }).waitFor();
+    await page.keyboard.press('Enter');
+    await typeInto(page, 'Rule 1: value', departments[0]!);
+    await pressButton(page, 'Add a property rule');
+    await tabTo(page, { field: 'Rule 2: property' });
+    await page.keyboard.type('Office');
+    await page.getByRole('option', { name: 'Office location' }).waitFor();
+    await page.keyboard.press('Enter');
+    await tabTo(page, { field: 'Rule 2: test' });
+    await page.keyboard.type('does not');
+    await page.getByRole('option', { name: 'does not equal' }).waitFor();
+    await page.keyboard.press('Enter');
+    await typeInto(page, 'Rule 2: value', 'Tokyo');
+    await pressButton(page, 'Save scope');
+    await main().getByText('Scope saved').waitFor();
+    const expected = `department ne '${departments[0]}' and officeLocation ne 'Tokyo'`;
+    const settings = (await sandbox.emulator.invoke('getSettings')) as { data: { scope: string } };
+    expect(settings.data.scope).toBe(expected);
+    const setup = (await main().innerText()).replace(/\s+/g, ' ');
+    expect(setup).toContain(`Department does not equal “${departments[0]}”`);
+    expect(setup).toContain('Office location does not equal “Tokyo”');
+    expect(setup).toContain(expected);
+    await expectAccessible();
+    await screenshot(page, 'setup-scope');
+
+    await openTab(page, 'Preview');
+    await pressButton(page, 'Generate Preview');
+    const note = main()
+      .locator('section')
+      .filter({ hasText: `Scope: ${expected}.` });
+    await note.first().waitFor({ timeout: 60_000 });
+    await idle(page);
+    const text = (await note.first().innerText()).replace(/\s+/g, ' ');
+    const { report } = (
+      (await sandbox.emulator.invoke('getReport', { mode: 'preview' })) as {
+        data: { report: { counts: { outOfScope: number }; scope: { rules: { rule: string; excluded: number }[] } } };
+      }
+    ).data;
+    expect(report.counts.outOfScope).toBeGreaterThan(0);
+    expect(text).toContain(`${report.counts.outOfScope} Entra ID users read are outside it.`);
+    for (const rule of report.scope.rules) expect(text).toContain(`${rule.rule}: excluded ${rule.excluded}`);
+    expect(report.scope.rules.map((r) => r.rule)).toEqual([`department ne '${departments[0]}'`, "officeLocation ne 'Tokyo'"]);
+    await expectAccessible();
   });
 
   it('never lets the client secret reach the page: not in an answer, not in the page', async () => {
