@@ -22,7 +22,7 @@ import {
   TextArea,
   Textfield,
 } from '@forge/react';
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 
 import {
   GROUP_IDS_MAX,
@@ -113,6 +113,9 @@ export function GroupSyncSection(props: {
 }) {
   const { settings, onSaved } = props;
   const [values, setValues] = useState<GroupSyncValues>(groupSyncInitialValues(settings));
+  // Save reads the values as last changed, not the last render's copy: a click can reach the page before the render
+  // that follows the last key typed (the scope section met this in the browser walk).
+  const latest = useRef(values);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
   const [saved, setSaved] = useState(false);
@@ -122,12 +125,13 @@ export function GroupSyncSection(props: {
 
   const change = (next: Partial<GroupSyncValues>) => {
     setSaved(false);
-    setValues((current) => ({ ...current, ...next }));
+    latest.current = { ...latest.current, ...next };
+    setValues(latest.current);
   };
 
   const save = async () => {
     if (settings === null) return;
-    const payload = groupSyncPayload(settings, values);
+    const payload = groupSyncPayload(settings, latest.current);
     if (payload === null) return;
     setSaving(true);
     setFailure(null);
