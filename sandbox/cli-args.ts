@@ -19,6 +19,7 @@ export const COMMANDS = [
   'confirm',
   'cancel',
   'diagnostics',
+  'sync-user',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -45,6 +46,8 @@ export interface CliOptions {
   readonly seed?: number;
   /** --fetch-limit-counts-jira: requestJira counts towards Forge's per-invocation outbound request limit. */
   readonly fetchLimitCountsJira?: boolean;
+  /** sync-user: exactly one of --account-id, --email, --entra-id (docs/sandbox.md). */
+  readonly syncUser?: { readonly accountId: string } | { readonly email: string } | { readonly entraId: string };
   /** --as: the Atlassian accountId the page calls come from. */
   readonly as?: string;
   /** The RUN_ID argument of run, confirm and cancel. */
@@ -72,6 +75,9 @@ const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
   '--attributes': ['configure'],
   '--groups': ['configure'],
   '--group-membership': ['configure'],
+  '--account-id': ['sync-user'],
+  '--email': ['sync-user'],
+  '--entra-id': ['sync-user'],
 };
 const HELP_FLAGS = ['--help', '-h'];
 
@@ -97,6 +103,9 @@ const VALUE_OPTIONS = [
   '--seed',
   '--as',
   '--port',
+  '--account-id',
+  '--email',
+  '--entra-id',
 ] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -105,6 +114,7 @@ Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
          --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)
          --groups off|all|ids:ID,ID|prefix:TEXT (configure)  --group-membership direct|transitive (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
+         --account-id ID | --email ADDRESS | --entra-id ID (sync-user)
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -185,6 +195,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (as !== undefined && !/^[A-Za-z0-9:-]{1,128}$/.test(as))
     throw new UsageError(`--as must be an Atlassian account ID such as 712020:5a7e1b3c-0d4f-4e2a-9b8c-5ad0b0c0ffee, got "${as}".`);
 
+  const who = (['--account-id', '--email', '--entra-id'] as const).filter((name) => values.get(name) !== undefined);
+  if (command === 'sync-user' && who.length !== 1)
+    throw new UsageError('sync-user needs exactly one of --account-id ID, --email ADDRESS or --entra-id ID.');
+  const whoName = who[0];
+  const whoValue = whoName === undefined ? undefined : (values.get(whoName) ?? '');
+  const syncUser =
+    whoValue === undefined
+      ? undefined
+      : whoName === '--account-id'
+        ? { accountId: whoValue }
+        : whoName === '--email'
+          ? { email: whoValue }
+          : { entraId: whoValue };
   const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
   if (takesRunId && positional.length === 0)
     throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
@@ -213,6 +236,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),
     ...defined('as', as),
+    ...defined('syncUser', syncUser),
     ...defined('runId', runId),
     ...defined('port', integer('--port', 1, 65_535)),
     ...(once ? { once: true } : {}),

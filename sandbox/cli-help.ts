@@ -72,6 +72,12 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   },
   status: { short: 'the run in progress and the last runs', synopsis: '', summary: "What the Overview tab's status shows (getStatus)." },
   history: { short: 'the run history', synopsis: '', summary: 'The run history, newest first (getHistory).' },
+  'sync-user': {
+    short: 'sync one user now (read, decide, write that one Employee object)',
+    synopsis: '--account-id ID | --email ADDRESS | --entra-id ID',
+    summary:
+      "The Sync tab's Sync one user (syncUser): each step with its result, then what was written. Exit 0 when written or nothing to write, 1 when a step failed or a run holds the lock.",
+  },
   diagnostics: {
     short: 'read-only checks of the site and tenant, with a support report',
     synopsis: '',

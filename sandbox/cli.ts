@@ -26,6 +26,7 @@ import { commandHelp, generalHelp } from './cli-help';
 import { Output } from './cli-output';
 import { decideRunCommand, runDetailsCommand, serveCommand, servesAfterDemo, settingsCommand } from './cli-page-commands';
 import { scheduledTickCommand } from './cli-schedule';
+import { syncUserCommand } from './cli-sync-user';
 import { type Emulator, startEmulator } from './emulator';
 import { isAlive } from './state-lock';
 
@@ -120,6 +121,8 @@ function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<
       return historyCommand(ctx);
     case 'diagnostics':
       return diagnosticsCommand(ctx);
+    case 'sync-user':
+      return syncUserCommand(ctx);
   }
 }
 

@@ -28,6 +28,19 @@ export const JIRA_SCOPE_RULES: readonly ScopeRule[] = [
     ['read:jira-user'],
     ['read:user:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira'],
   ),
+  // The single-user sync's lookups (src/clients/jira/jira-user-lookup.ts): Current scope read:jira-user for both.
+  rule(
+    'GET',
+    '/rest/api/3/user',
+    ['read:jira-user'],
+    ['read:application-role:jira', 'read:group:jira', 'read:user:jira', 'read:avatar:jira'],
+  ),
+  rule(
+    'GET',
+    '/rest/api/3/user/search',
+    ['read:jira-user'],
+    ['read:user:jira', 'read:user.property:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira'],
+  ),
   rule('GET', '/rest/api/3/user/email/bulk', ['read:email-address:jira']),
   rule('GET', '/rest/api/3/user/email', ['read:email-address:jira']),
   // permissions/check: the spec's Current scopes are [] (its deprecation notice names read:jira-work / read:permission:jira).

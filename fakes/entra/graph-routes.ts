@@ -8,6 +8,7 @@ import { allowOnly, type FakeResponse, graphError, type GraphRequestContext, jso
 import { type GroupBehaviour, isGroupPath, routeGroups } from './group-routes';
 import {
   DEFAULT_USER_PROPERTIES,
+  hasLambdaFilter,
   type ManagerExpansion,
   parseExpand,
   parseFilter,
@@ -43,6 +44,14 @@ export interface GraphBehaviour extends GroupBehaviour {
    * https://learn.microsoft.com/graph/query-parameters#expand-parameter). null is the old friendly reading.
    */
   readonly expandPageCap: number | null;
+  /**
+   * `$filter=proxyAddresses/any(...)` / `otherMails/any(...)`: 'advanced-only' (default, absent) answers 400
+   * Request_UnsupportedQuery unless the request sends `ConsistencyLevel: eventual` and `$count=true`, as
+   * docs/clients/graph.md records from "Advanced query capabilities" (https://learn.microsoft.com/graph/aad-advanced-queries);
+   * 'basic' is the friendlier reading of the $filter page (https://learn.microsoft.com/graph/filter-query-parameter),
+   * whose `imAddresses/any(...)` example sends neither.
+   */
+  readonly lambdaFilters?: 'advanced-only' | 'basic';
   /** Delta page size; Graph uses about 200 and ignores $top. */
   readonly deltaPageSize: number;
   /**
@@ -138,11 +147,19 @@ function deniedAnswer(behaviour: GraphBehaviour, ctx: GraphRequestContext, acces
 // ---- /users ----
 
 function listUsers(state: TenantState, behaviour: GraphBehaviour, ctx: GraphRequestContext): FakeResponse {
-  allowOnly(ctx.query, ['$select', '$expand', '$top', '$filter', '$skiptoken'], 'GET /v1.0/users');
+  allowOnly(ctx.query, ['$select', '$expand', '$top', '$filter', '$skiptoken', '$count'], 'GET /v1.0/users');
   const selection = parseSelect(ctx.query.get('$select'), state.extensionProperties);
   const expansion = checkExpansion(behaviour, parseExpand(ctx.query.get('$expand')));
   const top = parseTop(ctx.query.get('$top'));
   const filter = parseFilter(ctx.query.get('$filter'));
+  const advanced = ctx.headers['consistencylevel']?.toLowerCase() === 'eventual' && ctx.query.get('$count') === 'true';
+  if (hasLambdaFilter(ctx.query.get('$filter')) && (behaviour.lambdaFilters ?? 'advanced-only') === 'advanced-only' && !advanced) {
+    throw new QueryError(
+      400,
+      'Request_UnsupportedQuery',
+      'Unsupported query: this filter needs ConsistencyLevel: eventual and $count=true.',
+    );
+  }
   const pageSize = expansion !== null && behaviour.expandPageCap !== null ? Math.min(top, behaviour.expandPageCap) : top;
 
   const skiptoken = ctx.query.get('$skiptoken');

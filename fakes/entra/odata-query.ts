@@ -141,10 +141,24 @@ export function parseTop(value: string | null): number {
 }
 
 const MAX_IN_VALUES = 15;
+
+/**
+ * `proxyAddresses/any(p:p eq 'smtp:x')` and `otherMails/any(o:o eq 'x')`: the `any` lambda over a collection of
+ * strings (https://learn.microsoft.com/graph/filter-query-parameter, "any operator"; the user resource page lists
+ * `eq` for both properties). Whether Graph needs the advanced query parameters for them is told both ways
+ * (docs/clients/graph.md): graph-routes.ts asks for them by default (GraphBehaviour.lambdaFilters).
+ */
+const LAMBDA_CLAUSE = /^(proxyAddresses|otherMails)\/any\((\w+):(\w+) eq (.+)\)$/;
+
+/** Whether a (valid) filter uses a lambda on proxyAddresses or otherMails. */
+export function hasLambdaFilter(value: string | null): boolean {
+  return value !== null && splitAnd(value.trim()).some((clause) => LAMBDA_CLAUSE.test(clause));
+}
 const MAX_EQ_LENGTH = 120;
 
 /**
- * `id in ('a','b')`, `mail eq 'x'`, `userPrincipalName eq 'x'`, `accountEnabled eq true|false`, joined by `and`.
+ * `id in ('a','b')`, `mail eq 'x'`, `userPrincipalName eq 'x'`, `accountEnabled eq true|false`, the proxyAddresses /
+ * otherMails lambdas (LAMBDA_CLAUSE), joined by `and`.
  * Anything else needs advanced query capabilities (ConsistencyLevel + $count) the fake does not model.
  */
 export function parseFilter(value: string | null): (user: FakeGraphUser) => boolean {
@@ -199,6 +213,17 @@ function parseClause(clause: string): (user: FakeGraphUser) => boolean {
     }
     const set = new Set(values.map((v) => v.toLowerCase()));
     return (user) => set.has(user.id.toLowerCase());
+  }
+  const lambda = LAMBDA_CLAUSE.exec(clause);
+  if (lambda?.[1] !== undefined && lambda[4] !== undefined) {
+    if (lambda[2] !== lambda[3]) throw unsupported(clause);
+    const [text] = parseStringList(lambda[4].trim(), clause);
+    if (text === undefined || text.length > MAX_EQ_LENGTH) throw unsupported(clause);
+    const wanted = text.toLowerCase();
+    // Directory string comparisons ignore case (mail eq, userPrincipalName eq above do too).
+    return lambda[1] === 'proxyAddresses'
+      ? (user) => user.proxyAddresses.some((entry) => entry.toLowerCase() === wanted)
+      : (user) => user.otherMails.some((entry) => entry.toLowerCase() === wanted);
   }
   const eqMatch = /^(mail|userPrincipalName|accountEnabled) eq (.+)$/.exec(clause);
   if (eqMatch?.[1] === undefined || eqMatch[2] === undefined) throw unsupported(clause);

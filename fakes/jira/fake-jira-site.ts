@@ -83,6 +83,7 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
     permissionModel: options.permissionModel ?? 'jira',
     usersPageCap: options.usersPageCap === undefined ? 100 : options.usersPageCap,
     usersSearch409Every: options.usersSearch409Every ?? 0,
+    userSearchHiddenEmails: options.userSearchHiddenEmails ?? 'unmatched',
     countSearch: () => ++searchCount,
   } as const;
 

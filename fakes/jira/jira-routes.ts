@@ -21,6 +21,13 @@ export interface JiraRouteDeps {
   readonly permissionModel: 'jira' | 'lenient';
   readonly usersPageCap: number | null;
   readonly usersSearch409Every: number;
+  /**
+   * Whether GET /rest/api/3/user/search?query= matches an email that profile visibility hides. The spec says only
+   * that the query "is matched against user attributes (displayName, and emailAddress)" and that "Privacy controls are
+   * applied to the response" (jira-platform.swagger-v3.json): silent on hidden emails, so the default (absent) is
+   * 'unmatched' (the less friendly reading); 'matched' is the friendly one.
+   */
+  readonly userSearchHiddenEmails?: 'unmatched' | 'matched';
   /** Counts users/search requests (1, 2, ...) for usersSearch409Every. */
   readonly countSearch: () => number;
 }
@@ -36,6 +43,10 @@ export function routeJira(deps: JiraRouteDeps, request: RouteRequest, principal:
       return myPermissions(deps, request, principal);
     case '/rest/api/3/users/search':
       return usersSearch(deps, request, deps.countSearch());
+    case '/rest/api/3/user':
+      return oneUser(deps, request);
+    case '/rest/api/3/user/search':
+      return userSearch(deps, request);
     case '/rest/api/3/user/email/bulk':
       return emailBulk(deps, request);
     case '/rest/api/3/user/email':
@@ -59,6 +70,38 @@ function usersSearch(deps: JiraRouteDeps, request: RouteRequest, count: number):
   return json(
     200,
     page.map((user) => renderUser(deps.origin(), user)),
+  );
+}
+
+/** GET /rest/api/3/user?accountId= (the spec: 200 the user, 404 "Returned if the user is not found"). */
+function oneUser(deps: JiraRouteDeps, request: RouteRequest): RouteResponse {
+  const id = request.query.get('accountId');
+  if (id === null || id === '') return misuse('user needs accountId');
+  const user = deps.users().find((u) => u.accountId === id);
+  if (user === undefined) return jiraError(404, [`The user with account ID '${id}' does not exist.`]);
+  return json(200, renderUser(deps.origin(), user));
+}
+
+/**
+ * GET /rest/api/3/user/search?query= : "Returns a list of active users that match the search string" by prefix of
+ * displayName or emailAddress (the spec's description and its query parameter); emails hidden by profile visibility
+ * match only under userSearchHiddenEmails 'matched'.
+ */
+function userSearch(deps: JiraRouteDeps, request: RouteRequest): RouteResponse {
+  const query = (request.query.get('query') ?? '').trim().toLowerCase();
+  if (query === '') return misuse('user/search needs query (accountId and property are not modelled)');
+  const maxResults = intParam(request.query, 'maxResults', USERS_DEFAULT_RESULTS);
+  if (maxResults === null) return misuse('maxResults must be an integer');
+  const hiddenMatch = deps.userSearchHiddenEmails === 'matched';
+  const found = deps.users().filter((user) => {
+    if (!user.active) return false;
+    if (user.displayName.toLowerCase().startsWith(query)) return true;
+    const email = user.email === null || (user.emailHidden && !hiddenMatch) ? null : user.email.toLowerCase();
+    return email !== null && email.startsWith(query);
+  });
+  return json(
+    200,
+    found.slice(0, Math.min(maxResults, USERS_MAX_RESULTS)).map((user) => renderUser(deps.origin(), user)),
   );
 }
 

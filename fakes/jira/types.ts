@@ -127,6 +127,8 @@ export interface FakeJiraSiteOptions {
    * interrupted", the spec). Default 0: off (the fake's searches are never slow); failNext can inject one too.
    */
   readonly usersSearch409Every?: number;
+  /** user/search?query= matches emails hidden by profile visibility: 'unmatched' (default) or 'matched' (jira-routes.ts). */
+  readonly userSearchHiddenEmails?: 'unmatched' | 'matched';
   /** Index the Assets objects between requests (benchmarks with large workspaces): same answers, far less CPU. */
   readonly indexes?: boolean;
   /** Keep request bodies in `requests` (default true); benchmarks with many writes turn it off to save memory. */

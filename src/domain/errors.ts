@@ -47,6 +47,12 @@ export const ERROR_CODES = [
   // Automation actions and the Rovo agent (issue 15)
   'DIRECTORY_ACCESS_DENIED',
   'ACTION_USER_UNAVAILABLE',
+  // Sync one user now (issue 15, src/services/single-user-sync.ts): the step that stopped it
+  'SYNC_USER_NOT_FOUND',
+  'SYNC_USER_NO_EMAIL',
+  'SYNC_USER_NOT_MATCHED',
+  'SYNC_USER_OUT_OF_SCOPE',
+  'SYNC_USER_SCOPE_UNKNOWN',
   // any external API
   'RESPONSE_MALFORMED',
   // runs and the pipeline

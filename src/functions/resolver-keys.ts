@@ -16,6 +16,7 @@ export const RESOLVER_KEYS = {
   getRun: 'getRun',
   getReport: 'getReport',
   runDiagnostics: 'runDiagnostics',
+  syncUser: 'syncUser',
 } as const;
 
 export type ResolverKey = (typeof RESOLVER_KEYS)[keyof typeof RESOLVER_KEYS];

@@ -22,6 +22,7 @@ import { runDiagnosticsUseCase } from '../usecases/run-diagnostics';
 import { saveSettingsUseCase } from '../usecases/save-settings';
 import { startPreviewUseCase } from '../usecases/start-preview';
 import { startSyncUseCase } from '../usecases/start-sync';
+import { syncUserUseCase } from '../usecases/sync-user';
 import { testConnectionUseCase } from '../usecases/test-connection';
 import type { EntryUseCase } from '../usecases/use-case';
 import { type ResolverAccess, resolverFunction } from './boundary/resolver-boundary';
@@ -46,6 +47,7 @@ export const RESOLVER_USE_CASES: { readonly [K in ResolverKey]: EntryUseCase<App
   [RESOLVER_KEYS.getRun]: getRunUseCase,
   [RESOLVER_KEYS.getReport]: getReportUseCase,
   [RESOLVER_KEYS.runDiagnostics]: runDiagnosticsUseCase,
+  [RESOLVER_KEYS.syncUser]: syncUserUseCase,
 };
 
 const resolver = new Resolver();

@@ -22,7 +22,11 @@ export interface StartRunInput {
   readonly startedBy: string | null;
 }
 
-export async function startRun(deps: PipelineDeps, input: StartRunInput): Promise<RunState> {
+/**
+ * Takes the one-run lock for a new run id and numbers the run; RUN_ALREADY_ACTIVE (saying what holds the lock)
+ * when a run or the Create Schema job holds it.
+ */
+async function lockNewRun(deps: PipelineDeps): Promise<{ runId: string; number: number; now: number }> {
   await reapStaleRun(deps);
   const now = deps.clock.now();
   const runId = `${new Date(now)
@@ -44,7 +48,11 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   const counter = await deps.store.get(keys.runCounter());
   const number = (typeof counter === 'number' && Number.isInteger(counter) ? counter : 0) + 1;
   await deps.store.set(keys.runCounter(), number);
+  return { runId, number, now };
+}
 
+export async function startRun(deps: PipelineDeps, input: StartRunInput): Promise<RunState> {
+  const { runId, number, now } = await lockNewRun(deps);
   const iso = new Date(now).toISOString();
   const settings = await readStoredSettings(deps.store);
   let run: RunState = {
@@ -90,9 +98,49 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
   return run;
 }
 
+/**
+ * Starts a single-user run (src/services/single-user-sync.ts): the run lock is taken (so no full run starts while
+ * it writes, and it refuses while one holds the lock) and the run is recorded as running, with the settings fixed
+ * on it like a full run's. The caller ends it with finalizeRun, which writes History and releases the lock.
+ */
+export async function startSingleUserRun(deps: PipelineDeps, input: { readonly startedBy: string | null }): Promise<RunState> {
+  const { runId, number, now } = await lockNewRun(deps);
+  const iso = new Date(now).toISOString();
+  const settings = await readStoredSettings(deps.store);
+  const run: RunState = {
+    v: RUN_STATE_VERSION,
+    runId,
+    number,
+    mode: 'single-user',
+    trigger: 'manual',
+    startedBy: input.startedBy,
+    status: 'running',
+    stage: null,
+    progress: { processed: 0, total: 1, label: 'Syncing one user' },
+    startedAt: iso,
+    updatedAt: iso,
+    finishedAt: null,
+    counts: null,
+    error: null,
+    pushes: 0,
+    retries: { later: 0, now: 0 },
+    parked: null,
+    attributes: settings?.attributes ?? [],
+    extensions: settings?.extensions ?? [],
+    scope: settings?.scope ?? null,
+    groups: settings?.groups ?? GROUP_SYNC_OFF,
+    groupMembership: settings?.groupMembership ?? 'direct',
+    safety: null,
+  };
+  await saveRun(deps, run);
+  deps.logger.info('run.started', { runId, mode: run.mode, trigger: run.trigger, number });
+  return run;
+}
+
 function describeActive(active: RunState | null): string {
   if (active === null) return 'Another run is starting. Wait a moment and try again.';
-  const what = `${active.trigger === 'scheduled' ? 'A scheduled' : 'A manual'} ${active.mode} (run #${active.number}, started ${active.startedAt})`;
+  const mode = active.mode === 'single-user' ? 'single-user sync' : active.mode;
+  const what = `${active.trigger === 'scheduled' ? 'A scheduled' : 'A manual'} ${mode} (run #${active.number}, started ${active.startedAt})`;
   if (active.status === 'awaiting-confirmation') return `${what} is waiting for confirmation. Confirm or cancel it on the Sync tab first.`;
   return `${what} is already in progress. Wait for it to finish or cancel it.`;
 }

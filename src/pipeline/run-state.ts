@@ -22,7 +22,11 @@ export const RUN_STATUSES = ['queued', 'running', 'awaiting-confirmation', 'succ
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-export const runModeSchema = z.enum(['preview', 'sync']);
+/**
+ * 'single-user': the single-user sync (src/services/single-user-sync.ts), one person read and written within one
+ * invocation under the run lock; it has no stages. Records stored before it existed hold the other two.
+ */
+export const runModeSchema = z.enum(['preview', 'sync', 'single-user']);
 export type RunMode = z.infer<typeof runModeSchema>;
 export const runTriggerSchema = z.enum(['manual', 'scheduled']);
 export type RunTrigger = z.infer<typeof runTriggerSchema>;

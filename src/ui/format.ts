@@ -45,7 +45,7 @@ export const STATUS_LABELS: Readonly<Record<RunStatusView, { text: string; appea
   cancelled: { text: 'Cancelled', appearance: 'default' },
 };
 
-export const MODE_LABELS: Readonly<Record<RunModeView, string>> = { preview: 'Preview', sync: 'Sync' };
+export const MODE_LABELS: Readonly<Record<RunModeView, string>> = { preview: 'Preview', sync: 'Sync', 'single-user': 'Single user' };
 export const TRIGGER_LABELS: Readonly<Record<RunTriggerView, string>> = { manual: 'Manual', scheduled: 'Scheduled' };
 
 /** A run the page polls for: it moves on its own. One awaiting confirmation waits for an admin. */

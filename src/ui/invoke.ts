@@ -19,6 +19,7 @@ import {
   schemaJobView,
   schemaStatusView,
   statusView,
+  syncUserView,
 } from './views';
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -41,6 +42,7 @@ const DATA = {
   [RESOLVER_KEYS.getHistory]: z.array(historyEntryView),
   [RESOLVER_KEYS.getRun]: runView.nullable(),
   [RESOLVER_KEYS.getReport]: reportAnswerView,
+  [RESOLVER_KEYS.syncUser]: syncUserView,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type DataOf<K extends ResolverKey> = z.infer<(typeof DATA)[K]>;
@@ -106,6 +108,8 @@ export const api = {
   getHistory: () => call(RESOLVER_KEYS.getHistory),
   getRun: (ref: RunRef) => call(RESOLVER_KEYS.getRun, ref),
   getReport: (ref: { runId: string } | { mode: 'preview' | 'sync' }) => call(RESOLVER_KEYS.getReport, ref),
+  /** Exactly one of the three names the person. */
+  syncUser: (who: { accountId: string } | { email: string } | { entraId: string }) => call(RESOLVER_KEYS.syncUser, who),
 } satisfies { [K in ResolverKey]: (...args: never[]) => Promise<Answer<DataOf<K>>> };
 
 export type Api = typeof api;

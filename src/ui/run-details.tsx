@@ -46,7 +46,7 @@ function Details({ entry }: { entry: HistoryEntryView }) {
         <Text>No report is available for this run: it ended before planning, or its details expired (they are kept for 14 days).</Text>
       ) : null}
       {loaded.state === 'ready' && loaded.data !== null && loaded.data.report !== null ? (
-        <ReportView report={loaded.data.report} mode={entry.mode} />
+        <ReportView report={loaded.data.report} mode={entry.mode === 'preview' ? 'preview' : 'sync'} />
       ) : null}
     </Stack>
   );

@@ -15,6 +15,7 @@ import { ReportView } from './report-view';
 import { useRunAction } from './run-actions';
 import { RunOutcome } from './run-outcome';
 import { RunProgress } from './run-progress';
+import { SyncUserCard } from './sync-user-card';
 import { useLoad } from './use-load';
 import type { StatusHandle } from './use-status';
 
@@ -81,6 +82,8 @@ export function SyncTab({ handle }: { handle: StatusHandle }) {
         <ConfirmationPanel run={active} confirm={confirm} cancel={cancel} />
       ) : null}
       {startedRunId !== null && active?.runId !== startedRunId ? <RunOutcome runId={startedRunId} runKey={handle.runKey} /> : null}
+
+      <SyncUserCard disabledReason={active !== null ? activeRunReason(active) : null} onDone={() => void handle.refresh()} />
 
       <LastRunSummary title="Last manual sync" last={handle.status?.lastManual ?? null} emptyText="No manual sync yet." />
       {loaded.state === 'loading' ? <Loading label="Loading the latest sync report" /> : null}

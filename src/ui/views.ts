@@ -30,7 +30,7 @@ export type PublicSettingsView = z.infer<typeof publicSettingsView>;
 export const RUN_STATUS_VALUES = ['queued', 'running', 'awaiting-confirmation', 'succeeded', 'failed', 'cancelled'] as const;
 export const runStatusView = z.enum(RUN_STATUS_VALUES);
 export type RunStatusView = z.infer<typeof runStatusView>;
-export const runModeView = z.enum(['preview', 'sync']);
+export const runModeView = z.enum(['preview', 'sync', 'single-user']);
 export type RunModeView = z.infer<typeof runModeView>;
 export const runTriggerView = z.enum(['manual', 'scheduled']);
 export type RunTriggerView = z.infer<typeof runTriggerView>;
@@ -171,3 +171,17 @@ export const reportAnswerView = z
   .object({ runId: z.string(), report: runReportSchema.nullable(), run: runView.nullable().default(null) })
   .nullable();
 export type ReportAnswerView = z.infer<typeof reportAnswerView>;
+
+/** syncUser's answer (src/services/single-user-sync.ts SyncUserResult). */
+export const syncUserView = z.object({
+  runId: z.string(),
+  runNumber: z.number().int(),
+  written: z.boolean(),
+  outcome: z.enum(['created', 'updated', 'inactivated', 'unchanged', 'failed']),
+  objectKey: z.string().nullable(),
+  matchLevel: z.string().nullable(),
+  changes: z.array(z.object({ attribute: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
+  steps: z.array(z.object({ step: z.string(), status: z.enum(['ok', 'warning', 'failed', 'skipped']), detail: z.string() })),
+  error: publicError.nullable(),
+});
+export type SyncUserView = z.infer<typeof syncUserView>;

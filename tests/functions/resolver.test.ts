@@ -37,6 +37,10 @@ const PAYLOADS: Record<ResolverKey, { valid: unknown; wrong: unknown[] }> = {
   getRun: { valid: { runId: RUN_ID }, wrong: [{ id: RUN_ID }, { runId: null }] },
   getReport: { valid: { mode: 'preview' }, wrong: [{ mode: 'delete' }, { runId: 'x' }, { runId: RUN_ID, page: 2 }] },
   runDiagnostics: { valid: {}, wrong: [{ checks: ['clock-skew'] }, 'all'] },
+  syncUser: {
+    valid: { accountId: 'acc-1' },
+    wrong: [{}, { accountId: 'a', email: 'x@example.com' }, { email: 'not-an-email' }, { entraId: 'x y' }, 'acc-1'],
+  },
 };
 
 type Answer = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };

@@ -48,7 +48,8 @@ export const createFinishStage =
       };
       await saveReport(deps, runId, report);
     }
-    await saveLatestReport(deps, run.mode, runId, report);
+    // A single-user run never reaches a stage (startSingleUserRun); the guard keeps the type narrow.
+    if (run.mode !== 'single-user') await saveLatestReport(deps, run.mode, runId, report);
     await finalizeRun(deps, run, 'succeeded', { counts: report.counts, error: null });
     return { kind: 'complete', next: null };
   };
