@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { FakeGraphUser, FakeJiraUser } from '../../fakes/world/types';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../sandbox/emulator';
-import { tempStateDir } from './cli-harness';
+import { changeWorld, jsonOf, runCli, tempStateDir } from './cli-harness';
 import { call, data, saveBuiltInSettings } from './emulator-calls';
 
 jest.setTimeout(120_000);
@@ -224,5 +224,43 @@ describe('sync one user now (syncUser on the emulator)', () => {
       // By account id the hidden email is read through the email API.
       expect(await syncUser(em, { accountId: hidden.accountId })).toMatchObject({ written: true, outcome: 'created' });
     }
+  });
+});
+
+describe('sandbox CLI: sync-user', () => {
+  it('exits 2 without exactly one way to name the person, 1 on a failed step, 0 when written, with the documented JSON', async () => {
+    const dir = tempStateDir('sync-user-cli');
+    dirs.push(dir);
+    const cli = (...args: string[]) => runCli([...args, '--state-dir', dir, '--users', '40', '--seed', '12', '--json']);
+    expect((await cli('sync-user')).code).toBe(2);
+    expect((await cli('sync-user', '--account-id', 'a', '--email', 'b@example.com')).code).toBe(2);
+    expect((await cli('status', '--email', 'b@example.com')).code).toBe(2);
+    expect((await cli('configure')).code).toBe(0);
+    expect((await cli('schema')).code).toBe(0);
+    const failed = await cli('sync-user', '--account-id', 'no-such-account');
+    expect(failed.code).toBe(1);
+    const answer = jsonOf(failed);
+    expect(Object.keys(answer).sort()).toEqual(
+      ['changes', 'error', 'matchLevel', 'objectKey', 'outcome', 'runId', 'runNumber', 'steps', 'written'].sort(),
+    );
+    expect((answer['steps'] as Step[]).map((s) => s.step)).toEqual([
+      'entra',
+      'scope',
+      'match',
+      'account',
+      'employee',
+      'attributes',
+      'manager',
+      'groups',
+      'write',
+    ]);
+    expect(answer['error']).toMatchObject({ code: 'SYNC_USER_NOT_FOUND' });
+    let accountId = '';
+    await changeWorld(dir, (em) => {
+      accountId = pairs(em)[0]![0].accountId;
+    });
+    const written = await cli('sync-user', '--account-id', accountId);
+    expect(written.code).toBe(0);
+    expect(jsonOf(written)).toMatchObject({ written: true, outcome: 'created', error: null });
   });
 });
