@@ -182,7 +182,7 @@ describe('figures (printed, not asserted on time)', () => {
       expect(result.skippedMembers).toBe(30);
       if (mode === 'transitive') expect(result.cycles).toBeGreaterThan(0);
     }
-     
+
     console.log(`group memberships: ${lines.join('; ')}`);
   });
 });

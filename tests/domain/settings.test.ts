@@ -163,7 +163,14 @@ describe('storedSettingsSchema', () => {
 
   it('round-trips stored settings and allows a secret never set', () => {
     // Settings saved before attributes (and extension properties) could be chosen read as "none chosen".
-    expect(storedSettingsSchema.parse(stored)).toEqual({ ...stored, attributes: [], extensions: [], scope: null, groups: { mode: 'off' }, groupMembership: 'direct' });
+    expect(storedSettingsSchema.parse(stored)).toEqual({
+      ...stored,
+      attributes: [],
+      extensions: [],
+      scope: null,
+      groups: { mode: 'off' },
+      groupMembership: 'direct',
+    });
     expect(storedSettingsSchema.parse({ ...stored, attributes: ['employeeId'] }).attributes).toEqual(['employeeId']);
     expect(storedSettingsSchema.parse({ ...stored, secretSetAt: null }).secretSetAt).toBeNull();
   });

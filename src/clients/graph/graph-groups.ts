@@ -32,7 +32,7 @@ export const GROUP_SELECT = GROUP_PROPERTIES.join(',');
 export const GROUPS_DELTA_PATH = `/v1.0/groups/delta?$select=${GROUP_SELECT},members`;
 
 /** The application permissions that read groups and members: one list, in the domain (the Setup page reads it too). */
-export { grantsGroupRead,GROUP_READ_ROLES } from '../../domain/group-sync';
+export { grantsGroupRead, GROUP_READ_ROLES } from '../../domain/group-sync';
 
 // ---- shapes ----
 
