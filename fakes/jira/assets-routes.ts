@@ -5,13 +5,17 @@
  */
 import { parseAql } from './aql';
 import type { AssetsRenderer } from './assets-render';
-import { type AssetsState, type AttributeValueInput, ICONS, type ObjectRec } from './assets-state';
+import { type AssetsState, type AttributeRec, type AttributeValueInput, ICONS, type ObjectRec } from './assets-state';
 import { intParam, isRecord, jiraError, json, misuse, type RouteRequest, type RouteResponse } from './routing';
 
 export interface AssetsRouteDeps {
   readonly state: AssetsState;
   readonly render: AssetsRenderer;
   readonly aqlMaxResults: number;
+  /** The site's clock (AQL `now()`). */
+  readonly now: () => number;
+  /** FakeJiraSiteOptions.assetsAqlUpdatedFilter. */
+  readonly updatedFilter: 'refused' | 'supported';
 }
 
 /** `path` is below `/v1/`. */
@@ -100,6 +104,7 @@ export function routeAssets(deps: AssetsRouteDeps, request: RouteRequest, path: 
     return outcome.ok ? json(201, render.object(outcome.value)) : jiraError(outcome.status, outcome.errorMessages, outcome.errors);
   }
   if (m === 'POST' && path === 'object/aql') return aql(deps, request);
+  if (m === 'POST' && path === 'object/aql/totalcount') return totalCount(deps, request);
   if (a === 'object' && b !== undefined && parts.length === 2 && b !== 'create' && b !== 'aql') {
     if (m === 'GET') {
       const object = state.objects.get(b);
@@ -115,8 +120,46 @@ export function routeAssets(deps: AssetsRouteDeps, request: RouteRequest, path: 
   return null;
 }
 
+/**
+ * `POST object/aql/totalcount` ({"qlQuery"} -> {"totalCount"}): the number of objects the query matches
+ * (jira-and-assets.md "Checked later", from the Assets REST API reference).
+ */
+function totalCount(deps: AssetsRouteDeps, request: RouteRequest): RouteResponse {
+  const qlQuery = isRecord(request.body) ? request.body['qlQuery'] : undefined;
+  if (typeof qlQuery !== 'string') return misuse('object/aql/totalcount needs {qlQuery} in the body');
+  const matched = matchAql(deps, qlQuery);
+  return 'response' in matched ? matched.response : json(200, { totalCount: matched.objects.length });
+}
+
+/** The objects an AQL query matches, or the answer refusing it. */
+function matchAql(
+  deps: AssetsRouteDeps,
+  qlQuery: string,
+): { objects: ObjectRec[]; attributes: AttributeRec[] } | { response: RouteResponse } {
+  const { state } = deps;
+  const parsed = parseAql(qlQuery);
+  if ('error' in parsed) return { response: misuse(`AQL not understood by the fake: ${parsed.error}`) };
+  const type = state.objectTypes.find((t) => t.id === parsed.objectTypeId);
+  if (!type) return { response: jiraError(400, [`AQL: object type ${parsed.objectTypeId} not found`]) };
+  const attributes = state.attributesOf(type.id);
+  let objects: ObjectRec[] = state.objectsOfType(type.id);
+  for (const condition of parsed.conditions) {
+    const attribute = attributes.find((x) => x.name.toLowerCase() === condition.attribute.toLowerCase());
+    if (!attribute) return { response: jiraError(400, [`AQL: no attribute "${condition.attribute}" on ${type.name}`]) };
+    const wanted = new Set(condition.values.map((v) => v.toLowerCase()));
+    objects = objects.filter((o) => (o.values.get(attribute.id) ?? []).some((v) => wanted.has(v.toLowerCase())));
+  }
+  if (parsed.updatedWithinMs !== undefined) {
+    // Undocumented on Assets Cloud (aql.ts): refused with AQL's 400 unless the site is told it is supported.
+    if (deps.updatedFilter === 'refused') return { response: jiraError(400, ['AQL: the function now() is not supported here']) };
+    const since = deps.now() - parsed.updatedWithinMs;
+    objects = objects.filter((o) => o.updated > since);
+  }
+  return { objects, attributes };
+}
+
 function aql(deps: AssetsRouteDeps, request: RouteRequest): RouteResponse {
-  const { state, render } = deps;
+  const { render } = deps;
   if (isRecord(request.body) && ('startAt' in request.body || 'maxResults' in request.body)) {
     return misuse('object/aql takes startAt and maxResults in the query string, not the body');
   }
@@ -126,18 +169,9 @@ function aql(deps: AssetsRouteDeps, request: RouteRequest): RouteResponse {
   const maxResults = intParam(request.query, 'maxResults', 25);
   if (startAt === null || maxResults === null) return misuse('startAt and maxResults must be integers');
   const includeAttributes = request.query.get('includeAttributes') !== 'false';
-  const parsed = parseAql(qlQuery);
-  if ('error' in parsed) return misuse(`AQL not understood by the fake: ${parsed.error}`);
-  const type = state.objectTypes.find((t) => t.id === parsed.objectTypeId);
-  if (!type) return jiraError(400, [`AQL: object type ${parsed.objectTypeId} not found`]);
-  const attributes = state.attributesOf(type.id);
-  let objects: ObjectRec[] = state.objectsOfType(type.id);
-  for (const condition of parsed.conditions) {
-    const attribute = attributes.find((x) => x.name.toLowerCase() === condition.attribute.toLowerCase());
-    if (!attribute) return jiraError(400, [`AQL: no attribute "${condition.attribute}" on ${type.name}`]);
-    const wanted = new Set(condition.values.map((v) => v.toLowerCase()));
-    objects = objects.filter((o) => (o.values.get(attribute.id) ?? []).some((v) => wanted.has(v.toLowerCase())));
-  }
+  const matched = matchAql(deps, qlQuery);
+  if ('response' in matched) return matched.response;
+  const { objects, attributes } = matched;
   const size = Math.min(Math.max(maxResults, 1), deps.aqlMaxResults);
   const page = objects.slice(startAt, startAt + size);
   const isLast = startAt + page.length >= objects.length;

@@ -92,6 +92,12 @@ export interface FakeJiraSiteOptions {
   readonly assetsMultiReferenceUpdate?: 'replace' | 'merge';
   /** The largest AQL page the fake serves (Assets' maximum is undocumented); larger requests are cut and echoed. */
   readonly aqlMaxResults?: number;
+  /**
+   * Whether AQL accepts `Updated > now(-<n>m)` (fakes/jira/aql.ts cites the syntax; its support on Assets Cloud is not
+   * documented: jira-and-assets.md "Checked later"). 'refused' (default, the less friendly reading): AQL answers 400
+   * and the app reads every object. 'supported': the objects updated since then on the site's clock.
+   */
+  readonly assetsAqlUpdatedFilter?: 'refused' | 'supported';
   readonly workspaceId?: string;
   /**
    * Atlassian accounts that hold no Assets role on the site's schemas (issue 15: the Rovo agent reads as the user).

@@ -34,6 +34,9 @@ export const keys = {
   /** The cached Entra group directory (src/pipeline/group-cache.ts): its meta, and its group and member chunks. */
   groupDirectoryMeta: () => 'grp:meta',
   groupDirectoryChunk: (generation: string, part: 'groups' | 'members', index: number) => checked(`grp:${generation}:${part}:${index}`),
+  /** The cached Assets objects of one object type (src/pipeline/assets-cache.ts): its meta, and its chunks. */
+  assetsCacheMeta: (type: 'employee' | 'group') => `acache:meta:${type}`,
+  assetsCacheChunk: (type: 'employee' | 'group', generation: string, index: number) => checked(`acache:${type}:${generation}:${index}`),
   historySlot: (slot: number) => checked(`history:${slot}`),
   lastRun: (trigger: 'manual' | 'scheduled') => `last:${trigger}`,
   latestReport: (mode: 'preview' | 'sync') => `report:latest:${mode}`,
@@ -47,7 +50,18 @@ export const keys = {
   adminCheck: (accountId: string) => checked(`admin:${accountId}`),
 } as const;
 
-export type RunDataset = 'accounts' | 'assets' | 'assetsGroups' | 'plan' | 'created' | 'failures' | 'report' | 'delta' | 'groupDelta';
+export type RunDataset =
+  | 'accounts'
+  | 'assets'
+  | 'assetsGroups'
+  | 'assetsChanges'
+  | 'assetsGroupsChanges'
+  | 'plan'
+  | 'created'
+  | 'failures'
+  | 'report'
+  | 'delta'
+  | 'groupDelta';
 
 /** Secret-store keys. */
 export const secretKeys = {

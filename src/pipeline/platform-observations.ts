@@ -23,6 +23,11 @@ export const platformObservationsSchema = z.object({
   graphPageSize: pageSizeSchema.extend({ endpoint: z.string() }).optional(),
   /** Assets AQL search: the largest page served in the last snapshot read. */
   assetsAqlPageSize: pageSizeSchema.optional(),
+  /**
+   * The last time Assets answered the incremental read's `Updated > now(-<n>m)` (assets-cache.ts): refused (HTTP 400,
+   * the run read every object instead) or served.
+   */
+  assetsUpdatedQuery: z.object({ refused: z.boolean(), at }).optional(),
   /** The Assets write rate the pacer settled on, and how many 429s it met getting there. */
   assetsWriteRate: z
     .object({ perMinute: z.number().min(1), throttled: z.number().int().min(0), writes: z.number().int().min(0), at })

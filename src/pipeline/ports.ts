@@ -92,6 +92,16 @@ export interface AssetsPort {
     startAt: number,
     pageSize: number,
   ): Promise<{ objects: readonly AssetsObject[]; isLast: boolean }>;
+  /** One page of the objects updated within the last `minutes` (Assets' clock); null when Assets refuses the query. */
+  searchObjectsUpdatedWithin(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    minutes: number,
+    startAt: number,
+    pageSize: number,
+  ): Promise<{ objects: readonly AssetsObject[]; isLast: boolean } | null>;
+  /** How many objects of the type Assets holds (deletions show as a smaller count). */
+  countObjects(layout: SchemaLayout, type: ObjectTypeDefinition): Promise<number>;
   /** The objects whose anchor (the type's unique attribute) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<readonly AssetsObject[]>;
   createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: ObjectWrite): Promise<WriteResult>;

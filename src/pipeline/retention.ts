@@ -12,6 +12,11 @@ export const RETENTION_SECONDS = {
   directory: 8 * DAY,
   /** The cached Entra group directory and its delta link: the same reasoning as the user directory. */
   groupDirectory: 8 * DAY,
+  /**
+   * The cached Assets objects (assets-cache.ts): a cache older than 7 days is read again in full anyway, so it
+   * expires a day later.
+   */
+  assetsCache: 8 * DAY,
   /** The latest preview and sync reports shown on the admin page (replaced by each run of the same mode). */
   latestReport: 45 * DAY,
   /** Run history entries and the last manual / scheduled sync summaries. */

@@ -4,13 +4,15 @@
  * (Assets has no bulk write); a value Assets rejects (duplicate, too long, unknown user) is a per-object failure
  * the pipeline records, while throttling, outages and auth errors throw AppError with their retry class.
  */
+import { z } from 'zod';
+
 import type { AssetsObject } from '../../domain/assets-object';
 import { AppError } from '../../domain/errors';
 import type { ObjectWrite } from '../../domain/object-values';
 import { attributeOf, type ObjectTypeDefinition } from '../../domain/schema-definition';
 import { layoutOfType, type ObjectTypeLayout, type SchemaLayout } from '../../domain/schema-layout';
 import { type HttpResponse, readJson, readJsonLoose } from '../http';
-import { attributeInQuery, attributesQuery, objectsOfTypeQuery } from './aql';
+import { attributeInQuery, attributesQuery, objectsOfTypeQuery, updatedWithinQuery } from './aql';
 import { type AssetsCall, assetsExchange, assetsFailure, assetsJson, type AssetsTransport, segment } from './assets-http';
 import { aqlPageSchema, assetsErrorBodySchema, type AssetsObjectEntry, objectEntrySchema } from './assets-schemas';
 import { attributesById, decodeObject, encodeObject } from './object-codec';
@@ -43,6 +45,19 @@ export interface ObjectPage {
 
 export interface ObjectClient {
   searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage>;
+  /**
+   * One page of the objects of the type updated within the last `minutes` on the site's clock (aql.ts,
+   * updatedWithinQuery); null when Assets refuses the query (HTTP 400: the syntax is not documented for Cloud).
+   */
+  searchObjectsUpdatedWithin(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    minutes: number,
+    startAt: number,
+    pageSize: number,
+  ): Promise<ObjectPage | null>;
+  /** How many objects of the type Assets holds: `POST object/aql/totalcount` ({"qlQuery"} -> {"totalCount"}). */
+  countObjects(layout: SchemaLayout, type: ObjectTypeDefinition): Promise<number>;
   /** The objects whose anchor (`type.anchor`: Entra User ID for Employee, Entra Group ID for Entra Group) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]>;
   /**
@@ -67,6 +82,7 @@ export interface ObjectClient {
 }
 
 export const DEFAULT_OBJECT_PAGE_SIZE = 100;
+const totalCountSchema = z.object({ totalCount: z.number().int().min(0) });
 /** The replay check looks up a handful of ids at a time; this bounds its paging. */
 const MAX_LOOKUP_PAGES = 50;
 
@@ -99,6 +115,37 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
 
   async function searchObjects(layout: SchemaLayout, type: ObjectTypeDefinition, startAt: number, pageSize: number): Promise<ObjectPage> {
     return aqlPage(layout, type, objectsOfTypeQuery(layoutOfType(layout, type, { complete: false }).objectTypeId), startAt, pageSize);
+  }
+
+  async function searchObjectsUpdatedWithin(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    minutes: number,
+    startAt: number,
+    pageSize: number,
+  ): Promise<ObjectPage | null> {
+    const query = updatedWithinQuery(layoutOfType(layout, type, { complete: false }).objectTypeId, minutes);
+    try {
+      return await aqlPage(layout, type, query, startAt, pageSize);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ASSETS_REQUEST_FAILED' && error.context['status'] === 400) return null;
+      throw error;
+    }
+  }
+
+  async function countObjects(layout: SchemaLayout, type: ObjectTypeDefinition): Promise<number> {
+    const answer = await assetsJson(
+      transport,
+      layout.workspaceId,
+      {
+        method: 'POST',
+        path: 'object/aql/totalcount',
+        body: { qlQuery: objectsOfTypeQuery(layoutOfType(layout, type, { complete: false }).objectTypeId) },
+        what: `counting ${type.name} objects`,
+      },
+      totalCountSchema,
+    );
+    return answer.totalCount;
   }
 
   async function findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<AssetsObject[]> {
@@ -235,7 +282,16 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     return withRequests(rewritten.result, first.result, cleared.result);
   }
 
-  return { searchObjects, findObjectsByAnchor, findObjectsWhere, getObject, createObject, updateObject };
+  return {
+    searchObjects,
+    searchObjectsUpdatedWithin,
+    countObjects,
+    findObjectsByAnchor,
+    findObjectsWhere,
+    getObject,
+    createObject,
+    updateObject,
+  };
 }
 
 interface WriteOutcome {

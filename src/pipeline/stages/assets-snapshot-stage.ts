@@ -5,15 +5,56 @@
  */
 import { z } from 'zod';
 
+import { assetsObjectSchema } from '../../domain/assets-object';
 import { AppError } from '../../domain/errors';
+import type { ObjectTypeDefinition } from '../../domain/schema-definition';
 import { objectTypeOf } from '../../domain/schema-definition';
-import { writeChunks } from '../chunked-store';
+import { layoutOfType, type SchemaLayout } from '../../domain/schema-layout';
+import {
+  ASSETS_CACHE_MAX_AGE_MS,
+  ASSETS_CACHE_OVERLAP_MS,
+  type CachedType,
+  cacheFingerprint,
+  deleteAssetsCacheGeneration,
+  foldChanges,
+  readAssetsCache,
+  readAssetsCacheMeta,
+  writeAssetsCacheChunks,
+  writeAssetsCacheMeta,
+} from '../assets-cache';
+import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout, saveLayout } from '../layout-store';
 import { recordObservations } from '../platform-observations';
 import { runDefinition } from '../run-state';
 import type { StageHandler } from '../step-runner';
+
+/**
+ * The read of one object type (assets-cache.ts, ADR 0008). 'full': every object, page by page, into the run's chunks
+ * and a new cache generation. 'changes': the objects updated since the cache's last read into the run's change
+ * chunks; then 'merge' folds them into the cache, checks the count and writes the run's chunks and a new generation;
+ * 'commit' switches the cache meta to the new generation and drops the old one.
+ */
+const typeReadSchema = z.object({
+  mode: z.enum(['full', 'changes']),
+  phase: z.enum(['read', 'merge', 'commit', 'done']),
+  startAt: z.number().int().min(0),
+  largestPage: z.number().int().min(0),
+  chunks: z.number().int().min(0),
+  objects: z.number().int().min(0),
+  /** 'changes': the changed objects read so far and their chunks. */
+  changes: z.number().int().min(0),
+  changeChunks: z.number().int().min(0),
+  readStartedAt: z.number(),
+  fullReadAt: z.number(),
+  generation: z.string().min(1),
+  fingerprint: z.string(),
+  /** Why this read is full: 'no-cache', 'expired', 'layout', 'count', 'refused'. Null for an incremental read. */
+  fullBecause: z.enum(['no-cache', 'expired', 'layout', 'count', 'refused']).nullable(),
+  previous: z.object({ generation: z.string().min(1), chunks: z.number().int().min(0), readStartedAt: z.number() }).nullable(),
+});
+export type TypeRead = z.infer<typeof typeReadSchema>;
 
 export const snapshotCheckpointSchema = z.object({
   startAt: z.number().int().min(0),
@@ -24,12 +65,20 @@ export const snapshotCheckpointSchema = z.object({
   schemaPresent: z.boolean(),
   schemaChecked: z.boolean(),
   done: z.boolean(),
+  /** The Employee read's state (absent in checkpoints of older versions: a full read from startAt). */
+  read: typeReadSchema.optional(),
   /**
    * Group sync: the Entra Group objects, read after the Employees (chunks 'assetsGroups'). Absent in checkpoints of
    * older versions: nothing read yet.
    */
   groups: z
-    .object({ startAt: z.number().int().min(0), chunks: z.number().int().min(0), objects: z.number().int().min(0), done: z.boolean() })
+    .object({
+      startAt: z.number().int().min(0),
+      chunks: z.number().int().min(0),
+      objects: z.number().int().min(0),
+      done: z.boolean(),
+      read: typeReadSchema.optional(),
+    })
     .default({ startAt: 0, chunks: 0, objects: 0, done: false }),
 });
 export type SnapshotCheckpoint = z.infer<typeof snapshotCheckpointSchema>;
@@ -38,6 +87,156 @@ export type SnapshotCheckpoint = z.infer<typeof snapshotCheckpointSchema>;
 export interface AssetsSnapshotStageDeps extends Pick<PipelineDeps, 'store' | 'clock' | 'logger'> {
   readonly connect: ConnectTo<'assets'>;
   readonly config: Pick<PipelineConfig, 'runDataTtlSeconds' | 'aqlPageSize'>;
+}
+
+type SaveRead = (read: TypeRead) => Promise<void>;
+
+/**
+ * Reads one object type into the run's chunks ('assets' / 'assetsGroups'), from the cache and the objects updated
+ * since its last read when it can, else in full; saves its state through `save` after every step (every write before
+ * it is idempotent: a killed invocation redoes the step and writes the same keys with the same values).
+ */
+async function readType(
+  deps: AssetsSnapshotStageDeps,
+  ctx: Parameters<StageHandler>[0],
+  layout: SchemaLayout,
+  type: ObjectTypeDefinition,
+  cached: CachedType,
+  resumed: TypeRead | null,
+  save: SaveRead,
+): Promise<'continue' | 'complete'> {
+  const { runId } = ctx;
+  const { assets } = await deps.connect();
+  const dataset = cached === 'employee' ? 'assets' : 'assetsGroups';
+  const changesDataset = cached === 'employee' ? 'assetsChanges' : 'assetsGroupsChanges';
+  const ttlSeconds = deps.config.runDataTtlSeconds;
+  let read = resumed ?? (await startRead(deps, layout, type, cached, runId));
+  if (resumed === null) await save(read);
+  const full = (because: NonNullable<TypeRead['fullBecause']>): TypeRead => ({
+    ...read,
+    mode: 'full',
+    phase: 'read',
+    startAt: 0,
+    chunks: 0,
+    objects: 0,
+    changes: 0,
+    changeChunks: 0,
+    fullReadAt: read.readStartedAt,
+    fullBecause: because,
+  });
+
+  while (read.phase !== 'done') {
+    if (ctx.shouldYield()) return 'continue';
+    if (read.phase === 'read' && read.mode === 'full') {
+      const page = await assets.searchObjects(layout, type, read.startAt, deps.config.aqlPageSize);
+      const written = await writeChunks(deps.store, (i) => keys.chunk(runId, dataset, i), page.objects, {
+        firstIndex: read.chunks,
+        ttlSeconds,
+      });
+      await writeAssetsCacheChunks(deps.store, cached, read.generation, page.objects, read.chunks);
+      read = {
+        ...read,
+        startAt: read.startAt + page.objects.length,
+        largestPage: Math.max(read.largestPage, page.objects.length),
+        chunks: read.chunks + written,
+        objects: read.objects + page.objects.length,
+        phase: page.isLast ? 'commit' : 'read',
+      };
+    } else if (read.phase === 'read') {
+      const since = read.previous?.readStartedAt ?? read.readStartedAt;
+      const minutes = Math.ceil((read.readStartedAt - since + ASSETS_CACHE_OVERLAP_MS) / 60_000);
+      const page = await assets.searchObjectsUpdatedWithin(layout, type, minutes, read.startAt, deps.config.aqlPageSize);
+      if (page === null) {
+        await recordObservations(deps.store, { assetsUpdatedQuery: { refused: true, at: new Date(deps.clock.now()).toISOString() } });
+        read = full('refused');
+      } else {
+        const written = await writeChunks(deps.store, (i) => keys.chunk(runId, changesDataset, i), page.objects, {
+          firstIndex: read.changeChunks,
+          ttlSeconds,
+        });
+        read = {
+          ...read,
+          startAt: read.startAt + page.objects.length,
+          largestPage: Math.max(read.largestPage, page.objects.length),
+          changeChunks: read.changeChunks + written,
+          changes: read.changes + page.objects.length,
+          phase: page.isLast ? 'merge' : 'read',
+        };
+        if (page.isLast) {
+          await recordObservations(deps.store, { assetsUpdatedQuery: { refused: false, at: new Date(deps.clock.now()).toISOString() } });
+        }
+      }
+    } else if (read.phase === 'merge') {
+      const previous = read.previous;
+      const cachedObjects = previous === null ? [] : await readAssetsCache(deps.store, cached, previous.generation, previous.chunks);
+      const changed = await readChunks(deps.store, (i) => keys.chunk(runId, changesDataset, i), read.changeChunks, assetsObjectSchema);
+      const merged = foldChanges(cachedObjects, changed);
+      // Deletions: an object deleted in Assets is not among the updated ones, only missing from the count.
+      const total = await assets.countObjects(layout, type);
+      if (total !== merged.length) {
+        deps.logger.warn('stage.assets-snapshot.count-differs', { runId, objectType: type.key, cached: merged.length, assets: total });
+        read = full('count');
+      } else {
+        const chunks = await writeChunks(deps.store, (i) => keys.chunk(runId, dataset, i), merged, { ttlSeconds });
+        await writeAssetsCacheChunks(deps.store, cached, read.generation, merged, 0);
+        read = { ...read, chunks, objects: merged.length, phase: 'commit' };
+      }
+    } else {
+      // 'commit': the new generation is complete; switch the meta to it, then drop the old one.
+      await writeAssetsCacheMeta(deps.store, cached, {
+        v: 1,
+        generation: read.generation,
+        chunks: read.chunks,
+        objects: read.objects,
+        fingerprint: read.fingerprint,
+        readStartedAt: read.readStartedAt,
+        fullReadAt: read.fullReadAt,
+      });
+      if (read.previous !== null && read.previous.generation !== read.generation) {
+        await deleteAssetsCacheGeneration(deps.store, cached, read.previous.generation, read.previous.chunks);
+      }
+      read = { ...read, phase: 'done' };
+    }
+    await save(read);
+  }
+  return 'complete';
+}
+
+/** Decides between an incremental and a full read from the cache's meta. */
+async function startRead(
+  deps: AssetsSnapshotStageDeps,
+  layout: SchemaLayout,
+  type: ObjectTypeDefinition,
+  cached: CachedType,
+  runId: string,
+): Promise<TypeRead> {
+  const now = deps.clock.now();
+  const meta = await readAssetsCacheMeta(deps.store, cached);
+  const fingerprint = cacheFingerprint(type, layoutOfType(layout, type, { complete: false }));
+  const fullBecause =
+    meta === null
+      ? 'no-cache'
+      : now - meta.fullReadAt > ASSETS_CACHE_MAX_AGE_MS
+        ? 'expired'
+        : meta.fingerprint !== fingerprint
+          ? 'layout'
+          : null;
+  return {
+    mode: fullBecause === null ? 'changes' : 'full',
+    phase: 'read',
+    startAt: 0,
+    largestPage: 0,
+    chunks: 0,
+    objects: 0,
+    changes: 0,
+    changeChunks: 0,
+    readStartedAt: now,
+    fullReadAt: fullBecause === null && meta !== null ? meta.fullReadAt : now,
+    generation: runId,
+    fingerprint,
+    fullBecause,
+    previous: meta === null ? null : { generation: meta.generation, chunks: meta.chunks, readStartedAt: meta.readStartedAt },
+  };
 }
 
 export const createAssetsSnapshotStage =
@@ -84,50 +283,41 @@ export const createAssetsSnapshotStage =
       });
     }
 
-    while (!cp.done && layout !== null) {
-      if (ctx.shouldYield()) return { kind: 'continue' };
-      const page = await assets.searchObjects(layout, objectTypeOf(definition, 'employee'), cp.startAt, deps.config.aqlPageSize);
-      const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assets', i), page.objects, {
-        firstIndex: cp.chunks,
-        ttlSeconds: deps.config.runDataTtlSeconds,
+    const employeeType = objectTypeOf(definition, 'employee');
+    if (!cp.done && layout !== null) {
+      const outcome = await readType(deps, ctx, layout, employeeType, 'employee', cp.read ?? null, async (read) => {
+        cp = {
+          ...cp,
+          read,
+          startAt: read.startAt,
+          largestPage: Math.max(cp.largestPage, read.largestPage),
+          chunks: read.chunks,
+          objects: read.objects,
+          done: read.phase === 'done',
+        };
+        await ctx.saveCheckpoint(cp);
+        await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
       });
-      cp = {
-        ...cp,
-        startAt: cp.startAt + page.objects.length,
-        largestPage: Math.max(cp.largestPage, page.objects.length),
-        chunks: cp.chunks + written,
-        objects: cp.objects + page.objects.length,
-        done: page.isLast,
-      };
-      await ctx.saveCheckpoint(cp);
-      await ctx.progress(cp.objects, null, 'Reading Employee objects from Assets');
+      if (outcome === 'continue') return { kind: 'continue' };
     }
     // Group sync: the Entra Group objects. A preview before the schema check has added the type reads none (its
     // plan shows every synced group being created).
     const groupType = definition.objectTypes.find((type) => type.key === 'group');
-    while (groupType !== undefined && !cp.groups.done) {
+    if (groupType !== undefined && !cp.groups.done) {
       if (layout === null || layout.objectTypes.group === undefined) {
         cp = { ...cp, groups: { ...cp.groups, done: true } };
         await ctx.saveCheckpoint(cp);
-        break;
+      } else {
+        const outcome = await readType(deps, ctx, layout, groupType, 'group', cp.groups.read ?? null, async (read) => {
+          cp = {
+            ...cp,
+            groups: { read, startAt: read.startAt, chunks: read.chunks, objects: read.objects, done: read.phase === 'done' },
+          };
+          await ctx.saveCheckpoint(cp);
+          await ctx.progress(cp.groups.objects, null, 'Reading Entra Group objects from Assets');
+        });
+        if (outcome === 'continue') return { kind: 'continue' };
       }
-      if (ctx.shouldYield()) return { kind: 'continue' };
-      const page = await assets.searchObjects(layout, groupType, cp.groups.startAt, deps.config.aqlPageSize);
-      const written = await writeChunks(deps.store, (i) => keys.chunk(runId, 'assetsGroups', i), page.objects, {
-        firstIndex: cp.groups.chunks,
-        ttlSeconds: deps.config.runDataTtlSeconds,
-      });
-      cp = {
-        ...cp,
-        groups: {
-          startAt: cp.groups.startAt + page.objects.length,
-          chunks: cp.groups.chunks + written,
-          objects: cp.groups.objects + page.objects.length,
-          done: page.isLast,
-        },
-      };
-      await ctx.saveCheckpoint(cp);
-      await ctx.progress(cp.groups.objects, null, 'Reading Entra Group objects from Assets');
     }
     // Only a read that filled more than one page says what page size the site really serves.
     if (cp.objects > cp.largestPage) {
@@ -140,6 +330,8 @@ export const createAssetsSnapshotStage =
       objects: cp.objects,
       groupObjects: cp.groups.objects,
       schemaPresent: cp.schemaPresent,
+      employeeRead: cp.read?.mode ?? null,
+      employeeChanges: cp.read?.changes ?? null,
     });
     return { kind: 'complete' };
   };
