@@ -170,11 +170,14 @@ export async function startFakeJiraSite(options: FakeJiraSiteOptions = {}): Prom
       return { status: 404, body: { errorMessages: ['Workspace not found'], errors: {} } };
     }
     if (principal.kind === 'user' && usersWithoutAssets.has(principal.accountId)) return noAssetsAccess(request);
-    return redirect(request) ?? routeAssets(
+    return (
+      redirect(request) ??
+      routeAssets(
         { state, render, aqlMaxResults: options.aqlMaxResults ?? 100, now, updatedFilter: options.assetsAqlUpdatedFilter ?? 'refused' },
         request,
         assets[2] ?? '',
-      );
+      )
+    );
   }
 
   /** A user without an Assets role (FakeJiraSiteOptions.assetsUsersWithoutAccess / assetsNoAccessAnswer). */
