@@ -12,6 +12,10 @@
  *   https://learn.microsoft.com/graph/delta-query-groups). An incremental round with nothing changed is one page.
  * - Assets writes: one object/create per Entra Group object and per Employee created (the first sync), none on a
  *   no-change resync, one object/update per Employee whose Groups changed after churn.
+ *
+ * Then a group scope with group sync off (issue 12, runGroupScopeBench): the same world on a new site, scope
+ * `transitiveMemberOf('<group>')`, a first sync (full groups delta round; Employees created only for the group's
+ * transitive members with an Atlassian account; no Entra Group object) and a no-change resync (one page, no write).
  */
 import { generateWorld } from '../../fakes/world/generate-world';
 import type { FakeGroup, World } from '../../fakes/world/types';
@@ -45,7 +49,22 @@ export const DEFAULT_GROUP_BENCH: GroupBenchOptions = {
   seed: 20_260_313,
 };
 
-export type GroupScenario = 'groups-first-sync' | 'groups-no-change' | 'groups-churn-1pct';
+export type GroupScenario = 'groups-first-sync' | 'groups-no-change' | 'groups-churn-1pct' | 'scope-first-sync' | 'scope-no-change';
+
+/** A group scope run (group sync off): who the scope let in, measured and from the world. */
+export interface GroupScopeFigures {
+  readonly text: string;
+  readonly groupId: string;
+  /** Groups nested under the scope's group, at any depth. */
+  readonly nestedGroups: number;
+  /** Users in scope as the run counted them (users read - outOfScope), and out of scope. */
+  readonly usersInScope: number;
+  readonly outOfScope: number;
+  /** The scope group's transitive user members in the world. */
+  readonly usersInScopeFloor: number;
+  /** Users in scope with an Atlassian account (an Employee after the group sync first run, same world). */
+  readonly employeesCreatedFloor: number;
+}
 
 export interface GroupScenarioFigures {
   readonly scenario: GroupScenario;
@@ -71,6 +90,8 @@ export interface GroupScenarioFigures {
   /** Churn: users whose memberships were changed, and the Employee objects whose Groups changed on the site. */
   readonly churnedUsers: number | null;
   readonly employeesWithChangedGroups: number | null;
+  /** The group scope runs (scope-*): null for the group sync runs. */
+  readonly scope: GroupScopeFigures | null;
   readonly wallMs: number;
   /** Creates (groups and employees) at Assets' documented 1,000 a minute plus one write round trip. */
   readonly floorMs: number | null;
@@ -103,6 +124,8 @@ export async function runGroupBench(
   const subject = { size: options.users, world, churnSeed: options.seed };
   const { h, clock, heap } = await startBenchHarness(world, { k: run.k, apis: run.apis, gc: run.gc, config: run.config ?? {} });
   const out: GroupScenarioFigures[] = [];
+  // Entra users with an Employee after the first sync: the users with an Atlassian account.
+  let withAccount = new Set<string>();
   try {
     await h.configure({ groups: { mode: 'all' }, groupMembership: 'direct' });
     const steps: [GroupScenario, Scenario][] = [
@@ -115,6 +138,7 @@ export async function runGroupBench(
       let before: Map<string, string> | null = null;
       if (scenario === 'groups-churn-1pct') {
         before = await employeeGroups(h);
+        withAccount = new Set(before.keys());
         churned = churnMemberships(h, groups, [...before.keys()], options.churn, world.entra.users.length);
       }
       const entraFrom = h.sim.entra.requests.length;
@@ -156,6 +180,7 @@ export async function runGroupBench(
         assetsWritesFloor: first ? counts.groupCreates + counts.creates : scenario === 'groups-no-change' ? 0 : (changed ?? 0),
         churnedUsers: churned === null ? null : churned.users.size,
         employeesWithChangedGroups: changed,
+        scope: null,
         wallMs: figures.wallMs,
         floorMs: first
           ? Math.round(((counts.groupCreates + counts.creates) * 60_000) / ASSETS_CREATES_PER_MINUTE + run.apis.jiraLatencyMs)
@@ -172,7 +197,143 @@ export async function runGroupBench(
   } finally {
     await h.close();
   }
+  out.push(...(await runGroupScopeBench(options, run, withAccount)));
   return out;
+}
+
+/**
+ * Issue 12, "a group scope costs the group membership pages": the same world on a new site, group sync off, the
+ * scope `transitiveMemberOf('<group>')`. The world's only nested groups are two small teams (20 users), so before
+ * the site starts the first of them (by id) gets the ten largest assigned teams as nested members (about 1,000 users, three
+ * levels). Two runs: the first sync under that scope and a no-change resync. Floors: the full groups delta round
+ * (the scope reads every group, as group sync does) and one page on the resync; users in scope = the group's
+ * transitive user members; Employees created = those with an Atlassian account; no Entra Group object written.
+ */
+async function runGroupScopeBench(
+  options: GroupBenchOptions,
+  run: Parameters<typeof runGroupBench>[1],
+  withAccount: ReadonlySet<string>,
+): Promise<GroupScenarioFigures[]> {
+  const world = generateWorld({
+    users: options.users,
+    seed: options.seed,
+    groups: options.groups,
+    averageMemberships: options.averageMemberships,
+  });
+  const groups = world.entra.groups ?? [];
+  const { parent, added } = nestLargestTeams(groups, 10, world.entra.users.length);
+  const transitive = transitiveUsers(world, parent.id);
+  const memberEdges = groups.reduce((sum, g) => sum + g.members.length, 0);
+  const text = `transitiveMemberOf('${parent.id}')`;
+  run.log?.(
+    `groups scope: ${added} teams nested under one group, ${transitive.nested} nested groups, ${transitive.users.size.toLocaleString('en')} users in scope in the world`,
+  );
+  const subject = { size: options.users, world, churnSeed: options.seed };
+  const { h, clock, heap } = await startBenchHarness(world, { k: run.k, apis: run.apis, gc: run.gc, config: run.config ?? {} });
+  const out: GroupScenarioFigures[] = [];
+  const employeesCreatedFloor = [...transitive.users].filter((id) => withAccount.has(id)).length;
+  try {
+    await h.configure({ scope: text, groups: { mode: 'off' } });
+    const steps: [GroupScenario, Scenario][] = [
+      ['scope-first-sync', 'first-sync'],
+      ['scope-no-change', 'no-change'],
+    ];
+    for (const [scenario, base] of steps) {
+      const entraFrom = h.sim.entra.requests.length;
+      const { figures, run: finished } = await runScenarioWithRun(h, clock, heap, subject, base, run.apis);
+      const c = finished.counts;
+      const counts = {
+        creates: c?.creates ?? 0,
+        updates: c?.updates ?? 0,
+        groupCreates: c?.groupCreates ?? 0,
+        groupUpdates: c?.groupUpdates ?? 0,
+        groupInactivations: c?.groupInactivations ?? 0,
+        membershipChanges: c?.membershipChanges ?? 0,
+      };
+      const outOfScope = c?.outOfScope ?? 0;
+      const groupsDeltaCalls = h.sim.entra.requests.slice(entraFrom).filter((r) => r.path === '/v1.0/groups/delta').length;
+      const first = scenario === 'scope-first-sync';
+      const figuresOut: GroupScenarioFigures = {
+        scenario,
+        users: world.entra.users.length,
+        groups: groups.length,
+        memberEdges,
+        status: figures.status,
+        counts,
+        graphRequests: figures.graph.requests,
+        groupsDeltaCalls,
+        groupsDeltaFloor: first ? fullRoundPages(world) : 1,
+        assetsWrites: figures.assets.writes,
+        assetsWriteRequests: figures.assets.writeRequests,
+        assetsWritesFloor: first ? employeesCreatedFloor : 0,
+        churnedUsers: null,
+        employeesWithChangedGroups: null,
+        scope: {
+          text,
+          groupId: parent.id,
+          nestedGroups: transitive.nested,
+          usersInScope: world.entra.users.length - outOfScope,
+          outOfScope,
+          usersInScopeFloor: transitive.users.size,
+          employeesCreatedFloor,
+        },
+        wallMs: figures.wallMs,
+        floorMs: first ? Math.round((employeesCreatedFloor * 60_000) / ASSETS_CREATES_PER_MINUTE + run.apis.jiraLatencyMs) : null,
+        figures,
+      };
+      out.push(figuresOut);
+      run.log?.(
+        `  pipeline ${scenario}: ${figuresOut.status}, wall ${(figuresOut.wallMs / 1000).toFixed(1)} s virtual, groups delta ${groupsDeltaCalls}, in scope ${figuresOut.scope?.usersInScope}, out of scope ${outOfScope}, Assets writes ${figuresOut.assetsWrites}`,
+      );
+    }
+    h.sim.entra.expectNoUnexpected();
+    h.sim.jira.expectNoUnexpected();
+  } finally {
+    await h.close();
+  }
+  return out;
+}
+
+/**
+ * Nests the `count` largest assigned groups with only user members and at most a tenth of the users (by user
+ * members, ties by id) under the first (by id) of the world's assigned groups with nested groups, in the world
+ * itself (before a site starts on it).
+ */
+function nestLargestTeams(groups: FakeGroup[], count: number, userCount: number): { parent: FakeGroup; added: number } {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const nesting = groups.filter((g) => g.membershipRule === null && g.members.some((m) => m.type === 'group'));
+  const parent = nesting.sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+  if (parent === undefined) throw new Error('groups scope: the world has no group with nested groups');
+  const users = (g: FakeGroup) => g.members.filter((m) => m.type === 'user').length;
+  const teams = groups
+    .filter((g) => g.membershipRule === null && g.id !== parent.id && !g.members.some((m) => m.type !== 'user'))
+    // Teams, not the all-staff group (every user): at most a tenth of the users each.
+    .filter((g) => users(g) <= userCount / 10)
+    .filter((g) => !parent.members.some((m) => m.id === g.id))
+    .sort((a, b) => users(b) - users(a) || (a.id < b.id ? -1 : 1))
+    .slice(0, count);
+  for (const team of teams) byId.get(parent.id)?.members.push({ type: 'group', id: team.id });
+  return { parent, added: teams.length };
+}
+
+/** The user members of a group through nested groups (cycles allowed), counting only users the tenant holds. */
+function transitiveUsers(world: World, groupId: string): { users: Set<string>; nested: number } {
+  const known = new Set(world.entra.users.map((u) => u.id));
+  const byId = new Map((world.entra.groups ?? []).map((g) => [g.id, g]));
+  const seen = new Set<string>();
+  const users = new Set<string>();
+  const stack = [groupId];
+  while (stack.length > 0) {
+    const group = byId.get(stack.pop() as string);
+    if (group === undefined || seen.has(group.id)) continue;
+    seen.add(group.id);
+    for (const m of group.members) {
+      if (m.type === 'user' && known.has(m.id)) users.add(m.id);
+      if (m.type === 'group') stack.push(m.id);
+    }
+  }
+  seen.delete(groupId);
+  return { users, nested: seen.size };
 }
 
 /**

@@ -120,13 +120,16 @@ export function groupsTable(results: readonly GroupScenarioFigures[]): string {
       f.churnedUsers === null
         ? 'n/a'
         : `${n(f.churnedUsers)} users churned, ${n(f.employeesWithChangedGroups ?? 0)} Employees' Groups changed`,
+      f.scope === null
+        ? 'n/a'
+        : `${n(f.scope.usersInScope)} / ${n(f.scope.outOfScope)} (floor ${n(f.scope.usersInScopeFloor)} in, ${n(f.scope.nestedGroups)} nested groups)`,
       n(f.figures.throttled),
       wall,
     ];
   });
   return [
-    '| users / groups / direct member edges | scenario | groups: create / update / inactivate | Employees: create / update / Groups changed | Graph requests | groups delta calls (floor) | Assets writes (floor) | churn | 429s | wall time (virtual) |',
-    `|${'---|'.repeat(10)}`,
+    '| users / groups / direct member edges | scenario | groups: create / update / inactivate | Employees: create / update / Groups changed | Graph requests | groups delta calls (floor) | Assets writes (floor) | churn | scope: users in / out (floor) | 429s | wall time (virtual) |',
+    `|${'---|'.repeat(11)}`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }

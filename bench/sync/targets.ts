@@ -118,7 +118,8 @@ export function seconds(ms: number): string {
 /**
  * The group sync targets (issue 13, "Performance"): the first sync reads groups in the pages the fake must serve
  * and writes one create per group and per Employee; a no-change resync reads one groups delta page and writes
- * nothing; after membership churn the writes are the Employee objects whose Groups changed.
+ * nothing; after membership churn the writes are the Employee objects whose Groups changed. A group scope with
+ * group sync off (issue 12) reads the same pages, keeps the group's transitive members and writes only their Employees.
  */
 export function checkGroupTargets(results: readonly GroupScenarioFigures[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -168,6 +169,43 @@ export function checkGroupTargets(results: readonly GroupScenarioFigures[]): Tar
           f.assetsWrites === f.employeesWithChangedGroups &&
           f.employeesWithChangedGroups === f.churnedUsers,
       );
+    }
+    // Issue 12: a group scope with group sync off reads the groups (membership pages) and writes no group object.
+    if (f.scope !== null) {
+      const s = f.scope;
+      const first = f.scenario === 'scope-first-sync';
+      add(
+        f,
+        first ? `groups delta calls = floor (${f.groupsDeltaFloor} pages, the full round)` : 'groups delta calls = 1',
+        String(f.groupsDeltaCalls),
+        f.groupsDeltaCalls === f.groupsDeltaFloor,
+      );
+      add(
+        f,
+        `users in scope = the group's transitive user members (${s.usersInScopeFloor}), the rest out of scope`,
+        `${s.usersInScope} in scope, ${s.outOfScope} out of scope`,
+        s.usersInScope === s.usersInScopeFloor && s.outOfScope === f.users - s.usersInScopeFloor,
+      );
+      add(
+        f,
+        first
+          ? `Assets writes applied = Employees created = users in scope with an Atlassian account (${s.employeesCreatedFloor}), no Entra Group object`
+          : 'zero Assets writes',
+        `${f.assetsWriteRequests} write requests, ${f.assetsWrites} applied (${f.counts.creates} Employees, ${f.counts.groupCreates} groups planned)`,
+        f.counts.groupCreates === 0 &&
+          f.assetsWrites === f.assetsWritesFloor &&
+          (first ? f.counts.creates === s.employeesCreatedFloor : f.assetsWriteRequests === 0),
+      );
+      if (first) {
+        const retried = f.assetsWriteRequests - f.assetsWrites;
+        const share = f.assetsWriteRequests === 0 ? 0 : retried / f.assetsWriteRequests;
+        add(
+          f,
+          `write requests not applied (429s) < ${MAX_THROTTLED_SHARE * 100}% of write requests`,
+          `${retried} of ${f.assetsWriteRequests} (${(share * 100).toFixed(2)}%)`,
+          share < MAX_THROTTLED_SHARE,
+        );
+      }
     }
   }
   return checks;
