@@ -7,11 +7,13 @@
 import { departmentMembersUseCase, personDetailsUseCase, reportsOfUseCase, whoIsManagerUseCase } from '../usecases/directory-assistant';
 import { getApproversUseCase } from '../usecases/get-approvers';
 import { lookUpEmployeeUseCase } from '../usecases/look-up-employee';
+import { syncUserNowUseCase } from '../usecases/sync-user-now';
 import { automationActionFunction, rovoActionFunction } from './boundary/action-boundary';
 import { createPipelineDeps } from './wiring';
 
 export const lookUpEmployee = automationActionFunction('look-up-employee', lookUpEmployeeUseCase, createPipelineDeps);
 export const getApprovers = automationActionFunction('get-approvers', getApproversUseCase, createPipelineDeps);
+export const syncUserNow = automationActionFunction('sync-user-now', syncUserNowUseCase, createPipelineDeps);
 export const directoryManager = rovoActionFunction('directory-manager', whoIsManagerUseCase, createPipelineDeps);
 export const directoryReports = rovoActionFunction('directory-reports', reportsOfUseCase, createPipelineDeps);
 export const directoryPerson = rovoActionFunction('directory-person', personDetailsUseCase, createPipelineDeps);

@@ -7,6 +7,7 @@
  * (`admin:<accountId>`, src/services/admin-check.ts) expires after 5 minutes: neither needs reporting.
  */
 import type { RunReport } from '../domain/report';
+import { isAccountStarter } from '../domain/run-starter';
 import type { PipelineDeps } from '../pipeline/deps';
 import { keys } from '../pipeline/keys';
 import { readLatestReport } from '../pipeline/report-store';
@@ -32,7 +33,7 @@ export async function reportStoredAccounts(
 ): Promise<{ reported: number; erased: number }> {
   const latest = new Map<string, string>();
   const note = (accountId: string | null, at: string) => {
-    if (accountId === null) return;
+    if (!isAccountStarter(accountId)) return;
     const seen = latest.get(accountId);
     if (seen === undefined || seen < at) latest.set(accountId, at);
   };

@@ -5,6 +5,7 @@
 import { Button, DynamicTable, EmptyState, Lozenge, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
 
+import { AUTOMATION_STARTED_BY } from '../domain/run-starter';
 import { formatCount, formatDateTime, formatDuration, MODE_LABELS, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -49,7 +50,13 @@ export function HistoryTab({ handle }: { handle: StatusHandle }) {
       `#${entry.number}`,
       formatDateTime(entry.startedAt),
       TRIGGER_LABELS[entry.trigger],
-      entry.startedBy === null ? 'Schedule' : <User accountId={entry.startedBy} />,
+      entry.startedBy === null ? (
+        'Schedule'
+      ) : entry.startedBy === AUTOMATION_STARTED_BY ? (
+        'Automation rule'
+      ) : (
+        <User accountId={entry.startedBy} />
+      ),
       MODE_LABELS[entry.mode],
       <Lozenge appearance={status.appearance}>{status.text}</Lozenge>,
       entry.finishedAt === null ? 'In progress' : formatDuration(entry.durationMs),

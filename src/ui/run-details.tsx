@@ -18,6 +18,7 @@ import {
 } from '@forge/react';
 import React from 'react';
 
+import { AUTOMATION_STARTED_BY } from '../domain/run-starter';
 import { formatDateTime, formatDuration, MODE_LABELS, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import { api } from './invoke';
 import { ErrorNotice, Loading } from './notices';
@@ -36,7 +37,13 @@ function Details({ entry }: { entry: HistoryEntryView }) {
       </Inline>
       <Inline space="space.050" alignBlock="center">
         <Text>{`Started ${formatDateTime(entry.startedAt)} by`}</Text>
-        {entry.startedBy === null ? <Text>the schedule</Text> : <User accountId={entry.startedBy} />}
+        {entry.startedBy === null ? (
+          <Text>the schedule</Text>
+        ) : entry.startedBy === AUTOMATION_STARTED_BY ? (
+          <Text>an Automation rule</Text>
+        ) : (
+          <User accountId={entry.startedBy} />
+        )}
       </Inline>
       <Text>{`Finished ${formatDateTime(entry.finishedAt)}; took ${formatDuration(entry.durationMs)}.`}</Text>
       {entry.error !== null ? <ErrorNotice code={entry.error.code} message={entry.error.message} /> : null}

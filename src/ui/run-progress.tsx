@@ -5,6 +5,7 @@
 import { Inline, Lozenge, ProgressBar, Stack, Text, User } from '@forge/react';
 import React from 'react';
 
+import { AUTOMATION_STARTED_BY } from '../domain/run-starter';
 import { formatCount, formatDateTime, MODE_LABELS, STAGES, STATUS_LABELS, TRIGGER_LABELS } from './format';
 import type { RunView } from './views';
 
@@ -43,7 +44,13 @@ export function RunProgress({ run }: { run: RunView }) {
       {detail !== '' && !stepText.endsWith(detail) ? <Text>{detail}</Text> : null}
       <Inline space="space.050" alignBlock="center">
         <Text>{`Started ${formatDateTime(run.startedAt)} by`}</Text>
-        {run.startedBy === null ? <Text>the schedule</Text> : <User accountId={run.startedBy} />}
+        {run.startedBy === null ? (
+          <Text>the schedule</Text>
+        ) : run.startedBy === AUTOMATION_STARTED_BY ? (
+          <Text>an Automation rule</Text>
+        ) : (
+          <User accountId={run.startedBy} />
+        )}
       </Inline>
     </Stack>
   );
