@@ -20,6 +20,7 @@ export const COMMANDS = [
   'cancel',
   'diagnostics',
   'sync-user',
+  'action',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -50,12 +51,24 @@ export interface CliOptions {
   readonly syncUser?: { readonly accountId: string } | { readonly email: string } | { readonly entraId: string };
   /** --as: the Atlassian accountId the page calls come from. */
   readonly as?: string;
+  /** action KEY --input JSON [--automation-principal none|actor] [--rovo-as-user refused|allowed] (docs/sandbox.md). */
+  readonly action?: ActionArgs;
   /** The RUN_ID argument of run, confirm and cancel. */
   readonly runId?: string;
   /** --port N: the admin page's port (serve, demo). */
   readonly port?: number;
   /** --once: demo exits after the demo instead of serving the admin page. */
   readonly once?: boolean;
+}
+
+export interface ActionArgs {
+  /** The action module's key (manifest.yml); the command refuses a key no provider or agent offers. */
+  readonly key: string;
+  /** --input: a JSON object, the action's inputs. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** The emulator's readings of R1 and R2 (sandbox/emulator.ts); their less friendly defaults when not given. */
+  readonly automationPrincipal?: 'none' | 'actor';
+  readonly rovoAsUser?: 'refused' | 'allowed';
 }
 
 export interface ParsedArgs {
@@ -78,6 +91,9 @@ const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
   '--account-id': ['sync-user'],
   '--email': ['sync-user'],
   '--entra-id': ['sync-user'],
+  '--input': ['action'],
+  '--automation-principal': ['action'],
+  '--rovo-as-user': ['action'],
 };
 const HELP_FLAGS = ['--help', '-h'];
 
@@ -106,6 +122,9 @@ const VALUE_OPTIONS = [
   '--account-id',
   '--email',
   '--entra-id',
+  '--input',
+  '--automation-principal',
+  '--rovo-as-user',
 ] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -115,6 +134,7 @@ Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --te
          --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)
          --groups off|all|ids:ID,ID|prefix:TEXT (configure)  --group-membership direct|transitive (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --account-id ID | --email ADDRESS | --entra-id ID (sync-user)
+         action KEY --input JSON [--automation-principal none|actor] [--rovo-as-user refused|allowed] (action)
          --port N (serve, demo)  --once (demo)  --help`;
 
 /** `--help` (or `-h`) before any command, or no command but --help: the general help. */
@@ -208,6 +228,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         : whoName === '--email'
           ? { email: whoValue }
           : { entraId: whoValue };
+  const action = command === 'action' ? actionArgs(positional, values) : undefined;
+  if (action !== undefined) positional.length = 0;
   const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
   if (takesRunId && positional.length === 0)
     throw new UsageError(`${command} needs the run ID: ${command} RUN_ID (see the history command).`);
@@ -237,11 +259,43 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),
     ...defined('as', as),
     ...defined('syncUser', syncUser),
+    ...defined('action', action),
     ...defined('runId', runId),
     ...defined('port', integer('--port', 1, 65_535)),
     ...(once ? { once: true } : {}),
   };
   return { command: command as Command, options };
+}
+
+/** `action KEY --input JSON`: the key and the inputs (a JSON object), and the readings asked for. */
+function actionArgs(positional: readonly string[], values: ReadonlyMap<ValueOption, string>): ActionArgs {
+  const [key, extra] = positional;
+  if (key === undefined) throw new UsageError("action needs the action's key: action KEY --input 'JSON'.");
+  if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
+  // Forge module keys: letters, digits, '-' and '_' (manifest.yml).
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw new UsageError(`KEY must be an action module key such as look-up-employee, got "${key}".`);
+  const text = values.get('--input');
+  if (text === undefined) throw new UsageError("action needs --input 'JSON' (the action's inputs as a JSON object, e.g. '{}').");
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--input must be a JSON object such as '{"accountId":"557058:..."}', and is not JSON.`);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new UsageError(`--input must be a JSON object such as '{"accountId":"557058:..."}'.`);
+  const choice = <T extends string>(name: ValueOption, allowed: readonly T[]): T | undefined => {
+    const value = values.get(name);
+    if (value === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be ${allowed.join(' or ')}, got "${value}".`);
+    return value as T;
+  };
+  return {
+    key,
+    input: input as Record<string, unknown>,
+    ...defined('automationPrincipal', choice('--automation-principal', ['none', 'actor'] as const)),
+    ...defined('rovoAsUser', choice('--rovo-as-user', ['refused', 'allowed'] as const)),
+  };
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -78,6 +78,12 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
     summary:
       "The Sync tab's Sync one user (syncUser): each step with its result, then what was written. Exit 0 when written or nothing to write, 1 when a step failed or a run holds the lock.",
   },
+  action: {
+    short: 'invoke an Automation or Rovo action with the payload Forge sends',
+    synopsis: "KEY --input 'JSON' [--as ACCOUNT_ID] [--automation-principal none|actor] [--rovo-as-user refused|allowed]",
+    summary:
+      "Invokes the action module KEY (look-up-employee, get-approvers, sync-user-now, directory-*) as Forge does (the emulator's action()). Exit 0 when the action answered ok, 1 when it answered an error, 2 for an unknown KEY or --input that is not a JSON object.",
+  },
   diagnostics: {
     short: 'read-only checks of the site and tenant, with a support report',
     synopsis: '',

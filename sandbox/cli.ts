@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { SIMULATED_TENANT } from '../fakes/simulation';
+import { actionCommand } from './cli-action';
 import { parseArgs, type ParsedArgs, USAGE, UsageError, wantsGeneralHelp } from './cli-args';
 import {
   type CommandContext,
@@ -70,6 +71,8 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.fetchLimitCountsJira === true ? { fetchLimit: { countsJira: true } } : {}),
       ...(options.as === undefined ? {} : { callerAccountId: options.as }),
+      ...(options.action?.automationPrincipal === undefined ? {} : { automationPrincipal: options.action.automationPrincipal }),
+      ...(options.action?.rovoAsUser === undefined ? {} : { rovoAsUser: options.action.rovoAsUser }),
       notice: (message) => output.notice(message),
     });
     const ctx = commandContext(emulator, output, options);
@@ -123,6 +126,8 @@ function dispatch(command: ParsedArgs['command'], ctx: CommandContext): Promise<
       return diagnosticsCommand(ctx);
     case 'sync-user':
       return syncUserCommand(ctx);
+    case 'action':
+      return actionCommand(ctx);
   }
 }
 
