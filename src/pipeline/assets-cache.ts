@@ -43,10 +43,10 @@ export const assetsCacheMetaSchema = z.object({
 });
 export type AssetsCacheMeta = z.infer<typeof assetsCacheMetaSchema>;
 
-/** What the cached values depend on: the type's attribute keys and the Assets ids they were decoded from. */
-export function cacheFingerprint(type: ObjectTypeDefinition, layout: ObjectTypeLayout): string {
+/** What the cached values depend on: the workspace, the type's attribute keys and the Assets ids they were decoded from. */
+export function cacheFingerprint(workspaceId: string, type: ObjectTypeDefinition, layout: ObjectTypeLayout): string {
   const attributes = type.attributes.map((attribute) => `${attribute.key}=${layout.attributeIds[attribute.key] ?? ''}`).sort();
-  return `${layout.objectTypeId}|${attributes.join(',')}`;
+  return `${workspaceId}|${layout.objectTypeId}|${attributes.join(',')}`;
 }
 
 export async function readAssetsCacheMeta(store: KeyValueStore, type: CachedType): Promise<AssetsCacheMeta | null> {

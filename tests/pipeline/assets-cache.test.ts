@@ -144,18 +144,26 @@ describe('the Assets object cache (Updated filter supported)', () => {
 });
 
 describe('the Assets object cache when Assets refuses the Updated query (the fake default)', () => {
-  it('reads everything, notes the refusal for Diagnostics, and still plans nothing on a resync', async () => {
+  it('reads everything, notes the refusal for Diagnostics, does not ask again on the next run, and plans nothing', async () => {
     const h = await harness('refused');
     try {
-      await steadyState(h);
-      const before = h.sim.jira.requests.length;
+      expect((await h.run('sync')).run.status).toBe('succeeded');
+      h.clock.advance(DAY);
+      let before = h.sim.jira.requests.length;
       const { run } = await h.run('sync');
       expect(run.counts).toMatchObject({ creates: 0, updates: 0, inactivations: 0 });
-      const reads = assetsReads(h, before);
+      let reads = assetsReads(h, before);
       expect(reads.aql[0]).toMatch(/^400 objectTypeId = \d+ AND Updated > now\(-\d+m\)$/);
       expect(reads.aql.slice(1).every((q) => /^200 objectTypeId = \d+$/.test(q))).toBe(true);
       expect(reads.aql.length).toBeGreaterThan(2);
       expect((await readObservations(h.store)).assetsUpdatedQuery).toMatchObject({ refused: true });
+      // The next runs read in full without asking again (one refused call a week, not one a run).
+      h.clock.advance(DAY);
+      before = h.sim.jira.requests.length;
+      expect((await h.run('sync')).run.counts).toMatchObject({ creates: 0, updates: 0, inactivations: 0 });
+      reads = assetsReads(h, before);
+      expect(reads.aql.length).toBeGreaterThan(1);
+      expect(reads.aql.every((q) => /^200 objectTypeId = \d+$/.test(q))).toBe(true);
       // A hand edit is corrected by the full read too.
       const edited = h.sim.jira.employees()[1]!;
       h.sim.jira.editObject(edited.objectId, 'Department', 'Edited by hand');

@@ -26,7 +26,7 @@ import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout, saveLayout } from '../layout-store';
-import { recordObservations } from '../platform-observations';
+import { readObservations, recordObservations } from '../platform-observations';
 import { runDefinition } from '../run-state';
 import type { StageHandler } from '../step-runner';
 
@@ -212,7 +212,11 @@ async function startRead(
 ): Promise<TypeRead> {
   const now = deps.clock.now();
   const meta = await readAssetsCacheMeta(deps.store, cached);
-  const fingerprint = cacheFingerprint(type, layoutOfType(layout, type, { complete: false }));
+  const fingerprint = cacheFingerprint(layout.workspaceId, type, layoutOfType(layout, type, { complete: false }));
+  // A site that refused the Updated query is not asked again until the cache's full-read age has passed: one wasted
+  // AQL call a week instead of one a run.
+  const updatedQuery = (await readObservations(deps.store)).assetsUpdatedQuery;
+  const refusedRecently = updatedQuery?.refused === true && now - Date.parse(updatedQuery.at) < ASSETS_CACHE_MAX_AGE_MS;
   const fullBecause =
     meta === null
       ? 'no-cache'
@@ -220,7 +224,9 @@ async function startRead(
         ? 'expired'
         : meta.fingerprint !== fingerprint
           ? 'layout'
-          : null;
+          : refusedRecently
+            ? 'refused'
+            : null;
   return {
     mode: fullBecause === null ? 'changes' : 'full',
     phase: 'read',
