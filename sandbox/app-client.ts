@@ -46,7 +46,7 @@ export type RunCounts = z.infer<typeof runCountsSchema>;
 export const runViewSchema = z.object({
   runId: z.string(),
   number: z.number(),
-  mode: z.enum(['preview', 'sync']),
+  mode: z.enum(['preview', 'sync', 'single-user']),
   trigger: z.enum(['manual', 'scheduled']),
   status: z.string(),
   stage: z.string().nullable(),

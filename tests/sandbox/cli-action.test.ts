@@ -105,5 +105,11 @@ describe('sandbox CLI: action', () => {
     const text = history.stdout;
     expect(text).toContain(`"startedBy": "${actor}"`);
     expect(text).toContain('"startedBy": "automation"');
+
+    // `run RUN_ID` reads a single-user run (mode "single-user") as it reads any other.
+    const runs = (jsonOf(history)['runs'] as { runId: string; mode: string }[]).filter((r) => r.mode === 'single-user');
+    const details = await cli('run', runs[0]!.runId, '--json');
+    expect(details.code).toBe(0);
+    expect(jsonOf(details)).toMatchObject({ run: { mode: 'single-user', runId: runs[0]!.runId } });
   });
 });
