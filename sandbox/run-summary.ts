@@ -9,7 +9,8 @@ export type SummaryStatus = 'succeeded' | 'failed' | 'awaiting-confirmation' | '
 
 export interface RunSummary {
   readonly runId: string;
-  readonly mode: 'preview' | 'sync';
+  /** preview, sync and scheduled-tick summarise preview and sync runs only; a run view may also be a single-user run. */
+  readonly mode: RunView['mode'];
   readonly trigger: 'manual' | 'scheduled';
   readonly status: SummaryStatus;
   readonly counts: RunCounts;
