@@ -8,7 +8,7 @@ import { type RunReport, runReportSchema } from '../src/domain/report';
 import type { RunView, StatusView } from './app-client';
 import type { RunSummary } from './run-summary';
 
-const LABEL = { preview: 'Preview', sync: 'Sync' } as const;
+const LABEL = { preview: 'Preview', sync: 'Sync', 'single-user': 'Single-user' } as const;
 
 export function describeRun(summary: RunSummary, run: RunView | null): string[] {
   if (run === null) return [];
