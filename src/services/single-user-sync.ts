@@ -23,7 +23,7 @@ import { MICROSOFT_CLOUDS } from '../domain/microsoft-cloud';
 import { isReferenceTarget, type PlannedValue, type PlannedValues, type StoredValue, textOf } from '../domain/object-values';
 import type { GroupPlanInput } from '../domain/plan-groups';
 import { planSync } from '../domain/plan-sync';
-import { MISSING_MANAGER_REASON_TEXT, type ReportCounts,reportCountsSchema } from '../domain/report';
+import { MISSING_MANAGER_REASON_TEXT, type ReportCounts, reportCountsSchema } from '../domain/report';
 import { attributeOf, type ObjectTypeDefinition, objectTypeOf, type SchemaDefinition } from '../domain/schema-definition';
 import { evaluateScope, type Scope, scopeGroupIds, type ScopeMembershipLookup } from '../domain/scope';
 import type { StoredSettings } from '../domain/settings';
@@ -327,7 +327,8 @@ async function runSteps(
     throw new StepFailure(
       'match',
       'SYNC_USER_NOT_MATCHED',
-      `The Atlassian account with this user's email matches another Entra ID user (${describeUser(pair.entraUser)}) at a higher level, so this user is not synced to it.`,
+      // The other user is named by Entra object id only: this message also reaches Automation audit logs.
+      `The Atlassian account with this user's email matches another Entra ID user (object id ${pair.entraUser.id}) at a higher level, so this user is not synced to it.`,
     );
   }
   const user = pair.entraUser;
