@@ -39,6 +39,11 @@ const TITLES: Readonly<Record<string, string>> = {
   RUN_NOT_FOUND: 'Run not found',
   RUN_INVALID_STATE: 'The run has moved on',
   RUN_STALE: 'The run stopped',
+  SYNC_USER_NOT_FOUND: 'Sync one user: not found',
+  SYNC_USER_NO_EMAIL: 'Sync one user: no email',
+  SYNC_USER_NOT_MATCHED: 'Sync one user: not matched',
+  SYNC_USER_OUT_OF_SCOPE: 'Sync one user: out of scope',
+  SYNC_USER_SCOPE_UNKNOWN: 'Sync one user: out of scope',
   RESPONSE_MALFORMED: 'Unexpected answer',
   UNREACHABLE: 'The app could not be reached',
 };

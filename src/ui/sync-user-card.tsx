@@ -99,6 +99,7 @@ export function SyncUserCard({ disabledReason, onDone }: { disabledReason: strin
               <Text>{`${STEP_LABELS[step.step] ?? step.step}: ${step.detail}`}</Text>
             </Inline>
           ))}
+          {result.error !== null ? <ErrorNotice code={result.error.code} message={result.error.message} /> : null}
         </Stack>
       ) : null}
     </Stack>
