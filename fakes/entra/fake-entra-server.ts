@@ -17,6 +17,7 @@ import type { TenantSnapshot } from './tenant-snapshot';
 import { type FakeTenantOptions, TenantState } from './tenant-state';
 import { requestCost, ResourceBucket, type ThrottleOptions } from './throttle';
 import { GRAPH_SCOPE, routeToken } from './token-route';
+import { BUILT_IN_ROLE_TEMPLATES, type FakeDirectoryRole, routeWrite, type WriteBehaviour } from './write-routes';
 
 export type { GraphBehaviour } from './graph-routes';
 export { type TenantSnapshot, tenantSnapshotSchema } from './tenant-snapshot';
@@ -45,6 +46,8 @@ export interface FakeEntraOptions {
   readonly publicGraphOrigin?: string;
   /** Index the tenant between requests (benchmarks with large worlds): the same answers for far less CPU. */
   readonly indexes?: boolean;
+  /** Readings of the write routes (write-routes.ts); default privilegedTargets 'refused'. */
+  readonly writes?: Partial<WriteBehaviour>;
 }
 
 export interface RecordedRequest {
@@ -104,6 +107,11 @@ export interface FakeEntra {
   softDeleteGroup(id: string): void;
   restoreGroup(id: string): void;
   hardDeleteGroup(id: string): void;
+  /**
+   * Makes a user a direct member of a built-in directory role (write-routes.ts BUILT_IN_ROLE_TEMPLATES, default
+   * Global Administrator), as the admin center's role assignment does; read by GET /users/{id}/memberOf/microsoft.graph.directoryRole.
+   */
+  assignDirectoryRole(userId: string, roleName?: string): void;
   /** Admin consent on or off; `roles` replaces the application permissions consent grants (default User.Read.All). */
   setConsent(granted: boolean, roles?: readonly string[]): void;
   expireSecret(): void;
@@ -173,6 +181,12 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   const shuffle = seededShuffle(options.seed ?? 42);
   let origin = '';
   const linkOrigin = () => options.publicGraphOrigin ?? origin;
+  const directoryRoles = new Map<string, FakeDirectoryRole>();
+  const writeHost = {
+    state,
+    roles: directoryRoles,
+    behaviour: { privilegedTargets: 'refused', ...options.writes } satisfies WriteBehaviour,
+  };
 
   function record(method: string, url: URL, headers: Record<string, string | undefined>, batchOf: number | null): RecordedRequest {
     const kept: Record<string, string> = {};
@@ -316,11 +330,16 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       if (method !== 'POST') return notModelled(method, url.pathname);
       return routeBatch(ctx, body, (item) => answerBatchItem(item, ctx, entry.seq, auth.consent), shuffle);
     }
+    const written = routeWrite(writeHost, method, ctx, body, auth.roles);
+    if (written !== null) return written;
     if (method !== 'GET') return notModelled(method, url.pathname);
     return answerGet(ctx, auth.consent);
   }
 
-  function authenticate(header: string | undefined, ctx: GraphRequestContext): FakeResponse | { consent: TokenAccessByArea } {
+  function authenticate(
+    header: string | undefined,
+    ctx: GraphRequestContext,
+  ): FakeResponse | { consent: TokenAccessByArea; roles: readonly string[] } {
     const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
     if (token === undefined) return graphError(ctx, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const grant = state.accessTokens.get(token);
@@ -332,6 +351,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     const roles = grant.roles ?? [];
     const denied: TokenAccess = roles.length === 0 ? 'noRoles' : 'insufficient';
     return {
+      roles,
       consent: {
         users: grant.consent ? 'granted' : denied,
         groups: roles.some((role) => GROUP_READ_ROLES.includes(role)) ? 'granted' : denied,
@@ -408,6 +428,16 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     softDeleteGroup: (id) => state.groups.softDeleteGroup(id),
     restoreGroup: (id) => state.groups.restoreGroup(id),
     hardDeleteGroup: (id) => state.groups.hardDeleteGroup(id),
+    assignDirectoryRole(userId, roleName = 'Global Administrator') {
+      const templateId = BUILT_IN_ROLE_TEMPLATES[roleName];
+      if (templateId === undefined) throw new Error(`fake Entra: unknown directory role ${roleName}`);
+      let role = directoryRoles.get(templateId);
+      if (role === undefined) {
+        role = { id: randomUUID(), displayName: roleName, roleTemplateId: templateId, memberIds: new Set() };
+        directoryRoles.set(templateId, role);
+      }
+      role.memberIds.add(userId);
+    },
     setConsent(granted, roles) {
       state.consentGranted = granted;
       if (roles !== undefined) state.grantedRoles = [...roles];

@@ -443,6 +443,12 @@ export class TenantState {
     return [{ '@odata.type': '#microsoft.graph.user', id: record.previousManagerId, '@removed': { reason: 'deleted' } }];
   }
 
+  /** A user that is not deleted (ids compared as Graph does, ignoring case), for the write routes; undefined otherwise. */
+  activeUser(id: string): FakeGraphUser | undefined {
+    const record = this.records.get(id) ?? [...this.records.values()].find((r) => r.user.id.toLowerCase() === id.toLowerCase());
+    return record === undefined || record.deleted !== null ? undefined : record.user;
+  }
+
   private activeRecord(id: string): UserRecord {
     const record = this.records.get(id);
     if (record === undefined || record.deleted !== null) throw new Error(`fake Entra: no active user ${id}`);

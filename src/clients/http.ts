@@ -7,7 +7,7 @@ import type { z } from 'zod';
 
 import { AppError, type ErrorCode, type ErrorContext } from '../domain/errors';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HttpRequest {
   readonly method: HttpMethod;

@@ -53,6 +53,13 @@ export const ERROR_CODES = [
   'SYNC_USER_NOT_MATCHED',
   'SYNC_USER_OUT_OF_SCOPE',
   'SYNC_USER_SCOPE_UNKNOWN',
+  // Write-back actions (issue 17, src/services/write-back.ts)
+  'WRITE_BACK_DISABLED',
+  'WRITE_BACK_PERMISSION_MISSING',
+  'WRITE_BACK_TARGET_REFUSED',
+  'WRITE_BACK_VALUE_INVALID',
+  'WRITE_BACK_NOT_FOUND',
+  'WRITE_BACK_RATE_LIMITED',
   // any external API
   'RESPONSE_MALFORMED',
   // runs and the pipeline

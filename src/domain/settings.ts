@@ -18,6 +18,7 @@ import {
 } from './group-sync';
 import { microsoftCloudSchema } from './microsoft-cloud';
 import { SCOPE_TEXT_MAX_LENGTH, scopeSchema } from './scope';
+import { WRITE_BACK_FIELD_LABEL, WRITE_BACK_OFF, writeBackSettingsSchema } from './write-back';
 
 export const SETTINGS_FIELD_LABELS = {
   tenantId: 'Tenant ID',
@@ -119,6 +120,7 @@ function unknownFieldsMessage(keys: readonly string[]): string {
     SCOPE_FIELD_LABEL,
     GROUPS_FIELD_LABEL,
     GROUP_MEMBERSHIP_FIELD_LABEL,
+    WRITE_BACK_FIELD_LABEL,
   ].join(', ');
   const plural = keys.length === 1 ? 'field' : 'fields';
   return `Unknown settings ${plural}: ${keys.join(', ')}. The settings accept only ${allowed}.`;
@@ -169,6 +171,8 @@ export const settingsInputSchema = z.strictObject(
      */
     groups: groupSelectionSchema.optional(),
     groupMembership: groupMembershipSchema.optional(),
+    /** Write-back actions (write-back.ts, issue 17): absent keeps the stored choice; off by default. */
+    writeBack: writeBackSettingsSchema.optional(),
   },
   { error: settingsObjectError },
 );
@@ -201,6 +205,8 @@ export const storedSettingsSchema = z.strictObject(
     /** Group sync (group-sync.ts); absent in settings saved before it existed: off, direct. */
     groups: groupSelectionSchema.default(GROUP_SYNC_OFF),
     groupMembership: groupMembershipSchema.default('direct'),
+    /** Write-back actions (write-back.ts); absent in settings saved before they existed: all off. */
+    writeBack: writeBackSettingsSchema.default(WRITE_BACK_OFF),
   },
   { error: settingsObjectError },
 );

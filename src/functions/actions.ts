@@ -8,12 +8,27 @@ import { departmentMembersUseCase, personDetailsUseCase, reportsOfUseCase, whoIs
 import { getApproversUseCase } from '../usecases/get-approvers';
 import { lookUpEmployeeUseCase } from '../usecases/look-up-employee';
 import { syncUserNowUseCase } from '../usecases/sync-user-now';
+import {
+  addToEntraGroupUseCase,
+  disableEntraAccountUseCase,
+  enableEntraAccountUseCase,
+  removeFromEntraGroupUseCase,
+  revokeEntraSessionsUseCase,
+  updateEntraUserUseCase,
+} from '../usecases/write-back-actions';
 import { automationActionFunction, rovoActionFunction } from './boundary/action-boundary';
 import { createPipelineDeps } from './wiring';
 
 export const lookUpEmployee = automationActionFunction('look-up-employee', lookUpEmployeeUseCase, createPipelineDeps);
 export const getApprovers = automationActionFunction('get-approvers', getApproversUseCase, createPipelineDeps);
 export const syncUserNow = automationActionFunction('sync-user-now', syncUserNowUseCase, createPipelineDeps);
+// Write-back (issue 17): off until a Jira administrator switches each capability on (src/services/write-back.ts).
+export const disableEntraAccount = automationActionFunction('disable-entra-account', disableEntraAccountUseCase, createPipelineDeps);
+export const enableEntraAccount = automationActionFunction('enable-entra-account', enableEntraAccountUseCase, createPipelineDeps);
+export const revokeEntraSessions = automationActionFunction('revoke-entra-sessions', revokeEntraSessionsUseCase, createPipelineDeps);
+export const updateEntraUser = automationActionFunction('update-entra-user', updateEntraUserUseCase, createPipelineDeps);
+export const addToEntraGroup = automationActionFunction('add-to-entra-group', addToEntraGroupUseCase, createPipelineDeps);
+export const removeFromEntraGroup = automationActionFunction('remove-from-entra-group', removeFromEntraGroupUseCase, createPipelineDeps);
 export const directoryManager = rovoActionFunction('directory-manager', whoIsManagerUseCase, createPipelineDeps);
 export const directoryReports = rovoActionFunction('directory-reports', reportsOfUseCase, createPipelineDeps);
 export const directoryPerson = rovoActionFunction('directory-person', personDetailsUseCase, createPipelineDeps);

@@ -17,6 +17,7 @@ export const RESOLVER_KEYS = {
   getReport: 'getReport',
   runDiagnostics: 'runDiagnostics',
   syncUser: 'syncUser',
+  getWriteBackAudit: 'getWriteBackAudit',
 } as const;
 
 export type ResolverKey = (typeof RESOLVER_KEYS)[keyof typeof RESOLVER_KEYS];

@@ -16,6 +16,7 @@ import { getReportUseCase } from '../usecases/get-report';
 import { getRunUseCase } from '../usecases/get-run';
 import { getSchemaJobUseCase } from '../usecases/get-schema-job';
 import { getSchemaStatusUseCase } from '../usecases/get-schema-status';
+import { getWriteBackAuditUseCase } from '../usecases/get-write-back-audit';
 import { getSettingsUseCase } from '../usecases/get-settings';
 import { getStatusUseCase } from '../usecases/get-status';
 import { runDiagnosticsUseCase } from '../usecases/run-diagnostics';
@@ -48,6 +49,7 @@ export const RESOLVER_USE_CASES: { readonly [K in ResolverKey]: EntryUseCase<App
   [RESOLVER_KEYS.getReport]: getReportUseCase,
   [RESOLVER_KEYS.runDiagnostics]: runDiagnosticsUseCase,
   [RESOLVER_KEYS.syncUser]: syncUserUseCase,
+  [RESOLVER_KEYS.getWriteBackAudit]: getWriteBackAuditUseCase,
 };
 
 const resolver = new Resolver();

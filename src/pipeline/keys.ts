@@ -38,6 +38,11 @@ export const keys = {
   assetsCacheMeta: (type: 'employee' | 'group') => `acache:meta:${type}`,
   assetsCacheChunk: (type: 'employee' | 'group', generation: string, index: number) => checked(`acache:${type}:${generation}:${index}`),
   historySlot: (slot: number) => checked(`history:${slot}`),
+  /** Write-back audit trail (issue 17): the next sequence number and one entry per attempt. */
+  writeBackAuditNext: () => 'writeback:audit:next',
+  writeBackAudit: (seq: number) => checked(`writeback:audit:${seq}`),
+  /** One claim per write-back action in a minute (the per-site rate). */
+  writeBackRateSlot: (minute: number, slot: number) => checked(`writeback:rate:${minute}:${slot}`),
   lastRun: (trigger: 'manual' | 'scheduled') => `last:${trigger}`,
   latestReport: (mode: 'preview' | 'sync') => `report:latest:${mode}`,
   scheduleClaim: (day: string) => checked(`schedule:${day}`),

@@ -6,6 +6,7 @@
 import { createAssetsClient } from '../clients/assets/assets-client';
 import { createGraphClient, type GraphClientDeps, graphUserFields } from '../clients/graph/graph-client';
 import { createGraphProbes } from '../clients/graph/graph-probes';
+import { createGraphWrites } from '../clients/graph/graph-writes';
 import { createTokenProvider } from '../clients/graph/token-client';
 import type { ExternalFetch, JiraFetch } from '../clients/http';
 import { createJiraUsersClient } from '../clients/jira/jira-users-client';
@@ -73,7 +74,7 @@ export function createMicrosoftClients(
     graphDeps,
     graphUserFields(objectTypeOf(options.definition ?? CORE_SCHEMA, 'employee'), options.profile ?? []),
   );
-  return { tokens, graph, probes: createGraphProbes(graphDeps) };
+  return { tokens, graph, probes: createGraphProbes(graphDeps), writes: createGraphWrites(graphDeps) };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface DirectoryPerson {
   /** The Employee object the Manager reference points to. */
   readonly managerObjectId: string | null;
   readonly managerAccountId: string | null;
+  /** The Entra object id the Employee object was synced from (the write-back actions' target). */
+  readonly entraUserId: string | null;
 }
 
 export interface DirectoryList {
@@ -117,5 +119,6 @@ export function toPerson(object: AssetsObject): DirectoryPerson {
     accountId: text(object, 'atlassianAccountId') ?? text(object, 'jiraUser'),
     managerObjectId: text(object, 'manager'),
     managerAccountId: text(object, 'managerAtlassianAccountId'),
+    entraUserId: text(object, 'entraUserId'),
   };
 }

@@ -11,6 +11,7 @@ import type { MicrosoftCloud } from '../domain/microsoft-cloud';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { parseScopeText, printScope, scopeGroupIds } from '../domain/scope';
 import { parseSettingsInput, type StoredSettings } from '../domain/settings';
+import { WRITE_BACK_OFF, type WriteBackSettings } from '../domain/write-back';
 import { keys, secretKeys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, SecretStore } from '../pipeline/ports';
 import { readStoredSettings } from '../pipeline/settings-store';
@@ -62,6 +63,8 @@ export interface PublicSettings {
   /** Group sync in its text form (group-sync.ts): off, all, ids:<id>,<id>, prefix:<text>. */
   readonly groups: string;
   readonly groupMembership: GroupMembership;
+  /** Write-back actions (issue 17): the capabilities switched on and their limits. */
+  readonly writeBack: WriteBackSettings;
 }
 
 export async function readSettings(deps: Pick<SettingsDeps, 'store'>): Promise<StoredSettings | null> {
@@ -134,6 +137,7 @@ export async function saveSettings(deps: SettingsDeps, payload: unknown): Promis
     scope: scope === undefined ? (previous?.scope ?? null) : scope,
     groups: input.groups ?? previous?.groups ?? GROUP_SYNC_OFF,
     groupMembership: input.groupMembership ?? previous?.groupMembership ?? 'direct',
+    writeBack: input.writeBack ?? previous?.writeBack ?? WRITE_BACK_OFF,
   };
   // Newly chosen groups must exist and be readable with these settings: checked before anything is stored (a
   // stored choice is not checked again on every save: a group deleted since is the sync's business, not the form's).
@@ -212,5 +216,6 @@ function toPublic(settings: StoredSettings, secretStored: boolean): PublicSettin
     extensions: settings.extensions,
     groups: printGroupSelection(settings.groups),
     groupMembership: settings.groupMembership,
+    writeBack: settings.writeBack,
   };
 }

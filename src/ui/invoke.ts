@@ -43,6 +43,8 @@ const DATA = {
   [RESOLVER_KEYS.getRun]: runView.nullable(),
   [RESOLVER_KEYS.getReport]: reportAnswerView,
   [RESOLVER_KEYS.syncUser]: syncUserView,
+  // The write-back audit trail (issue 17); the History tab's Actions panel reads it.
+  [RESOLVER_KEYS.getWriteBackAudit]: z.array(z.looseObject({ seq: z.number(), action: z.string(), result: z.string() })),
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type DataOf<K extends ResolverKey> = z.infer<(typeof DATA)[K]>;
@@ -110,6 +112,7 @@ export const api = {
   getReport: (ref: { runId: string } | { mode: 'preview' | 'sync' }) => call(RESOLVER_KEYS.getReport, ref),
   /** Exactly one of the three names the person. */
   syncUser: (who: { accountId: string } | { email: string } | { entraId: string }) => call(RESOLVER_KEYS.syncUser, who),
+  getWriteBackAudit: () => call(RESOLVER_KEYS.getWriteBackAudit),
 } satisfies { [K in ResolverKey]: (...args: never[]) => Promise<Answer<DataOf<K>>> };
 
 export type Api = typeof api;

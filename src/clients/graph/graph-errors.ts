@@ -122,6 +122,8 @@ export interface GraphFailure {
    * the property name is kept: the rest of Microsoft's message is never copied.
    */
   readonly unknownProperty?: string | null;
+  /** A 400 saying the reference being added already exists (adding a group member twice); absent otherwise. */
+  readonly alreadyMember?: boolean;
 }
 
 /**

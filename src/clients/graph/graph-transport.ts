@@ -72,6 +72,9 @@ export function createGraphCall(deps: GraphClientDeps): GraphCall {
         requestId,
         clientRequestId,
         unknownProperty: unknownExtensionProperty(response.status, parsed.success ? parsed.data.error.message : undefined),
+        // Add member: "400 Bad Request ... when the object is already a member" (https://learn.microsoft.com/graph/api/group-post-members).
+        alreadyMember:
+          response.status === 400 && parsed.success && /added object references already exist/i.test(parsed.data.error.message ?? ''),
       };
       if (!refreshed && (failure.status === 401 || isConsentDenied(failure))) {
         await deps.tokens.invalidate();

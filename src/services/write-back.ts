@@ -1,0 +1,385 @@
+/**
+ * Write-back to Entra ID (issue 17): one action attempt, under every safety rule of the issue, in this order:
+ * the capability is switched on (settings writeBack) -> the per-site rate (KVS claims per minute) -> the token's roles
+ * hold the capability's permission -> the target resolves from the synced directory (account id or email -> Employee
+ * object -> Entra id; no object: outside the sync scope) -> not the rule actor's own account (enable/disable) -> read
+ * from Graph: not a guest (unless allowed), not a member of a directory role (unless an exception) -> values and
+ * groups allowed -> the change, skipped when already in place ("no change"). Every attempt that got past the
+ * settings is recorded in the audit trail (rule, actor, target ids, capability, before -> after, result, Graph
+ * request id), kept as long as run history; never a secret or a token (there is none in any of it).
+ */
+import type { GraphWrites, UserPatch, WriteTarget } from '../clients/graph/graph-writes';
+import { AppError, toAppError } from '../domain/errors';
+import type { StoredSettings } from '../domain/settings';
+import {
+  attributeValueProblem,
+  CAPABILITY_LABELS,
+  leastPermission,
+  permissionGranted,
+  type UpdatableAttribute,
+  type WriteBackCapability,
+} from '../domain/write-back';
+import { keys } from '../pipeline/keys';
+import type { Clock, KeyValueStore, Logger } from '../pipeline/ports';
+import { RETENTION_SECONDS } from '../pipeline/retention';
+import { type ConnectionDeps, createMicrosoftClients } from './connections';
+import { type DirectoryPerson, openDirectory } from './directory-queries';
+import { requireSettings } from './settings-service';
+
+export type WriteBackAction = 'disable' | 'enable' | 'revokeSessions' | 'update' | 'addToGroup' | 'removeFromGroup';
+
+export const ACTION_CAPABILITY: Readonly<Record<WriteBackAction, WriteBackCapability>> = {
+  disable: 'accountStatus',
+  enable: 'accountStatus',
+  revokeSessions: 'revokeSessions',
+  update: 'updateAttributes',
+  addToGroup: 'groupMembership',
+  removeFromGroup: 'groupMembership',
+};
+
+export interface PersonRef {
+  readonly accountId?: string | undefined;
+  readonly email?: string | undefined;
+}
+
+export interface WriteBackRequest {
+  readonly action: WriteBackAction;
+  readonly person: PersonRef;
+  /** The rule's name as the rule passes it ({{rule.name}}); recorded only. */
+  readonly rule?: string | undefined;
+  /** update: the attributes to write ('' clears). */
+  readonly values?: Partial<Record<Exclude<UpdatableAttribute, 'manager'>, string>>;
+  /** update: the new manager, named like the target. */
+  readonly manager?: PersonRef | undefined;
+  /** addToGroup / removeFromGroup. */
+  readonly groupId?: string | undefined;
+}
+
+export interface WriteBackDeps {
+  readonly store: KeyValueStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly connectionDeps: ConnectionDeps;
+}
+
+export interface WriteBackAnswer {
+  /** True when Entra ID was changed; false: "no change", it was already in place. */
+  readonly changed: boolean;
+  readonly result: 'changed' | 'no change';
+  readonly entraUserId: string;
+  readonly objectKey: string;
+  /** What was changed, e.g. "accountEnabled: true -> false" (attribute names and values, never a secret). */
+  readonly detail: string;
+  readonly graphRequestId: string | null;
+}
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly rule: string | null;
+  /** The rule's actor when Forge names one, else 'automation'. */
+  readonly actor: string;
+  readonly action: WriteBackAction;
+  readonly capability: WriteBackCapability;
+  readonly target: { readonly accountId: string | null; readonly entraUserId: string | null; readonly objectKey: string | null };
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly result: 'changed' | 'no change' | 'refused' | 'failed';
+  readonly code: string | null;
+  readonly graphRequestId: string | null;
+}
+
+const refused = (reason: string, message: string, context: Record<string, string | number | boolean | null> = {}) =>
+  new AppError('WRITE_BACK_TARGET_REFUSED', message, { context: { reason, ...context } });
+
+/** Claims one of the minute's N slots (FAIL_IF_EXISTS: two invocations never take the same one). */
+async function claimRate(store: KeyValueStore, now: number, perMinute: number): Promise<void> {
+  const minute = Math.floor(now / 60_000);
+  for (let slot = 0; slot < perMinute; slot++) {
+    if (await store.setIfAbsent(keys.writeBackRateSlot(minute, slot), now, { ttlSeconds: 120 })) return;
+  }
+  throw new AppError(
+    'WRITE_BACK_RATE_LIMITED',
+    `More than ${perMinute} write-back actions this minute on this site: this one was refused and nothing was changed. ` +
+      'Let the rule run again in a minute, or raise the limit on the Setup tab (Actions).',
+    { context: { perMinute }, retry: 'later', retryAfterSeconds: 60 - Math.floor((now % 60_000) / 1000) },
+  );
+}
+
+async function appendAudit(store: KeyValueStore, entry: Omit<AuditEntry, 'seq'>): Promise<void> {
+  const next = await store.get(keys.writeBackAuditNext());
+  let seq = typeof next === 'number' && Number.isInteger(next) && next > 0 ? next : 1;
+  while (!(await store.setIfAbsent(keys.writeBackAudit(seq), { ...entry, seq }, { ttlSeconds: RETENTION_SECONDS.history }))) seq++;
+  await store.set(keys.writeBackAuditNext(), seq + 1);
+}
+
+/** The latest audit entries, newest first (at most `limit`). */
+export async function readAudit(store: KeyValueStore, limit = 100): Promise<AuditEntry[]> {
+  const next = await store.get(keys.writeBackAuditNext());
+  if (typeof next !== 'number' || !Number.isInteger(next)) return [];
+  const entries: AuditEntry[] = [];
+  for (let seq = next - 1; seq >= 1 && entries.length < limit; seq--) {
+    const value = await store.get(keys.writeBackAudit(seq));
+    if (isAuditEntry(value)) entries.push(value);
+    else if (value === undefined || value === null) break;
+  }
+  return entries;
+}
+
+function isAuditEntry(value: unknown): value is AuditEntry {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { seq?: unknown }).seq === 'number' &&
+    typeof (value as { action?: unknown }).action === 'string'
+  );
+}
+
+async function resolvePerson(deps: WriteBackDeps, ref: PersonRef, what: string): Promise<DirectoryPerson> {
+  const directory = await openDirectory({
+    store: deps.store,
+    jiraFetch: deps.connectionDeps.jiraFetch,
+    policy: deps.connectionDeps.policy,
+  });
+  const found = ref.accountId !== undefined ? await directory.byAccountId(ref.accountId) : await directory.byEmail(ref.email ?? '');
+  if (found.length > 1)
+    throw new AppError(
+      'INPUT_INVALID',
+      `More than one Employee object in the Entra Directory matches the ${what}: name them by accountId instead.`,
+      {
+        context: { matches: found.length },
+      },
+    );
+  const person = found[0];
+  if (person === undefined || person.entraUserId === null)
+    throw refused(
+      'not-synced',
+      `The ${what} is not in the synced Entra Directory (outside the sync scope, or not synced yet): the app acts only on people it syncs. Nothing was changed.`,
+    );
+  return person;
+}
+
+function describe(values: Record<string, string | null>): string {
+  return Object.entries(values)
+    .map(([name, value]) => `${name}: ${value === null || value === '' ? '(empty)' : value}`)
+    .join(', ');
+}
+
+export async function runWriteBack(
+  deps: WriteBackDeps,
+  request: WriteBackRequest,
+  caller: { readonly accountId: string | null },
+): Promise<WriteBackAnswer> {
+  const capability = ACTION_CAPABILITY[request.action];
+  const settings = await requireSettings(deps);
+  const writeBack = settings.writeBack;
+  if (!writeBack.capabilities.includes(capability))
+    throw new AppError(
+      'WRITE_BACK_DISABLED',
+      `"${CAPABILITY_LABELS[capability]}" is switched off: a Jira administrator switches it on in Apps -> Entra ID Sync -> Setup -> Actions. Nothing was changed.`,
+      { context: { capability } },
+    );
+  let person: DirectoryPerson | null = null;
+  let before: string | null = null;
+  let after: string | null = null;
+  try {
+    await claimRate(deps.store, deps.clock.now(), writeBack.ratePerMinute);
+    const { writes, tokens } = createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' });
+    let roles = await writes.grantedRoles();
+    if (roles !== null && !permissionGranted(capability, roles)) {
+      // The cached token may predate the consent: sign in once more and read its roles again.
+      await tokens.invalidate();
+      roles = await writes.grantedRoles();
+    }
+    if (roles !== null && !permissionGranted(capability, roles))
+      throw new AppError(
+        'WRITE_BACK_PERMISSION_MISSING',
+        `"${CAPABILITY_LABELS[capability]}" is switched on but the app registration lacks the Microsoft Graph application permission ${leastPermission(capability)}: ` +
+          'add it in the Microsoft Entra admin center (API permissions > Add a permission > Grant admin consent), then run the rule again. Nothing was changed.',
+        { context: { capability, permission: leastPermission(capability) } },
+      );
+    person = await resolvePerson(deps, request.person, 'person');
+    const entraId = person.entraUserId as string;
+    if (capability === 'accountStatus' && caller.accountId !== null && person.accountId === caller.accountId)
+      throw refused('self', "A rule may not enable or disable its own actor's account. Nothing was changed.");
+    if (request.action !== 'enable' && !person.active)
+      throw refused(
+        'inactive',
+        'The person is inactive in the Entra Directory (disabled, or outside the sync scope): only "Enable Entra account" acts on them. Nothing was changed.',
+      );
+    const target = await writes.readTarget(entraId);
+    if (target.guest && !writeBack.allowGuests)
+      throw refused(
+        'guest',
+        'The person is a guest in Entra ID and guests are not allowed on the Setup tab (Actions). Nothing was changed.',
+      );
+    const adminRoles = await writes.directoryRoles(entraId);
+    if (adminRoles.length > 0 && !writeBack.exceptions.some((id) => id.toLowerCase() === entraId.toLowerCase()))
+      throw refused(
+        'privileged',
+        `The person holds ${adminRoles.length} Entra administrator role(s); the app never changes administrators unless a Jira administrator lists them as an exception on the Setup tab (Actions). Nothing was changed.`,
+        { roles: adminRoles.length },
+      );
+    const outcome = await perform(deps, writes, settings, request, target, (b, a) => {
+      before = b;
+      after = a;
+    });
+    await appendAudit(
+      deps.store,
+      auditOf(request, caller, person, before, after, outcome.changed ? 'changed' : 'no change', null, outcome.requestId, deps.clock.now()),
+    );
+    return {
+      changed: outcome.changed,
+      result: outcome.changed ? 'changed' : 'no change',
+      entraUserId: entraId,
+      objectKey: person.objectKey,
+      detail: outcome.changed ? `${before ?? ''} -> ${after ?? ''}` : `No change: ${after ?? ''} already in place.`,
+      graphRequestId: outcome.requestId,
+    };
+  } catch (error) {
+    const appError = toAppError(error);
+    const result =
+      appError.code === 'WRITE_BACK_TARGET_REFUSED' ||
+      appError.code === 'WRITE_BACK_RATE_LIMITED' ||
+      appError.code === 'WRITE_BACK_PERMISSION_MISSING' ||
+      appError.code === 'INPUT_INVALID'
+        ? 'refused'
+        : 'failed';
+    const requestId = typeof appError.context['requestId'] === 'string' ? appError.context['requestId'] : null;
+    await appendAudit(deps.store, auditOf(request, caller, person, before, after, result, appError.code, requestId, deps.clock.now()));
+    deps.logger.warn('writeBack.refused', { action: request.action, code: appError.code });
+    throw appError;
+  }
+}
+
+function auditOf(
+  request: WriteBackRequest,
+  caller: { readonly accountId: string | null },
+  person: DirectoryPerson | null,
+  before: string | null,
+  after: string | null,
+  result: AuditEntry['result'],
+  code: string | null,
+  graphRequestId: string | null,
+  now: number,
+): Omit<AuditEntry, 'seq'> {
+  return {
+    at: new Date(now).toISOString(),
+    rule: request.rule ?? null,
+    actor: caller.accountId ?? 'automation',
+    action: request.action,
+    capability: ACTION_CAPABILITY[request.action],
+    target: {
+      accountId: person?.accountId ?? request.person.accountId ?? null,
+      entraUserId: person?.entraUserId ?? null,
+      objectKey: person?.objectKey ?? null,
+    },
+    before,
+    after,
+    result,
+    code,
+    graphRequestId,
+  };
+}
+
+async function perform(
+  deps: WriteBackDeps,
+  writes: GraphWrites,
+  settings: StoredSettings,
+  request: WriteBackRequest,
+  target: WriteTarget,
+  record: (before: string, after: string) => void,
+): Promise<{ changed: boolean; requestId: string | null }> {
+  const id = target.id;
+  switch (request.action) {
+    case 'disable':
+    case 'enable': {
+      const wanted = request.action === 'enable';
+      record(`accountEnabled: ${target.accountEnabled}`, `accountEnabled: ${wanted}`);
+      if (target.accountEnabled === wanted) return { changed: false, requestId: null };
+      return writes.patchUser(id, { accountEnabled: wanted }, 'User.EnableDisableAccount.All');
+    }
+    case 'revokeSessions':
+      // Revoking is not a state Graph reports: each call signs the user out again (nothing to compare).
+      record('sessions: active', 'sessions: revoked');
+      return writes.revokeSessions(id);
+    case 'update':
+      return update(deps, writes, settings, request, target, record);
+    case 'addToGroup':
+    case 'removeFromGroup': {
+      const groupId = request.groupId ?? '';
+      if (!settings.writeBack.groupIds.some((allowed) => allowed.toLowerCase() === groupId.toLowerCase()))
+        throw refused(
+          'group-not-allowed',
+          'This group is not one the group actions may change: a Jira administrator allows it on the Setup tab (Actions). Nothing was changed.',
+        );
+      const add = request.action === 'addToGroup';
+      record(`member of ${groupId}: ${add ? 'no' : 'yes'}`, `member of ${groupId}: ${add ? 'yes' : 'no'}`);
+      return add ? writes.addGroupMember(groupId, id) : writes.removeGroupMember(groupId, id);
+    }
+  }
+}
+
+async function update(
+  deps: WriteBackDeps,
+  writes: GraphWrites,
+  settings: StoredSettings,
+  request: WriteBackRequest,
+  target: WriteTarget,
+  record: (before: string, after: string) => void,
+): Promise<{ changed: boolean; requestId: string | null }> {
+  const allowed = settings.writeBack.attributes;
+  const values = request.values ?? {};
+  const asked = [...Object.keys(values), ...(request.manager === undefined ? [] : ['manager'])] as UpdatableAttribute[];
+  if (asked.length === 0)
+    throw new AppError('INPUT_INVALID', 'Give at least one attribute to write, e.g. jobTitle = {{issue.customfield_10050}}.');
+  const notAllowed = asked.filter((name) => !allowed.includes(name));
+  if (notAllowed.length > 0)
+    throw refused(
+      'attribute-not-allowed',
+      `Not allowed to write ${notAllowed.join(', ')}: a Jira administrator chooses the attributes on the Setup tab (Actions). Nothing was changed.`,
+    );
+  for (const [name, value] of Object.entries(values) as [Exclude<UpdatableAttribute, 'manager'>, string][]) {
+    const problem = attributeValueProblem(name, value);
+    if (problem !== null)
+      throw new AppError('WRITE_BACK_VALUE_INVALID', `${problem} Nothing was changed.`, { context: { attribute: name } });
+  }
+  let managerId: string | null = null;
+  if (request.manager !== undefined) {
+    const manager = await resolvePerson(deps, request.manager, 'manager');
+    if (!manager.active) throw refused('manager-inactive', 'The new manager is inactive in the Entra Directory. Nothing was changed.');
+    managerId = manager.entraUserId;
+  }
+  const beforeValues: Record<string, string | null> = {};
+  const afterValues: Record<string, string | null> = {};
+  const patch: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values) as [Exclude<UpdatableAttribute, 'manager'>, string][]) {
+    const current = target.values[name];
+    if ((current ?? '') === value) continue;
+    beforeValues[name] = current;
+    afterValues[name] = value;
+    if (name === 'businessPhone') patch['businessPhones'] = value === '' ? [] : [value];
+    else patch[name] = value === '' ? null : value;
+  }
+  const managerChanges = managerId !== null && (target.values.manager ?? '').toLowerCase() !== managerId.toLowerCase();
+  if (managerChanges) {
+    beforeValues['manager'] = target.values.manager;
+    afterValues['manager'] = managerId;
+  }
+  if (Object.keys(afterValues).length === 0) {
+    record(
+      describe({}),
+      describe(
+        Object.fromEntries(
+          asked.map((name) => [name, name === 'manager' ? managerId : (values[name as Exclude<UpdatableAttribute, 'manager'>] ?? null)]),
+        ),
+      ),
+    );
+    return { changed: false, requestId: null };
+  }
+  record(describe(beforeValues), describe(afterValues));
+  let requestId: string | null = null;
+  if (Object.keys(patch).length > 0) requestId = (await writes.patchUser(target.id, patch as UserPatch, 'User.ReadWrite.All')).requestId;
+  if (managerChanges && managerId !== null) requestId = (await writes.setManager(target.id, managerId)).requestId;
+  return { changed: true, requestId };
+}
