@@ -40,7 +40,8 @@ describe('write-back actions', () => {
   });
   afterAll(async () => em.close());
 
-  const activeEmployees = () => em.simulation!.jira.employees().filter((o) => o.values['active'] === true && typeof o.values['atlassianAccountId'] === 'string');
+  const activeEmployees = () =>
+    em.simulation!.jira.employees().filter((o) => o.values['active'] === true && typeof o.values['atlassianAccountId'] === 'string');
 
   it('refuses while off, then without the permission, then disables once and reports no change the second time; audit records each', async () => {
     const [first] = activeEmployees();
@@ -50,7 +51,9 @@ describe('write-back actions', () => {
     expect(errorsOf(await em.action('disable-entra-account', { accountId }))).toContain('[WRITE_BACK_DISABLED]');
 
     await saveWriteBack(em, { capabilities: ['accountStatus'] });
-    expect(errorsOf(await em.action('disable-entra-account', { accountId }))).toMatch(/User\.EnableDisableAccount\.All.*\[WRITE_BACK_PERMISSION_MISSING\]/);
+    expect(errorsOf(await em.action('disable-entra-account', { accountId }))).toMatch(
+      /User\.EnableDisableAccount\.All.*\[WRITE_BACK_PERMISSION_MISSING\]/,
+    );
 
     em.simulation!.entra.setConsent(true, ['User.Read.All', 'User.EnableDisableAccount.All']);
     await saveWriteBack(em, { capabilities: ['accountStatus'] }); // a save drops the cached token (new roles)
@@ -67,12 +70,18 @@ describe('write-back actions', () => {
 
     const audit = (await data(em, 'getWriteBackAudit')) as unknown as Record<string, unknown>[];
     expect(audit.map((e) => e['result'])).toEqual(['no change', 'changed', 'refused']);
-    expect(audit[1]).toMatchObject({ rule: 'Offboarding', action: 'disable', before: 'accountEnabled: true', after: 'accountEnabled: false', graphRequestId: expect.any(String) });
+    expect(audit[1]).toMatchObject({
+      rule: 'Offboarding',
+      action: 'disable',
+      before: 'accountEnabled: true',
+      after: 'accountEnabled: false',
+      graphRequestId: expect.any(String),
+    });
     expect(JSON.stringify(audit)).not.toContain(SIMULATED_TENANT.clientSecret);
     em.simulation!.entra.expectNoUnexpected();
   });
 
-  it('refuses a member of a directory role unless listed as an exception; for an exception, Entra's own 403 (fake default) is reported', async () => {
+  it('refuses a member of a directory role unless listed as an exception; for an exception, the 403 Entra answers (fake default) is reported', async () => {
     const [, second] = activeEmployees();
     const accountId = String(second!.values['atlassianAccountId']);
     const entraId = String(second!.values['entraUserId']);
