@@ -31,6 +31,12 @@ const STEP_LABELS: Readonly<Record<string, string>> = {
 };
 const STATUS_APPEARANCE = { ok: 'success', warning: 'moved', failed: 'removed', skipped: 'default' } as const;
 
+/** "Label: detail", unless the backend's detail already starts with the label ("Matched by mail.", "Manager: ENTRA-11."). */
+function stepLine(step: string, detail: string): string {
+  const label = STEP_LABELS[step] ?? step;
+  return detail.toLowerCase().startsWith(label.toLowerCase()) ? detail : `${label}: ${detail}`;
+}
+
 function chosenValue(option: unknown): unknown {
   if (typeof option === 'object' && option !== null && 'value' in option) return option.value;
   return option;
@@ -96,7 +102,7 @@ export function SyncUserCard({ disabledReason, onDone }: { disabledReason: strin
           {result.steps.map((step) => (
             <Inline key={step.step} space="space.100">
               <Lozenge appearance={STATUS_APPEARANCE[step.status]}>{step.status}</Lozenge>
-              <Text>{`${STEP_LABELS[step.step] ?? step.step}: ${step.detail}`}</Text>
+              <Text>{stepLine(step.step, step.detail)}</Text>
             </Inline>
           ))}
           {result.error !== null ? <ErrorNotice code={result.error.code} message={result.error.message} /> : null}

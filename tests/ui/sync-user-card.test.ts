@@ -26,14 +26,14 @@ const STEP_LABELS = [
   'Write',
 ];
 
-/** The card's steps as shown: the status lozenge and the line next to it, in order. */
-function shownSteps(page: AdminPage): { status: string; label: string; detail: string }[] {
+/** The card's steps as shown: the status lozenge and the line next to it ("Label: detail", or the detail alone when it starts with the label). */
+function shownSteps(page: AdminPage): { status: string; label: string; line: string }[] {
   return page
     .find((n) => n.type === 'Inline' && n.children.length === 2 && n.children[0]!.type === 'Lozenge' && n.children[1]!.type === 'Text')
     .map((n: ForgeNode) => {
       const line = page.text(n.children[1]);
-      const colon = line.indexOf(': ');
-      return { status: page.text(n.children[0]), label: line.slice(0, colon), detail: line.slice(colon + 2) };
+      const label = STEP_LABELS.find((l) => line.toLowerCase().startsWith(l.toLowerCase())) ?? '';
+      return { status: page.text(n.children[0]), label, line };
     });
 }
 const stepShown = (page: AdminPage, label: string) => shownSteps(page).find((s) => s.label === label)!;
@@ -104,12 +104,18 @@ describe('Sync tab: sync one user', () => {
 
     const steps = shownSteps(page);
     expect(steps.map((s) => s.label)).toEqual(STEP_LABELS);
-    expect(stepShown(page, 'Found in Entra ID').status).toBe('ok');
-    expect(stepShown(page, 'Matched')).toMatchObject({ status: 'ok', detail: 'Matched by mail.' });
-    expect(stepShown(page, 'Employee object').detail).toBe('No Employee object has this Entra User ID: one will be created.');
-    expect(stepShown(page, 'Attributes').detail).toContain(`Job Title: (empty) -> ${user.jobTitle}`);
-    expect(stepShown(page, 'Attributes').detail).toContain(`Entra User ID: (empty) -> ${user.id}`);
-    expect(stepShown(page, 'Write')).toEqual({ status: 'ok', label: 'Write', detail: `Created ${employee!.objectKey}.` });
+    expect(stepShown(page, 'Found in Entra ID')).toMatchObject({ status: 'ok', line: expect.stringMatching(/^Found in Entra ID: [^:]/) });
+    expect(stepShown(page, 'In scope').line).toBe('In scope: the sync has no scope (everyone is synced).');
+    // The backend's detail already names its step: the card does not say it twice.
+    expect(steps.filter((s) => s.line.startsWith(`${s.label}: ${s.label}`))).toEqual([]);
+    expect(stepShown(page, 'Matched')).toMatchObject({ status: 'ok', line: 'Matched by mail.' });
+    expect(stepShown(page, 'Atlassian account').line).toBe(`Atlassian account ${account.accountId}, active.`);
+    expect(stepShown(page, 'Employee object').line).toBe(
+      'Employee object: No Employee object has this Entra User ID: one will be created.',
+    );
+    expect(stepShown(page, 'Attributes').line).toContain(`Job Title: (empty) -> ${user.jobTitle}`);
+    expect(stepShown(page, 'Attributes').line).toContain(`Entra User ID: (empty) -> ${user.id}`);
+    expect(stepShown(page, 'Write')).toEqual({ status: 'ok', label: 'Write', line: `Write: Created ${employee!.objectKey}.` });
     expect(steps.every((s) => ['ok', 'warning', 'skipped'].includes(s.status))).toBe(true);
     // The page reads the status again (the History and Overview follow).
     expect(page.find((n) => n.type === 'SectionMessage' && n.props.appearance === 'error')).toEqual([]);
@@ -123,15 +129,15 @@ describe('Sync tab: sync one user', () => {
     await syncOne(page, 'entraId', user.id);
     expect(page.invokes('syncUser').at(-1)!.payload).toEqual({ entraId: user.id });
     expect(page.text()).toContain(`Single-user run #2: updated ${employee!.objectKey}.`);
-    expect(stepShown(page, 'Employee object').detail).toBe(`Found ${employee!.objectKey}.`);
-    expect(stepShown(page, 'Attributes').detail).toBe(`Job Title: ${user.jobTitle} -> Chief Example Officer`);
-    expect(stepShown(page, 'Write').detail).toBe(`Updated ${employee!.objectKey}.`);
+    expect(stepShown(page, 'Employee object').line).toBe(`Employee object: Found ${employee!.objectKey}.`);
+    expect(stepShown(page, 'Attributes').line).toBe(`Attributes: Job Title: ${user.jobTitle} -> Chief Example Officer`);
+    expect(stepShown(page, 'Write').line).toBe(`Write: Updated ${employee!.objectKey}.`);
 
     const before = writes(sandbox);
     await syncOne(page, 'accountId', account.accountId);
     expect(page.text()).toContain('Single-user run #3: nothing to write.');
-    expect(stepShown(page, 'Attributes').detail).toBe('Every attribute already holds its value: nothing to write.');
-    expect(stepShown(page, 'Write')).toMatchObject({ status: 'ok', detail: 'Nothing to write.' });
+    expect(stepShown(page, 'Attributes').line).toBe('Attributes: Every attribute already holds its value: nothing to write.');
+    expect(stepShown(page, 'Write')).toMatchObject({ status: 'ok', line: 'Write: Nothing to write.' });
     expect(writes(sandbox)).toBe(before);
     expect(sandbox.emulator.simulation!.jira.employees()).toHaveLength(1);
   });
@@ -141,12 +147,15 @@ describe('Sync tab: sync one user', () => {
     await syncOne(page, 'email', 'nobody-here@example.invalid');
     expect(page.invokes('syncUser').at(-1)!.payload).toEqual({ email: 'nobody-here@example.invalid' });
     await page.waitForText('Single-user run #4: nothing written.');
-    expect(stepShown(page, 'Found in Entra ID')).toMatchObject({
+    expect(shownSteps(page)[0]).toEqual({
       status: 'failed',
-      detail: 'No Entra ID user has this email as mail, UPN, proxy address or other mail.',
+      label: 'Found in Entra ID',
+      line: 'Found in Entra ID: No Entra ID user has this email as mail, UPN, proxy address or other mail.',
     });
     // The steps after the failed one were not reached.
-    expect(shownSteps(page).slice(1)).toEqual(STEP_LABELS.slice(1).map((label) => ({ status: 'skipped', label, detail: 'Not reached.' })));
+    expect(shownSteps(page).slice(1)).toEqual(
+      STEP_LABELS.slice(1).map((label) => ({ status: 'skipped', label, line: `${label}: Not reached.` })),
+    );
     // The admin guide's "Sync one user: not found" message, as the page shows it.
     const [notice] = page.find((n) => n.type === 'SectionMessage' && n.props.title === 'Sync one user: not found');
     expect(notice).toBeDefined();
