@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-import { type WriteBackAction, type WriteBackAnswer, type WriteBackDeps, runWriteBack } from '../services/write-back';
+import { runWriteBack, type WriteBackAction, type WriteBackAnswer, type WriteBackDeps } from '../services/write-back';
 import { optionalAccountId, optionalEmail } from './action-inputs';
 import { defineUseCase } from './use-case';
 
