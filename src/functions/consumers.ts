@@ -40,7 +40,12 @@ export const schemaJobEntry: QueueEntry<AppDeps, SchemaJobMessage> = {
   run: async (message, deps, delivery) => {
     const assets = createAssets(deps.connectionDeps);
     const definition = await readSchemaDefinition(deps.connectionDeps);
-    return runSchemaJob(deps, message, (onStep) => assets.ensureSchema(definition, { onStep }), delivery.retryCount);
+    return runSchemaJob(
+      deps,
+      message,
+      (onStep, beforeChange) => assets.ensureSchema(definition, { onStep, beforeChange }),
+      delivery.retryCount,
+    );
   },
 };
 

@@ -49,6 +49,11 @@ export const schemaJobStateSchema = z.object({
   attempts: z.number().int().min(0),
   fetchLimitResumes: z.number().int().min(0),
   result: z.object({ created: z.array(z.string()), repaired: z.array(z.string()) }).nullable(),
+  /**
+   * The create or repair being sent: an attempt stopped after Assets applied it but before it was recorded leaves it
+   * here, and it counts in the result once the schema is complete. Absent in jobs stored before it existed.
+   */
+  pending: z.array(z.object({ kind: z.enum(['created', 'repaired']), item: z.string() })).default([]),
   error: publicErrorSchema.nullable(),
 });
 export type SchemaJobState = z.infer<typeof schemaJobStateSchema>;
@@ -61,7 +66,10 @@ export interface SchemaJobDeps {
 }
 
 export type StepChange = { readonly kind: 'created' | 'repaired'; readonly item: string };
-export type EnsureSchema = (onStep: (step: string, change?: StepChange) => Promise<void>) => Promise<SchemaEnsureResult>;
+export type EnsureSchema = (
+  onStep: (step: string, change?: StepChange) => Promise<void>,
+  beforeChange: (change: StepChange) => Promise<void>,
+) => Promise<SchemaEnsureResult>;
 
 export function isJobActive(job: SchemaJobState): boolean {
   return job.status === 'queued' || job.status === 'running';
@@ -160,6 +168,7 @@ function newJob(jobId: string, now: number): SchemaJobState {
     attempts: 0,
     fetchLimitResumes: 0,
     result: null,
+    pending: [],
     error: null,
   };
 }
@@ -205,14 +214,16 @@ export async function runSchemaJob(
       const current: SchemaJobState = job!;
       if (current.steps.some((s) => s.label === label)) return;
       // What was created or repaired is kept as it happens: an interrupted attempt's changes still count in the result.
-      const result =
-        change === undefined
-          ? current.result
-          : merge(current.result, {
-              created: change.kind === 'created' ? [change.item] : [],
-              repaired: change.kind === 'repaired' ? [change.item] : [],
-            });
-      job = await saveJob(deps, { ...current, result, steps: [...current.steps, { label, at: iso(deps.clock.now()) }] });
+      // Changes still pending from an earlier attempt were applied by it when this one goes on past them (the actions
+      // come in the same order every attempt), so they are counted first, in the order they happened.
+      const settled = change === undefined ? [] : [...current.pending.filter((p) => p.item !== change.item), change];
+      const result = settled.reduce((sum, item) => merge(sum, asResult(item)), current.result);
+      job = await saveJob(deps, {
+        ...current,
+        result,
+        pending: change === undefined ? current.pending : [],
+        steps: [...current.steps, { label, at: iso(deps.clock.now()) }],
+      });
       await renewLease(deps.store, keys.runLock(), holderOf(jobId), SCHEMA_JOB_LEASE_MS, deps.clock.now());
       await renewLease(deps.store, workKey, worker, SCHEMA_JOB_WORK_LEASE_MS, deps.clock.now());
     };
@@ -221,7 +232,12 @@ export async function runSchemaJob(
 
     let result: SchemaEnsureResult;
     try {
-      result = await ensureSchema(onStep);
+      // An earlier attempt's unrecorded change stays pending: this one may find it applied and not do it again.
+      const beforeChange = async (change: StepChange) => {
+        if (job!.pending.some((p) => p.item === change.item)) return;
+        job = await saveJob(deps, { ...job!, pending: [...job!.pending, change] });
+      };
+      result = await ensureSchema(onStep, beforeChange);
       await saveLayout(deps.store, result.layout, deps.clock.now());
     } catch (thrown) {
       const error = toAppError(thrown);
@@ -244,7 +260,9 @@ export async function runSchemaJob(
       await finish(deps, job, error.toPublic());
       return { kind: 'done', note: `failed: ${error.code}` };
     }
-    await finish(deps, job, null, merge(job.result, { created: result.created, repaired: result.repaired }));
+    // The schema is complete, so a change an interrupted attempt sent without recording it was applied.
+    const interrupted = job.pending.reduce((sum, change) => merge(sum, asResult(change)), job.result);
+    await finish(deps, job, null, merge(interrupted, { created: result.created, repaired: result.repaired }));
     deps.logger.info('schema-job.succeeded', {
       jobId,
       created: result.created.length,
@@ -255,6 +273,10 @@ export async function runSchemaJob(
   } finally {
     await releaseLease(deps.store, workKey, worker).catch(() => undefined);
   }
+}
+
+function asResult(change: StepChange): { created: string[]; repaired: string[] } {
+  return { created: change.kind === 'created' ? [change.item] : [], repaired: change.kind === 'repaired' ? [change.item] : [] };
 }
 
 /** Union of two results, in the order things happened, each item once. */

@@ -43,6 +43,11 @@ const MAX_SCHEMA_PAGES = 200;
 export interface EnsureSchemaOptions {
   /** Called after each step completes (workspace found, schema read, each create or repair, result checked), in order. */
   readonly onStep?: (step: string, change?: { readonly kind: 'created' | 'repaired'; readonly item: string }) => Promise<void>;
+  /**
+   * Called before each create or repair is sent: an invocation stopped after Assets applied it but before onStep
+   * still leaves the change known (the caller counts it once the schema is complete).
+   */
+  readonly beforeChange?: (change: { readonly kind: 'created' | 'repaired'; readonly item: string }) => Promise<void>;
 }
 
 export interface SchemaClient {
@@ -129,6 +134,7 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
 
     const run = new ActionRunner(transport, ws, def, actual);
     for (const action of diff.actions) {
+      await options.beforeChange?.({ kind: changeKindOf(action), item: describeSchemaAction(action) });
       const repairs = run.repaired.length;
       await run.execute(action);
       const repaired = run.repaired.length > repairs;
@@ -155,6 +161,18 @@ export function createSchemaClient(transport: AssetsTransport, workspaceId: () =
   }
 
   return { inspectSchema, ensureSchema };
+}
+
+/** Whether an action creates or repairs (as ActionRunner.execute records it). */
+function changeKindOf(action: SchemaAction): 'created' | 'repaired' {
+  switch (action.kind) {
+    case 'repair-attribute':
+      return 'repaired';
+    case 'rename-label':
+      return action.attributeId === null ? 'created' : 'repaired';
+    default:
+      return 'created';
+  }
 }
 
 /** Executes diff actions in order, remembering ids created on the way (a new schema, object types, reference types). */
