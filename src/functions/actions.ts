@@ -4,18 +4,19 @@
  * (automation:actionProvider) read the directory as the app; the Rovo Directory assistant's actions (rovo:agent) read
  * it as the asking user.
  */
-import { departmentMembersUseCase, personDetailsUseCase, reportsOfUseCase, whoIsManagerUseCase } from '../usecases/directory-assistant';
+import { addToEntraGroupUseCase } from '../usecases/add-to-entra-group';
+import { departmentMembersUseCase } from '../usecases/directory-department';
+import { whoIsManagerUseCase } from '../usecases/directory-manager-of';
+import { personDetailsUseCase } from '../usecases/directory-person';
+import { reportsOfUseCase } from '../usecases/directory-reports-of';
+import { disableEntraAccountUseCase } from '../usecases/disable-entra-account';
+import { enableEntraAccountUseCase } from '../usecases/enable-entra-account';
 import { getApproversUseCase } from '../usecases/get-approvers';
 import { lookUpEmployeeUseCase } from '../usecases/look-up-employee';
+import { removeFromEntraGroupUseCase } from '../usecases/remove-from-entra-group';
+import { revokeEntraSessionsUseCase } from '../usecases/revoke-entra-sessions';
 import { syncUserNowUseCase } from '../usecases/sync-user-now';
-import {
-  addToEntraGroupUseCase,
-  disableEntraAccountUseCase,
-  enableEntraAccountUseCase,
-  removeFromEntraGroupUseCase,
-  revokeEntraSessionsUseCase,
-  updateEntraUserUseCase,
-} from '../usecases/write-back-actions';
+import { updateEntraUserUseCase } from '../usecases/update-entra-user';
 import { automationActionFunction, rovoActionFunction } from './boundary/action-boundary';
 import { createPipelineDeps } from './wiring';
 

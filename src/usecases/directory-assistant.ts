@@ -1,5 +1,6 @@
 /**
- * The Rovo "Directory assistant" actions (issue 15): who someone's manager is, who reports to someone, someone's
+ * What the Rovo "Directory assistant" actions share (issue 15; one use case per file: directory-manager-of.ts,
+ * directory-reports-of.ts, directory-person.ts, directory-department.ts): who someone's manager is, who reports to someone, someone's
  * department and job title, who is in a department (a capped list). Answers come from the synced directory only (the
  * Employee objects of the ENTRA schema) and are read AS THE ASKING USER (api.asUser().requestJira), so Assets shows
  * the agent no more than the user may see there. Inactive people (disabled in Entra ID, left the sync scope, or
@@ -16,7 +17,6 @@ import { AppError, toAppError } from '../domain/errors';
 import { type DirectoryList, type DirectoryPerson, type DirectoryQueries, openDirectory } from '../services/directory-queries';
 import type { ActionDeps } from './action-deps';
 import { ACCOUNT_ID_PATTERN, optionalFlag } from './action-inputs';
-import { defineUseCase } from './use-case';
 
 /** Said with every answer: what the agent reads and what it cannot see. */
 export const VISIBILITY_NOTE =
@@ -35,8 +35,8 @@ const personInput = z.preprocess(
     .max(254, { error: 'person is too long (at most 254 characters).' }),
 );
 
-const personQuestion = z.object({ person: personInput, includeInactive: optionalFlag }).strict();
-const departmentQuestion = z
+export const personQuestion = z.object({ person: personInput, includeInactive: optionalFlag }).strict();
+export const departmentQuestion = z
   .object({
     department: z.preprocess(
       (raw) => (typeof raw === 'string' ? raw.trim() : raw),
@@ -59,7 +59,7 @@ export interface PersonAnswer {
   readonly objectKey: string;
 }
 
-function shown(person: DirectoryPerson): PersonAnswer {
+export function shown(person: DirectoryPerson): PersonAnswer {
   return {
     fullName: person.fullName,
     accountId: person.accountId,
@@ -93,12 +93,12 @@ export function asAskingUser(fetch: JiraFetch): JiraFetch {
   };
 }
 
-async function userDirectory(deps: ActionDeps): Promise<DirectoryQueries> {
+export async function userDirectory(deps: ActionDeps): Promise<DirectoryQueries> {
   return openDirectory({ store: deps.store, jiraFetch: asAskingUser(deps.userJiraFetch), policy: deps.connectionDeps.policy });
 }
 
 /** Assets refusing the user is an answer about the user's access, not the app's scopes. */
-async function asUserReads<T>(run: () => Promise<T>): Promise<T> {
+export async function asUserReads<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -118,7 +118,7 @@ type Found =
   | { readonly kind: 'none' }
   | { readonly kind: 'ambiguous'; readonly count: number };
 
-async function resolvePerson(directory: DirectoryQueries, person: string, includeInactive: boolean): Promise<Found> {
+export async function resolvePerson(directory: DirectoryQueries, person: string, includeInactive: boolean): Promise<Found> {
   const matches = person.includes('@')
     ? await directory.byEmail(person)
     : ACCOUNT_ID_PATTERN.test(person) && /\d/.test(person) && !/\s/.test(person)
@@ -130,7 +130,7 @@ async function resolvePerson(directory: DirectoryQueries, person: string, includ
   return { kind: 'found', person: visible[0]! };
 }
 
-function unresolved(found: Exclude<Found, { kind: 'found' }>) {
+export function unresolved(found: Exclude<Found, { kind: 'found' }>) {
   return found.kind === 'none'
     ? { found: false, note: `${NOT_FOUND_NOTE} ${VISIBILITY_NOTE}` }
     : {
@@ -139,84 +139,10 @@ function unresolved(found: Exclude<Found, { kind: 'found' }>) {
       };
 }
 
-function listed(list: DirectoryList) {
+export function listed(list: DirectoryList) {
   return {
     people: list.people.map(shown),
     count: list.people.length,
     truncated: list.truncated,
   };
 }
-
-export const whoIsManagerUseCase = defineUseCase({
-  name: 'directoryManagerOf',
-  input: personQuestion,
-  access: 'rovo-user',
-  run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const includeInactive = input.includeInactive ?? false;
-      const directory = await userDirectory(deps);
-      const found = await resolvePerson(directory, input.person, includeInactive);
-      if (found.kind !== 'found') return unresolved(found);
-      const managerId = found.person.managerObjectId;
-      const manager = managerId === null ? null : await directory.byObjectId(managerId);
-      if (manager === null || (!includeInactive && !manager.active))
-        return {
-          found: true,
-          person: shown(found.person),
-          manager: null,
-          note: `${managerId === null ? 'The directory lists no manager for this person.' : "This person's manager is not someone you can see (or is inactive)."} ${VISIBILITY_NOTE}`,
-        };
-      return { found: true, person: shown(found.person), manager: shown(manager), note: VISIBILITY_NOTE };
-    }),
-});
-
-export const reportsOfUseCase = defineUseCase({
-  name: 'directoryReportsOf',
-  input: personQuestion,
-  access: 'rovo-user',
-  run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const includeInactive = input.includeInactive ?? false;
-      const directory = await userDirectory(deps);
-      const found = await resolvePerson(directory, input.person, includeInactive);
-      if (found.kind !== 'found') return unresolved(found);
-      if (found.person.accountId === null)
-        return { found: true, person: shown(found.person), ...listed({ people: [], truncated: false }), note: VISIBILITY_NOTE };
-      const reports = await directory.reportsOf(found.person.accountId, { includeInactive });
-      return {
-        found: true,
-        person: shown(found.person),
-        ...listed(reports),
-        note: `${reports.truncated ? `Only the first ${reports.people.length} are listed. ` : ''}${VISIBILITY_NOTE}`,
-      };
-    }),
-});
-
-export const personDetailsUseCase = defineUseCase({
-  name: 'directoryPerson',
-  input: personQuestion,
-  access: 'rovo-user',
-  run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const directory = await userDirectory(deps);
-      const found = await resolvePerson(directory, input.person, input.includeInactive ?? false);
-      if (found.kind !== 'found') return unresolved(found);
-      return { found: true, person: shown(found.person), note: VISIBILITY_NOTE };
-    }),
-});
-
-export const departmentMembersUseCase = defineUseCase({
-  name: 'directoryDepartment',
-  input: departmentQuestion,
-  access: 'rovo-user',
-  run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const directory = await userDirectory(deps);
-      const members = await directory.inDepartment(input.department, { includeInactive: input.includeInactive ?? false });
-      return {
-        department: input.department,
-        ...listed(members),
-        note: `${members.truncated ? `Only the first ${members.people.length} are listed. ` : ''}${members.people.length === 0 ? 'Nobody you can see is in this department. ' : ''}${VISIBILITY_NOTE}`,
-      };
-    }),
-});

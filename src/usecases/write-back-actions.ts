@@ -18,12 +18,12 @@ const ruleInput = z.preprocess(
 const oneOf = { error: 'Give exactly one of accountId or email (for example accountId = {{reporter.accountId}}).' };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const personInput = z
+export const personInput = z
   .object({ accountId: optionalAccountId, email: optionalEmail, rule: ruleInput })
   .strict()
   .refine((input) => (input.accountId === undefined) !== (input.email === undefined), oneOf);
 
-const groupInput = z
+export const groupInput = z
   .object({
     accountId: optionalAccountId,
     email: optionalEmail,
@@ -45,7 +45,7 @@ const attribute = z.preprocess(
     .optional(),
 );
 
-const updateInput = z
+export const updateInput = z
   .object({
     accountId: optionalAccountId,
     email: optionalEmail,
@@ -61,12 +61,12 @@ const updateInput = z
   .strict()
   .refine((input) => (input.accountId === undefined) !== (input.email === undefined), oneOf);
 
-const person = (input: { accountId?: string | undefined; email?: string | undefined }) => ({
+export const person = (input: { accountId?: string | undefined; email?: string | undefined }) => ({
   accountId: input.accountId,
   email: input.email,
 });
 
-function simple(name: string, action: WriteBackAction) {
+export function simpleWriteBack(name: string, action: WriteBackAction) {
   return defineUseCase({
     name,
     input: personInput,
@@ -76,26 +76,7 @@ function simple(name: string, action: WriteBackAction) {
   });
 }
 
-export const disableEntraAccountUseCase = simple('disableEntraAccount', 'disable');
-export const enableEntraAccountUseCase = simple('enableEntraAccount', 'enable');
-export const revokeEntraSessionsUseCase = simple('revokeEntraSessions', 'revokeSessions');
-
-export const updateEntraUserUseCase = defineUseCase({
-  name: 'updateEntraUser',
-  input: updateInput,
-  access: 'automation-rule',
-  run: async (deps: WriteBackDeps, input, caller): Promise<WriteBackAnswer> => {
-    const values: Record<string, string> = {};
-    for (const key of ['jobTitle', 'department', 'officeLocation', 'businessPhone', 'mobilePhone', 'employeeId'] as const) {
-      const value = input[key];
-      if (value !== undefined) values[key] = value.trim() === '-' ? '' : value.trim();
-    }
-    const manager = input.managerAccountId === undefined ? undefined : { accountId: input.managerAccountId };
-    return runWriteBack(deps, { action: 'update', person: person(input), rule: input.rule, values, manager }, caller);
-  },
-});
-
-function group(name: string, action: 'addToGroup' | 'removeFromGroup') {
+export function groupWriteBack(name: string, action: 'addToGroup' | 'removeFromGroup') {
   return defineUseCase({
     name,
     input: groupInput,
@@ -104,6 +85,3 @@ function group(name: string, action: 'addToGroup' | 'removeFromGroup') {
       runWriteBack(deps, { action, person: person(input), rule: input.rule, groupId: input.groupId }, caller),
   });
 }
-
-export const addToEntraGroupUseCase = group('addToEntraGroup', 'addToGroup');
-export const removeFromEntraGroupUseCase = group('removeFromEntraGroup', 'removeFromGroup');
