@@ -5,7 +5,7 @@
  * as in the other sections, so keys typed during a bridge round trip are kept.
  */
 import { Heading, Inline, Label, LoadingButton, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
@@ -45,6 +45,9 @@ function chosenValue(option: unknown): unknown {
 export function SyncUserCard({ disabledReason, onDone }: { disabledReason: string | null; onDone: () => void }) {
   const [kind, setKind] = useState<Kind>('accountId');
   const [value, setValue] = useState('');
+  // The click reads the choice and the text as last changed, not the last render's copy: a click can reach the page
+  // before the render that follows the last key typed (the lost-last-key race of the Setup tab's sections).
+  const latest = useRef<{ kind: Kind; value: string }>({ kind, value });
   const [working, setWorking] = useState(false);
   const [result, setResult] = useState<SyncUserView | null>(null);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
@@ -52,8 +55,9 @@ export function SyncUserCard({ disabledReason, onDone }: { disabledReason: strin
   const run = async () => {
     setWorking(true);
     setFailure(null);
-    const who = value.trim();
-    const answer = await api.syncUser(kind === 'accountId' ? { accountId: who } : kind === 'email' ? { email: who } : { entraId: who });
+    const who = latest.current.value.trim();
+    const chosen = latest.current.kind;
+    const answer = await api.syncUser(chosen === 'accountId' ? { accountId: who } : chosen === 'email' ? { email: who } : { entraId: who });
     setWorking(false);
     if (answer.ok) {
       setResult(answer.data);
@@ -79,7 +83,9 @@ export function SyncUserCard({ disabledReason, onDone }: { disabledReason: strin
         value={KINDS.find((option) => option.value === kind)}
         onChange={(option: unknown) => {
           const next = KINDS.find((o) => o.value === chosenValue(option))?.value;
-          if (next !== undefined) setKind(next);
+          if (next === undefined) return;
+          latest.current = { ...latest.current, kind: next };
+          setKind(next);
         }}
       />
       <Label labelFor="sync-user-value">{KINDS.find((option) => option.value === kind)?.label ?? 'Value'}</Label>
@@ -87,7 +93,11 @@ export function SyncUserCard({ disabledReason, onDone }: { disabledReason: strin
         id="sync-user-value"
         name="syncUserValue"
         defaultValue=""
-        onChange={(event: { target: { value?: unknown } }) => setValue(typeof event.target.value === 'string' ? event.target.value : '')}
+        onChange={(event: { target: { value?: unknown } }) => {
+          const typed = typeof event.target.value === 'string' ? event.target.value : '';
+          latest.current = { ...latest.current, value: typed };
+          setValue(typed);
+        }}
       />
       <Inline>
         <LoadingButton isLoading={working} isDisabled={disabledReason !== null || value.trim() === ''} onClick={() => void run()}>

@@ -4,7 +4,7 @@
  * background). One admin's walk, keyboard only (Tab to each control, Enter to act, typing into fields): fresh
  * install -> Create Schema -> invalid settings (each message next to its field) -> Test connection failures (bad
  * secret, Secret ID pasted, no consent, wrong cloud) -> valid settings -> Preview (tables, old -> new) -> Sync with
- * progress -> safety threshold confirm and cancel -> History and run details -> group sync on with a name prefix and
+ * progress -> safety threshold confirm and cancel -> sync one user (issue 15) -> History and run details -> group sync on with a name prefix and
  * a preview listing the Entra groups (issue 13) -> a two-rule sync scope built by keyboard and a preview showing its
  * figures (issue 12); then a non-admin's refusal. axe-core
  * finds no serious or critical violation on any tab; screenshots of each tab are checked (not blank, no error box)
@@ -271,6 +271,41 @@ describe('the admin page in Chromium, keyboard only', () => {
     expect(sandbox.emulator.simulation!.jira.employees().filter((e) => e.values.active === false).length).toBe(inactive);
     await idle(page);
     await screenshot(page, 'sync');
+  });
+
+  it('syncs one user by keyboard on the Sync tab and shows each step, the attribute old -> new and the write (issue 15)', async () => {
+    const sim = sandbox.emulator.simulation!;
+    const active = new Set(
+      sim.jira
+        .employees()
+        .filter((e) => e.values.active === true)
+        .map((e) => e.values.entraUserId),
+    );
+    // The last one: the leavers above were taken from the front of the list.
+    const user = sim.world.entra.users.filter((u) => u.accountEnabled && active.has(u.id)).at(-1)!;
+    const employee = sim.jira.employees().find((e) => e.values.entraUserId === user.id)!;
+    sim.entra.upsertUser({ ...user, jobTitle: 'Chief Single User Officer' });
+    await main().getByRole('heading', { name: 'Sync one user' }).waitFor();
+    await tabTo(page, { field: 'Find the person by' });
+    await page.keyboard.type('Entra');
+    await page.getByRole('option', { name: 'Entra object ID' }).waitFor();
+    await page.keyboard.press('Enter');
+    await typeInto(page, 'Entra object ID', user.id);
+    await pressButton(page, 'Sync this user');
+    await main()
+      .getByText(new RegExp(`Single-user run #\\d+: updated ${employee.objectKey}\\.`))
+      .waitFor({ timeout: 60_000 });
+    await idle(page);
+    const text = (await main().innerText()).replace(/\s+/g, ' ');
+    for (const label of ['Found in Entra ID', 'In scope', 'Matched', 'Atlassian account', 'Employee object', 'Manager', 'Groups']) {
+      expect(text).toContain(label);
+      expect(text).not.toContain(`${label}: ${label}`);
+    }
+    expect(text).toContain(`Attributes: Job Title: ${user.jobTitle ?? '(empty)'} -> Chief Single User Officer`);
+    expect(text).toContain(`Write: Updated ${employee.objectKey}.`);
+    expect(sim.jira.employees().find((e) => e.objectKey === employee.objectKey)!.values.jobTitle).toBe('Chief Single User Officer');
+    await expectAccessible();
+    await screenshot(page, 'sync-user');
   });
 
   it('lists every run in the History; Details opens a run with its report; Escape closes it', async () => {
