@@ -49,7 +49,34 @@ export async function getUsersInBatches(
   fields: { readonly select: string; readonly extras: readonly GraphExtra[]; readonly profile?: readonly string[] },
   managerExpand: ManagerExpand,
 ): Promise<{ users: EntraUser[]; notFound: string[] }> {
-  const users: EntraUser[] = [];
+  const { found, notFound } = await readInBatches<EntraUser>(ids, deps, OPERATION, async (chunk, failures) =>
+    (await sendBatch(chunk, deps, call, fields, managerExpand, failures)).map((outcome) =>
+      outcome.kind === 'user' ? { kind: 'found', value: outcome.user } : outcome,
+    ),
+  );
+  return { users: found, notFound };
+}
+
+/** What a $batch item answered: the thing read, not found, retry after a wait (counted), or resend at once (not counted). */
+export type BatchItemOutcome<T> =
+  | { readonly kind: 'found'; readonly value: T }
+  | { readonly kind: 'notFound' }
+  | { readonly kind: 'retry'; readonly waitMs: number; readonly status: number }
+  | { readonly kind: 'resend' };
+
+/**
+ * Reads ids BATCH_MAX_REQUESTS at a time through `send` (one $batch per chunk, outcomes in chunk order), resending
+ * the items that asked for it: each item gets the policy's attempts (failures per id, not per read), waits are
+ * slept inline only within the policy's bounds, and a longer wait is handed back as "retry later" (GRAPH_THROTTLED
+ * when an item was throttled, else GRAPH_UNAVAILABLE), never slept. Shared by users and groups by id.
+ */
+export async function readInBatches<T>(
+  ids: readonly string[],
+  deps: Pick<GraphClientDeps, 'policy'>,
+  operation: string,
+  send: (chunk: readonly string[], failures: ReadonlyMap<string, number>) => Promise<readonly BatchItemOutcome<T>[]>,
+): Promise<{ found: T[]; notFound: string[] }> {
+  const found: T[] = [];
   const notFound: string[] = [];
   let pending = [...new Set(ids)];
   /** Failed attempts per id so far: each item gets the policy's attempts, not the whole read. */
@@ -58,7 +85,7 @@ export async function getUsersInBatches(
 
   while (pending.length > 0) {
     const chunk = pending.slice(0, BATCH_MAX_REQUESTS);
-    const outcomes = await sendBatch(chunk, deps, call, fields, managerExpand, failures);
+    const outcomes = await send(chunk, failures);
     const again: string[] = [];
     let waitMs = 0;
     let mostFailures = 0;
@@ -66,7 +93,7 @@ export async function getUsersInBatches(
     chunk.forEach((id, index) => {
       const outcome = outcomes[index];
       if (outcome === undefined) return;
-      if (outcome.kind === 'user') users.push(outcome.user);
+      if (outcome.kind === 'found') found.push(outcome.value);
       else if (outcome.kind === 'notFound') notFound.push(id);
       else {
         again.push(id);
@@ -90,13 +117,13 @@ export async function getUsersInBatches(
         throttled
           ? `Microsoft Graph is throttling the app; it will retry after ${seconds} s.`
           : `Microsoft Graph is temporarily unavailable; the app will retry after ${seconds} s.`,
-        { context: { operation: OPERATION, waitingItems: again.length }, retry: 'later', retryAfterSeconds: seconds },
+        { context: { operation, waitingItems: again.length }, retry: 'later', retryAfterSeconds: seconds },
       );
     }
     waitedMs += waitMs;
     await policy.sleep(waitMs);
   }
-  return { users, notFound };
+  return { found, notFound };
 }
 
 async function sendBatch(

@@ -19,8 +19,8 @@ import { z } from 'zod';
 import type { EntraGroup, EntraGroupProperties, GroupDeltaChange, GroupMemberKind, GroupMemberRef } from '../../domain/entra-group';
 import { AppError } from '../../domain/errors';
 import { readJson } from '../http';
-import { backoffMs, parseRetryAfter, toRetryAfterSeconds } from '../retry-policy';
-import { BATCH_MAX_REQUESTS } from './graph-batch';
+import { backoffMs, parseRetryAfter } from '../retry-policy';
+import { readInBatches } from './graph-batch';
 import { failureContext, type GraphFailure, graphFailure, isConsentDenied, isGraphRetryable } from './graph-errors';
 import { batchResponseSchema, graphErrorSchema, graphLinkSchema } from './graph-schemas';
 import { type GraphCall, type GraphClientDeps, priorityHeaders } from './graph-transport';
@@ -155,50 +155,12 @@ export async function getGroupsInBatches(
   deps: GraphClientDeps,
   call: GraphCall,
 ): Promise<{ groups: EntraGroup[]; notFound: string[] }> {
-  const groups: EntraGroup[] = [];
-  const notFound: string[] = [];
-  let pending = [...new Set(ids)];
-  const failures = new Map<string, number>();
-  let waitedMs = 0;
-
-  while (pending.length > 0) {
-    const chunk = pending.slice(0, BATCH_MAX_REQUESTS);
-    const outcomes = await sendGroupBatch(chunk, deps, call, failures);
-    const again: string[] = [];
-    let waitMs = 0;
-    let mostFailures = 0;
-    let throttled = false;
-    chunk.forEach((id, index) => {
-      const outcome = outcomes[index];
-      if (outcome === undefined) return;
-      if (outcome.kind === 'group') groups.push(outcome.group);
-      else if (outcome.kind === 'notFound') notFound.push(id);
-      else {
-        again.push(id);
-        const failed = (failures.get(id) ?? 0) + 1;
-        failures.set(id, failed);
-        mostFailures = Math.max(mostFailures, failed);
-        waitMs = Math.max(waitMs, outcome.waitMs);
-        throttled ||= outcome.status === 429;
-      }
-    });
-    pending = [...again, ...pending.slice(BATCH_MAX_REQUESTS)];
-    if (again.length === 0) continue;
-    const policy = deps.policy;
-    if (mostFailures >= policy.maxAttempts || waitMs > policy.maxInlineWaitMs || waitedMs + waitMs > policy.maxTotalInlineWaitMs) {
-      const seconds = toRetryAfterSeconds(Math.max(waitMs, backoffMs(mostFailures, policy)));
-      throw new AppError(
-        throttled ? 'GRAPH_THROTTLED' : 'GRAPH_UNAVAILABLE',
-        throttled
-          ? `Microsoft Graph is throttling the app; it will retry after ${seconds} s.`
-          : `Microsoft Graph is temporarily unavailable; the app will retry after ${seconds} s.`,
-        { context: { operation: BATCH_OPERATION, waitingItems: again.length }, retry: 'later', retryAfterSeconds: seconds },
-      );
-    }
-    waitedMs += waitMs;
-    await policy.sleep(waitMs);
-  }
-  return { groups, notFound };
+  const { found, notFound } = await readInBatches<EntraGroup>(ids, deps, BATCH_OPERATION, async (chunk, failures) =>
+    (await sendGroupBatch(chunk, deps, call, failures)).map((outcome) =>
+      outcome.kind === 'group' ? { kind: 'found', value: outcome.group } : outcome,
+    ),
+  );
+  return { groups: found, notFound };
 }
 
 async function sendGroupBatch(
