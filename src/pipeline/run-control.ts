@@ -52,34 +52,15 @@ async function lockNewRun(deps: PipelineDeps): Promise<{ runId: string; number: 
 }
 
 export async function startRun(deps: PipelineDeps, input: StartRunInput): Promise<RunState> {
-  const { runId, number, now } = await lockNewRun(deps);
-  const iso = new Date(now).toISOString();
-  const settings = await readStoredSettings(deps.store);
-  let run: RunState = {
-    v: RUN_STATE_VERSION,
-    runId,
-    number,
+  let run = await newRun(deps, {
     mode: input.mode,
     trigger: input.trigger,
     startedBy: input.startedBy,
     status: 'queued',
     stage: 'atlassianUsers',
     progress: { processed: 0, total: null, label: 'Waiting to start' },
-    startedAt: iso,
-    updatedAt: iso,
-    finishedAt: null,
-    counts: null,
-    error: null,
-    pushes: 0,
-    retries: { later: 0, now: 0 },
-    parked: null,
-    attributes: settings?.attributes ?? [],
-    extensions: settings?.extensions ?? [],
-    scope: settings?.scope ?? null,
-    groups: settings?.groups ?? GROUP_SYNC_OFF,
-    groupMembership: settings?.groupMembership ?? 'direct',
-    safety: null,
-  };
+  });
+  const { runId, number } = run;
   await saveRun(deps, run);
   try {
     await deps.queue.push(queueFor('atlassianUsers'), { v: 1, runId, stage: 'atlassianUsers', seq: 0 });
@@ -104,19 +85,35 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
  * on it like a full run's. The caller ends it with finalizeRun, which writes History and releases the lock.
  */
 export async function startSingleUserRun(deps: PipelineDeps, input: { readonly startedBy: string | null }): Promise<RunState> {
-  const { runId, number, now } = await lockNewRun(deps);
-  const iso = new Date(now).toISOString();
-  const settings = await readStoredSettings(deps.store);
-  const run: RunState = {
-    v: RUN_STATE_VERSION,
-    runId,
-    number,
+  const run = await newRun(deps, {
     mode: 'single-user',
     trigger: 'manual',
     startedBy: input.startedBy,
     status: 'running',
     stage: null,
     progress: { processed: 0, total: 1, label: 'Syncing one user' },
+  });
+  await saveRun(deps, run);
+  deps.logger.info('run.started', { runId: run.runId, mode: run.mode, trigger: run.trigger, number: run.number });
+  return run;
+}
+
+/**
+ * A new run record under the run lock (lockNewRun), with the settings fixed on it (attributes, scope, groups) so
+ * every stage of the run works from the same ones.
+ */
+async function newRun(
+  deps: PipelineDeps,
+  start: Pick<RunState, 'mode' | 'trigger' | 'startedBy' | 'status' | 'stage' | 'progress'>,
+): Promise<RunState> {
+  const { runId, number, now } = await lockNewRun(deps);
+  const iso = new Date(now).toISOString();
+  const settings = await readStoredSettings(deps.store);
+  return {
+    v: RUN_STATE_VERSION,
+    runId,
+    number,
+    ...start,
     startedAt: iso,
     updatedAt: iso,
     finishedAt: null,
@@ -132,9 +129,6 @@ export async function startSingleUserRun(deps: PipelineDeps, input: { readonly s
     groupMembership: settings?.groupMembership ?? 'direct',
     safety: null,
   };
-  await saveRun(deps, run);
-  deps.logger.info('run.started', { runId, mode: run.mode, trigger: run.trigger, number });
-  return run;
 }
 
 function describeActive(active: RunState | null): string {
