@@ -8,8 +8,8 @@ import { Checkbox, ErrorMessage, Heading, HelperMessage, Label, LoadingButton, S
 import React, { useState } from 'react';
 
 import { ATTRIBUTE_CHOICES, ATTRIBUTES_FIELD_LABEL, EXTENSIONS_FIELD_LABEL, MAX_EXTENSIONS } from '../domain/attribute-catalogue';
-import { api } from './invoke';
-import { ErrorNotice } from './notices';
+import { textOfChange } from './field-events';
+import { SaveRefusalNotice, useSectionSave } from './section-save';
 import { attributeMessages, attributesPayload, extensionsText } from './settings-form-model';
 import type { PublicSettingsView } from './views';
 
@@ -17,26 +17,12 @@ export function AttributesSection(props: { settings: PublicSettingsView | null; 
   const { settings, onSaved } = props;
   const [chosen, setChosen] = useState<string[]>(settings?.attributes ?? []);
   const [extensions, setExtensions] = useState(extensionsText(settings?.extensions ?? []));
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
-  const [saved, setSaved] = useState(false);
+  const { saving, failure, saved, edited, save } = useSectionSave(settings, onSaved);
   const messages = attributeMessages(chosen, extensions);
 
   const toggle = (key: string) => {
-    setSaved(false);
+    edited();
     setChosen((current) => (current.includes(key) ? current.filter((k) => k !== key) : [...current, key]));
-  };
-
-  const save = async () => {
-    if (settings === null) return;
-    setSaving(true);
-    setFailure(null);
-    const answer = await api.saveSettings(attributesPayload(settings, chosen, extensions));
-    setSaving(false);
-    if (answer.ok) {
-      setSaved(true);
-      onSaved(answer.data);
-    } else setFailure(answer.error);
   };
 
   return (
@@ -58,7 +44,7 @@ export function AttributesSection(props: { settings: PublicSettingsView | null; 
               <Text>The next preview or sync uses them.</Text>
             </SectionMessage>
           ) : null}
-          {failure !== null ? <ErrorNotice code={failure.code} message={failure.message} /> : null}
+          <SaveRefusalNotice failure={failure} />
           <Label labelFor="attributes">{ATTRIBUTES_FIELD_LABEL}</Label>
           {ATTRIBUTE_CHOICES.map((choice) => (
             <Stack key={choice.key} space="space.050">
@@ -80,8 +66,8 @@ export function AttributesSection(props: { settings: PublicSettingsView | null; 
             value={extensions}
             placeholder="extension_0123456789abcdef0123456789abcdef_costCentre = HR Cost Centre"
             onChange={(event) => {
-              setSaved(false);
-              setExtensions(typeof event.target.value === 'string' ? event.target.value : '');
+              edited();
+              setExtensions(textOfChange(event));
             }}
           />
           {messages.extensions === undefined ? (
@@ -96,7 +82,7 @@ export function AttributesSection(props: { settings: PublicSettingsView | null; 
             appearance="primary"
             isLoading={saving}
             isDisabled={messages.attributes !== undefined || messages.extensions !== undefined}
-            onClick={save}
+            onClick={() => save((stored) => attributesPayload(stored, chosen, extensions))}
           >
             Save attributes
           </LoadingButton>

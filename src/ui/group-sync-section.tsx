@@ -31,9 +31,9 @@ import {
   GROUP_READ_ROLES,
   GROUPS_FIELD_LABEL,
 } from '../domain/group-sync';
+import { chosenValue, textOfChange } from './field-events';
 import { formatDateTime } from './format';
-import { api } from './invoke';
-import { ErrorNotice } from './notices';
+import { SaveRefusalNotice, useSectionSave } from './section-save';
 import {
   describeGroupSync,
   GROUP_MEMBERSHIP_OPTIONS,
@@ -53,16 +53,6 @@ export const GROUP_PREFIX_FIELD_LABEL = 'Group name starts with';
 const GRANT_STEPS =
   `In the Microsoft Entra admin center open the app registration > API permissions > Add a permission > Microsoft Graph > ` +
   `Application permissions > ${GROUP_READ_PERMISSION}, then Grant admin consent, and use Test connection again.`;
-
-/** The option UI Kit's Select hands back (or its value, as some renderers pass it). */
-function chosenValue(option: unknown): unknown {
-  if (typeof option === 'object' && option !== null && 'value' in option) return option.value;
-  return option;
-}
-
-function textOfChange(event: { target: { value?: unknown } }): string {
-  return typeof event.target.value === 'string' ? event.target.value : '';
-}
 
 function PermissionNotice({ permission, on }: { permission: GroupPermission; on: boolean }) {
   if (permission.state === 'unknown') {
@@ -116,31 +106,15 @@ export function GroupSyncSection(props: {
   // Save reads the values as last changed, not the last render's copy: a click can reach the page before the render
   // that follows the last key typed (the scope section met this in the browser walk).
   const latest = useRef(values);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
-  const [saved, setSaved] = useState(false);
+  const { saving, failure, saved, edited, save } = useSectionSave(settings, onSaved);
   const messages = groupSyncMessages(values);
   const permission = groupPermission(props.lastCheck);
   const invalid = messages.ids !== undefined || messages.prefix !== undefined;
 
   const change = (next: Partial<GroupSyncValues>) => {
-    setSaved(false);
+    edited();
     latest.current = { ...latest.current, ...next };
     setValues(latest.current);
-  };
-
-  const save = async () => {
-    if (settings === null) return;
-    const payload = groupSyncPayload(settings, latest.current);
-    if (payload === null) return;
-    setSaving(true);
-    setFailure(null);
-    const answer = await api.saveSettings(payload);
-    setSaving(false);
-    if (answer.ok) {
-      setSaved(true);
-      onSaved(answer.data);
-    } else setFailure(answer.error);
   };
 
   return (
@@ -237,14 +211,13 @@ export function GroupSyncSection(props: {
               </HelperMessage>
             </>
           )}
-          {failure !== null ? (
-            <ErrorNotice
-              code={failure.code}
-              message={failure.message}
-              {...(failure.code === 'INPUT_INVALID' ? { title: 'Group sync not saved' } : {})}
-            />
-          ) : null}
-          <LoadingButton appearance="primary" isLoading={saving} isDisabled={invalid} onClick={save}>
+          <SaveRefusalNotice failure={failure} invalidTitle="Group sync not saved" />
+          <LoadingButton
+            appearance="primary"
+            isLoading={saving}
+            isDisabled={invalid}
+            onClick={() => save((stored) => groupSyncPayload(stored, latest.current))}
+          >
             Save group sync
           </LoadingButton>
         </Stack>

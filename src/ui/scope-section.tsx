@@ -32,9 +32,8 @@ import React, { useRef, useState } from 'react';
 
 import { GROUP_READ_PERMISSION, GROUP_READ_ROLES } from '../domain/group-sync';
 import { SCOPE_MAX_GROUPS, SCOPE_MAX_RULES, SCOPE_MAX_VALUES } from '../domain/scope';
+import { chosenValue, textOfChange } from './field-events';
 import { formatDateTime } from './format';
-import { api } from './invoke';
-import { ErrorNotice } from './notices';
 import {
   describeScope,
   EMPTY_SCOPE_BUILDER,
@@ -52,20 +51,11 @@ import {
   scopePayload,
   type ScopeRuleValues,
 } from './scope-form-model';
+import { SaveRefusalNotice, useSectionSave } from './section-save';
 import { groupPermission } from './settings-form-model';
 import type { ConnectionCheckView, PublicSettingsView } from './views';
 
 export const SCOPE_SECTION_TITLE = 'Who is synced';
-
-/** The option UI Kit's Select hands back (or its value, as some renderers pass it). */
-function chosenValue(option: unknown): unknown {
-  if (typeof option === 'object' && option !== null && 'value' in option) return option.value;
-  return option;
-}
-
-function textOfChange(event: { target: { value?: unknown } }): string {
-  return typeof event.target.value === 'string' ? event.target.value : '';
-}
 
 /** "Rule 2" for a rule's first line, "Rule 2, or 2" for its second. */
 export function lineLabel(rule: number, line: number): string {
@@ -168,9 +158,7 @@ export function ScopeSection(props: {
   // The builder as last changed, for Save: a click can arrive through the bridge before the render that follows the
   // last key typed, and a handler from that older render would send the value without that key.
   const latest = useRef(values);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
-  const [saved, setSaved] = useState(false);
+  const { saving, failure, saved, edited, save } = useSectionSave(settings, onSaved);
   // New lines and rules get keys of their own (the saved ones are s<n>), so an uncontrolled field keeps its text.
   const counter = useRef(0);
   const nextKey = () => `n${++counter.current}`;
@@ -178,7 +166,7 @@ export function ScopeSection(props: {
   const invalid = Object.keys(messages.fields).length > 0 || messages.scope !== undefined;
 
   const change = (update: (current: ScopeBuilderValues) => ScopeBuilderValues) => {
-    setSaved(false);
+    edited();
     latest.current = update(latest.current);
     setValues(latest.current);
   };
@@ -202,20 +190,6 @@ export function ScopeSection(props: {
       return lines.length === 0 ? null : { ...rule, lines };
     });
   const newLine = (): ScopeLineValues => ({ key: nextKey(), property: 'department', op: 'eq', text: '' });
-
-  const save = async () => {
-    if (settings === null) return;
-    const payload = scopePayload(settings, latest.current);
-    if (payload === null) return;
-    setSaving(true);
-    setFailure(null);
-    const answer = await api.saveSettings(payload);
-    setSaving(false);
-    if (answer.ok) {
-      setSaved(true);
-      onSaved(answer.data);
-    } else setFailure(answer.error);
-  };
 
   const propertyRule = (rule: Extract<ScopeRuleValues, { kind: 'property' }>, r: number) => (
     <Stack key={rule.key} space="space.100">
@@ -401,15 +375,14 @@ export function ScopeSection(props: {
             </Button>
           </Inline>
           {messages.scope !== undefined ? <ErrorMessage>{messages.scope}</ErrorMessage> : null}
-          {failure !== null ? (
-            <ErrorNotice
-              code={failure.code}
-              message={failure.message}
-              {...(failure.code === 'INPUT_INVALID' ? { title: 'Scope not saved' } : {})}
-            />
-          ) : null}
+          <SaveRefusalNotice failure={failure} invalidTitle="Scope not saved" />
           <Inline space="space.100">
-            <LoadingButton appearance="primary" isLoading={saving} isDisabled={invalid} onClick={save}>
+            <LoadingButton
+              appearance="primary"
+              isLoading={saving}
+              isDisabled={invalid}
+              onClick={() => save((stored) => scopePayload(stored, latest.current))}
+            >
               Save scope
             </LoadingButton>
             <Button

@@ -8,54 +8,17 @@
  * prefix lists the Entra groups it would create.
  */
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import type { AdminPage, ForgeNode } from '../../sandbox/ui/headless';
+import type { AdminPage } from '../../sandbox/ui/headless';
 import type { RunReport } from '../../src/domain/report';
-import { openSetupForm, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
+import { openSetupForm, type SandboxPages, startSandboxPages } from './support/sandbox-page';
+import { messageBelow, saveConnection, sectionMessage, settingsOf, testConnection } from './support/setup-section';
 
 jest.setTimeout(90_000);
 
 const UNKNOWN_GROUP = '0badc0de-0000-4000-8000-000000000013';
 
-async function saveConnection(page: AdminPage): Promise<void> {
-  await page.type('tenantId', SIMULATED_TENANT.tenantId);
-  await page.type('clientId', SIMULATED_TENANT.clientId);
-  await page.type('clientSecret', SECRET);
-  await page.click('Save settings');
-  await page.waitForText('Saved: Group sync is off.');
-}
-
-async function testConnection(page: AdminPage, sandbox: SandboxPages): Promise<void> {
-  const overviews = page.invokes('getOverview').length;
-  await page.click('Test connection');
-  await sandbox.drain();
-  // The section reads the recorded test through getOverview, reloaded once the test has answered.
-  await page.waitFor(() => page.invokes('getOverview').length > overviews, { what: 'the last connection test to be read again' });
-  await page.idle();
-}
-
-/** The node right after a field (its ErrorMessage or HelperMessage), for a TextArea too. */
-function messageBelow(page: AdminPage, name: string): { kind: string; text: string } {
-  let found: { kind: string; text: string } | null = null;
-  const visit = (node: ForgeNode) => {
-    const index = node.children.findIndex((child) => child.props.name === name);
-    const next = index < 0 ? undefined : node.children[index + 1];
-    if (next !== undefined) found = { kind: next.type, text: page.text(next) };
-    node.children.forEach(visit);
-  };
-  visit(page.tree());
-  if (found === null) throw new Error(`No field ${name}`);
-  return found;
-}
-
-function sectionMessage(page: AdminPage, title: string): ForgeNode {
-  const [node] = page.find((n) => n.type === 'SectionMessage' && n.props.title === title);
-  if (node === undefined) throw new Error(`No section message "${title}". ${page.text().slice(0, 2000)}`);
-  return node;
-}
-
-async function settingsOf(sandbox: SandboxPages): Promise<Record<string, unknown>> {
-  return ((await sandbox.emulator.invoke('getSettings', {})) as { data: Record<string, unknown> }).data;
-}
+/** The section's saved line once the connection alone is saved. */
+const GROUP_SYNC_OFF = 'Saved: Group sync is off.';
 
 describe('Setup tab: group sync, with GroupMember.Read.All granted (the built-in tenant)', () => {
   let sandbox: SandboxPages;
@@ -72,7 +35,7 @@ describe('Setup tab: group sync, with GroupMember.Read.All granted (the built-in
   it('says what group sync needs before it is on, and that the last Test connection found it granted', async () => {
     await page.waitForText('Group sync needs the permission GroupMember.Read.All');
     expect(page.text()).toContain('Use Test connection above to see whether it is granted.');
-    await saveConnection(page);
+    await saveConnection(page, GROUP_SYNC_OFF);
     expect(page.find((n) => n.type === 'Select' && n.props.name === 'groupMode')[0]?.props.value).toMatchObject({ value: 'off' });
     await testConnection(page, sandbox);
     await page.waitForText('GroupMember.Read.All is granted');
@@ -175,7 +138,7 @@ describe('Setup tab: group sync when the app registration has only User.Read.All
   });
 
   it('says the permission is missing and how to grant it, more urgently once group sync is chosen', async () => {
-    await saveConnection(page);
+    await saveConnection(page, GROUP_SYNC_OFF);
     await testConnection(page, sandbox);
     await page.waitForText('GroupMember.Read.All is not granted');
     expect(page.text()).toContain(

@@ -10,58 +10,22 @@
  * says so and the backend's GRAPH_GROUPS_FORBIDDEN is shown in the section.
  */
 import { SIMULATED_TENANT } from '../../fakes/simulation';
-import type { AdminPage, ForgeNode } from '../../sandbox/ui/headless';
+import type { AdminPage } from '../../sandbox/ui/headless';
 import type { RunReport } from '../../src/domain/report';
-import { openSetupForm, type SandboxPages, SECRET, startSandboxPages } from './support/sandbox-page';
+import { openSetupForm, type SandboxPages, startSandboxPages } from './support/sandbox-page';
+import { messageBelow, saveConnection, sectionMessage, settingsOf, testConnection } from './support/setup-section';
 
 jest.setTimeout(120_000);
 
 const UNKNOWN_GROUP = '0badc0de-0000-4000-8000-000000000012';
 
-async function saveConnection(page: AdminPage): Promise<void> {
-  await page.type('tenantId', SIMULATED_TENANT.tenantId);
-  await page.type('clientId', SIMULATED_TENANT.clientId);
-  await page.type('clientSecret', SECRET);
-  await page.click('Save settings');
-  await page.waitForText('Saved: no scope. Everyone the app registration can read is synced.');
-}
-
-async function testConnection(page: AdminPage, sandbox: SandboxPages): Promise<void> {
-  const overviews = page.invokes('getOverview').length;
-  await page.click('Test connection');
-  await sandbox.drain();
-  await page.waitFor(() => page.invokes('getOverview').length > overviews, { what: 'the last connection test to be read again' });
-  await page.idle();
-}
-
-/** The node right after a field (its ErrorMessage or HelperMessage). */
-function messageBelow(page: AdminPage, name: string): { kind: string; text: string } {
-  let found: { kind: string; text: string } | null = null;
-  const visit = (node: ForgeNode) => {
-    const index = node.children.findIndex((child) => child.props.name === name);
-    const next = index < 0 ? undefined : node.children[index + 1];
-    if (next !== undefined) found = { kind: next.type, text: page.text(next) };
-    node.children.forEach(visit);
-  };
-  visit(page.tree());
-  if (found === null) throw new Error(`No field ${name}`);
-  return found;
-}
-
-function sectionMessage(page: AdminPage, title: string): ForgeNode {
-  const [node] = page.find((n) => n.type === 'SectionMessage' && n.props.title === title);
-  if (node === undefined) throw new Error(`No section message "${title}". ${page.text().slice(0, 2000)}`);
-  return node;
-}
+/** The section's saved line once the connection alone is saved. */
+const NO_SCOPE = 'Saved: no scope. Everyone the app registration can read is synced.';
 
 /** The saved scope's text form as the section shows it (read-only). */
 function shownText(page: AdminPage): string {
   const [block] = page.find((n) => n.type === 'CodeBlock' && String(n.props.text).length > 0 && page.text().includes('configure --scope'));
   return String(block?.props.text);
-}
-
-async function settingsOf(sandbox: SandboxPages): Promise<Record<string, unknown>> {
-  return ((await sandbox.emulator.invoke('getSettings', {})) as { data: Record<string, unknown> }).data;
 }
 
 /** Adds a property rule and fills its first line. */
@@ -90,7 +54,7 @@ describe('Setup tab: who is synced, with GroupMember.Read.All granted (the built
 
   it('shows the groups permission on its own line after Test connection, and no scope at first', async () => {
     await page.waitForText('Who is synced');
-    await saveConnection(page);
+    await saveConnection(page, NO_SCOPE);
     expect(page.find((n) => n.type === 'CodeBlock' && n.props.text === "''  (empty: everyone)")).toHaveLength(1);
     await testConnection(page, sandbox);
     expect(page.text()).toContain(
@@ -249,7 +213,7 @@ describe('Setup tab: who is synced when the app registration has only User.Read.
   });
 
   it('says GroupMember.Read.All is not granted, and shows GRAPH_GROUPS_FORBIDDEN when a membership rule is saved', async () => {
-    await saveConnection(page);
+    await saveConnection(page, NO_SCOPE);
     await testConnection(page, sandbox);
     expect(page.text()).toContain('GroupMember.Read.All (read groups and their members): not granted.');
     const [group] = sandbox.emulator.simulation!.world.entra.groups ?? [];

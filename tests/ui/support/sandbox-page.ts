@@ -50,7 +50,6 @@ export async function startSandboxPages(options: Partial<Omit<EmulatorOptions, '
   };
 }
 
-/** The message shown right below a form field: its ErrorMessage, or else its HelperMessage. */
 /** The admin page opened on the Setup tab, once its settings form is drawn. */
 export async function openSetupForm(sandbox: SandboxPages): Promise<AdminPage> {
   const page = sandbox.open();
@@ -59,6 +58,7 @@ export async function openSetupForm(sandbox: SandboxPages): Promise<AdminPage> {
   return page;
 }
 
+/** The message shown right below a form field: its ErrorMessage, or else its HelperMessage. */
 export function fieldMessage(page: AdminPage, name: string): { kind: 'error' | 'help'; text: string } {
   let found: { kind: 'error' | 'help'; text: string } | null = null;
   const visit = (node: ForgeNode) => {
