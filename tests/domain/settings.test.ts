@@ -6,6 +6,7 @@ import {
   storedSettingsSchema,
   validationIssues,
 } from '../../src/domain/settings';
+import { WRITE_BACK_OFF } from '../../src/domain/write-back';
 
 const GUID = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const SECRET = 'Abc8Q~s3cr3t-value.With~chars';
@@ -170,6 +171,8 @@ describe('storedSettingsSchema', () => {
       scope: null,
       groups: { mode: 'off' },
       groupMembership: 'direct',
+      // Write-back (issue 17): off in settings saved before it existed.
+      writeBack: WRITE_BACK_OFF,
     });
     expect(storedSettingsSchema.parse({ ...stored, attributes: ['employeeId'] }).attributes).toEqual(['employeeId']);
     expect(storedSettingsSchema.parse({ ...stored, secretSetAt: null }).secretSetAt).toBeNull();
