@@ -135,31 +135,16 @@ async function sendBatch(
   failures: ReadonlyMap<string, number>,
 ): Promise<ItemOutcome[]> {
   const expand = managerExpand.current();
-  const requests = chunk.map((id, index) => ({
-    id: String(index + 1),
-    method: 'GET',
-    url: `/users/${encodeURIComponent(id)}?$select=${fields.select}&$expand=${expand}`,
-    headers: priorityHeaders(deps),
-  }));
-  const result = await call(OPERATION, {
-    method: 'POST',
-    url: `${deps.endpoints.graph}/v1.0/$batch`,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ requests }),
-  });
-  if (!result.ok) throw graphFailure(result.failure, OPERATION);
-  const { responses } = await readJson(result.response, batchResponseSchema, 'Microsoft Graph ($batch)', result.context);
-  const byId = new Map(responses.map((item) => [item.id, item]));
-
+  const { items, clientRequestId } = await sendGetBatch(
+    chunk.map((id) => `/users/${encodeURIComponent(id)}?$select=${fields.select}&$expand=${expand}`),
+    deps,
+    call,
+    OPERATION,
+    (failure) => graphFailure(failure, OPERATION),
+  );
   const outcomes: ItemOutcome[] = [];
   for (const [index, id] of chunk.entries()) {
-    const item = byId.get(String(index + 1));
-    if (item === undefined) {
-      throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph ($batch) left out the answer to a request; the app will try again.', {
-        context: result.context,
-        retry: 'now',
-      });
-    }
+    const item = items[index]!;
     const attempt = (failures.get(id) ?? 0) + 1;
     outcomes.push(
       await itemOutcome(item, id, {
@@ -167,7 +152,7 @@ async function sendBatch(
         managerExpand,
         expand,
         attempt,
-        clientRequestId: result.clientRequestId,
+        clientRequestId,
         extras: fields.extras,
         profile: fields.profile ?? [],
       }),
@@ -225,7 +210,43 @@ async function itemOutcome(
   throw graphFailure(failure, OPERATION);
 }
 
-function header(item: BatchItemResponse, name: string): string | null {
+/** A header of a $batch item's answer (Graph's casing of header names varies), or null. */
+export function header(item: BatchItemResponse, name: string): string | null {
   const entry = Object.entries(item.headers ?? {}).find(([key]) => key.toLowerCase() === name);
   return entry?.[1] ?? null;
+}
+
+/**
+ * Sends one $batch of GET requests (ids "1".."n" in order, each with the priority headers) and answers the items in
+ * the order of `urls`; an envelope failure becomes `failure`'s error, an item left out of the answer
+ * RESPONSE_MALFORMED (retried now). Shared by users and groups by id.
+ */
+export async function sendGetBatch(
+  urls: readonly string[],
+  deps: GraphClientDeps,
+  call: GraphCall,
+  operation: string,
+  failure: (failure: GraphFailure) => AppError,
+): Promise<{ items: BatchItemResponse[]; clientRequestId: string }> {
+  const requests = urls.map((url, index) => ({ id: String(index + 1), method: 'GET', url, headers: priorityHeaders(deps) }));
+  const result = await call(operation, {
+    method: 'POST',
+    url: `${deps.endpoints.graph}/v1.0/$batch`,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ requests }),
+  });
+  if (!result.ok) throw failure(result.failure);
+  const { responses } = await readJson(result.response, batchResponseSchema, 'Microsoft Graph ($batch)', result.context);
+  const byId = new Map(responses.map((item) => [item.id, item]));
+  const items = urls.map((_, index) => {
+    const item = byId.get(String(index + 1));
+    if (item === undefined) {
+      throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph ($batch) left out the answer to a request; the app will try again.', {
+        context: result.context,
+        retry: 'now',
+      });
+    }
+    return item;
+  });
+  return { items, clientRequestId: result.clientRequestId };
 }

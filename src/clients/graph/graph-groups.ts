@@ -18,12 +18,11 @@ import { z } from 'zod';
 
 import type { EntraGroup, EntraGroupProperties, GroupDeltaChange, GroupMemberKind, GroupMemberRef } from '../../domain/entra-group';
 import { AppError } from '../../domain/errors';
-import { readJson } from '../http';
 import { backoffMs, parseRetryAfter } from '../retry-policy';
-import { readInBatches } from './graph-batch';
+import { header, readInBatches, sendGetBatch } from './graph-batch';
 import { failureContext, type GraphFailure, graphFailure, isConsentDenied, isGraphRetryable } from './graph-errors';
-import { batchResponseSchema, graphErrorSchema, graphLinkSchema } from './graph-schemas';
-import { type GraphCall, type GraphClientDeps, priorityHeaders } from './graph-transport';
+import { graphErrorSchema, graphLinkSchema } from './graph-schemas';
+import type { GraphCall, GraphClientDeps } from './graph-transport';
 
 /** The group properties the sync reads ($select), without `members`. */
 export const GROUP_PROPERTIES = ['id', 'displayName', 'mail', 'description', 'groupTypes', 'mailEnabled', 'securityEnabled'] as const;
@@ -169,31 +168,17 @@ async function sendGroupBatch(
   call: GraphCall,
   failures: ReadonlyMap<string, number>,
 ): Promise<ItemOutcome[]> {
-  const requests = chunk.map((id, index) => ({
-    id: String(index + 1),
-    method: 'GET',
-    url: `/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT}`,
-    headers: priorityHeaders(deps),
-  }));
-  const result = await call(BATCH_OPERATION, {
-    method: 'POST',
-    url: `${deps.endpoints.graph}/v1.0/$batch`,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ requests }),
-  });
-  if (!result.ok) throw groupReadFailure(result.failure, BATCH_OPERATION);
-  const { responses } = await readJson(result.response, batchResponseSchema, 'Microsoft Graph ($batch)', result.context);
-  const byId = new Map(responses.map((item) => [item.id, item]));
+  const { items, clientRequestId } = await sendGetBatch(
+    chunk.map((id) => `/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT}`),
+    deps,
+    call,
+    BATCH_OPERATION,
+    (failure) => groupReadFailure(failure, BATCH_OPERATION),
+  );
   const outcomes: ItemOutcome[] = [];
   for (const [index, id] of chunk.entries()) {
-    const item = byId.get(String(index + 1));
-    if (item === undefined) {
-      throw new AppError('RESPONSE_MALFORMED', 'Microsoft Graph ($batch) left out the answer to a request; the app will try again.', {
-        context: result.context,
-        retry: 'now',
-      });
-    }
-    const requestId = headerOf(item.headers, 'request-id');
+    const item = items[index]!;
+    const requestId = header(item, 'request-id');
     if (item.status === 200) {
       const parsed = graphGroupSchema.safeParse(item.body);
       if (!parsed.success || parsed.data.id !== id) {
@@ -215,19 +200,14 @@ async function sendGroupBatch(
       continue;
     }
     if (isGraphRetryable(item.status)) {
-      const fromHeader = parseRetryAfter(headerOf(item.headers, 'retry-after'), deps.policy.now());
+      const fromHeader = parseRetryAfter(header(item, 'retry-after'), deps.policy.now());
       const attempt = (failures.get(id) ?? 0) + 1;
       outcomes.push({ kind: 'retry', waitMs: fromHeader ?? backoffMs(attempt, deps.policy), status: item.status });
       continue;
     }
-    const failure: GraphFailure = { status: item.status, graphCode, requestId, clientRequestId: result.clientRequestId };
+    const failure: GraphFailure = { status: item.status, graphCode, requestId, clientRequestId };
     if (isConsentDenied(failure)) await deps.tokens.invalidate();
     throw groupReadFailure(failure, BATCH_OPERATION);
   }
   return outcomes;
-}
-
-function headerOf(headers: Readonly<Record<string, string>> | undefined, name: string): string | null {
-  const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return entry?.[1] ?? null;
 }
