@@ -21,6 +21,7 @@
  * both.
  */
 import type { FakeDirectoryObject, FakeGroup, FakeGroupMember, FakeMemberType } from '../world/types';
+import { type DeltaRound, type DeltaToken, snapshotDeltaState } from './delta-state';
 
 /** Group properties the fake can return ($select), in Graph's names. */
 export const GROUP_PROPERTIES = [
@@ -69,19 +70,8 @@ export interface GroupHost {
   contactExists(id: string): boolean;
 }
 
-export interface GroupDeltaToken {
-  readonly seq: number;
-  readonly selection: GroupSelection;
-  expired: 400 | 410 | null;
-}
-
-export interface GroupDeltaRound {
-  readonly items: readonly Record<string, unknown>[];
-  readonly deltaSeq: number;
-  readonly selection: GroupSelection;
-  expired: 400 | 410 | null;
-  pageTokensExpired?: boolean;
-}
+export type GroupDeltaToken = DeltaToken<GroupSelection>;
+export type GroupDeltaRound = DeltaRound<GroupSelection>;
 
 export class GroupStore {
   readonly records = new Map<string, GroupRecord>();
@@ -271,20 +261,7 @@ export class GroupStore {
         deleted: r.deleted === null ? null : { ...r.deleted },
       })),
       directoryObjects: [...this.directoryObjects.values()].map((o) => ({ ...o })),
-      deltaTokens: [...this.deltaTokens].map(([token, t]) => [
-        token,
-        { seq: t.seq, selection: copySelection(t.selection), expired: t.expired },
-      ]),
-      deltaRounds: [...this.deltaRounds].map(([id, r]) => [
-        id,
-        {
-          items: [...r.items],
-          deltaSeq: r.deltaSeq,
-          selection: copySelection(r.selection),
-          expired: r.expired,
-          ...(r.pageTokensExpired === true ? { pageTokensExpired: true } : {}),
-        },
-      ]),
+      ...snapshotDeltaState(this.deltaTokens, this.deltaRounds, copySelection),
     };
   }
 

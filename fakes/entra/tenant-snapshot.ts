@@ -56,6 +56,25 @@ const memberTypeSchema = z.enum(['user', 'group', 'device', 'orgContact', 'servi
 const groupSelectionSchema = z.object({ properties: z.array(z.enum(GROUP_PROPERTIES)), members: z.boolean() });
 
 /** The groups (group-state.ts); absent in snapshots written before groups existed. */
+/** A snapshot's delta tokens and rounds in progress (delta-state.ts), for a users or a groups selection. */
+function deltaStateSchemas<S extends z.ZodType>(selection: S) {
+  return {
+    deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection, expired: expirySchema })])),
+    deltaRounds: z.array(
+      z.tuple([
+        z.string(),
+        z.object({
+          items: z.array(z.record(z.string(), z.unknown())),
+          deltaSeq: z.number().int(),
+          selection,
+          expired: expirySchema,
+          pageTokensExpired: z.boolean().optional(),
+        }),
+      ]),
+    ),
+  };
+}
+
 const groupSnapshotSchema = z.object({
   records: z.array(
     z.object({
@@ -77,19 +96,7 @@ const groupSnapshotSchema = z.object({
     }),
   ),
   directoryObjects: z.array(z.object({ id: z.string(), type: z.enum(['device', 'servicePrincipal']), displayName: z.string().nullable() })),
-  deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection: groupSelectionSchema, expired: expirySchema })])),
-  deltaRounds: z.array(
-    z.tuple([
-      z.string(),
-      z.object({
-        items: z.array(z.record(z.string(), z.unknown())),
-        deltaSeq: z.number().int(),
-        selection: groupSelectionSchema,
-        expired: expirySchema,
-        pageTokensExpired: z.boolean().optional(),
-      }),
-    ]),
-  ),
+  ...deltaStateSchemas(groupSelectionSchema),
 });
 
 export const tenantSnapshotSchema = z.object({
@@ -112,19 +119,7 @@ export const tenantSnapshotSchema = z.object({
   accessTokens: z.array(
     z.tuple([z.string(), z.object({ consent: z.boolean(), expiresAt: z.number(), roles: z.array(z.string()).optional() })]),
   ),
-  deltaTokens: z.array(z.tuple([z.string(), z.object({ seq: z.number().int(), selection: selectionSchema, expired: expirySchema })])),
-  deltaRounds: z.array(
-    z.tuple([
-      z.string(),
-      z.object({
-        items: z.array(z.record(z.string(), z.unknown())),
-        deltaSeq: z.number().int(),
-        selection: selectionSchema,
-        expired: expirySchema,
-        pageTokensExpired: z.boolean().optional(),
-      }),
-    ]),
-  ),
+  ...deltaStateSchemas(selectionSchema),
   listCursors: z.array(z.tuple([z.string(), z.string()])),
   groups: groupSnapshotSchema.optional(),
 });

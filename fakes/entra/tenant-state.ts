@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { FakeDirectoryObject, FakeGraphUser, FakeGroup, FakeOrgContact } from '../world/types';
 import { EXTENSION_ATTRIBUTE_NAMES } from '../world/types';
+import { type DeltaRound, type DeltaToken, snapshotDeltaState } from './delta-state';
 import { GroupStore } from './group-state';
 import { isExtensionProperty, type SelectableProperty, type Selection } from './odata-query';
 import type { TenantSnapshot } from './tenant-snapshot';
@@ -38,7 +39,7 @@ export interface FakeTenantOptions {
   readonly tokenLifetimeSeconds?: number;
 }
 
-export type DeltaExpiry = 400 | 410;
+export type { DeltaExpiry } from './delta-state';
 
 interface UserRecord {
   user: FakeGraphUser;
@@ -61,21 +62,8 @@ export interface AccessTokenGrant {
   readonly roles?: readonly string[];
 }
 
-export interface DeltaTokenState {
-  readonly seq: number;
-  readonly selection: Selection;
-  expired: DeltaExpiry | null;
-}
-
-export interface DeltaRoundState {
-  readonly items: readonly Record<string, unknown>[];
-  /** Sequence number the round's deltaLink continues from. */
-  readonly deltaSeq: number;
-  readonly selection: Selection;
-  expired: DeltaExpiry | null;
-  /** Its paging links answer 400 Directory_ExpiredPageToken (expirePageTokens). */
-  pageTokensExpired?: boolean;
-}
+export type DeltaTokenState = DeltaToken<Selection>;
+export type DeltaRoundState = DeltaRound<Selection>;
 
 export type ManagerTarget = { kind: 'user'; user: FakeGraphUser } | { kind: 'contact'; contact: FakeOrgContact };
 
@@ -351,20 +339,7 @@ export class TenantState {
         token,
         { consent: grant.consent, expiresAt: finite(grant.expiresAt), ...(grant.roles === undefined ? {} : { roles: [...grant.roles] }) },
       ]),
-      deltaTokens: [...this.deltaTokens].map(([token, t]) => [
-        token,
-        { seq: t.seq, selection: copySelection(t.selection), expired: t.expired },
-      ]),
-      deltaRounds: [...this.deltaRounds].map(([id, r]) => [
-        id,
-        {
-          items: [...r.items],
-          deltaSeq: r.deltaSeq,
-          selection: copySelection(r.selection),
-          expired: r.expired,
-          ...(r.pageTokensExpired === true ? { pageTokensExpired: true } : {}),
-        },
-      ]),
+      ...snapshotDeltaState(this.deltaTokens, this.deltaRounds, copySelection),
       listCursors: [...this.listCursors],
       groups: this.groups.snapshot(),
     };
