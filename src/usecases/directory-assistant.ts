@@ -130,6 +130,25 @@ export async function resolvePerson(directory: DirectoryQueries, person: string,
   return { kind: 'found', person: visible[0]! };
 }
 
+/**
+ * A question about one person (manager, reports, details): read as the asking user, the person named in the
+ * question resolved (active people only unless asked), and `answer` given the person; an unresolved person is
+ * answered as such.
+ */
+export function aboutPerson<T>(
+  deps: ActionDeps,
+  input: { readonly person: string; readonly includeInactive?: boolean | undefined },
+  answer: (directory: DirectoryQueries, person: DirectoryPerson, includeInactive: boolean) => Promise<T>,
+): Promise<T | ReturnType<typeof unresolved>> {
+  return asUserReads(async () => {
+    const includeInactive = input.includeInactive ?? false;
+    const directory = await userDirectory(deps);
+    const found = await resolvePerson(directory, input.person, includeInactive);
+    if (found.kind !== 'found') return unresolved(found);
+    return answer(directory, found.person, includeInactive);
+  });
+}
+
 export function unresolved(found: Exclude<Found, { kind: 'found' }>) {
   return found.kind === 'none'
     ? { found: false, note: `${NOT_FOUND_NOTE} ${VISIBILITY_NOTE}` }

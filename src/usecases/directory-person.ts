@@ -1,6 +1,6 @@
 /** Rovo Directory assistant: someone's department and job title (directory-assistant.ts has the shared reading rules). */
 import type { ActionDeps } from './action-deps';
-import { asUserReads, personQuestion, resolvePerson, shown, unresolved, userDirectory, VISIBILITY_NOTE } from './directory-assistant';
+import { aboutPerson, personQuestion, shown, VISIBILITY_NOTE } from './directory-assistant';
 import { defineUseCase } from './use-case';
 
 export const personDetailsUseCase = defineUseCase({
@@ -8,10 +8,5 @@ export const personDetailsUseCase = defineUseCase({
   input: personQuestion,
   access: 'rovo-user',
   run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const directory = await userDirectory(deps);
-      const found = await resolvePerson(directory, input.person, input.includeInactive ?? false);
-      if (found.kind !== 'found') return unresolved(found);
-      return { found: true, person: shown(found.person), note: VISIBILITY_NOTE };
-    }),
+    aboutPerson(deps, input, async (_directory, person) => ({ found: true, person: shown(person), note: VISIBILITY_NOTE })),
 });

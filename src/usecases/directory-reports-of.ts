@@ -1,15 +1,6 @@
 /** Rovo Directory assistant: who reports to someone (capped list; directory-assistant.ts has the shared reading rules). */
 import type { ActionDeps } from './action-deps';
-import {
-  asUserReads,
-  listed,
-  personQuestion,
-  resolvePerson,
-  shown,
-  unresolved,
-  userDirectory,
-  VISIBILITY_NOTE,
-} from './directory-assistant';
+import { aboutPerson, listed, personQuestion, shown, VISIBILITY_NOTE } from './directory-assistant';
 import { defineUseCase } from './use-case';
 
 export const reportsOfUseCase = defineUseCase({
@@ -17,17 +8,13 @@ export const reportsOfUseCase = defineUseCase({
   input: personQuestion,
   access: 'rovo-user',
   run: async (deps: ActionDeps, input) =>
-    asUserReads(async () => {
-      const includeInactive = input.includeInactive ?? false;
-      const directory = await userDirectory(deps);
-      const found = await resolvePerson(directory, input.person, includeInactive);
-      if (found.kind !== 'found') return unresolved(found);
-      if (found.person.accountId === null)
-        return { found: true, person: shown(found.person), ...listed({ people: [], truncated: false }), note: VISIBILITY_NOTE };
-      const reports = await directory.reportsOf(found.person.accountId, { includeInactive });
+    aboutPerson(deps, input, async (directory, person, includeInactive) => {
+      if (person.accountId === null)
+        return { found: true, person: shown(person), ...listed({ people: [], truncated: false }), note: VISIBILITY_NOTE };
+      const reports = await directory.reportsOf(person.accountId, { includeInactive });
       return {
         found: true,
-        person: shown(found.person),
+        person: shown(person),
         ...listed(reports),
         note: `${reports.truncated ? `Only the first ${reports.people.length} are listed. ` : ''}${VISIBILITY_NOTE}`,
       };
