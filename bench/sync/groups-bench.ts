@@ -24,6 +24,7 @@ import { buildSchemaDefinition } from '../../src/domain/attribute-catalogue';
 import { objectTypeOf } from '../../src/domain/schema-definition';
 import type { PipelineConfig } from '../../src/pipeline/deps';
 import { readLayout } from '../../src/pipeline/layout-store';
+import type { RunState } from '../../src/pipeline/run-state';
 import type { Harness } from '../../tests/support/pipeline-harness';
 import type { Scenario, ScenarioFigures } from './figures';
 import { ASSETS_CREATES_PER_MINUTE, runScenarioWithRun, type SimulatedApis, startBenchHarness } from './pipeline-runner';
@@ -144,15 +145,8 @@ export async function runGroupBench(
       const entraFrom = h.sim.entra.requests.length;
       const { figures, run: finished } = await runScenarioWithRun(h, clock, heap, subject, base, run.apis);
       const c = finished.counts;
-      const counts = {
-        creates: c?.creates ?? 0,
-        updates: c?.updates ?? 0,
-        groupCreates: c?.groupCreates ?? 0,
-        groupUpdates: c?.groupUpdates ?? 0,
-        groupInactivations: c?.groupInactivations ?? 0,
-        membershipChanges: c?.membershipChanges ?? 0,
-      };
-      const groupsDeltaCalls = h.sim.entra.requests.slice(entraFrom).filter((r) => r.path === '/v1.0/groups/delta').length;
+      const counts = countsOf(c);
+      const groupsDeltaCalls = groupsDeltaCallsSince(h, entraFrom);
       let changed: number | null = null;
       if (before !== null) {
         const after = await employeeGroups(h);
@@ -242,16 +236,9 @@ async function runGroupScopeBench(
       const entraFrom = h.sim.entra.requests.length;
       const { figures, run: finished } = await runScenarioWithRun(h, clock, heap, subject, base, run.apis);
       const c = finished.counts;
-      const counts = {
-        creates: c?.creates ?? 0,
-        updates: c?.updates ?? 0,
-        groupCreates: c?.groupCreates ?? 0,
-        groupUpdates: c?.groupUpdates ?? 0,
-        groupInactivations: c?.groupInactivations ?? 0,
-        membershipChanges: c?.membershipChanges ?? 0,
-      };
+      const counts = countsOf(c);
       const outOfScope = c?.outOfScope ?? 0;
-      const groupsDeltaCalls = h.sim.entra.requests.slice(entraFrom).filter((r) => r.path === '/v1.0/groups/delta').length;
+      const groupsDeltaCalls = groupsDeltaCallsSince(h, entraFrom);
       const first = scenario === 'scope-first-sync';
       const figuresOut: GroupScenarioFigures = {
         scenario,
@@ -407,4 +394,21 @@ async function employeeGroups(h: Harness): Promise<Map<string, string>> {
   return new Map(
     employees.map((e) => [e.values.entraUserId as string, JSON.stringify([...((e.values.groups as string[] | null) ?? [])].sort())]),
   );
+}
+
+/** The run counts the group scenarios report (0 for a run that counted nothing). */
+function countsOf(c: RunState['counts']): GroupScenarioFigures['counts'] {
+  return {
+    creates: c?.creates ?? 0,
+    updates: c?.updates ?? 0,
+    groupCreates: c?.groupCreates ?? 0,
+    groupUpdates: c?.groupUpdates ?? 0,
+    groupInactivations: c?.groupInactivations ?? 0,
+    membershipChanges: c?.membershipChanges ?? 0,
+  };
+}
+
+/** Groups delta requests the fake tenant served since request number `from`. */
+function groupsDeltaCallsSince(h: Harness, from: number): number {
+  return h.sim.entra.requests.slice(from).filter((r) => r.path === '/v1.0/groups/delta').length;
 }
