@@ -41,6 +41,8 @@ export interface CliOptions {
   readonly groups?: string;
   /** configure --group-membership direct|transitive. */
   readonly groupMembership?: string;
+  /** configure --write-back CAP,CAP and its limits (docs/sandbox.md "Write-back"); each absent keeps the stored value. */
+  readonly writeBack?: WriteBackArgs;
   readonly now?: number;
   readonly json: boolean;
   readonly users?: number;
@@ -59,6 +61,22 @@ export interface CliOptions {
   readonly port?: number;
   /** --once: demo exits after the demo instead of serving the admin page. */
   readonly once?: boolean;
+}
+
+/** The write-back options of configure, as given (checked by configure: unknown names exit 2). */
+export interface WriteBackArgs {
+  /** --write-back: comma-separated capabilities; '' switches all off. */
+  readonly capabilities?: string;
+  /** --write-back-attributes: comma-separated attributes "Update Entra user" may write; '' none. */
+  readonly attributes?: string;
+  /** --write-back-groups: comma-separated group object ids the group actions may change; '' none. */
+  readonly groups?: string;
+  /** --write-back-guests on|off. */
+  readonly guests?: boolean;
+  /** --write-back-exceptions: comma-separated Entra object ids of privileged users that may still be targeted. */
+  readonly exceptions?: string;
+  /** --write-back-rate N: write actions per minute per site. */
+  readonly rate?: number;
 }
 
 export interface ActionArgs {
@@ -88,6 +106,12 @@ const COMMAND_ONLY_OPTIONS: Readonly<Record<string, readonly Command[]>> = {
   '--attributes': ['configure'],
   '--groups': ['configure'],
   '--group-membership': ['configure'],
+  '--write-back': ['configure'],
+  '--write-back-attributes': ['configure'],
+  '--write-back-groups': ['configure'],
+  '--write-back-guests': ['configure'],
+  '--write-back-exceptions': ['configure'],
+  '--write-back-rate': ['configure'],
   '--account-id': ['sync-user'],
   '--email': ['sync-user'],
   '--entra-id': ['sync-user'],
@@ -114,6 +138,12 @@ const VALUE_OPTIONS = [
   '--attributes',
   '--groups',
   '--group-membership',
+  '--write-back',
+  '--write-back-attributes',
+  '--write-back-groups',
+  '--write-back-guests',
+  '--write-back-exceptions',
+  '--write-back-rate',
   '--now',
   '--users',
   '--seed',
@@ -132,7 +162,9 @@ export const USAGE = `Usage: npm run --silent sandbox -- <command> [RUN_ID] [opt
 Commands: ${COMMANDS.join(', ')}
 Options: --state-dir DIR  --graph-url URL  --login-url URL  --jira-url URL  --tenant-id ID  --client-id ID
          --client-secret VALUE  --interval-days N  --scope EXPR (configure)  --attributes KEYS (configure)
-         --groups off|all|ids:ID,ID|prefix:TEXT (configure)  --group-membership direct|transitive (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
+         --groups off|all|ids:ID,ID|prefix:TEXT (configure)  --group-membership direct|transitive (configure)
+         --write-back CAP,CAP  --write-back-attributes KEYS  --write-back-groups ID,ID  --write-back-guests on|off
+         --write-back-exceptions ID,ID  --write-back-rate N (configure)  --now ISO8601  --json  --users N  --seed S  --fetch-limit-counts-jira  --as ACCOUNT_ID
          --account-id ID | --email ADDRESS | --entra-id ID (sync-user)
          action KEY --input JSON [--automation-principal none|actor] [--rovo-as-user refused|allowed] (action)
          --port N (serve, demo)  --once (demo)  --help`;
@@ -229,6 +261,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           ? { email: whoValue }
           : { entraId: whoValue };
   const action = command === 'action' ? actionArgs(positional, values) : undefined;
+  const writeBack = writeBackArgs(values);
   if (action !== undefined) positional.length = 0;
   const takesRunId = RUN_ID_COMMANDS.includes(command as Command);
   if (takesRunId && positional.length === 0)
@@ -254,6 +287,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...defined('attributes', values.get('--attributes')),
     ...defined('groups', values.get('--groups')),
     ...defined('groupMembership', values.get('--group-membership')),
+    ...defined('writeBack', writeBack),
     ...defined('now', now),
     ...defined('users', integer('--users', 10, 100_000)),
     ...defined('seed', integer('--seed', 0, 2 ** 31 - 1)),
@@ -265,6 +299,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(once ? { once: true } : {}),
   };
   return { command: command as Command, options };
+}
+
+/** The write-back options given to configure (undefined when none); --write-back-guests and --write-back-rate checked here. */
+function writeBackArgs(values: ReadonlyMap<ValueOption, string>): WriteBackArgs | undefined {
+  const guests = values.get('--write-back-guests');
+  if (guests !== undefined && guests !== 'on' && guests !== 'off')
+    throw new UsageError(`--write-back-guests must be on or off, got "${guests}".`);
+  const rate = values.get('--write-back-rate');
+  if (rate !== undefined && !/^\d{1,6}$/.test(rate)) throw new UsageError(`--write-back-rate must be a whole number, got "${rate}".`);
+  const args: WriteBackArgs = {
+    ...defined('capabilities', values.get('--write-back')),
+    ...defined('attributes', values.get('--write-back-attributes')),
+    ...defined('groups', values.get('--write-back-groups')),
+    ...defined('guests', guests === undefined ? undefined : guests === 'on'),
+    ...defined('exceptions', values.get('--write-back-exceptions')),
+    ...defined('rate', rate === undefined ? undefined : Number(rate)),
+  };
+  return Object.keys(args).length === 0 ? undefined : args;
 }
 
 /** `action KEY --input JSON`: the key and the inputs (a JSON object), and the readings asked for. */

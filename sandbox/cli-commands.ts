@@ -9,6 +9,14 @@ import { z } from 'zod';
 import { SIMULATED_TENANT } from '../fakes/simulation';
 import { AppError } from '../src/domain/errors';
 import { type GroupSelection, parseGroupSelection } from '../src/domain/group-sync';
+import {
+  parseCapabilityList,
+  UPDATABLE_ATTRIBUTES,
+  WRITE_BACK_CAPABILITIES,
+  WRITE_BACK_OFF,
+  type WriteBackSettings,
+  writeBackSettingsSchema,
+} from '../src/domain/write-back';
 import { RESOLVER_KEYS } from '../src/functions/resolver-keys';
 import { type AppClient, createAppClient, ResolverError, type RunView, statusSchema } from './app-client';
 import type { CliOptions } from './cli-args';
@@ -175,6 +183,61 @@ function groupOptions(options: CliOptions): { groups?: GroupSelection; groupMemb
   return { ...(groups === undefined ? {} : { groups }), ...(membership === undefined ? {} : { groupMembership: membership }) };
 }
 
+const commaList = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/**
+ * The write-back settings to save: the stored ones (off when none) with what `--write-back*` changed; null when no
+ * write-back option was given (the stored settings stay as they are). An unknown capability or attribute name is a
+ * usage error of configure; the rest (lists a capability needs, GUIDs, the rate's range) is the backend's to check.
+ */
+function writeBackOption(options: CliOptions, stored: unknown): WriteBackSettings | { error: string } | null {
+  const given = options.writeBack;
+  if (given === undefined) return null;
+  const parsedStored = writeBackSettingsSchema.safeParse(stored);
+  const base: WriteBackSettings = parsedStored.success ? parsedStored.data : WRITE_BACK_OFF;
+  let capabilities = base.capabilities;
+  if (given.capabilities !== undefined) {
+    const list = parseCapabilityList(given.capabilities);
+    if ('unknown' in list)
+      return {
+        error: `--write-back: unknown capability ${list.unknown.join(', ')} (allowed: ${WRITE_BACK_CAPABILITIES.join(', ')}; '' switches all off).`,
+      };
+    capabilities = list.capabilities;
+  }
+  let attributes = base.attributes;
+  if (given.attributes !== undefined) {
+    const names = commaList(given.attributes);
+    const unknown = names.filter((name) => !(UPDATABLE_ATTRIBUTES as readonly string[]).includes(name));
+    if (unknown.length > 0)
+      return { error: `--write-back-attributes: unknown attribute ${unknown.join(', ')} (allowed: ${UPDATABLE_ATTRIBUTES.join(', ')}).` };
+    attributes = [...new Set(names)] as WriteBackSettings['attributes'];
+  }
+  return {
+    capabilities,
+    attributes,
+    groupIds: given.groups === undefined ? base.groupIds : commaList(given.groups),
+    allowGuests: given.guests ?? base.allowGuests,
+    exceptions: given.exceptions === undefined ? base.exceptions : commaList(given.exceptions),
+    ratePerMinute: given.rate ?? base.ratePerMinute,
+  };
+}
+
+function describeWriteBack(view: unknown): string {
+  const parsed = writeBackSettingsSchema.safeParse(view);
+  if (!parsed.success || parsed.data.capabilities.length === 0) return 'Write-back actions: off.';
+  const w = parsed.data;
+  return (
+    `Write-back actions: ${w.capabilities.join(', ')}` +
+    (w.capabilities.includes('updateAttributes') ? `; attributes ${w.attributes.join(', ')}` : '') +
+    (w.capabilities.includes('groupMembership') ? `; ${w.groupIds.length} allowed group(s)` : '') +
+    `; guests ${w.allowGuests ? 'allowed' : 'refused'}; ${w.exceptions.length} exception(s); at most ${w.ratePerMinute} a minute.`
+  );
+}
+
 export async function configureCommand(ctx: CommandContext): Promise<number> {
   const { options, emulator } = ctx;
   const group = groupOptions(options);
@@ -186,6 +249,13 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
   }
   try {
     const stored = await ctx.client.getSettings();
+    const writeBack = writeBackOption(options, stored?.['writeBack']);
+    if (writeBack !== null && 'error' in writeBack) {
+      // An unknown capability or attribute: a usage error of this command (docs/sandbox.md), exit 2, nothing stored.
+      ctx.output.error(`The settings were not saved: ${writeBack.error} [INPUT_INVALID]`);
+      ctx.output.result({ error: { code: 'INPUT_INVALID', message: writeBack.error } });
+      return 2;
+    }
     const nothingGiven = options.tenantId === undefined && options.clientId === undefined && options.clientSecret === undefined;
     // On a fresh built-in world, `configure` alone connects to the simulated tenant's app registration.
     const builtInTenant =
@@ -206,6 +276,8 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
       attributes: options.attributes === undefined ? undefined : attributeKeys(options.attributes),
       // Absent: the stored group sync stays. Chosen group ids are looked up in Graph by saveSettings (INPUT_INVALID).
       ...group,
+      // Absent: the stored write-back settings stay; given: the stored ones with the options' changes.
+      ...(writeBack === null ? {} : { writeBack }),
     };
     const saved = await ctx.client.saveSettings(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)));
     ctx.output.result(saved);
@@ -224,6 +296,7 @@ export async function configureCommand(ctx: CommandContext): Promise<number> {
         ? 'Group sync: off.'
         : `Group sync: ${saved.groups} (${saved.groupMembership} membership; needs the Graph application permission GroupMember.Read.All).`,
     );
+    ctx.output.line(describeWriteBack(saved['writeBack']));
     ctx.output.line('The client secret is stored in the Forge secret store; it is never shown again.');
     return 0;
   } catch (error) {

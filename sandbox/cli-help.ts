@@ -40,7 +40,7 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
   configure: {
     short: 'store the Microsoft connection settings',
     synopsis:
-      "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR'] [--attributes KEYS] [--groups off|all|ids:ID,ID|prefix:TEXT] [--group-membership direct|transitive]",
+      "[--tenant-id ID] [--client-id ID] [--client-secret VALUE] [--interval-days N] [--scope 'EXPR'] [--attributes KEYS] [--groups off|all|ids:ID,ID|prefix:TEXT] [--group-membership direct|transitive] [--write-back CAP,CAP] [--write-back-attributes KEYS] [--write-back-groups ID,ID] [--write-back-guests on|off] [--write-back-exceptions ID,ID] [--write-back-rate N]",
     summary:
       'Store the Microsoft connection settings (saveSettings); omitted fields keep their stored values. The secret goes to the Forge secret store.',
     options: [
@@ -48,6 +48,12 @@ export const COMMAND_HELP: Readonly<Record<Command, CommandHelp>> = {
       "--attributes KEYS   optional attributes to sync, comma-separated catalogue keys (e.g. employeeId,officeLocation,hireDate; docs/sandbox.md lists them); '' chooses none; an unknown or repeated key exits 2 and stores nothing",
       '--groups SELECTION  group sync: off (default), all, ids:<group object id>,<id> (each must exist in Entra ID), prefix:<name prefix>; needs the Graph application permission GroupMember.Read.All; a bad selection exits 2 and stores nothing',
       '--group-membership M  direct (default): an Employee lists the synced groups it is a direct member of; transitive: nested groups flattened',
+      "--write-back CAP,CAP  write-back capabilities switched on: accountStatus, revokeSessions, updateAttributes, groupMembership; '' switches all off; an unknown name exits 2 and stores nothing",
+      "--write-back-attributes KEYS  what Update Entra user may write: jobTitle, department, officeLocation, businessPhone, mobilePhone, employeeId, manager; '' none",
+      "--write-back-groups ID,ID  the Entra group object ids the group actions may change; '' none",
+      '--write-back-guests on|off  whether guests may be targeted (default off)',
+      "--write-back-exceptions ID,ID  Entra object ids of administrators that may still be targeted; '' none",
+      '--write-back-rate N  write actions per minute per site, 1 to 30 (default 10)',
     ],
   },
   'test-connection': {
