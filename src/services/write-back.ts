@@ -10,6 +10,8 @@
  */
 import type { GraphWrites, UserPatch, WriteTarget } from '../clients/graph/graph-writes';
 import { AppError, toAppError } from '../domain/errors';
+import { scopeMembershipLookup } from '../domain/group-membership';
+import { evaluateScope, type Scope, scopeGroupIds, scopeProfileProperties } from '../domain/scope';
 import type { StoredSettings } from '../domain/settings';
 import {
   attributeValueProblem,
@@ -19,6 +21,7 @@ import {
   type UpdatableAttribute,
   type WriteBackCapability,
 } from '../domain/write-back';
+import { readGroupDirectory, readGroupDirectoryMeta } from '../pipeline/group-cache';
 import { keys } from '../pipeline/keys';
 import type { Clock, KeyValueStore, Logger } from '../pipeline/ports';
 import { RETENTION_SECONDS } from '../pipeline/retention';
@@ -159,6 +162,41 @@ async function resolvePerson(deps: WriteBackDeps, ref: PersonRef, what: string):
   return person;
 }
 
+/**
+ * The sync scope as saved now, evaluated on the target as Graph has it now (its Employee object may be a run old):
+ * an action never reaches someone the sync would not sync. Group rules read the cached group directory.
+ */
+async function requireInScope(store: KeyValueStore, scope: Scope | null, target: WriteTarget): Promise<void> {
+  if (scope === null) return;
+  let memberships = null;
+  const groupIds = scopeGroupIds(scope);
+  if (groupIds.length > 0) {
+    const meta = await readGroupDirectoryMeta(store);
+    if (meta === null)
+      throw refused(
+        'scope-unknown',
+        'The sync scope has a group membership rule and the app has not read the Entra groups yet, so it cannot tell whether the person is in scope: run a sync first. Nothing was changed.',
+      );
+    memberships = scopeMembershipLookup(await readGroupDirectory(store, meta), groupIds);
+  }
+  const user = {
+    id: target.id,
+    accountEnabled: target.accountEnabled,
+    department: target.values.department,
+    jobTitle: target.values.jobTitle,
+    profile: target.profile,
+  };
+  const evaluation = evaluateScope(scope, [user], memberships);
+  if (evaluation.inScope[0] !== 1) {
+    const failing = evaluation.clauses.filter((clause) => clause.excluded > 0).length;
+    throw refused(
+      'out-of-scope',
+      `The person is outside the sync scope (Setup tab, Who is synced: ${failing} rule(s) fail for them in Entra ID now); the app acts only on people it syncs. Nothing was changed.`,
+      { rules: failing },
+    );
+  }
+}
+
 function describe(values: Record<string, string | null>): string {
   return Object.entries(values)
     .map(([name, value]) => `${name}: ${value === null || value === '' ? '(empty)' : value}`)
@@ -207,7 +245,10 @@ export async function runWriteBack(
         'inactive',
         'The person is inactive in the Entra Directory (disabled, or outside the sync scope): only "Enable Entra account" acts on them. Nothing was changed.',
       );
-    const target = await writes.readTarget(entraId);
+    // "Enable" is how a disabled user comes back: for it, a scope of enabled users only is read without that rule.
+    const scope = settings.scope === null || request.action !== 'enable' ? settings.scope : { ...settings.scope, enabledOnly: false };
+    const target = await writes.readTarget(entraId, scopeProfileProperties(scope));
+    await requireInScope(deps.store, scope, target);
     if (target.guest && !writeBack.allowGuests)
       throw refused(
         'guest',

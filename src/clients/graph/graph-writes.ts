@@ -38,6 +38,8 @@ export interface WriteTarget {
   readonly id: string;
   readonly accountEnabled: boolean;
   readonly guest: boolean;
+  /** The scope's properties asked for (readTarget's `scopeProperties`, and userType), for scope evaluation. */
+  readonly profile: Readonly<Record<string, string | null>>;
   readonly values: {
     readonly jobTitle: string | null;
     readonly department: string | null;
@@ -63,7 +65,8 @@ export interface WriteOutcome {
 export interface GraphWrites {
   /** The current token's roles claim (null when unreadable). */
   grantedRoles(): Promise<readonly string[] | null>;
-  readTarget(id: string): Promise<WriteTarget>;
+  /** The target's current values; `scopeProperties` (the sync scope's, scope.ts) are read into `profile`. */
+  readTarget(id: string, scopeProperties?: readonly string[]): Promise<WriteTarget>;
   /** Display names of the directory roles the user is a direct member of ([] for none). */
   directoryRoles(id: string): Promise<string[]>;
   patchUser(id: string, patch: UserPatch, permission: string): Promise<WriteOutcome>;
@@ -125,9 +128,11 @@ export function createGraphWrites(deps: GraphClientDeps): GraphWrites {
   return {
     grantedRoles: () => deps.tokens.grantedRoles(),
 
-    async readTarget(userId) {
+    async readTarget(userId, scopeProperties = []) {
       const operation = 'readWriteTarget';
-      const result = await call(operation, { method: 'GET', url: `${graph}/users/${id(userId)}?$select=${TARGET_SELECT}` });
+      const extra = scopeProperties.filter((property) => !TARGET_SELECT.split(',').includes(property));
+      const select = [TARGET_SELECT, ...extra].join(',');
+      const result = await call(operation, { method: 'GET', url: `${graph}/users/${id(userId)}?$select=${select}` });
       if (!result.ok) throw writeFailure(result.failure, operation, 'User.Read.All');
       const user = await readJson(result.response, targetSchema, 'Microsoft Graph (get user)', result.context);
       const managerResult = await call('readWriteTargetManager', { method: 'GET', url: `${graph}/users/${id(userId)}/manager` });
@@ -135,10 +140,16 @@ export function createGraphWrites(deps: GraphClientDeps): GraphWrites {
       if (managerResult.ok)
         manager = (await readJson(managerResult.response, managerSchema, 'Microsoft Graph (get manager)', managerResult.context)).id;
       else if (managerResult.failure.status !== 404) throw writeFailure(managerResult.failure, 'readWriteTargetManager', 'User.Read.All');
+      const profile: Record<string, string | null> = {};
+      for (const property of ['userType', ...scopeProperties]) {
+        const value: unknown = (user as Record<string, unknown>)[property];
+        profile[property] = typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
+      }
       return {
         id: user.id,
         accountEnabled: user.accountEnabled !== false,
         guest: (user.userType ?? '').toLowerCase() === 'guest',
+        profile,
         values: {
           jobTitle: user.jobTitle ?? null,
           department: user.department ?? null,
