@@ -165,3 +165,23 @@ export function parseCapabilityList(text: string): { capabilities: WriteBackCapa
   if (unknown.length > 0) return { unknown };
   return { capabilities: [...new Set(names)] as WriteBackCapability[] };
 }
+
+/** One capability's permission as Test connection and Diagnostics show it. */
+export interface CapabilityPermission {
+  readonly capability: WriteBackCapability;
+  /** The least privileged Graph application permission the capability needs. */
+  readonly permission: string;
+  readonly switchedOn: boolean;
+  /** Whether the token's roles allow it; null when the roles could not be read. */
+  readonly granted: boolean | null;
+}
+
+/** Every capability (switched on or not) with whether the token's roles allow it. */
+export function capabilityPermissions(switchedOn: readonly WriteBackCapability[], roles: readonly string[] | null): CapabilityPermission[] {
+  return WRITE_BACK_CAPABILITIES.map((capability) => ({
+    capability,
+    permission: leastPermission(capability),
+    switchedOn: switchedOn.includes(capability),
+    granted: roles === null ? null : permissionGranted(capability, roles),
+  }));
+}

@@ -11,6 +11,7 @@ import type { GraphClient } from '../clients/graph/graph-client';
 import { grantsGroupRead } from '../clients/graph/graph-groups';
 import type { TokenProvider } from '../clients/graph/token-client';
 import { AppError, toAppError } from '../domain/errors';
+import { type CapabilityPermission, capabilityPermissions, permissionGranted, type WriteBackCapability } from '../domain/write-back';
 import { keys } from '../pipeline/keys';
 import type { KeyValueStore } from '../pipeline/ports';
 import type { PublicSettings } from './settings-service';
@@ -56,11 +57,19 @@ export interface ConnectionTestResult {
    * could not be read); required = group sync is on (then a missing permission fails the test).
    */
   readonly groupsPermission: { readonly granted: boolean | null; readonly required: boolean };
+  /**
+   * Write-back (issue 17): per capability, its least permission, whether it is switched on and whether the token's
+   * roles allow it. A switched-on capability without it does not fail the test (reading still works); the page says
+   * so next to the capability and every action of it is refused with WRITE_BACK_PERMISSION_MISSING.
+   */
+  readonly writeBack: readonly CapabilityPermission[];
 }
 
 export interface ConnectionCheckOptions {
   /** Group sync is on in the saved settings: the groups permission is then required. */
   readonly groupSync: boolean;
+  /** The write-back capabilities switched on (none by default). */
+  readonly writeBack?: readonly WriteBackCapability[];
 }
 
 function groupsMissing(roles: readonly string[]): AppError {
@@ -93,9 +102,11 @@ export async function checkConnection(
 ): Promise<ConnectionTestResult> {
   let roles: readonly string[] | null = null;
   const groupsGranted = (): boolean | null => (roles === null ? null : grantsGroupRead(roles));
+  const writeBackOn = options.writeBack ?? [];
+  const writeBackMissing = (held: readonly string[]) => writeBackOn.some((capability) => !permissionGranted(capability, held));
   try {
     roles = await probe.tokens.grantedRoles();
-    if (roles !== null && (!canReadUsers(roles) || (options.groupSync && !grantsGroupRead(roles)))) {
+    if (roles !== null && (!canReadUsers(roles) || (options.groupSync && !grantsGroupRead(roles)) || writeBackMissing(roles))) {
       // The cached token may predate the consent: sign in once more before telling the admin it is missing.
       await probe.tokens.invalidate();
       roles = await probe.tokens.grantedRoles();
@@ -114,7 +125,13 @@ export async function checkConnection(
       roles: sorted,
       groupsGranted: groupsGranted(),
     } satisfies ConnectionCheck);
-    return { userCount, checkedAt: at, roles: sorted, groupsPermission: { granted: groupsGranted(), required: options.groupSync } };
+    return {
+      userCount,
+      checkedAt: at,
+      roles: sorted,
+      groupsPermission: { granted: groupsGranted(), required: options.groupSync },
+      writeBack: capabilityPermissions(writeBackOn, roles),
+    };
   } catch (error) {
     const appError = toAppError(error, 'The connection test failed unexpectedly. Try again; if it repeats, contact support.');
     const at = new Date(deps.clock.now()).toISOString();

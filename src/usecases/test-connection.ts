@@ -19,9 +19,11 @@ export const testConnectionUseCase = defineUseCase({
   run: async (deps: TestConnectionDeps) => {
     const settings = await requireSettings(deps);
     // An admin is waiting: interactive priority (no x-ms-throttle-priority: Low), unlike the background sync.
-    // With group sync on, the groups permission is required too (GRAPH_GROUPS_FORBIDDEN otherwise).
+    // With group sync on, the groups permission is required too (GRAPH_GROUPS_FORBIDDEN otherwise); each switched-on
+    // write-back capability's permission is reported (not required: the actions are refused without it).
     return checkConnection(deps, createMicrosoftClients(deps.connectionDeps, settings, { priority: 'interactive' }), {
       groupSync: isGroupSyncOn(settings.groups),
+      writeBack: settings.writeBack.capabilities,
     });
   },
 });

@@ -134,4 +134,41 @@ describe('Test connection', () => {
     expect(world.tokenRequests()).toHaveLength(2);
     expect(await readConnectionCheck(store)).toMatchObject({ ok: false, groupsGranted: false, error: { code: 'GRAPH_GROUPS_FORBIDDEN' } });
   });
+
+  it('write-back: per capability, its least permission, whether it is on and granted; a missing one signs in afresh once and does not fail the test', async () => {
+    world = await startWorld({
+      users: directory(3),
+      tenant: { ...TENANT, grantedRoles: ['User.Read.All', 'User.RevokeSessions.All', 'GroupMember.ReadWrite.All'] },
+    });
+    const store = new MemoryStore(world.clock.now);
+    const result = await checkConnection({ store, clock: world.clock }, interactiveProbe(world), {
+      groupSync: false,
+      writeBack: ['accountStatus', 'revokeSessions'],
+    });
+    expect(result.writeBack).toEqual([
+      { capability: 'accountStatus', permission: 'User.EnableDisableAccount.All', switchedOn: true, granted: false },
+      { capability: 'revokeSessions', permission: 'User.RevokeSessions.All', switchedOn: true, granted: true },
+      { capability: 'updateAttributes', permission: 'User.ReadWrite.All', switchedOn: false, granted: false },
+      { capability: 'groupMembership', permission: 'GroupMember.ReadWrite.All', switchedOn: false, granted: true },
+    ]);
+    expect(result.userCount).toBe(3);
+    // The switched-on accountStatus lacked its permission: the cached token may predate the consent, so one fresh sign-in.
+    expect(world.tokenRequests()).toHaveLength(2);
+  });
+
+  it('write-back: User.ReadWrite.All grants every user capability; all granted and on: one sign-in', async () => {
+    world = await startWorld({ users: directory(3), tenant: { ...TENANT, grantedRoles: ['User.ReadWrite.All', 'Group.ReadWrite.All'] } });
+    const store = new MemoryStore(world.clock.now);
+    const result = await checkConnection({ store, clock: world.clock }, interactiveProbe(world), {
+      groupSync: true,
+      writeBack: ['accountStatus', 'revokeSessions', 'updateAttributes', 'groupMembership'],
+    });
+    expect(result.writeBack.map((line) => [line.capability, line.switchedOn, line.granted])).toEqual([
+      ['accountStatus', true, true],
+      ['revokeSessions', true, true],
+      ['updateAttributes', true, true],
+      ['groupMembership', true, true],
+    ]);
+    expect(world.tokenRequests()).toHaveLength(1);
+  });
 });
