@@ -62,7 +62,7 @@ export function createDiagnosticsProbes(deps: DiagnosticsProbeDeps): Diagnostics
       if (clients === null) return null;
       const roles = await clients.tokens.grantedRoles();
       const settings = await readSettings(c);
-      return { roles: roles ?? [], groupSync: isGroupSyncOn(settings?.groups) };
+      return { roles: roles ?? [], groupSync: isGroupSyncOn(settings?.groups), writeBack: settings?.writeBack.capabilities ?? [] };
     },
     jiraClock: async () => {
       const response = await c.jiraFetch({

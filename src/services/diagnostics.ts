@@ -10,6 +10,8 @@
 import { GROUP_READ_ROLES } from '../clients/graph/graph-groups';
 import { toAppError } from '../domain/errors';
 import type { SchemaDiff } from '../domain/schema-diff';
+import { CAPABILITY_LABELS, capabilityPermissions, type WriteBackCapability } from '../domain/write-back';
+import { ASSETS_CACHE_MAX_AGE_MS } from '../pipeline/assets-cache';
 import type { PlatformObservations } from '../pipeline/platform-observations';
 import { USER_READ_ROLES } from './connection-check';
 
@@ -29,6 +31,9 @@ export const DIAGNOSTIC_IDS = [
   'assets-page-size',
   'assets-write-rate',
   'clock-skew',
+  // Added after the sandbox contract fixed the order above (docs/sandbox.md): new checks go at the end.
+  'graph-write-back-permissions',
+  'assets-updated-query',
 ] as const;
 export type DiagnosticId = (typeof DIAGNOSTIC_IDS)[number];
 
@@ -63,8 +68,11 @@ export interface DiagnosticsProbes {
   adminCheck(): Promise<{ admin: boolean }>;
   /** Asks Jira's email API (as the app) for the calling user's own address; only whether it answered is kept. */
   emailApi(): Promise<{ enabled: true } | { enabled: false; message: string }>;
-  /** null when the Microsoft connection is not set up yet; groupSync: group sync is on in the saved settings. */
-  graphRoles(): Promise<{ roles: readonly string[]; groupSync?: boolean } | null>;
+  /**
+   * null when the Microsoft connection is not set up yet; groupSync: group sync is on in the saved settings;
+   * writeBack: the write-back capabilities switched on.
+   */
+  graphRoles(): Promise<{ roles: readonly string[]; groupSync?: boolean; writeBack?: readonly WriteBackCapability[] } | null>;
   /** The servers' Date headers (epoch ms) from one small read each, and the app clock when each answered. */
   jiraClock(): Promise<{ serverMs: number | null; localMs: number }>;
   graphClock(): Promise<{ serverMs: number | null; localMs: number } | null>;
@@ -95,6 +103,8 @@ const TITLES: Record<DiagnosticId, string> = {
   'email-api': 'Jira email API enabled for the app',
   'graph-permissions': 'Microsoft Graph application permission',
   'graph-groups-permission': 'Microsoft Graph permission to read groups',
+  'graph-write-back-permissions': 'Microsoft Graph permissions of the write-back actions switched on',
+  'assets-updated-query': 'Assets answers the incremental read (objects updated since the last run)',
   'assets-date-format': 'Date values as Assets returns them',
   'graph-hire-date-readable': 'Hire dates readable from Microsoft Graph',
   'graph-delta-optional-properties': 'Incremental reads report changes to the optional attributes chosen',
@@ -175,10 +185,21 @@ export async function runDiagnostics(probes: DiagnosticsProbes): Promise<Diagnos
           : groupRolesOutcome(r.roles, r.groupSync ?? false),
       (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
     ),
+    'graph-write-back-permissions': probes.graphRoles().then(
+      (r) =>
+        r === null
+          ? unknown(
+              'The Microsoft connection is not set up.',
+              'Enter and save the Microsoft connection on the Setup tab, then run Diagnostics again.',
+            )
+          : writeBackOutcome(r.roles, r.writeBack ?? []),
+      (error: unknown) => failed(error, 'Fix the Microsoft connection (see Test connection), then run Diagnostics again.'),
+    ),
     'graph-hire-date-readable': chosen.then((c) => hireDateOutcome(probes, c)),
     'graph-delta-optional-properties': chosen.then((c) => deltaOptionalOutcome(observations, c)),
     'graph-page-size': Promise.resolve(graphPageOutcome(observations)),
     'assets-page-size': Promise.resolve(assetsPageOutcome(observations)),
+    'assets-updated-query': Promise.resolve(updatedQueryOutcome(observations, probes.now())),
     'assets-write-rate': Promise.resolve(writeRateOutcome(observations)),
     'clock-skew': clockOutcome(probes),
   };
@@ -241,6 +262,48 @@ function groupRolesOutcome(roles: readonly string[], groupSync: boolean): Outcom
     'Group sync is on, but the token carries no permission to read groups and their members; reading them needs GroupMember.Read.All.',
     GROUPS_ACTION,
     'GRAPH_GROUPS_FORBIDDEN',
+  );
+}
+
+const WRITE_BACK_ACTION =
+  'In the Entra admin center, open the app registration -> API permissions -> Add a permission -> Microsoft Graph -> Application permissions, add each permission named, then Grant admin consent; or switch the capability off on the Setup tab (Actions).';
+
+/**
+ * Write-back (issue 17): each switched-on capability's least permission in the token's roles. Nothing switched on:
+ * a pass (write-back is off). A missing one fails: every action of that capability is refused until it is granted.
+ */
+function writeBackOutcome(roles: readonly string[], switchedOn: readonly WriteBackCapability[]): Outcome {
+  const lines = capabilityPermissions(switchedOn, roles).filter((line) => line.switchedOn);
+  if (lines.length === 0)
+    return pass('Write-back is off (no capability switched on on the Setup tab, Actions): the app never writes to Entra ID.');
+  const missing = lines.filter((line) => line.granted !== true);
+  const said = (line: (typeof lines)[number]) => `${CAPABILITY_LABELS[line.capability]} (${line.permission})`;
+  if (missing.length === 0) return pass(`Granted for every capability switched on: ${lines.map(said).join('; ')}.`);
+  return fail(
+    `Switched on without its permission: ${missing.map(said).join('; ')}. Those actions are refused until it is granted.`,
+    WRITE_BACK_ACTION,
+    'WRITE_BACK_PERMISSION_MISSING',
+  );
+}
+
+/**
+ * ADR 0008 / platform assumption A11: whether Assets answered the AQL `Updated > now(-<n>m)` the incremental read
+ * sends. Refused: every run reads every Employee object (correct, slower) and asks again after the cache's maximum age.
+ */
+function updatedQueryOutcome(o: PlatformObservations, now: number): Outcome {
+  const seen = o.assetsUpdatedQuery;
+  if (seen === undefined)
+    return unknown(
+      'Not observed yet: the second sync after the schema exists asks Assets for the objects updated since the first.',
+      'Run two syncs, then run Diagnostics again.',
+    );
+  if (!seen.refused)
+    return pass(`Assets answered the "Updated" query at ${seen.at}: each sync reads only the objects changed since the last one.`);
+  const retryAt = new Date(Date.parse(seen.at) + ASSETS_CACHE_MAX_AGE_MS).toISOString();
+  const retry = now >= Date.parse(seen.at) + ASSETS_CACHE_MAX_AGE_MS ? 'at the next sync' : `after ${retryAt}`;
+  return unknown(
+    `Assets refused the "Updated" query at ${seen.at}: each sync reads every Employee object (correct, slower on large directories).`,
+    `Nothing to do; the app asks again ${retry}. If it keeps being refused, tell support (platform assumption A11).`,
   );
 }
 

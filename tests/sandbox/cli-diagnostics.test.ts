@@ -52,6 +52,8 @@ describe('sandbox CLI: diagnostics', () => {
       'assets-page-size',
       'assets-write-rate',
       'clock-skew',
+      'graph-write-back-permissions',
+      'assets-updated-query',
     ]);
     for (const check of checks) expect(Object.keys(check).sort()).toEqual(['action', 'code', 'detail', 'id', 'status', 'title']);
 

@@ -15,6 +15,7 @@ function probes(overrides: Partial<DiagnosticsProbes> = {}): DiagnosticsProbes {
       graphPageSize: { endpoint: 'users/delta', requested: 999, served: 200, at: '2026-11-30T10:00:00.000Z' },
       assetsAqlPageSize: { requested: 500, served: 500, at: '2026-11-30T10:00:00.000Z' },
       assetsWriteRate: { perMinute: 940.4, throttled: 3, writes: 1200, at: '2026-11-30T10:00:00.000Z' },
+      assetsUpdatedQuery: { refused: false, at: '2026-11-30T10:00:00.000Z' },
     }),
     recordClockSkew: async () => undefined,
     chosenAttributes: async () => ({ deltaUntracked: 0, hireDate: false }),
@@ -44,9 +45,11 @@ describe('Diagnostics', () => {
       ['assets-page-size', 'pass'],
       ['assets-write-rate', 'pass'],
       ['clock-skew', 'pass'],
+      ['graph-write-back-permissions', 'pass'],
+      ['assets-updated-query', 'pass'],
     ]);
-    expect(result.summary).toEqual({ pass: 13, fail: 0, unknown: 0 });
-    expect(result.report).toContain('13 passed, 0 failed, 0 unknown');
+    expect(result.summary).toEqual({ pass: 15, fail: 0, unknown: 0 });
+    expect(result.report).toContain('15 passed, 0 failed, 0 unknown');
     expect(result.report).toContain('served pages of up to 200 users (asked for 999)');
     const delta = await runDiagnostics(
       probes({
@@ -234,5 +237,45 @@ describe('Diagnostics: Hire Date, the Date form Assets returns, and delta on opt
     expect(drift.detail).toContain('reach Assets at the weekly full read');
     expect(drift.action).toContain('Nothing is required');
     expect(drift.action).toContain('shorten the interval to 7 days');
+  });
+
+  it('write-back permissions: off passes; each switched-on capability without its least permission fails naming it', async () => {
+    const off = await runDiagnostics(probes());
+    expect(off.checks.find((c) => c.id === 'graph-write-back-permissions')!.detail).toContain('Write-back is off');
+    const granted = await runDiagnostics(
+      probes({ graphRoles: async () => ({ roles: ['User.Read.All', 'User.RevokeSessions.All'], writeBack: ['revokeSessions'] }) }),
+    );
+    expect(statusOf(granted, 'graph-write-back-permissions')).toBe('pass');
+    expect(granted.checks.find((c) => c.id === 'graph-write-back-permissions')!.detail).toContain('User.RevokeSessions.All');
+    const missing = await runDiagnostics(
+      probes({
+        graphRoles: async () => ({
+          roles: ['User.Read.All', 'User.RevokeSessions.All'],
+          writeBack: ['revokeSessions', 'accountStatus', 'groupMembership'],
+        }),
+      }),
+    );
+    const check = missing.checks.find((c) => c.id === 'graph-write-back-permissions')!;
+    expect(check).toMatchObject({ status: 'fail', code: 'WRITE_BACK_PERMISSION_MISSING' });
+    expect(check.detail).toContain('User.EnableDisableAccount.All');
+    expect(check.detail).toContain('GroupMember.ReadWrite.All');
+    expect(check.detail).not.toContain('User.RevokeSessions.All');
+    expect(check.action).toContain('Grant admin consent');
+  });
+
+  it('the Assets "Updated" query: unknown before it was asked, pass when served, unknown with the retry time when refused', async () => {
+    const never = await runDiagnostics(probes({ observations: async () => ({}) }));
+    expect(statusOf(never, 'assets-updated-query')).toBe('unknown');
+    const refused = await runDiagnostics(
+      probes({ observations: async () => ({ assetsUpdatedQuery: { refused: true, at: '2026-11-30T10:00:00.000Z' } }) }),
+    );
+    const check = refused.checks.find((c) => c.id === 'assets-updated-query')!;
+    expect(check.status).toBe('unknown');
+    expect(check.detail).toContain('reads every Employee object');
+    expect(check.action).toContain('after 2026-12-07T10:00:00.000Z');
+    const long = await runDiagnostics(
+      probes({ observations: async () => ({ assetsUpdatedQuery: { refused: true, at: '2026-11-20T10:00:00.000Z' } }) }),
+    );
+    expect(long.checks.find((c) => c.id === 'assets-updated-query')!.action).toContain('at the next sync');
   });
 });
