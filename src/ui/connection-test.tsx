@@ -3,20 +3,30 @@
  * the failure's title and the backend's message (which names the setting to fix: tenant, client ID, secret value
  * versus ID, expired secret, wrong Microsoft cloud, missing User.Read.All consent, Microsoft unreachable), and on
  * success the Microsoft Graph application permissions the token carries and, on a line of its own, whether
- * GroupMember.Read.All is granted (needed only for group sync and group membership rules in the scope).
+ * GroupMember.Read.All is granted (needed only for group sync and group membership rules in the scope), and for each
+ * switched-on write-back capability whether its permission is.
  */
 import { LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 
 import { GROUP_READ_PERMISSION } from '../domain/group-sync';
+import { CAPABILITY_LABELS } from '../domain/write-back';
 import { formatDateTime, plural } from './format';
 import { api } from './invoke';
 import { ErrorNotice } from './notices';
-import type { PublicSettingsView } from './views';
+import type { ConnectionTestView, PublicSettingsView } from './views';
 
 type GroupsPermission = { granted: boolean | null; required: boolean } | null;
+type WriteBackPermission = ConnectionTestView['writeBack'][number];
 type Outcome =
-  | { ok: true; userCount: number; checkedAt: string; roles: string[] | null; groupsPermission: GroupsPermission }
+  | {
+      ok: true;
+      userCount: number;
+      checkedAt: string;
+      roles: string[] | null;
+      groupsPermission: GroupsPermission;
+      writeBack: WriteBackPermission[];
+    }
   | { ok: false; code: string; message: string };
 
 /** The groups permission on a line of its own: whether it is granted, and what needs it (only two features do). */
@@ -26,6 +36,15 @@ export function groupsPermissionLine(permission: { granted: boolean | null }): s
   if (permission.granted === false)
     return `${GROUP_READ_PERMISSION} (read groups and their members): not granted. ${needs}; grant it (API permissions > Add a permission > Microsoft Graph > Application permissions, then Grant admin consent) before using either.`;
   return `${GROUP_READ_PERMISSION} (read groups and their members): unknown, the access token's permissions could not be read. ${needs}.`;
+}
+
+/** A switched-on write-back capability's permission (issue 17): the actions are refused while it is missing. */
+export function writeBackPermissionLine(entry: WriteBackPermission): string {
+  const what = `Write-back "${CAPABILITY_LABELS[entry.capability]}" needs ${entry.permission}`;
+  if (entry.granted === true) return `${what}: granted.`;
+  if (entry.granted === false)
+    return `${what}: missing. Its actions will be refused until it is granted (API permissions > Grant admin consent).`;
+  return `${what}: unknown, the access token's permissions could not be read.`;
 }
 
 export function ConnectionTest({ settings, onTested }: { settings: PublicSettingsView | null; onTested: () => void }) {
@@ -56,6 +75,11 @@ export function ConnectionTest({ settings, onTested }: { settings: PublicSetting
             <Text>{`Microsoft Graph application permissions granted: ${outcome.roles.length === 0 ? 'none' : outcome.roles.join(', ')}.`}</Text>
           ) : null}
           {outcome.groupsPermission !== null ? <Text>{groupsPermissionLine(outcome.groupsPermission)}</Text> : null}
+          {outcome.writeBack
+            .filter((entry) => entry.switchedOn)
+            .map((entry) => (
+              <Text key={entry.capability}>{writeBackPermissionLine(entry)}</Text>
+            ))}
         </SectionMessage>
       ) : null}
       {outcome?.ok === false ? <ErrorNotice code={outcome.code} message={outcome.message} /> : null}

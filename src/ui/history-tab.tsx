@@ -1,6 +1,6 @@
 /**
  * The History tab: one row per run (newest first; the last 50 are kept), each opening the run's details, errors
- * and report.
+ * and report; below, the "Actions" panel: the write-back audit trail (write-back-audit-panel.tsx).
  */
 import { Button, DynamicTable, EmptyState, Lozenge, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
@@ -14,6 +14,7 @@ import { RunDetails } from './run-details';
 import { useLoad } from './use-load';
 import type { StatusHandle } from './use-status';
 import type { HistoryEntryView } from './views';
+import { WriteBackAuditPanel } from './write-back-audit-panel';
 
 const COLUMNS = [
   'Run',
@@ -35,6 +36,15 @@ function count(entry: HistoryEntryView, key: 'creates' | 'updates' | 'inactivati
 }
 
 export function HistoryTab({ handle }: { handle: StatusHandle }) {
+  return (
+    <Stack space="space.400">
+      <RunHistory handle={handle} />
+      <WriteBackAuditPanel refreshKey={handle.runKey} />
+    </Stack>
+  );
+}
+
+function RunHistory({ handle }: { handle: StatusHandle }) {
   const { loaded } = useLoad(api.getHistory, handle.runKey);
   const [open, setOpen] = useState<HistoryEntryView | null>(null);
 

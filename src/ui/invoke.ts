@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { GroupMembership, GroupSelection } from '../domain/group-sync';
 import { RESOLVER_KEYS, type ResolverKey } from '../functions/resolver-keys';
 import {
+  auditEntryView,
   connectionTestView,
   diagnosticsView,
   historyEntryView,
@@ -44,7 +45,7 @@ const DATA = {
   [RESOLVER_KEYS.getReport]: reportAnswerView,
   [RESOLVER_KEYS.syncUser]: syncUserView,
   // The write-back audit trail (issue 17); the History tab's Actions panel reads it.
-  [RESOLVER_KEYS.getWriteBackAudit]: z.array(z.looseObject({ seq: z.number(), action: z.string(), result: z.string() })),
+  [RESOLVER_KEYS.getWriteBackAudit]: z.array(auditEntryView),
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type DataOf<K extends ResolverKey> = z.infer<(typeof DATA)[K]>;
@@ -91,6 +92,15 @@ export type SettingsPayload = {
   groupMembership?: GroupMembership;
   /** The sync scope in its text form (scope.ts); absent: the stored scope stays; '': everyone. */
   scope?: string;
+  /** Write-back actions (issue 17); absent: the stored choice stays. */
+  writeBack?: {
+    capabilities: string[];
+    attributes: string[];
+    groupIds: string[];
+    allowGuests: boolean;
+    exceptions: string[];
+    ratePerMinute: number | string;
+  };
 };
 
 export const api = {

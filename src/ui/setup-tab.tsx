@@ -1,8 +1,9 @@
 /**
  * The Setup tab, in the order of the setup guide: 1. the schema, 2. the Microsoft connection (settings, then a
- * connection test), then who is synced (the scope), the attributes to sync and group sync. It loads the saved settings once; saving remounts the form so the secret field is empty again.
+ * connection test), then who is synced (the scope), the attributes to sync, group sync and the write-back actions. It loads the saved settings once; saving remounts the form so the secret field is empty again.
  * The last connection test (from getOverview, reloaded after each test) tells the group sync section whether the
- * groups permission is granted, and so does the scope section for its group membership rules.
+ * groups permission is granted, and so does the scope section for its group membership rules, and the Actions
+ * section whether each switched-on capability's permission is.
  */
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
@@ -18,6 +19,7 @@ import { SchemaCard } from './schema-card';
 import { ScopeSection } from './scope-section';
 import { useLoad } from './use-load';
 import type { PublicSettingsView } from './views';
+import { WriteBackSection } from './write-back-section';
 
 export function SetupTab({ onChanged }: { onChanged: () => void }) {
   const { loaded } = useLoad(api.getSettings);
@@ -69,6 +71,14 @@ export function SetupTab({ onChanged }: { onChanged: () => void }) {
       {loaded.state === 'ready' ? (
         <GroupSyncSection
           key={`groups:${settings === null ? 'none' : 'set'}`}
+          settings={settings}
+          lastCheck={lastCheck}
+          onSaved={onSaved}
+        />
+      ) : null}
+      {loaded.state === 'ready' ? (
+        <WriteBackSection
+          key={`actions:${settings === null ? 'none' : 'set'}`}
           settings={settings}
           lastCheck={lastCheck}
           onSaved={onSaved}

@@ -7,6 +7,18 @@ import { z } from 'zod';
 
 import { microsoftCloudSchema } from '../domain/microsoft-cloud';
 import { reportCountsSchema, runReportSchema } from '../domain/report';
+import { WRITE_BACK_CAPABILITIES } from '../domain/write-back';
+
+/** The write-back settings as getSettings answers them (write-back.ts); absent from backends older than issue 17: off. */
+export const writeBackView = z.object({
+  capabilities: z.array(z.string()),
+  attributes: z.array(z.string()),
+  groupIds: z.array(z.string()),
+  allowGuests: z.boolean(),
+  exceptions: z.array(z.string()),
+  ratePerMinute: z.number().int(),
+});
+export type WriteBackView = z.infer<typeof writeBackView>;
 
 export const publicSettingsView = z.object({
   tenantId: z.string(),
@@ -24,6 +36,8 @@ export const publicSettingsView = z.object({
   groupMembership: z.enum(['direct', 'transitive']).optional(),
   /** The sync scope in its text form ('' = everyone); absent from older backends: everyone. */
   scope: z.string().optional(),
+  /** Write-back actions (issue 17); absent from older backends: all off. */
+  writeBack: writeBackView.optional(),
 });
 export type PublicSettingsView = z.infer<typeof publicSettingsView>;
 
@@ -133,7 +147,22 @@ export const connectionTestView = z.object({
   roles: z.array(z.string()).nullable().default(null),
   /** Whether the token's roles read groups (null: roles unreadable) and whether group sync requires it; absent from older backends. */
   groupsPermission: z.object({ granted: z.boolean().nullable(), required: z.boolean() }).nullable().default(null),
+  /**
+   * Write-back (issue 17): per capability its least permission, whether it is switched on and whether the token's
+   * roles allow it (null: roles unreadable); absent from backends older than it: none.
+   */
+  writeBack: z
+    .array(
+      z.object({
+        capability: z.enum(WRITE_BACK_CAPABILITIES),
+        permission: z.string(),
+        switchedOn: z.boolean(),
+        granted: z.boolean().nullable(),
+      }),
+    )
+    .default([]),
 });
+export type ConnectionTestView = z.infer<typeof connectionTestView>;
 export const schemaResultView = z.object({ created: z.array(z.string()), repaired: z.array(z.string()) });
 export type SchemaResultView = z.infer<typeof schemaResultView>;
 
@@ -171,6 +200,23 @@ export const reportAnswerView = z
   .object({ runId: z.string(), report: runReportSchema.nullable(), run: runView.nullable().default(null) })
   .nullable();
 export type ReportAnswerView = z.infer<typeof reportAnswerView>;
+
+/** One write-back attempt of the audit trail (src/services/write-back.ts AuditEntry), as the History tab's Actions panel shows it. */
+export const auditEntryView = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  rule: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  capability: z.string(),
+  target: z.object({ accountId: z.string().nullable(), entraUserId: z.string().nullable(), objectKey: z.string().nullable() }),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  result: z.enum(['changed', 'no change', 'refused', 'failed']),
+  code: z.string().nullable(),
+  graphRequestId: z.string().nullable(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryView>;
 
 /** syncUser's answer (src/services/single-user-sync.ts SyncUserResult). */
 export const syncUserView = z.object({

@@ -11,8 +11,11 @@ import { openSetupForm, type SandboxPages, SECRET, startSandboxPages } from './s
 
 jest.setTimeout(60_000);
 
+/** A checkbox of the attribute choice (the Actions section has checkboxes of its own). */
+const isAttributeChoice = (n: ForgeNode) => n.type === 'Checkbox' && !String(n.props.name ?? '').startsWith('writeBack');
+
 function checkbox(page: AdminPage, key: string): ForgeNode {
-  const [node] = page.find((n) => n.type === 'Checkbox' && n.props.value === key);
+  const [node] = page.find((n) => isAttributeChoice(n) && n.props.value === key);
   if (node === undefined) throw new Error(`No checkbox ${key}`);
   return node;
 }
@@ -35,7 +38,7 @@ describe('Setup tab: choose attributes', () => {
     await page.type('clientId', SIMULATED_TENANT.clientId);
     await page.type('clientSecret', SECRET);
     await page.click('Save settings');
-    await page.waitFor(() => page.find((n) => n.type === 'Checkbox').length === ATTRIBUTE_CHOICES.length, {
+    await page.waitFor(() => page.find(isAttributeChoice).length === ATTRIBUTE_CHOICES.length, {
       what: 'the attribute choices',
     });
     const text = page.text();
