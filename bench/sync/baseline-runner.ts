@@ -71,6 +71,8 @@ export async function runBaselineScenarios(subject: WorldUnderTest, options: Bas
       const figures: ScenarioFigures = {
         strategy: 'baseline',
         scenario,
+        variant: 'main',
+        model: null,
         size: subject.size,
         ...worldCounts(subject.world),
         k: null,

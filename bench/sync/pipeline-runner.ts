@@ -26,6 +26,7 @@ import {
   siteFigures,
 } from './figures';
 import { HeapMeter } from './heap-meter';
+import { costBetween, type PlatformModel, type PlatformRuntime, platformRuntime, queueDelivery } from './platform-model';
 import { ScaledClock } from './scaled-clock';
 import { applyWorldChange } from './world-change';
 
@@ -57,17 +58,23 @@ export interface PipelineRunOptions {
   readonly scenarios: readonly Scenario[];
   /** Overrides of the shipped pipeline config, to measure a proposed change (default: none). */
   readonly config?: Partial<PipelineConfig>;
+  /** The Forge platform model (platform-model.ts); absent: none (KVS and queue answer at once, no request limit). */
+  readonly platform?: PlatformModel;
+  /** The name the figures carry ('main' unless a what-if site). */
+  readonly variant?: string;
   readonly onScenario?: (figures: ScenarioFigures) => void;
 }
 
 export async function runPipelineScenarios(subject: WorldUnderTest, options: PipelineRunOptions): Promise<ScenarioFigures[]> {
   const { apis } = options;
-  const { h, clock, heap } = await startBenchHarness(subject.world, options);
+  const { h, clock, heap, platform } = await startBenchHarness(subject.world, options);
   const results: ScenarioFigures[] = [];
   try {
-    for (const scenario of options.scenarios) {
+    for (const [i, scenario] of options.scenarios.entries()) {
+      // Runs are a sync interval apart on a real site (the Updated window of ADR 0008 depends on it).
+      if (i > 0 && platform !== null) clock.advance(platform.model.betweenRunsMs);
       if (scenario === 'churn-1pct') applyWorldChange(h.sim, subject.world, churned(subject));
-      const figures = await runScenario(h, clock, heap, subject, scenario, apis);
+      const figures = await runScenario(h, clock, heap, subject, scenario, apis, { platform, variant: options.variant ?? 'main' });
       results.push(figures);
       options.onScenario?.(figures);
     }
@@ -83,16 +90,24 @@ export interface BenchHarness {
   readonly h: Harness;
   readonly clock: ScaledClock;
   readonly heap: HeapMeter;
+  /** The platform model's runtime, or null when the harness runs without it. */
+  readonly platform: PlatformRuntime | null;
 }
 
 /** The simulation every pipeline scenario runs in: scaled clock, latency, rate limits, egress pacer, stage limits. */
 export async function startBenchHarness(
   world: World,
-  options: Pick<PipelineRunOptions, 'k' | 'apis' | 'gc' | 'config'>,
+  options: Pick<PipelineRunOptions, 'k' | 'apis' | 'gc' | 'config' | 'platform'>,
 ): Promise<BenchHarness> {
   const { k, apis } = options;
   const clock = new ScaledClock(k);
   const heap = new HeapMeter(options.gc, clock);
+  const model = options.platform;
+  const platform = model === undefined ? null : platformRuntime(model, clock);
+  const writeLimits =
+    model === undefined
+      ? {}
+      : { perMinute: { 'object/create': model.assetsWritesPerMinute, 'object/update': model.assetsWritesPerMinute } };
   const h = await startHarness({
     world,
     config: options.config ?? {},
@@ -100,17 +115,47 @@ export async function startBenchHarness(
     sleep: clock.sleep,
     simulation: {
       entra: { latencyMs: apis.graphLatencyMs / k, throttling: { resourceUnitsPer10s: apis.graphResourceUnitsPer10s }, indexes: true },
-      jira: { latencyMs: apis.jiraLatencyMs / k, rateLimits: { enabled: true }, indexes: true, recordBodies: false },
+      jira: {
+        latencyMs: apis.jiraLatencyMs / k,
+        rateLimits: { enabled: true, ...writeLimits },
+        indexes: true,
+        recordBodies: false,
+        ...(model === undefined ? {} : { assetsAqlUpdatedFilter: model.aqlUpdatedFilter }),
+      },
     },
+    ...(model === undefined ? {} : { delivery: queueDelivery(model) }),
+    ...(platform === null ? {} : { wrapStore: platform.wrapStore, wrapJiraFetch: platform.wrapJiraFetch }),
+    // As src/functions/wiring.ts: the egress pacer outside the fetch-limit wrapper.
     wrapExternalFetch: (fetch) =>
-      paceEgress(fetch, { maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10, maxInlineWaitMs: 5_000, now: clock.now, sleep: clock.sleep }),
+      paceEgress(platform === null ? fetch : platform.wrapExternalFetch(fetch), {
+        maxPerMinute: FORGE_EGRESS_PER_MINUTE - 10,
+        maxInlineWaitMs: 5_000,
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
     invocationLimits: (stage) => {
       const timeoutMs = STAGE_TIMEOUT_SECONDS[stage] * 1000;
       return { timeoutMs, yieldAfterMs: timeoutMs * YIELD_FRACTION };
     },
-    observeInvocation: { before: heap.beforeInvocation, storageOp: heap.observe, after: heap.afterInvocation },
+    observeInvocation: {
+      before: (stage) => {
+        platform?.beginInvocation(stage);
+        heap.beforeInvocation(stage);
+      },
+      storageOp: heap.observe,
+      after: () => {
+        platform?.endInvocation();
+        heap.afterInvocation();
+      },
+    },
   });
-  return { h, clock, heap };
+  return { h, clock, heap, platform };
+}
+
+/** Which platform model and variant a scenario runs under (figures carry both). */
+export interface ScenarioContext {
+  readonly platform: PlatformRuntime | null;
+  readonly variant: string;
 }
 
 async function runScenario(
@@ -120,8 +165,9 @@ async function runScenario(
   subject: WorldUnderTest,
   scenario: Scenario,
   apis: SimulatedApis,
+  context: ScenarioContext,
 ): Promise<ScenarioFigures> {
-  return (await runScenarioWithRun(h, clock, heap, subject, scenario, apis)).figures;
+  return (await runScenarioWithRun(h, clock, heap, subject, scenario, apis, context)).figures;
 }
 
 /** One scenario's figures, and the finished run (its counts) for callers that report more (the groups scenario). */
@@ -132,9 +178,12 @@ export async function runScenarioWithRun(
   subject: WorldUnderTest,
   scenario: Scenario,
   apis: SimulatedApis,
+  context: ScenarioContext = { platform: null, variant: 'main' },
 ): Promise<{ figures: ScenarioFigures; run: RunState }> {
   const before = scenario === 'churn-1pct' ? employeeState(h) : null;
   const from = mark(h);
+  const { platform } = context;
+  const costFrom = platform?.cost(h.driver.pushes) ?? null;
   heap.start();
   const log: InvocationRecord[] = [];
   let retriesLater = 0;
@@ -156,9 +205,20 @@ export async function runScenarioWithRun(
   const graph = graphFigures(h, from);
   const creates = run.counts?.creates ?? 0;
   const stats = worldCounts(subject.world);
+  const perMinute = platform?.model.assetsWritesPerMinute ?? ASSETS_CREATES_PER_MINUTE;
   const figures: ScenarioFigures = {
     strategy: 'pipeline',
     scenario,
+    variant: context.variant,
+    model:
+      platform === null || costFrom === null
+        ? null
+        : {
+            assetsWritesPerMinute: perMinute,
+            fetchLimitCountsJira: platform.model.fetchLimit?.countsJira ?? null,
+            aqlUpdatedFilter: platform.model.aqlUpdatedFilter,
+            cost: costBetween(costFrom, platform.cost(h.driver.pushes)),
+          },
     size: subject.size,
     ...stats,
     k: clock.k,
@@ -172,7 +232,8 @@ export async function runScenarioWithRun(
     kvs: kvsFigures(h, from),
     heap: memory,
     wallMs: Math.round(wallMs),
-    floorMs: scenario === 'first-sync' ? floorMs(creates, apis) : null,
+    // The floor counts the redirect hops on the creates: each one is a request against the write limit.
+    floorMs: scenario === 'first-sync' ? floorMs(creates + assets.writeRedirects, apis, perMinute) : null,
     changedObjects: before === null ? null : changedObjects(before, employeeState(h)),
   };
   return { figures, run };
@@ -183,8 +244,9 @@ export function churned(subject: WorldUnderTest): World {
   return mutateWorld(subject.world, { seed: subject.churnSeed, fraction: 0.01 }).world;
 }
 
-export function floorMs(creates: number, apis: SimulatedApis): number {
-  return Math.round((creates * 60_000) / ASSETS_CREATES_PER_MINUTE + apis.jiraLatencyMs);
+/** Write requests at the site's write limit (default Assets' documented 1,000 a minute) plus one write round trip. */
+export function floorMs(writeRequests: number, apis: SimulatedApis, perMinute = ASSETS_CREATES_PER_MINUTE): number {
+  return Math.round((writeRequests * 60_000) / perMinute + apis.jiraLatencyMs);
 }
 
 export function worldCounts(world: World): { entraUsers: number; atlassianAccounts: number } {

@@ -46,7 +46,7 @@ export function ratios(results: readonly ScenarioFigures[]): Ratio[] {
 
 export function figuresTable(results: readonly ScenarioFigures[]): string {
   const header =
-    '| users (Entra / Atlassian) | strategy | scenario | plan: create / update / inactivate | Graph requests (batch items; RU) | Jira requests | Assets requests: create / update / aql / other | 429s | invocations (retry later) | pushes per chain | longest invocation (of limit) | KVS written; largest value | heap: invocation / process (MB) | wall time (virtual) |';
+    '| users (Entra / Atlassian) | strategy | site: writes/min; requestJira counted; Updated query | scenario | plan: create / update / inactivate | Graph requests (batch items; RU) | Jira requests | Assets requests: create / update / aql / other | 429s | invocations (retry later) | pushes per chain | longest invocation (of limit) | KVS written; largest value | heap: invocation / process (MB) | platform model: KVS ops (round trips asked / waited); queue hops; fetch-limit refusals external / jira | wall time (virtual) |';
   const rows = results.map((f) => {
     const a = f.assets.byEndpoint;
     const other = f.assets.requests - (a['object/create'] ?? 0) - (a['object/update'] ?? 0) - (a['object/aql'] ?? 0);
@@ -56,6 +56,9 @@ export function figuresTable(results: readonly ScenarioFigures[]): string {
     return [
       `${n(f.entraUsers)} / ${n(f.atlassianAccounts)}`,
       f.strategy === 'pipeline' ? `ours${f.k === null ? '' : ` (k=${f.k})`}` : 'baseline',
+      f.model === null
+        ? 'no model'
+        : `${n(f.model.assetsWritesPerMinute)}; ${f.model.fetchLimitCountsJira === null ? 'no limit' : f.model.fetchLimitCountsJira ? 'yes' : 'no'}; ${f.model.aqlUpdatedFilter === 'supported' ? 'accepted' : 'refused'}`,
       f.scenario,
       `${n(f.plan.creates)} / ${n(f.plan.updates)} / ${n(f.plan.inactivations)}`,
       `${n(f.graph.requests)} (${n(f.graph.batchItems)}; ${n(f.graph.resourceUnits)})`,
@@ -69,10 +72,13 @@ export function figuresTable(results: readonly ScenarioFigures[]): string {
         : `${longest.stage} ${seconds(longest.durationMs)} (${(longest.fraction * 100).toFixed(1)}% of ${seconds(longest.limitMs)})`,
       `${mb(f.kvs.bytesWritten)}; ${(f.kvs.largestValueBytes / 1024).toFixed(0)} KiB`,
       `${f.heap.invocationPeakMb}${f.heap.invocationPeakStage === null || f.strategy === 'baseline' ? '' : ` (${f.heap.invocationPeakStage})`} / ${f.heap.processPeakMb}`,
+      f.model === null
+        ? 'n/a'
+        : `${n(f.model.cost.kvsOperations)} (${seconds(f.model.cost.kvsAskedMs)} / ${seconds(f.model.cost.kvsWaitedMs)}); ${n(f.model.cost.queueDeliveries)}; ${n(f.model.cost.fetchLimitRefused.external)} / ${n(f.model.cost.fetchLimitRefused.jira)}`,
       wall,
     ];
   });
-  return [header, `|${'---|'.repeat(14)}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [header, `|${'---|'.repeat(16)}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 export function ratiosTable(list: readonly Ratio[]): string {

@@ -8,9 +8,10 @@ import { cpus, loadavg } from 'node:os';
 import { generateWorld } from '../../fakes/world/generate-world';
 import type { PipelineConfig } from '../../src/pipeline/deps';
 import { runBaselineScenarios } from './baseline-runner';
-import { type ScenarioFigures, SCENARIOS } from './figures';
+import { PIPELINE_SCENARIOS, type Scenario, type ScenarioFigures, SCENARIOS } from './figures';
 import { type GroupBenchOptions, type GroupScenarioFigures, runGroupBench } from './groups-bench';
 import { DEFAULT_APIS, runPipelineScenarios, type SimulatedApis, type WorldUnderTest } from './pipeline-runner';
+import { DEFAULT_PLATFORM, type PlatformModel } from './platform-model';
 import { type Ratio, ratios } from './report';
 import { checkGroupTargets, checkTargets, FLOOR_CHECKED_AT, type KCheck, type TargetCheck } from './targets';
 
@@ -32,6 +33,33 @@ export interface SyncBenchOptions {
   readonly log?: (line: string) => void;
   /** The group sync scenario (groups-bench.ts), run after the sizes; absent or null skips it. */
   readonly groups?: GroupBenchOptions | null;
+  /** The Forge platform model of the main runs (default DEFAULT_PLATFORM: Assets 1,000 writes a minute, Updated accepted). */
+  readonly platform?: PlatformModel;
+  /**
+   * Sizes at which the first sync is also run against the other sites (platform-model.ts): Assets writes at 600 and
+   * 2,000 a minute (the latter then also runs the resyncs under the refused Updated query), and requestJira counting
+   * towards the per-invocation request limit. Default: the sizes of 10,000 users and more.
+   */
+  readonly sweepSizes?: readonly number[];
+  /** Only the pipeline's first sync at each size (the once-recorded 100k run: `--size 100k`). */
+  readonly firstSyncOnly?: boolean;
+}
+
+/** The what-if sites of the sweep, each a fresh site of the same world, and the scenarios run on it. */
+export function sweepVariants(platform: PlatformModel): { variant: string; platform: PlatformModel; scenarios: Scenario[] }[] {
+  return [
+    { variant: 'assets 600/min', platform: { ...platform, assetsWritesPerMinute: 600 }, scenarios: ['first-sync'] },
+    {
+      variant: 'assets 2,000/min; Updated refused',
+      platform: { ...platform, assetsWritesPerMinute: 2_000, aqlUpdatedFilter: 'refused' },
+      scenarios: ['first-sync', 'first-resync', 'no-change'],
+    },
+    {
+      variant: 'requestJira counts',
+      platform: { ...platform, assetsWritesPerMinute: 1_000, fetchLimit: { countsJira: true } },
+      scenarios: ['first-sync'],
+    },
+  ];
 }
 
 export interface SyncBenchResult {
@@ -42,6 +70,7 @@ export interface SyncBenchResult {
     readonly loadAverage: readonly number[];
     readonly k: number;
     readonly apis: SimulatedApis;
+    readonly platform: PlatformModel;
     readonly config: Partial<PipelineConfig>;
     readonly sizes: readonly number[];
     readonly realMs: number;
@@ -56,13 +85,16 @@ export interface SyncBenchResult {
 
 export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBenchResult> {
   const apis = options.apis ?? DEFAULT_APIS;
+  const platform = options.platform ?? DEFAULT_PLATFORM;
+  const sweepSizes = options.sweepSizes ?? options.sizes.filter((size) => size >= 10_000);
+  const firstSyncOnly = options.firstSyncOnly ?? false;
   const log = options.log ?? (() => undefined);
   const realStart = performance.now();
   const results: ScenarioFigures[] = [];
   const onScenario = (f: ScenarioFigures) => {
     results.push(f);
     log(
-      `  ${f.strategy} ${f.scenario}: ${f.status}, wall ${(f.wallMs / 1000).toFixed(1)} s virtual, Graph ${f.graph.requests}, Assets ${f.assets.requests} (${((performance.now() - realStart) / 1000).toFixed(0)} s real so far)`,
+      `  ${f.strategy}${f.variant === 'main' ? '' : ` [${f.variant}]`} ${f.scenario}: ${f.status}, wall ${(f.wallMs / 1000).toFixed(1)} s virtual, Graph ${f.graph.requests}, Assets ${f.assets.requests} (${((performance.now() - realStart) / 1000).toFixed(0)} s real so far)`,
     );
   };
   let kCheck: KCheck | null = null;
@@ -73,9 +105,20 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
       `${size.toLocaleString('en')} users: ${subject.world.entra.users.length} Entra users, ${subject.world.jira.users.length} Jira accounts`,
     );
     const config = options.config ?? {};
-    const ours = await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, scenarios: SCENARIOS, config, onScenario });
-    if (options.checkK !== null && size === FLOOR_CHECKED_AT) {
-      const [again] = await runPipelineScenarios(subject, { k: options.checkK, apis, gc: options.gc, scenarios: ['first-sync'], config });
+    const scenarios = firstSyncOnly ? ['first-sync' as const] : PIPELINE_SCENARIOS;
+    const ours = await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, scenarios, config, platform, onScenario });
+    if (!firstSyncOnly && sweepSizes.includes(size))
+      for (const v of sweepVariants(platform))
+        await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, config, onScenario, ...v });
+    if (options.checkK !== null && size === FLOOR_CHECKED_AT && !firstSyncOnly) {
+      const [again] = await runPipelineScenarios(subject, {
+        k: options.checkK,
+        apis,
+        gc: options.gc,
+        scenarios: ['first-sync'],
+        config,
+        platform,
+      });
       const first = ours.find((f) => f.scenario === 'first-sync');
       if (again !== undefined && first !== undefined) {
         kCheck = {
@@ -89,7 +132,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
         );
       }
     }
-    if (options.baseline) await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
+    if (options.baseline && !firstSyncOnly) await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
   }
 
   const groups =
@@ -98,7 +141,12 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
       : await runGroupBench(options.groups, { k: options.k, apis, gc: options.gc, config: options.config ?? {}, log });
 
   const ordered = [...results].sort(
-    (a, b) => a.size - b.size || SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario) || b.strategy.localeCompare(a.strategy),
+    (a, b) =>
+      a.size - b.size ||
+      Number(a.variant !== 'main') - Number(b.variant !== 'main') ||
+      a.variant.localeCompare(b.variant) ||
+      PIPELINE_SCENARIOS.indexOf(a.scenario) - PIPELINE_SCENARIOS.indexOf(b.scenario) ||
+      b.strategy.localeCompare(a.strategy),
   );
   return {
     meta: {
@@ -108,14 +156,18 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
       loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
       k: options.k,
       apis,
+      platform,
       config: options.config ?? {},
       sizes: options.sizes,
       realMs: Math.round(performance.now() - realStart),
     },
     results: ordered,
     kCheck,
-    ratios: ratios(ordered),
-    targets: [...checkTargets(ordered, kCheck), ...(groups === null ? [] : checkGroupTargets(groups))],
+    ratios: ratios(ordered.filter((f) => f.variant === 'main')),
+    targets: [
+      ...checkTargets(ordered, kCheck, firstSyncOnly ? options.sizes : sweepSizes),
+      ...(groups === null ? [] : checkGroupTargets(groups)),
+    ],
     groups,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The performance targets of the sync (issue "Performance: measured against the per-user design and against the
- * APIs' own limits"), checked on the pipeline's figures. The benchmark exits non-zero when one is missed and
+ * APIs' own limits", and issue 16's targets at the platform's real limits), checked on the pipeline's figures. The benchmark exits non-zero when one is missed and
  * prints which. The baseline has no targets: its figures are there to be compared with.
  */
 import type { ScenarioFigures } from './figures';
@@ -22,7 +22,17 @@ export interface KCheck {
   readonly difference: number;
 }
 
-export const FLOOR_FACTOR = 1.25;
+/** Issue 16: the first sync within 1.15x of the floor the site's real write limit sets, for each limit. */
+export const FLOOR_FACTOR = 1.15;
+/** Issue 16: under the "requestJira counts towards the per-invocation request limit" reading, 1.25x. */
+export const FLOOR_FACTOR_JIRA_COUNTS = 1.25;
+/** Issue 16: at most 2% of the first sync's write requests answered 429. */
+export const MAX_WRITE_429_SHARE = 0.02;
+/** Issue 16, no-change resync: at most this many Assets requests (redirect hops and the schema check included). */
+export const NO_CHANGE_MAX_ASSETS = 10;
+/** The AQL page the fake serves (FakeJiraSiteOptions.aqlMaxResults default, docs/clients/jira-and-assets.md). */
+export const AQL_PAGE = 100;
+/** The size the scaled-clock check (a second k) runs at. */
 export const FLOOR_CHECKED_AT = 10_000;
 export const HEAP_CHECKED_AT = 50_000;
 export const HEAP_LIMIT_MB = 256;
@@ -33,10 +43,25 @@ export const MAX_THROTTLED_SHARE = 0.01;
 /** Two clock scales must agree this closely for the scaled-clock method to be trusted. */
 export const MAX_K_DIFFERENCE = 0.1;
 
-export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck | null): TargetCheck[] {
+/**
+ * `floorSizes`: the sizes at which the first sync's wall time and 429 share are checked against the floor (the
+ * sweep sizes; at 1,000 users the fixed costs of a run, six stages and their queue hops, weigh too much for a
+ * ratio to the write floor to mean anything).
+ */
+export function checkTargets(
+  results: readonly ScenarioFigures[],
+  kCheck: KCheck | null,
+  floorSizes: readonly number[] = [FLOOR_CHECKED_AT],
+): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const add = (f: ScenarioFigures | null, target: string, actual: string, pass: boolean) =>
-    checks.push({ size: f?.size ?? null, scenario: f?.scenario ?? 'method', target, actual, pass });
+    checks.push({
+      size: f?.size ?? null,
+      scenario: f === null ? 'method' : f.variant === 'main' ? f.scenario : `${f.scenario} [${f.variant}]`,
+      target,
+      actual,
+      pass,
+    });
 
   for (const f of results.filter((r) => r.strategy === 'pipeline')) {
     add(f, 'run succeeds', f.status, f.status === 'succeeded');
@@ -44,26 +69,49 @@ export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck
       // The full read is the first /users/delta round: about 200 users a page (docs/clients/graph.md).
       const limit = Math.ceil(f.entraUsers / 200) + 5;
       add(f, `Graph requests <= ceil(${f.entraUsers} / 200) + 5 = ${limit}`, String(f.graph.requests), f.graph.requests <= limit);
-      if (f.size === FLOOR_CHECKED_AT && f.floorMs !== null) {
+      if (floorSizes.includes(f.size) && f.floorMs !== null) {
+        const countsJira = f.model?.fetchLimitCountsJira === true;
+        const factor = countsJira ? FLOOR_FACTOR_JIRA_COUNTS : FLOOR_FACTOR;
         const ratio = f.wallMs / f.floorMs;
+        const limit = f.model?.assetsWritesPerMinute ?? 1_000;
         add(
           f,
-          `wall time <= ${FLOOR_FACTOR} x floor (${seconds(f.floorMs)})`,
+          `wall time <= ${factor} x floor (${seconds(f.floorMs)}: ${f.plan.creates} creates + ${f.assets.writeRedirects} redirect hops at ${limit}/min)`,
           `${seconds(f.wallMs)} = ${ratio.toFixed(2)} x floor`,
-          ratio <= FLOOR_FACTOR,
+          ratio <= factor,
         );
-        const share = f.assets.requests === 0 ? 0 : f.assets.throttled / f.assets.requests;
+        const share = f.assets.writeRequests === 0 ? 0 : f.assets.writeThrottled / f.assets.writeRequests;
         add(
           f,
-          `429s < ${MAX_THROTTLED_SHARE * 100}% of Assets requests`,
-          `${f.assets.throttled} of ${f.assets.requests} (${(share * 100).toFixed(2)}%)`,
-          share < MAX_THROTTLED_SHARE,
+          `429s <= ${MAX_WRITE_429_SHARE * 100}% of write requests`,
+          `${f.assets.writeThrottled} of ${f.assets.writeRequests} (${(share * 100).toFixed(2)}%)`,
+          share <= MAX_WRITE_429_SHARE,
         );
       }
     }
+    if (f.scenario === 'first-resync') add(f, 'zero Assets writes', String(f.assets.writeRequests), f.assets.writeRequests === 0);
     if (f.scenario === 'no-change') {
-      add(f, 'Graph requests <= 3 (token, delta)', String(f.graph.requests), f.graph.requests <= 3);
       add(f, 'zero Assets writes', String(f.assets.writeRequests), f.assets.writeRequests === 0);
+      // Issue 16's no-change targets hold under the accepted Updated query; the refused reading's cost is reported.
+      if (f.model?.aqlUpdatedFilter !== 'refused') {
+        const graphCalls = f.graph.requests - f.graph.tokenRequests;
+        add(
+          f,
+          'Graph calls = 1 (one users/delta call; a token request is not a Graph call)',
+          `${graphCalls} (+ ${f.graph.tokenRequests} token)`,
+          graphCalls === 1,
+        );
+        const jiraLimit = Math.ceil(f.entraUsers / 1_000) + 5;
+        add(f, `Jira requests <= ceil(${f.entraUsers} / 1,000) + 5 = ${jiraLimit}`, String(f.jira.requests), f.jira.requests <= jiraLimit);
+        add(
+          f,
+          `Assets requests <= ${NO_CHANGE_MAX_ASSETS} (redirect hops, the schema check included)`,
+          `${f.assets.requests} (${Object.entries(f.assets.byEndpoint)
+            .map(([e, n]) => `${e} ${n}`)
+            .join(', ')})`,
+          f.assets.requests <= NO_CHANGE_MAX_ASSETS,
+        );
+      }
     }
     if (f.scenario === 'churn-1pct') {
       add(f, 'Graph requests <= 5', String(f.graph.requests), f.graph.requests <= 5);
@@ -72,6 +120,14 @@ export function checkTargets(results: readonly ScenarioFigures[], kCheck: KCheck
         'Assets writes = changed objects',
         `${f.assets.writeRequests} write requests, ${f.assets.writes} applied, ${f.changedObjects ?? '?'} objects changed`,
         f.assets.writeRequests === f.changedObjects && f.assets.writes === f.changedObjects,
+      );
+      const reads = f.assets.requests - (f.assets.byEndpoint['object/create'] ?? 0) - (f.assets.byEndpoint['object/update'] ?? 0);
+      const readLimit = Math.ceil((f.changedObjects ?? 0) / AQL_PAGE) + 5;
+      add(
+        f,
+        `Assets reads <= ceil(${f.changedObjects ?? '?'} changed / ${AQL_PAGE} a page) + 5 = ${readLimit}`,
+        String(reads),
+        f.changedObjects !== null && reads <= readLimit,
       );
     }
     const longest = f.invocations.longest;

@@ -20,10 +20,11 @@ describe('the sync benchmark on 200 users', () => {
     result = await runSyncBench({ sizes: [200], k: 20, checkK: null, baseline: true, gc: () => undefined });
   }, 60_000);
 
-  it('runs both strategies through the three scenarios', () => {
+  it('runs both strategies through the scenarios (the pipeline also through its first resync)', () => {
     expect(result.results.map((r) => `${r.strategy} ${r.scenario} ${r.status}`)).toEqual([
       'pipeline first-sync succeeded',
       'baseline first-sync succeeded',
+      'pipeline first-resync succeeded',
       'pipeline no-change succeeded',
       'baseline no-change succeeded',
       'pipeline churn-1pct succeeded',
@@ -44,8 +45,14 @@ describe('the sync benchmark on 200 users', () => {
     expect(ours.invocations.longest!.fraction).toBeGreaterThan(0);
     expect(ours.invocations.pushesPerChain).toEqual([ours.invocations.pushes]);
     expect(ours.kvs.bytesWritten).toBeGreaterThan(ours.kvs.largestValueBytes);
-    // The floor: creates at Assets' documented 1,000 a minute (JSDCLOUD-11605) plus one write round trip.
-    expect(ours.floorMs).toBe(Math.round((ours.plan.creates * 60_000) / 1_000 + 120));
+    // The floor: creates and the redirect hops on them at the site's write limit (Assets' documented 1,000 a minute,
+    // JSDCLOUD-11605) plus one write round trip.
+    expect(ours.assets.writeRedirects).toBeGreaterThan(0);
+    expect(ours.floorMs).toBe(Math.round(((ours.plan.creates + ours.assets.writeRedirects) * 60_000) / 1_000 + 120));
+    // Under the platform model: KVS round trips and queue hops on every run.
+    expect(ours.model).toMatchObject({ assetsWritesPerMinute: 1_000, fetchLimitCountsJira: false, aqlUpdatedFilter: 'supported' });
+    expect(ours.model!.cost.kvsOperations).toBeGreaterThan(0);
+    expect(ours.model!.cost.queueDeliveries).toBe(ours.invocations.pushes);
     expect(ours.wallMs).toBeGreaterThan(ours.floorMs! * 0.9);
   });
 
@@ -65,7 +72,11 @@ describe('the sync benchmark on 200 users', () => {
 
   it('writes nothing on a no-change resync and exactly the changed objects after churn', () => {
     expect(find('pipeline', 'no-change').assets.writeRequests).toBe(0);
-    expect(find('pipeline', 'no-change').graph.requests).toBeLessThanOrEqual(3);
+    const noChange = find('pipeline', 'no-change');
+    expect(noChange.graph.requests - noChange.graph.tokenRequests).toBe(1);
+    // The first resync read back what the first sync wrote; the no-change resync after it reads one AQL page.
+    expect(find('pipeline', 'first-resync').assets.byEndpoint['object/aql']).toBeGreaterThan(1);
+    expect(noChange.assets.byEndpoint['object/aql']).toBe(1);
     const churn = find('pipeline', 'churn-1pct');
     expect(churn.changedObjects).toBeGreaterThan(0);
     expect(churn.assets.writes).toBe(churn.changedObjects);
@@ -82,11 +93,18 @@ describe('the sync benchmark on 200 users', () => {
       baseline: find('baseline', 'first-sync').graph.batchItems,
     });
     expect(first.wallMs.ratio).toBeCloseTo(first.wallMs.ours / first.wallMs.baseline);
-    expect(result.targets.filter((t) => !t.pass)).toEqual([]);
-    expect(result.targets.map((t) => t.target)).toEqual(
-      expect.arrayContaining(['Graph requests <= 3 (token, delta)', 'Assets writes = changed objects']),
+    // Only the Jira users target may miss at this size (the fake serves user pages of 100, not 1,000).
+    expect(result.targets.filter((t) => !t.pass).map((t) => t.target)).toEqual(
+      result.targets.filter((t) => !t.pass && t.target.startsWith('Jira requests <=')).map((t) => t.target),
     );
-    expect(figuresTable(result.results).split('\n')).toHaveLength(2 + 6);
+    expect(result.targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining([
+        'Graph calls = 1 (one users/delta call; a token request is not a Graph call)',
+        'Assets writes = changed objects',
+        'Assets requests <= 10 (redirect hops, the schema check included)',
+      ]),
+    );
+    expect(figuresTable(result.results).split('\n')).toHaveLength(2 + 7);
     expect(targetsTable(result.targets)).toContain('PASS');
   });
 });

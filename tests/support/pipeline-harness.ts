@@ -13,7 +13,7 @@ import { CORE_SCHEMA } from '../../src/domain/attribute-catalogue';
 import { defaultPipelineConfig, type PipelineConfig, type PipelineDeps } from '../../src/pipeline/deps';
 import { saveLayout } from '../../src/pipeline/layout-store';
 import type { StageName } from '../../src/pipeline/messages';
-import type { LogFields, Logger } from '../../src/pipeline/ports';
+import type { KeyValueStore, LogFields, Logger } from '../../src/pipeline/ports';
 import { withStorageRetries } from '../../src/pipeline/retrying-store';
 import { startRun } from '../../src/pipeline/run-control';
 import type { RunMode, RunState, RunTrigger } from '../../src/pipeline/run-state';
@@ -71,6 +71,8 @@ export interface HarnessOptions {
   readonly wrapExternalFetch?: (fetch: ExternalFetch) => ExternalFetch;
   /** Wraps the Jira/Assets transport (requestJira in Forge), e.g. in a model of Forge's per-invocation fetch limit. */
   readonly wrapJiraFetch?: (fetch: JiraFetch) => JiraFetch;
+  /** Wraps the in-memory KVS under the storage retries, e.g. in a model of Forge KVS round trips (the benchmark). */
+  readonly wrapStore?: (store: KeyValueStore) => KeyValueStore;
   /**
    * Gives every invocation a time limit on the harness clock (as Forge's invocationRemainingTimeInMillis) and
    * the yield point the consumer would use; default: plenty of time (see PumpOptions.budgetCalls).
@@ -161,7 +163,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   const sim: Simulation = await startSimulation({ world, now: clock.now, ...options.simulation });
   const memory = new MemoryStore(clock.now);
   // The app wraps Forge storage in in-process retries (src/functions/wiring.ts); so does the harness.
-  const store = Object.assign(withStorageRetries(memory, { attempts: 3, baseDelayMs: 200, sleep }), { memory });
+  const store = Object.assign(withStorageRetries(options.wrapStore?.(memory) ?? memory, { attempts: 3, baseDelayMs: 200, sleep }), {
+    memory,
+  });
   const secrets = new MemorySecretStore();
   const logs: LogLine[] = [];
   const logger: Logger = {

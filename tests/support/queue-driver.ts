@@ -23,6 +23,8 @@ export interface DeliveryOptions {
   readonly reorder?: boolean;
   /** Extra random delay (ms) added to each push, for reordering in time. */
   readonly maxJitterMs?: number;
+  /** A delay (ms) added to every push before the jitter: the least time between a push and its delivery. */
+  readonly minDelayMs?: number;
   readonly seed?: number;
 }
 
@@ -48,7 +50,7 @@ export class QueueDriver implements QueuePort {
         id: this.nextId++,
         queue,
         message: structuredClone(message),
-        availableAt: this.clock.now() + (options?.delaySeconds ?? 0) * 1000 + jitter,
+        availableAt: this.clock.now() + (options?.delaySeconds ?? 0) * 1000 + (this.options.minDelayMs ?? 0) + jitter,
         retryCount: 0,
       });
     }
