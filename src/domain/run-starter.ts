@@ -6,7 +6,10 @@
  */
 export const AUTOMATION_STARTED_BY = 'automation';
 
+/** In the write-back audit trail, the actor of an attempt whose account Atlassian reported closed (privacy-service.ts). */
+export const ERASED_ACCOUNT = 'erased';
+
 /** True when `startedBy` names an Atlassian account (not the schedule, not an Automation rule without an actor). */
 export function isAccountStarter(startedBy: string | null): startedBy is string {
-  return startedBy !== null && startedBy !== AUTOMATION_STARTED_BY;
+  return startedBy !== null && startedBy !== AUTOMATION_STARTED_BY && startedBy !== ERASED_ACCOUNT;
 }

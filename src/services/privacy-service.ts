@@ -1,7 +1,7 @@
 /**
  * Forge personal data reporting for the Atlassian accountIds the app keeps in its own storage beyond a run's
- * 14-day expiry: who started each run (history and last-run summaries) and the accounts named in the latest
- * preview and sync reports. Accounts Atlassian reports as closed are erased: their id is removed from history,
+ * 14-day expiry: who started each run (history and last-run summaries), the accounts named in the latest
+ * preview and sync reports, and the actors and targets in the write-back audit trail (write-back.ts). Accounts Atlassian reports as closed are erased: their id is removed from history,
  * and a latest report that names them is deleted (it is a derived view; the next run makes a new one).
  * Account ids in per-run chunks and reports expire with the run data (14 days); a positive admin check
  * (`admin:<accountId>`, src/services/admin-check.ts) expires after 5 minutes: neither needs reporting.
@@ -14,6 +14,7 @@ import { readLatestReport } from '../pipeline/report-store';
 import { RETENTION_SECONDS } from '../pipeline/retention';
 import { HISTORY_SIZE } from '../pipeline/run-state';
 import { readHistory, readLastRun } from '../pipeline/run-store';
+import { AUDIT_KEEP, eraseAuditAccounts, readAudit } from './write-back';
 
 export interface PersonalDataReporter {
   /** Reports the accounts; returns those that are closed and whose data must be erased. */
@@ -49,6 +50,11 @@ export async function reportStoredAccounts(
     const at = reportRunStarted.get(stored.runId) ?? new Date(deps.clock.now()).toISOString();
     for (const accountId of reportAccounts(stored.report)) note(accountId, at);
   }
+  const audit = await readAudit(deps.store, AUDIT_KEEP);
+  for (const entry of audit) {
+    note(entry.actor, entry.at);
+    note(entry.target.accountId, entry.at);
+  }
   if (latest.size === 0) return { reported: 0, erased: 0 };
 
   const closed = new Set(await deps.privacy.report([...latest].map(([accountId, updatedAt]) => ({ accountId, updatedAt }))));
@@ -76,6 +82,8 @@ export async function reportStoredAccounts(
     await deps.store.delete(keys.latestReport(mode));
     erased++;
   }
+  if (audit.some((entry) => closed.has(entry.actor) || (entry.target.accountId !== null && closed.has(entry.target.accountId))))
+    erased += await eraseAuditAccounts(deps.store, closed);
   deps.logger.info('privacy.reported', { reported: latest.size, closed: closed.size, erased });
   return { reported: latest.size, erased };
 }

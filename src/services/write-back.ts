@@ -11,6 +11,7 @@
 import type { GraphWrites, UserPatch, WriteTarget } from '../clients/graph/graph-writes';
 import { AppError, toAppError } from '../domain/errors';
 import { scopeMembershipLookup } from '../domain/group-membership';
+import { AUTOMATION_STARTED_BY, ERASED_ACCOUNT } from '../domain/run-starter';
 import { evaluateScope, type Scope, scopeGroupIds, scopeProfileProperties } from '../domain/scope';
 import type { StoredSettings } from '../domain/settings';
 import {
@@ -80,7 +81,7 @@ export interface AuditEntry {
   readonly seq: number;
   readonly at: string;
   readonly rule: string | null;
-  /** The rule's actor when Forge names one, else 'automation'. */
+  /** The rule's actor when Forge names one, else AUTOMATION_STARTED_BY ('automation'); ERASED_ACCOUNT once closed. */
   readonly actor: string;
   readonly action: WriteBackAction;
   readonly capability: WriteBackCapability;
@@ -109,24 +110,55 @@ async function claimRate(store: KeyValueStore, now: number, perMinute: number): 
   );
 }
 
-async function appendAudit(store: KeyValueStore, entry: Omit<AuditEntry, 'seq'>): Promise<void> {
+/**
+ * The audit trail keeps the latest AUDIT_KEEP attempts (each for as long as run history, RETENTION_SECONDS.history):
+ * appending one deletes the one AUDIT_KEEP before it, so storage and the privacy report's reads stay bounded.
+ */
+export const AUDIT_KEEP = 1000;
+
+export async function appendAudit(store: KeyValueStore, entry: Omit<AuditEntry, 'seq'>): Promise<void> {
   const next = await store.get(keys.writeBackAuditNext());
   let seq = typeof next === 'number' && Number.isInteger(next) && next > 0 ? next : 1;
   while (!(await store.setIfAbsent(keys.writeBackAudit(seq), { ...entry, seq }, { ttlSeconds: RETENTION_SECONDS.history }))) seq++;
   await store.set(keys.writeBackAuditNext(), seq + 1);
+  if (seq > AUDIT_KEEP) await store.delete(keys.writeBackAudit(seq - AUDIT_KEEP));
 }
 
-/** The latest audit entries, newest first (at most `limit`). */
+/** The latest audit entries, newest first (at most `limit`, at most AUDIT_KEEP). */
 export async function readAudit(store: KeyValueStore, limit = 100): Promise<AuditEntry[]> {
   const next = await store.get(keys.writeBackAuditNext());
   if (typeof next !== 'number' || !Number.isInteger(next)) return [];
   const entries: AuditEntry[] = [];
-  for (let seq = next - 1; seq >= 1 && entries.length < limit; seq--) {
+  for (let seq = next - 1; seq >= Math.max(1, next - AUDIT_KEEP) && entries.length < limit; seq--) {
     const value = await store.get(keys.writeBackAudit(seq));
     if (isAuditEntry(value)) entries.push(value);
     else if (value === undefined || value === null) break;
   }
   return entries;
+}
+
+/**
+ * Personal data reporting: the audit entries naming one of `closed` as actor or target lose that accountId (the
+ * Entra id and object key stay: they are the customer's directory, not Atlassian personal data). Returns how many.
+ */
+export async function eraseAuditAccounts(store: KeyValueStore, closed: ReadonlySet<string>): Promise<number> {
+  let erased = 0;
+  for (const entry of await readAudit(store, AUDIT_KEEP)) {
+    const actorClosed = closed.has(entry.actor);
+    const targetClosed = entry.target.accountId !== null && closed.has(entry.target.accountId);
+    if (!actorClosed && !targetClosed) continue;
+    await store.set(
+      keys.writeBackAudit(entry.seq),
+      {
+        ...entry,
+        actor: actorClosed ? ERASED_ACCOUNT : entry.actor,
+        target: { ...entry.target, accountId: targetClosed ? null : entry.target.accountId },
+      },
+      { ttlSeconds: RETENTION_SECONDS.history },
+    );
+    erased++;
+  }
+  return erased;
 }
 
 function isAuditEntry(value: unknown): value is AuditEntry {
@@ -307,7 +339,7 @@ function auditOf(
   return {
     at: new Date(now).toISOString(),
     rule: request.rule ?? null,
-    actor: caller.accountId ?? 'automation',
+    actor: caller.accountId ?? AUTOMATION_STARTED_BY,
     action: request.action,
     capability: ACTION_CAPABILITY[request.action],
     target: {

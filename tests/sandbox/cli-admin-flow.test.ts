@@ -67,6 +67,14 @@ describe('sandbox CLI: the admin flow on the built-in world', () => {
     const connection = await cli('test-connection', '--json');
     expect(connection.code).toBe(0);
     expect(jsonOf(connection)).toMatchObject({ userCount: 60 });
+    // docs/sandbox.md: the keys, and writeBack's four capabilities in order (the built-in registration grants none).
+    expect(Object.keys(jsonOf(connection)).sort()).toEqual(['checkedAt', 'groupsPermission', 'roles', 'userCount', 'writeBack']);
+    expect(jsonOf(connection)['writeBack']).toEqual([
+      { capability: 'accountStatus', permission: 'User.EnableDisableAccount.All', switchedOn: false, granted: false },
+      { capability: 'revokeSessions', permission: 'User.RevokeSessions.All', switchedOn: false, granted: false },
+      { capability: 'updateAttributes', permission: 'User.ReadWrite.All', switchedOn: false, granted: false },
+      { capability: 'groupMembership', permission: 'GroupMember.ReadWrite.All', switchedOn: false, granted: false },
+    ]);
 
     const preview = await cli('preview', '--json');
     expect(preview.code).toBe(0);

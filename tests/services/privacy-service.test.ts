@@ -3,6 +3,7 @@ import { readLatestReport } from '../../src/pipeline/report-store';
 import { startSingleUserRun } from '../../src/pipeline/run-control';
 import { finalizeRun, readHistory, readLastRun } from '../../src/pipeline/run-store';
 import { reportStoredAccounts } from '../../src/services/privacy-service';
+import { appendAudit, AUDIT_KEEP, readAudit } from '../../src/services/write-back';
 import { startHarness } from '../support/pipeline-harness';
 
 describe('personal data reporting', () => {
@@ -54,6 +55,82 @@ describe('personal data reporting', () => {
       });
       expect(reported).not.toContain(AUTOMATION_STARTED_BY);
       expect(result).toEqual({ reported: 0, erased: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('reports the actors and targets of the write-back audit trail and erases a closed one, keeping the Entra ids', async () => {
+    const h = await startHarness({ users: 10 });
+    try {
+      const entry = (actor: string, target: string, at: string) => ({
+        at,
+        rule: 'Offboarding',
+        actor,
+        action: 'disable' as const,
+        capability: 'accountStatus' as const,
+        target: { accountId: target, entraUserId: '3f1b2c4d-0000-4000-8000-000000000001', objectKey: 'ENTRA-7' },
+        before: 'accountEnabled: true',
+        after: 'accountEnabled: false',
+        result: 'changed' as const,
+        code: null,
+        graphRequestId: 'req-1',
+      });
+      await appendAudit(h.deps.store, entry('actor-open', 'target-closed', '2026-11-01T10:00:00.000Z'));
+      await appendAudit(h.deps.store, entry('actor-closed', 'target-open', '2026-11-02T10:00:00.000Z'));
+      await appendAudit(h.deps.store, entry(AUTOMATION_STARTED_BY, 'target-open', '2026-11-03T10:00:00.000Z'));
+      const reported: { accountId: string; updatedAt: string }[] = [];
+      const result = await reportStoredAccounts({
+        ...h.deps,
+        privacy: {
+          report: async (accounts) => {
+            reported.push(...accounts);
+            return ['target-closed', 'actor-closed'];
+          },
+        },
+      });
+      expect(reported.map((a) => a.accountId).sort()).toEqual(['actor-closed', 'actor-open', 'target-closed', 'target-open']);
+      expect(reported.find((a) => a.accountId === 'target-open')!.updatedAt).toBe('2026-11-03T10:00:00.000Z');
+      expect(result.erased).toBe(2);
+      const audit = await readAudit(h.deps.store);
+      expect(audit.map((e) => [e.actor, e.target.accountId, e.target.entraUserId])).toEqual([
+        [AUTOMATION_STARTED_BY, 'target-open', '3f1b2c4d-0000-4000-8000-000000000001'],
+        ['erased', 'target-open', '3f1b2c4d-0000-4000-8000-000000000001'],
+        ['actor-open', null, '3f1b2c4d-0000-4000-8000-000000000001'],
+      ]);
+      // A second report does not report the erased marker as an account.
+      const again: string[] = [];
+      await reportStoredAccounts({
+        ...h.deps,
+        privacy: { report: async (accounts) => (again.push(...accounts.map((a) => a.accountId)), []) },
+      });
+      expect(again).not.toContain('erased');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('keeps the latest AUDIT_KEEP audit entries: appending one more deletes the oldest kept', async () => {
+    const h = await startHarness({ users: 10 });
+    try {
+      const base = {
+        at: '2026-11-01T10:00:00.000Z',
+        rule: null,
+        actor: AUTOMATION_STARTED_BY,
+        action: 'revokeSessions' as const,
+        capability: 'revokeSessions' as const,
+        target: { accountId: null, entraUserId: null, objectKey: null },
+        before: null,
+        after: null,
+        result: 'refused' as const,
+        code: 'WRITE_BACK_RATE_LIMITED',
+        graphRequestId: null,
+      };
+      for (let i = 0; i < AUDIT_KEEP + 3; i++) await appendAudit(h.deps.store, base);
+      const kept = await readAudit(h.deps.store, AUDIT_KEEP + 10);
+      expect(kept).toHaveLength(AUDIT_KEEP);
+      expect(kept.at(-1)!.seq).toBe(4);
+      expect(await h.deps.store.get('writeback:audit:3')).toBeUndefined();
     } finally {
       await h.close();
     }
