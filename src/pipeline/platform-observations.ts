@@ -30,7 +30,14 @@ export const platformObservationsSchema = z.object({
   assetsUpdatedQuery: z.object({ refused: z.boolean(), at }).optional(),
   /** The Assets write rate the pacer settled on, and how many 429s it met getting there. */
   assetsWriteRate: z
-    .object({ perMinute: z.number().min(1), throttled: z.number().int().min(0), writes: z.number().int().min(0), at })
+    .object({
+      perMinute: z.number().min(1),
+      /** The site's write limit the pacer learned at a 429 (issue 16; absent when none was met, or written before). */
+      ceiling: z.number().min(1).nullable().optional(),
+      throttled: z.number().int().min(0),
+      writes: z.number().int().min(0),
+      at,
+    })
     .optional(),
   /** Server clock minus the app's clock, from the servers' Date headers (positive: the server is ahead). */
   clockSkewMs: z.object({ jira: z.number().optional(), graph: z.number().optional(), at }).optional(),

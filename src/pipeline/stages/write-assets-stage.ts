@@ -16,7 +16,7 @@ import { textOf } from '../../domain/object-values';
 import type { WriteFailureInput } from '../../domain/report';
 import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
 import { type SyncOperation, syncOperationSchema } from '../../domain/sync-operations';
-import { afterThrottledFailure, afterWrite, startRate, type WriteRateSettings, type WriteRateState } from '../../domain/write-rate';
+import { DEFAULT_WRITE_RATE, startRate, type WriteRateSettings } from '../../domain/write-rate';
 import { readChunks, writeChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
@@ -26,6 +26,7 @@ import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
 import { runDefinition } from '../run-state';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
+import { createPacer } from '../write-pacer';
 import { toWriteRequest } from '../write-request';
 import { planCheckpointSchema } from './plan-stage';
 
@@ -56,10 +57,14 @@ export const writeCheckpointSchema = z.object({
   pacing: z
     .object({
       perMinute: z.number().positive(),
+      /** The limit learned from the last 429 (absent in checkpoints written before it existed). */
+      ceiling: z.number().positive().nullable().optional(),
       throttled: z.number().int().min(0),
       writes: z.number().int().min(0),
       sinceChange: z.number().int().min(0),
       sinceDecrease: z.number().int().min(0),
+      /** The provisional window cap before a ceiling is learned (absent in checkpoints written before it existed). */
+      provisional: z.number().positive().optional(),
     })
     .optional(),
 });
@@ -112,12 +117,15 @@ export const createWriteAssetsStage =
     const created = new Map<string, string>(createdPairs);
     const pacer = createPacer(
       deps,
-      cp.pacing ?? startRate(rateSettings(deps.config), (await readObservations(deps.store)).assetsWriteRate?.perMinute ?? null),
+      rateSettings(deps.config),
+      cp.pacing ?? (await learnedStart(deps)),
+      // The stage's first invocation: nothing this run wrote is in the site's rolling minute before the pacer's history.
+      { freshStart: cp.pacing === undefined && cp.writes === 0 },
     );
     const remember = async (): Promise<void> => {
-      const { perMinute, throttled, writes } = pacer.state();
+      const { perMinute, ceiling, throttled, writes } = pacer.state();
       await recordObservations(deps.store, {
-        assetsWriteRate: { perMinute, throttled, writes, at: new Date(deps.clock.now()).toISOString() },
+        assetsWriteRate: { perMinute, ceiling: ceiling ?? null, throttled, writes, at: new Date(deps.clock.now()).toISOString() },
       });
     };
 
@@ -160,13 +168,26 @@ export const createWriteAssetsStage =
             const type = objectTypeOf(definition, op.objectType);
             const request = toWriteRequest(type, op, created);
             if (request === null) return;
-            await pacer.wait();
             writes++;
-            const result: WriteResult =
-              request.objectId === null
-                ? await assets.createObject(layout, type, request.values)
-                : await assets.updateObject(layout, type, request.objectId, request.values);
-            pacer.record(result.throttled ?? 0, result.redirects ?? 0);
+            let result: WriteResult;
+            for (let attempt = 1; ; attempt++) {
+              const ticket = await pacer.wait();
+              try {
+                result =
+                  request.objectId === null
+                    ? await assets.createObject(layout, type, request.values)
+                    : await assets.updateObject(layout, type, request.objectId, request.values);
+                pacer.record(result.throttled ?? 0, result.redirects ?? 0, ticket);
+                break;
+              } catch (error) {
+                // The client waited out its backoff and Assets still refused (a 429 is never applied, so sending the
+                // write again is safe): the pacer learns from it and the write waits its turn again, instead of
+                // ending the invocation (whose successor would start without the pacer's count of the window).
+                if (!isThrottled(error) || attempt >= MAX_THROTTLED_RETRIES || ctx.shouldYield()) throw error;
+                pacer.throttledOut(ticket);
+                await deps.sleep(Math.min(error.retryAfterSeconds ?? 1, MAX_THROTTLED_WAIT_SECONDS) * 1000);
+              }
+            }
             if (result.ok) {
               if (op.kind === 'create') newlyCreated.push([op.entraUserId, result.objectId]);
             } else {
@@ -182,7 +203,7 @@ export const createWriteAssetsStage =
         } catch (error) {
           // Assets kept refusing (the client hands it back as "retry later"): slow down, and keep the slower rate for
           // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
-          if (error instanceof AppError && error.code === 'ASSETS_THROTTLED') {
+          if (isThrottled(error)) {
             pacer.throttledOut();
             await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
             await remember();
@@ -230,6 +251,18 @@ export const createWriteAssetsStage =
     });
     return { kind: 'complete' };
   };
+
+/**
+ * A write the client gave up on (ASSETS_THROTTLED) is sent again by the stage up to this many times in all, each
+ * after the client's suggested wait (at most MAX_THROTTLED_WAIT_SECONDS) and its turn at the pacer; then the
+ * invocation ends with "retry later" as before.
+ */
+export const MAX_THROTTLED_RETRIES = 6;
+export const MAX_THROTTLED_WAIT_SECONDS = 15;
+
+function isThrottled(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'ASSETS_THROTTLED';
+}
 
 /**
  * A batch holds operations of one object type and one kind and, for creates, one wave: nothing in it depends on
@@ -294,6 +327,12 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
   if (rejected !== undefined) throw rejected.reason;
 }
 
+/** Where a run's first write invocation starts: the rate and ceiling the site's last run learned, when known. */
+async function learnedStart(deps: Pick<WriteAssetsStageDeps, 'store' | 'config'>) {
+  const learned = (await readObservations(deps.store)).assetsWriteRate;
+  return startRate(rateSettings(deps.config), learned?.perMinute ?? null, learned?.ceiling ?? null);
+}
+
 export function rateSettings(config: RateConfig): WriteRateSettings {
   return {
     startPerMinute: config.assetsWritesPerMinuteStart,
@@ -302,41 +341,13 @@ export function rateSettings(config: RateConfig): WriteRateSettings {
     stepPerMinute: config.assetsWriteRateStep,
     stepEvery: config.assetsWriteRateStepEvery,
     decreaseFactor: config.assetsWriteRateDecrease,
+    increaseFactor: DEFAULT_WRITE_RATE.increaseFactor,
+    margin: DEFAULT_WRITE_RATE.margin,
+    windowShare: DEFAULT_WRITE_RATE.windowShare,
+    probeFactor: DEFAULT_WRITE_RATE.probeFactor,
+    provisionalCeiling: DEFAULT_WRITE_RATE.provisionalCeiling,
+    provisionalFactor: DEFAULT_WRITE_RATE.provisionalFactor,
     // The writes in flight when a 429 arrives meet it too: one decrease for all of them.
     cooldownWrites: Math.max(16, 2 * config.writeConcurrency),
-  };
-}
-
-interface Pacer {
-  /** Waits for the next request slot at the current rate. */
-  wait(): Promise<void>;
-  /** A write completed after meeting this many 429s and following this many redirects. */
-  record(throttled: number, redirects: number): void;
-  /** Assets kept throttling until the client gave up for now. */
-  throttledOut(): void;
-  state(): WriteRateState;
-}
-
-/** Spaces request starts evenly at the adaptive rate (the rate is read at every slot, so a decrease applies at once). */
-function createPacer(deps: Pick<WriteAssetsStageDeps, 'clock' | 'sleep' | 'config'>, initial: WriteRateState): Pacer {
-  const settings = rateSettings(deps.config);
-  let state = initial;
-  let nextSlot = 0;
-  return {
-    async wait() {
-      const now = deps.clock.now();
-      const slot = Math.max(now, nextSlot);
-      nextSlot = slot + 60_000 / state.perMinute;
-      if (slot > now) await deps.sleep(slot - now);
-    },
-    record(throttled, redirects) {
-      state = afterWrite(state, throttled, settings);
-      // A followed redirect was one more request against the same per-minute limit: it takes a slot too.
-      if (redirects > 0) nextSlot = Math.max(nextSlot, deps.clock.now()) + (redirects * 60_000) / state.perMinute;
-    },
-    throttledOut() {
-      state = afterThrottledFailure(state, settings);
-    },
-    state: () => state,
   };
 }

@@ -1,0 +1,130 @@
+/**
+ * The write stage's pacer: spaces Assets write requests evenly at the adaptive rate (src/domain/write-rate.ts) and
+ * keeps the requests it started in the last rolling minute, so that
+ * - a 429 is answered with a measurement: how many write requests the site let through (answered without a 429,
+ *   redirect hops included) in the rolling minute up to the write that met it, and
+ * - once a ceiling is learned, no rolling minute holds more than the domain's window cap: after the burst that hit
+ *   the limit, the pacer waits for its own old requests to leave the window instead of meeting 429s until they do.
+ * The rate is read at every slot, so a decrease applies at once.
+ *
+ * The count is a measurement only when the pacer's history covers the whole rolling minute: the pacer has been
+ * sending for a minute, or it knows nothing of this run was written before it started (`freshStart`: the first
+ * invocation of the write stage). An invocation that continues the stage starts with an empty history while the
+ * site's window still holds the previous invocation's requests, so for its first minute a 429 carries no count
+ * (the domain then keeps a learned ceiling, or cuts as AIMD does when none is known) instead of "learning" a
+ * ceiling of the few requests this invocation sent.
+ */
+import {
+  afterProbe,
+  afterThrottledFailure,
+  afterWrite,
+  windowCap,
+  type WriteRateSettings,
+  type WriteRateState,
+} from '../domain/write-rate';
+
+const WINDOW_MS = 60_000;
+/** While a probe is out, the other writes look again this often. */
+const PROBE_POLL_MS = 50;
+/** A probe not answered in this long (its write failed otherwise) no longer holds the others back. */
+const PROBE_TIMEOUT_MS = 30_000;
+
+export interface PacerDeps {
+  readonly clock: { now(): number };
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * One paced request: `windowCount` is how many requests the pacer had started in the minute up to it (itself
+ * included), or undefined when its history does not cover that minute.
+ */
+export interface PacerTicket {
+  readonly windowCount: number | undefined;
+  /** This request was sent past the provisional cap to test the site (one at a time). */
+  readonly probe?: boolean;
+}
+
+export interface PacerOptions {
+  /** Nothing of this run was written before this pacer started (default false: the history may miss some). */
+  readonly freshStart?: boolean;
+}
+
+export interface Pacer {
+  /** Waits for the next request slot at the current rate and within the rolling-minute cap. */
+  wait(): Promise<PacerTicket>;
+  /** A write completed after meeting this many 429s and following this many redirects. */
+  record(throttled: number, redirects: number, ticket?: PacerTicket): void;
+  /** Assets kept throttling the request of `ticket` until the client gave up for now. */
+  throttledOut(ticket?: PacerTicket): void;
+  state(): WriteRateState;
+}
+
+export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initial: WriteRateState, options: PacerOptions = {}): Pacer {
+  let state = initial;
+  let nextSlot = 0;
+  /** When the pacer started keeping history (its first request). */
+  let since: number | null = null;
+  /** When the probe past the provisional cap was sent (null: none out). */
+  let probeSince: number | null = null;
+  /** Start times of the requests of the last rolling minute (redirect hops included), oldest first. */
+  const started: number[] = [];
+  const prune = (now: number): void => {
+    while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
+  };
+  return {
+    async wait() {
+      for (;;) {
+        const now = deps.clock.now();
+        prune(now);
+        const cap = windowCap(state, settings);
+        let probe = false;
+        if (probeSince !== null && probeSince <= now - PROBE_TIMEOUT_MS) probeSince = null;
+        if (started.length >= cap) {
+          if ((state.ceiling ?? null) === null && probeSince === null) {
+            // No ceiling known yet: one request goes past the provisional cap to test the site.
+            probe = true;
+          } else {
+            // The oldest request of the window (the one at index length - cap) has to leave it first; while a probe
+            // is out, its answer may raise the cap or teach the ceiling sooner.
+            const leaves = started[Math.max(0, started.length - cap)]! + WINDOW_MS;
+            await deps.sleep(Math.max(1, probeSince === null ? leaves - now : Math.min(PROBE_POLL_MS, leaves - now)));
+            continue;
+          }
+        }
+        const slot = Math.max(now, nextSlot);
+        if (slot > now) {
+          nextSlot = slot;
+          await deps.sleep(slot - now);
+          // Another request may have taken the slot or the rate may have changed while this one waited.
+          if (deps.clock.now() < nextSlot) continue;
+        }
+        const at = deps.clock.now();
+        since ??= at;
+        nextSlot = Math.max(at, nextSlot) + WINDOW_MS / state.perMinute;
+        started.push(at);
+        prune(at);
+        const covers = options.freshStart === true || since <= at - WINDOW_MS;
+        if (probe) probeSince = at;
+        return { windowCount: covers ? started.length : undefined, probe };
+      }
+    },
+    record(throttled, redirects, ticket) {
+      const now = deps.clock.now();
+      state = afterWrite(state, throttled, settings, ticket?.windowCount);
+      if (ticket?.probe === true) {
+        probeSince = null;
+        if (throttled === 0) state = afterProbe(state, settings);
+      }
+      if (redirects > 0) {
+        // A followed redirect was one more request against the same per-minute limit: it takes a slot too.
+        for (let i = 0; i < redirects; i++) started.push(now);
+        nextSlot = Math.max(nextSlot, now) + (redirects * WINDOW_MS) / state.perMinute;
+      }
+    },
+    throttledOut(ticket) {
+      state = afterThrottledFailure(state, settings, ticket?.windowCount);
+      if (ticket?.probe === true) probeSince = null;
+    },
+    state: () => state,
+  };
+}
