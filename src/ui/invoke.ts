@@ -99,7 +99,7 @@ export type SettingsPayload = {
     groupIds: string[];
     allowGuests: boolean;
     exceptions: string[];
-    ratePerMinute: number | string;
+    ratePerMinute: number;
   };
 };
 

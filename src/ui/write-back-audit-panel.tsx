@@ -72,7 +72,7 @@ export function WriteBackAuditPanel({ refreshKey }: { refreshKey: string }) {
     });
     return (
       <Stack space="space.100">
-        <Text>{`${entries.length === 1 ? 'The last attempt' : `The last ${formatCount(entries.length)} attempts, newest first`}, kept as long as the run history.`}</Text>
+        <Text>{`${entries.length === 1 ? 'The last attempt' : `The last ${formatCount(entries.length)} attempts, newest first`} (the page shows at most the latest 100). No secret, password or token is ever recorded.`}</Text>
         <DynamicTable
           label="Write-back actions"
           head={{ cells: COLUMNS.map((label, index) => ({ key: `ah${index}`, content: label })) }}
@@ -90,7 +90,7 @@ export function WriteBackAuditPanel({ refreshKey }: { refreshKey: string }) {
         {exporting ? (
           <Stack space="space.050">
             <Text>Copy the CSV below (the page cannot download files):</Text>
-            <CodeBlock language="text" text={auditCsv(entries)} showLineNumbers={false} />
+            <CodeBlock language="text" text={auditCsv(entries)} shouldWrapLongLines showLineNumbers={false} />
           </Stack>
         ) : null}
       </Stack>

@@ -9,6 +9,8 @@ import {
   leastPermission,
   permissionGranted,
   RATE_PER_MINUTE_DEFAULT,
+  RATE_PER_MINUTE_MAX,
+  RATE_PER_MINUTE_MIN,
   UPDATABLE_ATTRIBUTES,
   WRITE_BACK_CAPABILITIES,
   type WriteBackCapability,
@@ -67,10 +69,11 @@ export function writeBackInitialValues(settings: PublicSettingsView | null): Wri
 /**
  * What Save sends: the stored connection values with the write-back choice. Not checked here: the backend's schema
  * (GUIDs, 1-30 a minute, attributes and groups for the switched-on capabilities) answers, and the page shows its
- * refusal. A rate typed as digits goes as a number, anything else as typed (and is refused).
+ * refusal. null while the rate is not a whole number (writeBackRateMessage says so below the field; nothing is sent).
  */
-export function writeBackPayload(settings: PublicSettingsView, values: WriteBackValues): SettingsPayload {
+export function writeBackPayload(settings: PublicSettingsView, values: WriteBackValues): SettingsPayload | null {
   const rate = values.ratePerMinute.trim();
+  if (writeBackRateMessage(values) !== null) return null;
   return {
     tenantId: settings.tenantId,
     clientId: settings.clientId,
@@ -82,9 +85,16 @@ export function writeBackPayload(settings: PublicSettingsView, values: WriteBack
       groupIds: parseGroupIdsText(values.groupIds),
       allowGuests: values.allowGuests,
       exceptions: parseGroupIdsText(values.exceptions),
-      ratePerMinute: /^\d{1,6}$/.test(rate) ? Number(rate) : rate,
+      ratePerMinute: Number(rate),
     },
   };
+}
+
+/** The rate's message below its field when it is not a whole number (its range is the backend's to judge). */
+export function writeBackRateMessage(values: Pick<WriteBackValues, 'ratePerMinute'>): string | null {
+  return /^\d{1,6}$/.test(values.ratePerMinute.trim())
+    ? null
+    : `Actions per minute must be a whole number from ${RATE_PER_MINUTE_MIN} to ${RATE_PER_MINUTE_MAX}.`;
 }
 
 /** The saved choice in words, as the section shows it back. */

@@ -9,6 +9,7 @@
  */
 import {
   Checkbox,
+  ErrorMessage,
   Heading,
   HelperMessage,
   Inline,
@@ -43,6 +44,7 @@ import {
   describeWriteBack,
   writeBackInitialValues,
   writeBackPayload,
+  writeBackRateMessage,
   type WriteBackValues,
 } from './write-back-model';
 
@@ -72,6 +74,7 @@ export function WriteBackSection(props: {
   const [values, setValues] = useState<WriteBackValues>(writeBackInitialValues(settings));
   const latest = useRef(values);
   const { saving, failure, saved, edited, save } = useSectionSave(settings, onSaved);
+  const rateMessage = writeBackRateMessage(values);
 
   const change = (next: Partial<WriteBackValues>) => {
     edited();
@@ -191,11 +194,20 @@ export function WriteBackSection(props: {
             defaultValue={values.ratePerMinute}
             onChange={(event) => change({ ratePerMinute: textOfChange(event) })}
           />
-          <HelperMessage>
-            {`At most this many write-back actions a minute on this site (${RATE_PER_MINUTE_MIN}-${RATE_PER_MINUTE_MAX}); more are refused, so a rule run away cannot change the whole directory.`}
-          </HelperMessage>
+          {rateMessage === null ? (
+            <HelperMessage>
+              {`At most this many write-back actions a minute on this site (${RATE_PER_MINUTE_MIN}-${RATE_PER_MINUTE_MAX}); more are refused, so a rule run away cannot change the whole directory.`}
+            </HelperMessage>
+          ) : (
+            <ErrorMessage>{rateMessage}</ErrorMessage>
+          )}
           <SaveRefusalNotice failure={failure} invalidTitle="Actions not saved" />
-          <LoadingButton appearance="primary" isLoading={saving} onClick={() => save((stored) => writeBackPayload(stored, latest.current))}>
+          <LoadingButton
+            appearance="primary"
+            isLoading={saving}
+            isDisabled={rateMessage !== null}
+            onClick={() => save((stored) => writeBackPayload(stored, latest.current))}
+          >
             Save actions
           </LoadingButton>
         </Stack>

@@ -6,7 +6,8 @@
  * secret, Secret ID pasted, no consent, wrong cloud) -> valid settings -> Preview (tables, old -> new) -> Sync with
  * progress -> safety threshold confirm and cancel -> sync one user (issue 15) -> History and run details -> group sync on with a name prefix and
  * a preview listing the Entra groups (issue 13) -> a two-rule sync scope built by keyboard and a preview showing its
- * figures (issue 12); then a non-admin's refusal. axe-core
+ * figures (issue 12) -> a write-back capability switched on in Setup > Actions, its permission granted after Test
+ * connection, and a real disable action listed in History > Actions with its CSV export (issue 17); then a non-admin's refusal. axe-core
  * finds no serious or critical violation on any tab; screenshots of each tab are checked (not blank, no error box)
  * and saved (docs/images with `npm run screenshots`). The client secret never reaches the page.
  */
@@ -432,6 +433,60 @@ describe('the admin page in Chromium, keyboard only', () => {
     for (const rule of report.scope.rules) expect(text).toContain(`${rule.rule}: excluded ${rule.excluded}`);
     expect(report.scope.rules.map((r) => r.rule)).toEqual([`department ne '${departments[0]}'`, "officeLocation ne 'Tokyo'"]);
     await expectAccessible();
+  });
+
+  it('switches a write-back capability on in Setup > Actions by keyboard, and lists an action in History > Actions with its CSV (issue 17)', async () => {
+    const sim = sandbox.emulator.simulation!;
+    await openTab(page, 'Setup');
+    await main().getByRole('heading', { name: 'Actions', exact: true }).waitFor();
+    await main().getByText('Saved: Write-back is off: Automation rules cannot change anything in Entra ID.').waitFor();
+    await tabTo(page, { field: 'Disable / enable accounts' });
+    await page.keyboard.press('Space');
+    await main().getByText('Permission User.EnableDisableAccount.All missing').waitFor();
+    await pressButton(page, 'Save actions');
+    await main().getByText('Actions saved').waitFor();
+    const settings = (await sandbox.emulator.invoke('getSettings')) as { data: { writeBack: { capabilities: string[] } } };
+    expect(settings.data.writeBack.capabilities).toEqual(['accountStatus']);
+    // Consent for the capability's permission, then Test connection records it: the section says it is granted.
+    sim.entra.setConsent(true, ['User.Read.All', 'GroupMember.Read.All', 'User.EnableDisableAccount.All']);
+    await pressButton(page, 'Test connection');
+    await main()
+      .getByText(/Permission User\.EnableDisableAccount\.All granted/)
+      .waitFor({ timeout: 30_000 });
+    await expectAccessible();
+    await screenshot(page, 'setup-actions');
+
+    // Someone still in Entra ID (the threshold step deleted the first ones) and inside the scope saved above.
+    const departments = [...new Set(sim.world.entra.users.map((u) => u.department).filter(Boolean))];
+    const active = new Set(
+      sim.jira
+        .employees()
+        .filter((e) => e.values['active'] === true && typeof e.values['atlassianAccountId'] === 'string')
+        .map((e) => e.values['entraUserId']),
+    );
+    const user = sim.world.entra.users
+      .filter((u) => u.accountEnabled && active.has(u.id) && u.department !== departments[0] && u.officeLocation !== 'Tokyo')
+      .at(-1)!;
+    const employee = sim.jira.employees().find((e) => e.values['entraUserId'] === user.id)!;
+    const done = await sandbox.emulator.action('disable-entra-account', {
+      accountId: String(employee.values['atlassianAccountId']),
+      rule: 'Offboarding',
+    });
+    expect(done).toMatchObject({ result: 'changed' });
+    await openTab(page, 'History');
+    const table = main().getByRole('table').filter({ hasText: 'accountEnabled: true -> accountEnabled: false' });
+    await table.first().waitFor({ timeout: 30_000 });
+    expect((await table.first().innerText()).replace(/\s+/g, ' ')).toContain(
+      `${employee.objectKey} / ${String(employee.values['entraUserId'])}`,
+    );
+    await pressButton(page, 'Export as CSV');
+    await main().getByText('Copy the CSV below (the page cannot download files):').waitFor();
+    await idle(page);
+    expect(await main().innerText()).toContain(
+      'seq,at,rule,actor,action,capability,accountId,entraUserId,objectKey,before,after,result,code,graphRequestId',
+    );
+    await expectAccessible();
+    await screenshot(page, 'history-actions');
   });
 
   it('never lets the client secret reach the page: not in an answer, not in the page', async () => {

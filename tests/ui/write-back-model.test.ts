@@ -11,6 +11,7 @@ import {
   describeWriteBack,
   writeBackInitialValues,
   writeBackPayload,
+  writeBackRateMessage,
 } from '../../src/ui/write-back-model';
 
 const ENTRY = {
@@ -100,7 +101,7 @@ describe('write-back on the Setup tab', () => {
       updatedAt: '2026-12-04T02:00:00.000Z',
     });
     expect(describeWriteBack(settings)).toBe('Write-back is off: Automation rules cannot change anything in Entra ID.');
-    expect(writeBackPayload(settings, writeBackInitialValues(settings)).writeBack).toEqual({
+    expect(writeBackPayload(settings, writeBackInitialValues(settings))?.writeBack).toEqual({
       capabilities: [],
       attributes: [],
       groupIds: [],
@@ -111,7 +112,7 @@ describe('write-back on the Setup tab', () => {
     expect(connectionTestView.parse({ userCount: 1, checkedAt: '2026-12-04T02:00:00.000Z' }).writeBack).toEqual([]);
   });
 
-  it('sends a rate that is not digits as typed, for the backend to refuse', () => {
+  it('sends nothing while the rate is not a whole number, and says so', () => {
     const settings = publicSettingsView.parse({
       tenantId: 't',
       clientId: 'c',
@@ -122,6 +123,11 @@ describe('write-back on the Setup tab', () => {
       updatedAt: '2026-12-04T02:00:00.000Z',
     });
     const values = { ...writeBackInitialValues(settings), ratePerMinute: 'ten', groupIds: 'a, b\nc' };
-    expect(writeBackPayload(settings, values).writeBack).toMatchObject({ ratePerMinute: 'ten', groupIds: ['a', 'b', 'c'] });
+    expect(writeBackRateMessage(values)).toBe('Actions per minute must be a whole number from 1 to 30.');
+    expect(writeBackPayload(settings, values)).toBeNull();
+    expect(writeBackPayload(settings, { ...values, ratePerMinute: ' 12 ' })?.writeBack).toMatchObject({
+      ratePerMinute: 12,
+      groupIds: ['a', 'b', 'c'],
+    });
   });
 });

@@ -8,7 +8,7 @@
 import { SIMULATED_TENANT } from '../../fakes/simulation';
 import type { AdminPage, ForgeNode } from '../../sandbox/ui/headless';
 import { openSetupForm, type SandboxPages, startSandboxPages } from './support/sandbox-page';
-import { saveConnection, settingsOf, testConnection } from './support/setup-section';
+import { messageBelow, saveConnection, settingsOf, testConnection } from './support/setup-section';
 
 jest.setTimeout(120_000);
 
@@ -104,7 +104,14 @@ describe('Setup tab: Actions (write-back), and the History Actions panel', () =>
     await page.click('Save actions');
     await page.waitForText('list the groups the group actions may change, or switch them off');
     await page.type('writeBackGroupIds', 'not-a-guid');
+    await page.type('writeBackRate', 'ten');
+    expect(messageBelow(page, 'writeBackRate')).toEqual({
+      kind: 'ErrorMessage',
+      text: 'Actions per minute must be a whole number from 1 to 30.',
+    });
+    expect(page.button('Save actions').disabled).toBe(true);
     await page.type('writeBackRate', '31');
+    expect(messageBelow(page, 'writeBackRate').kind).toBe('HelperMessage');
     await page.click('Save actions');
     await page.waitForText('at most 30 actions a minute');
     expect(page.text()).toContain('allowed groups must be Entra object ids (GUIDs)');
