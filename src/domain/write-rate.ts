@@ -149,8 +149,14 @@ function provisionalCap(state: WriteRateState, settings: WriteRateSettings): num
 }
 
 /** Assets kept refusing (the client gave up for now): slow down (learning the ceiling when the count is known), and count it. */
-export function afterThrottledFailure(state: WriteRateState, settings: WriteRateSettings, windowCount?: number): WriteRateState {
-  return decrease({ ...state, throttled: state.throttled + 1 }, settings, windowCount);
+export function afterThrottledFailure(
+  state: WriteRateState,
+  settings: WriteRateSettings,
+  windowCount?: number,
+  /** The 429s the call met before the client gave up, when it says (at least 1). */
+  throttled = 1,
+): WriteRateState {
+  return decrease({ ...state, throttled: state.throttled + Math.max(1, throttled) }, settings, windowCount);
 }
 
 function decrease(state: WriteRateState, settings: WriteRateSettings, windowCount?: number): WriteRateState {

@@ -24,10 +24,6 @@ import {
 } from '../domain/write-rate';
 
 const WINDOW_MS = 60_000;
-/** While a probe is out, the other writes look again this often. */
-const PROBE_POLL_MS = 50;
-/** A probe not answered in this long (its write failed otherwise) no longer holds the others back. */
-const PROBE_TIMEOUT_MS = 30_000;
 
 export interface PacerDeps {
   readonly clock: { now(): number };
@@ -55,7 +51,12 @@ export interface Pacer {
   /** A write completed after meeting this many 429s and following this many redirects. */
   record(throttled: number, redirects: number, ticket?: PacerTicket): void;
   /** Assets kept throttling the request of `ticket` until the client gave up for now. */
-  throttledOut(ticket?: PacerTicket): void;
+  throttledOut(ticket?: PacerTicket, throttled?: number): void;
+  /**
+   * The request of `ticket` ended without an answer to learn from (it threw for another reason): a probe no longer
+   * holds the others back. Idempotent; the write stage calls it for every request once it is done.
+   */
+  settle(ticket: PacerTicket): void;
   state(): WriteRateState;
 }
 
@@ -64,8 +65,12 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
   let nextSlot = 0;
   /** When the pacer started keeping history (its first request). */
   let since: number | null = null;
-  /** When the probe past the provisional cap was sent (null: none out). */
-  let probeSince: number | null = null;
+  /** The probe past the provisional cap that is out, and what its answer wakes (null: none out). */
+  let probe: { readonly answered: Promise<void>; readonly wake: () => void } | null = null;
+  const endProbe = (): void => {
+    probe?.wake();
+    probe = null;
+  };
   /** Start times of the requests of the last rolling minute (redirect hops included), oldest first. */
   const started: number[] = [];
   const prune = (now: number): void => {
@@ -77,17 +82,20 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
         const now = deps.clock.now();
         prune(now);
         const cap = windowCap(state, settings);
-        let probe = false;
-        if (probeSince !== null && probeSince <= now - PROBE_TIMEOUT_MS) probeSince = null;
+        let probing = false;
         if (started.length >= cap) {
-          if ((state.ceiling ?? null) === null && probeSince === null) {
+          if (probe !== null) {
+            // A probe is out: its answer raises the cap or teaches the ceiling.
+            await probe.answered;
+            continue;
+          }
+          if ((state.ceiling ?? null) === null) {
             // No ceiling known yet: one request goes past the provisional cap to test the site.
-            probe = true;
+            probing = true;
           } else {
-            // The oldest request of the window (the one at index length - cap) has to leave it first; while a probe
-            // is out, its answer may raise the cap or teach the ceiling sooner.
-            const leaves = started[Math.max(0, started.length - cap)]! + WINDOW_MS;
-            await deps.sleep(Math.max(1, probeSince === null ? leaves - now : Math.min(PROBE_POLL_MS, leaves - now)));
+            // The oldest request of the window (the one at index length - cap) has to leave it first.
+            const leaves = started[started.length - cap]! + WINDOW_MS;
+            await deps.sleep(Math.max(1, leaves - now));
             continue;
           }
         }
@@ -104,16 +112,20 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
         started.push(at);
         prune(at);
         const covers = options.freshStart === true || since <= at - WINDOW_MS;
-        if (probe) probeSince = at;
-        return { windowCount: covers ? started.length : undefined, probe };
+        if (probing) {
+          let wake = (): void => undefined;
+          const answered = new Promise<void>((resolve) => (wake = resolve));
+          probe = { answered, wake };
+        }
+        return { windowCount: covers ? started.length : undefined, probe: probing };
       }
     },
     record(throttled, redirects, ticket) {
       const now = deps.clock.now();
       state = afterWrite(state, throttled, settings, ticket?.windowCount);
       if (ticket?.probe === true) {
-        probeSince = null;
         if (throttled === 0) state = afterProbe(state, settings);
+        endProbe();
       }
       if (redirects > 0) {
         // A followed redirect was one more request against the same per-minute limit: it takes a slot too.
@@ -121,9 +133,12 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
         nextSlot = Math.max(nextSlot, now) + (redirects * WINDOW_MS) / state.perMinute;
       }
     },
-    throttledOut(ticket) {
-      state = afterThrottledFailure(state, settings, ticket?.windowCount);
-      if (ticket?.probe === true) probeSince = null;
+    throttledOut(ticket, throttled) {
+      state = afterThrottledFailure(state, settings, ticket?.windowCount, throttled);
+      if (ticket?.probe === true) endProbe();
+    },
+    settle(ticket) {
+      if (ticket.probe === true) endProbe();
     },
     state: () => state,
   };

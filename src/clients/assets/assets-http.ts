@@ -92,7 +92,11 @@ export async function assetsExchange(transport: AssetsTransport, workspaceId: st
       ASSETS_RETRY_RULES,
       transport.policy,
       contextOf(call),
-    );
+    ).catch((error: unknown) => {
+      // Handed back as "retry later": the write stage's pacer counts the 429s the call met (a count, no data).
+      if (error instanceof AppError && error.code === 'ASSETS_THROTTLED') throw withThrottledCount(error, throttled);
+      throw error;
+    });
     if (!REDIRECT_STATUSES.has(response.status)) return { response, throttled, redirects };
     await response.text().catch(() => undefined);
     const context = { ...contextOf(call), status: response.status, redirects };
@@ -119,6 +123,15 @@ export async function assetsExchange(transport: AssetsTransport, workspaceId: st
       body = undefined;
     }
   }
+}
+
+function withThrottledCount(error: AppError, throttled: number): AppError {
+  return new AppError(error.code, error.message, {
+    context: { ...error.context, throttled },
+    cause: error.cause,
+    retry: error.retry,
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+  });
 }
 
 /** The site-relative path and query a Location points to, or null when it leaves the Assets REST API. */

@@ -184,8 +184,11 @@ export const createWriteAssetsStage =
                 // write again is safe): the pacer learns from it and the write waits its turn again, instead of
                 // ending the invocation (whose successor would start without the pacer's count of the window).
                 if (!isThrottled(error) || attempt >= MAX_THROTTLED_RETRIES || ctx.shouldYield()) throw error;
-                pacer.throttledOut(ticket);
+                pacer.throttledOut(ticket, throttledCount(error));
                 await deps.sleep(Math.min(error.retryAfterSeconds ?? 1, MAX_THROTTLED_WAIT_SECONDS) * 1000);
+              } finally {
+                // A probe past the provisional cap holds the other writes until it is answered or fails.
+                pacer.settle(ticket);
               }
             }
             if (result.ok) {
@@ -204,7 +207,7 @@ export const createWriteAssetsStage =
           // Assets kept refusing (the client hands it back as "retry later"): slow down, and keep the slower rate for
           // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
           if (isThrottled(error)) {
-            pacer.throttledOut();
+            pacer.throttledOut(undefined, throttledCount(error));
             await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
             await remember();
           }
@@ -262,6 +265,12 @@ export const MAX_THROTTLED_WAIT_SECONDS = 15;
 
 function isThrottled(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'ASSETS_THROTTLED';
+}
+
+/** The 429s a handed-back call met (the Assets client puts the count in the context), else 1. */
+function throttledCount(error: AppError): number {
+  const count = error.context['throttled'];
+  return typeof count === 'number' && count >= 1 ? count : 1;
 }
 
 /**

@@ -239,6 +239,8 @@ describe('Assets Employee snapshot and writes', () => {
       expect((error as AppError).retryAfterSeconds).toBeGreaterThan(0);
       expect(clock.slept.length).toBeGreaterThan(0);
       expect(served(site, 'object/aql').filter((c) => c.status === 429).length).toBe(clock.slept.length + 1);
+      // Issue 16: the 429s the call met travel with it, so the write stage's pacer counts them (a count only).
+      expect((error as AppError).context['throttled']).toBe(clock.slept.length + 1);
     });
 
     it('retries a 5xx in-process and defers a persistent one', async () => {
