@@ -43,6 +43,20 @@ export interface PacerTicket {
 export interface PacerOptions {
   /** Nothing of this run was written before this pacer started (default false: the history may miss some). */
   readonly freshStart?: boolean;
+  /** The history an earlier invocation of the stage kept (PacerHistory), so the count covers the minute at once. */
+  readonly history?: PacerHistory;
+}
+
+/**
+ * What the pacer knows of the last rolling minute, kept in the write checkpoint so that the next invocation (after a
+ * yield, a "retry later", or Forge's per-invocation request limit, which under the "requestJira counts" reading ends
+ * an invocation every 99 requests) still counts the window: `from`, since when the history is complete (epoch ms);
+ * `gaps`, the start times as whole-ms differences (the first from `from`), oldest first. Starts of an invocation that
+ * crashed before its checkpoint are missing: the count is then low by at most one batch.
+ */
+export interface PacerHistory {
+  readonly from: number;
+  readonly gaps: number[];
 }
 
 export interface Pacer {
@@ -58,13 +72,15 @@ export interface Pacer {
    */
   settle(ticket: PacerTicket): void;
   state(): WriteRateState;
+  /** The history to keep for the next invocation (null before the first request). */
+  history(): PacerHistory | null;
 }
 
 export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initial: WriteRateState, options: PacerOptions = {}): Pacer {
   let state = initial;
   let nextSlot = 0;
-  /** When the pacer started keeping history (its first request). */
-  let since: number | null = null;
+  /** Since when the pacer's history is complete (its first request, or what an earlier invocation kept). */
+  let since: number | null = options.history?.from ?? null;
   /** The probe past the provisional cap that is out, and what its answer wakes (null: none out). */
   let probe: { readonly answered: Promise<void>; readonly wake: () => void } | null = null;
   const endProbe = (): void => {
@@ -73,6 +89,10 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
   };
   /** Start times of the requests of the last rolling minute (redirect hops included), oldest first. */
   const started: number[] = [];
+  if (options.history !== undefined) {
+    let at = options.history.from;
+    for (const gap of options.history.gaps) started.push((at += gap));
+  }
   const prune = (now: number): void => {
     while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
   };
@@ -107,11 +127,12 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
           if (deps.clock.now() < nextSlot) continue;
         }
         const at = deps.clock.now();
-        since ??= at;
+        // Fresh: nothing of the run was written before, so the history is complete from a minute back.
+        since ??= options.freshStart === true ? at - WINDOW_MS : at;
         nextSlot = Math.max(at, nextSlot) + WINDOW_MS / state.perMinute;
         started.push(at);
         prune(at);
-        const covers = options.freshStart === true || since <= at - WINDOW_MS;
+        const covers = since <= at - WINDOW_MS;
         if (probing) {
           let wake = (): void => undefined;
           const answered = new Promise<void>((resolve) => (wake = resolve));
@@ -141,5 +162,19 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
       if (ticket.probe === true) endProbe();
     },
     state: () => state,
+    history() {
+      if (since === null) return null;
+      const now = deps.clock.now();
+      prune(now);
+      // Starts older than the window are dropped; the history stays complete from the later of `since` and a minute back.
+      const from = Math.round(Math.max(since, now - WINDOW_MS - 1));
+      let previous = from;
+      const gaps = started.map((t) => {
+        const gap = Math.max(0, Math.round(t) - previous);
+        previous += gap;
+        return gap;
+      });
+      return { from, gaps };
+    },
   };
 }

@@ -213,3 +213,23 @@ describe('adaptive write rate against a site limit the app does not know (issue 
     expect(f.finalPerMinute).toBeLessThanOrEqual(1_030);
   });
 });
+
+describe('the pacer history an invocation keeps for the next (issue 16)', () => {
+  it('counts the window at once in a continuing invocation that got the history, and not at all without it', async () => {
+    const time = new VirtualTime();
+    const first = createPacer({ clock: time, sleep: time.sleep }, settings, startRate(settings, null), { freshStart: true });
+    let count: number | undefined;
+    const firstRun = (async () => {
+      for (let i = 0; i < 300; i++) count = (await first.wait()).windowCount;
+    })();
+    await time.run(firstRun);
+    expect(count).toBe(300);
+    const kept = first.history()!;
+    await time.run(time.sleep(2_000));
+    const resumed = createPacer({ clock: time, sleep: time.sleep }, settings, first.state(), { history: kept });
+    const fresh = createPacer({ clock: time, sleep: time.sleep }, settings, first.state());
+    const tickets = await Promise.all([resumed.wait(), fresh.wait()]);
+    expect(tickets[0].windowCount).toBe(301);
+    expect(tickets[1].windowCount).toBeUndefined();
+  });
+});

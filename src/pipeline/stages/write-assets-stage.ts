@@ -67,6 +67,11 @@ export const writeCheckpointSchema = z.object({
       provisional: z.number().positive().optional(),
     })
     .optional(),
+  /** The pacer's history of the last rolling minute (write-pacer.ts, PacerHistory; absent before it existed). */
+  pacingHistory: z
+    .object({ from: z.number(), gaps: z.array(z.number().int().min(0)).max(20_000) })
+    .nullable()
+    .optional(),
 });
 export type WriteCheckpoint = z.infer<typeof writeCheckpointSchema>;
 
@@ -119,8 +124,9 @@ export const createWriteAssetsStage =
       deps,
       rateSettings(deps.config),
       cp.pacing ?? (await learnedStart(deps)),
-      // The stage's first invocation: nothing this run wrote is in the site's rolling minute before the pacer's history.
-      { freshStart: cp.pacing === undefined && cp.writes === 0 },
+      // The stage's first invocation: nothing this run wrote is in the site's rolling minute before the pacer's history;
+      // a later one goes on with the history the last one kept.
+      { freshStart: cp.pacing === undefined && cp.writes === 0, ...(cp.pacingHistory ? { history: cp.pacingHistory } : {}) },
     );
     const remember = async (): Promise<void> => {
       const { perMinute, ceiling, throttled, writes } = pacer.state();
@@ -208,8 +214,13 @@ export const createWriteAssetsStage =
           // the retry (checkpoint; the batch stays in flight, so its replay check still runs) and the next run.
           if (isThrottled(error)) {
             pacer.throttledOut(undefined, throttledCount(error));
-            await ctx.saveCheckpoint({ ...cp, pacing: pacer.state() });
+            await ctx.saveCheckpoint({ ...cp, pacing: pacer.state(), pacingHistory: pacer.history() });
             await remember();
+          } else if (error instanceof AppError && error.code === 'FORGE_FETCH_LIMIT') {
+            // Forge's per-invocation request limit (under the "requestJira counts" reading, every 99 requests): the
+            // next invocation goes on with what the pacer learned and its count of the window (the batch stays in
+            // flight, so its replay check runs).
+            await ctx.saveCheckpoint({ ...cp, pacing: pacer.state(), pacingHistory: pacer.history() });
           }
           throw error;
         }
@@ -233,6 +244,7 @@ export const createWriteAssetsStage =
           failures: cp.failures + failures.length,
           failureDetails: [...cp.failureDetails, ...failures.map((f) => ({ ...f }))].slice(0, MAX_FAILURE_DETAILS),
           pacing: pacer.state(),
+          pacingHistory: pacer.history(),
         };
         await ctx.saveCheckpoint(cp);
         await ctx.progress(cp.processed, plan.operations, 'Writing to Assets');
