@@ -380,8 +380,9 @@ async function perform(
       return update(deps, writes, settings, request, target, record);
     case 'addToGroup':
     case 'removeFromGroup': {
-      const groupId = request.groupId ?? '';
-      if (!settings.writeBack.groupIds.some((allowed) => allowed.toLowerCase() === groupId.toLowerCase()))
+      // The id as the admin allowed it (GUIDs compare without case; the stored form is the one sent to Graph).
+      const groupId = settings.writeBack.groupIds.find((allowed) => allowed.toLowerCase() === (request.groupId ?? '').toLowerCase());
+      if (groupId === undefined)
         throw refused(
           'group-not-allowed',
           'This group is not one the group actions may change: a Jira administrator allows it on the Setup tab (Actions). Nothing was changed.',
