@@ -122,7 +122,8 @@ export const api = {
   getReport: (ref: { runId: string } | { mode: 'preview' | 'sync' }) => call(RESOLVER_KEYS.getReport, ref),
   /** Exactly one of the three names the person. */
   syncUser: (who: { accountId: string } | { email: string } | { entraId: string }) => call(RESOLVER_KEYS.syncUser, who),
-  getWriteBackAudit: () => call(RESOLVER_KEYS.getWriteBackAudit),
+  /** The latest 100 attempts, or up to `limit` (at most the 1,000 kept). */
+  getWriteBackAudit: (options?: { limit: number }) => call(RESOLVER_KEYS.getWriteBackAudit, options),
 } satisfies { [K in ResolverKey]: (...args: never[]) => Promise<Answer<DataOf<K>>> };
 
 export type Api = typeof api;

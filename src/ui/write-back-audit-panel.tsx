@@ -1,8 +1,8 @@
 /**
  * History: "Actions" (issue 17), the write-back audit trail (getWriteBackAudit, newest first): every attempt of an
  * Automation write-back action with its time, rule, actor, action, target (Employee object key and Entra object id),
- * before -> after, result, error code and Graph request id. Export shows the trail as CSV (auditCsv) in a code block
- * to copy: UI Kit offers no file download.
+ * before -> after, result, error code and Graph request id. The table shows the latest 100; Export asks for every
+ * attempt kept (the latest 1,000) and shows them as CSV (auditCsv) in a code block to copy: UI Kit offers no file download.
  */
 import { Button, CodeBlock, DynamicTable, EmptyState, Heading, Inline, Lozenge, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
@@ -14,6 +14,9 @@ import { ROWS_PER_PAGE } from './page-config';
 import { useLoad } from './use-load';
 import type { AuditEntryView } from './views';
 import { auditCsv } from './write-back-model';
+
+/** What the app keeps (src/services/write-back.ts AUDIT_KEEP); the page may not import the backend. */
+const AUDIT_EXPORT_LIMIT = 1000;
 
 const COLUMNS = ['Time', 'Rule', 'Actor', 'Action', 'Target', 'Before -> after', 'Result', 'Code', 'Graph request id'];
 
@@ -43,7 +46,13 @@ function change(entry: AuditEntryView): string {
 
 export function WriteBackAuditPanel({ refreshKey }: { refreshKey: string }) {
   const { loaded, reload } = useLoad(api.getWriteBackAudit, refreshKey);
-  const [exporting, setExporting] = useState(false);
+  /** null: no export shown; else the CSV of every attempt kept, or why it could not be read. */
+  const [exported, setExported] = useState<{ csv: string; count: number } | { error: string } | 'loading' | null>(null);
+  const exportAll = async () => {
+    setExported('loading');
+    const answer = await api.getWriteBackAudit({ limit: AUDIT_EXPORT_LIMIT });
+    setExported(answer.ok ? { csv: auditCsv(answer.data), count: answer.data.length } : { error: answer.error.message });
+  };
 
   const body = (() => {
     if (loaded.state === 'loading') return <Loading label="Loading the write-back actions" />;
@@ -72,7 +81,7 @@ export function WriteBackAuditPanel({ refreshKey }: { refreshKey: string }) {
     });
     return (
       <Stack space="space.100">
-        <Text>{`${entries.length === 1 ? 'The last attempt' : `The last ${formatCount(entries.length)} attempts, newest first`} (the page shows at most the latest 100). No secret, password or token is ever recorded.`}</Text>
+        <Text>{`${entries.length === 1 ? 'One attempt' : `The latest ${formatCount(entries.length)} attempts, newest first`} (the page shows at most 100; Export reads every attempt kept). No secret, password or token is ever recorded.`}</Text>
         <DynamicTable
           label="Write-back actions"
           head={{ cells: COLUMNS.map((label, index) => ({ key: `ah${index}`, content: label })) }}
@@ -80,17 +89,19 @@ export function WriteBackAuditPanel({ refreshKey }: { refreshKey: string }) {
           rowsPerPage={ROWS_PER_PAGE}
         />
         <Inline space="space.100">
-          <Button onClick={() => setExporting(true)}>Export as CSV</Button>
-          {exporting ? (
-            <Button appearance="subtle" onClick={() => setExporting(false)}>
+          <Button onClick={() => void exportAll()}>Export as CSV</Button>
+          {exported !== null ? (
+            <Button appearance="subtle" onClick={() => setExported(null)}>
               Hide CSV
             </Button>
           ) : null}
         </Inline>
-        {exporting ? (
+        {exported === 'loading' ? <Loading label="Reading every attempt kept" /> : null}
+        {exported !== null && exported !== 'loading' && 'error' in exported ? <ErrorNotice message={exported.error} /> : null}
+        {exported !== null && exported !== 'loading' && 'csv' in exported ? (
           <Stack space="space.050">
-            <Text>Copy the CSV below (the page cannot download files):</Text>
-            <CodeBlock language="text" text={auditCsv(entries)} shouldWrapLongLines showLineNumbers={false} />
+            <Text>{`Every attempt kept (${formatCount(exported.count)}, the latest ${formatCount(AUDIT_EXPORT_LIMIT)} at most), as CSV to copy (the page cannot download files):`}</Text>
+            <CodeBlock language="text" text={exported.csv} shouldWrapLongLines showLineNumbers={false} />
           </Stack>
         ) : null}
       </Stack>

@@ -480,7 +480,7 @@ describe('the admin page in Chromium, keyboard only', () => {
       `${employee.objectKey} / ${String(employee.values['entraUserId'])}`,
     );
     await pressButton(page, 'Export as CSV');
-    await main().getByText('Copy the CSV below (the page cannot download files):').waitFor();
+    await main().getByText('as CSV to copy (the page cannot download files):', { exact: false }).waitFor();
     await idle(page);
     expect(await main().innerText()).toContain(
       'seq,at,rule,actor,action,capability,accountId,entraUserId,objectKey,before,after,result,code,graphRequestId',

@@ -34,7 +34,7 @@ const PAYLOADS: Record<ResolverKey, { valid: unknown; wrong: unknown[] }> = {
   confirmRun: { valid: { runId: RUN_ID }, wrong: [{}, { runId: 42 }, { runId: 'has spaces in it ok' }] },
   getStatus: { valid: {}, wrong: [{ poll: true }] },
   getHistory: { valid: {}, wrong: [{ limit: 1000 }] },
-  getWriteBackAudit: { valid: {}, wrong: [{ limit: 1000 }] },
+  getWriteBackAudit: { valid: { limit: 1000 }, wrong: [{ limit: 1001 }, { limit: 0 }, { since: 1 }] },
   getRun: { valid: { runId: RUN_ID }, wrong: [{ id: RUN_ID }, { runId: null }] },
   getReport: { valid: { mode: 'preview' }, wrong: [{ mode: 'delete' }, { runId: 'x' }, { runId: RUN_ID, page: 2 }] },
   runDiagnostics: { valid: {}, wrong: [{ checks: ['clock-skew'] }, 'all'] },

@@ -191,6 +191,9 @@ describe('Setup tab: Actions (write-back), and the History Actions panel', () =>
     expect(changed[8]).toMatch(/\S{8,}/);
 
     await panel.click('Export as CSV');
+    // Export reads every attempt kept (getWriteBackAudit {limit: 1000}), not only the rows the table shows.
+    await panel.waitFor(() => panel.find((n) => n.type === 'CodeBlock').length > 0, { what: 'the CSV' });
+    expect(panel.text()).toContain('Every attempt kept (3, the latest 1,000 at most)');
     const [block] = panel.find((n) => n.type === 'CodeBlock');
     const csv = String(block!.props.text).split('\r\n');
     expect(csv[0]).toBe('seq,at,rule,actor,action,capability,accountId,entraUserId,objectKey,before,after,result,code,graphRequestId');
