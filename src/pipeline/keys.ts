@@ -37,6 +37,9 @@ export const keys = {
   /** The cached Assets objects of one object type (src/pipeline/assets-cache.ts): its meta, and its chunks. */
   assetsCacheMeta: (type: 'employee' | 'group') => `acache:meta:${type}`,
   assetsCacheChunk: (type: 'employee' | 'group', generation: string, index: number) => checked(`acache:${type}:${generation}:${index}`),
+  /** The hidden-email cache (src/pipeline/email-cache.ts): its meta, and its chunks (the values hold emails, the keys never). */
+  emailCacheMeta: () => 'ecache:meta',
+  emailCacheChunk: (generation: string, index: number) => checked(`ecache:${generation}:${index}`),
   historySlot: (slot: number) => checked(`history:${slot}`),
   /** Write-back audit trail (issue 17): the next sequence number and one entry per attempt. */
   writeBackAuditNext: () => 'writeback:audit:next',

@@ -83,6 +83,7 @@ function narrowStage(recorder: Recorder, stage: StageName, deps: PipelineDeps): 
     case 'atlassianUsers': {
       const own: AtlassianUsersStageDeps = {
         store,
+        clock,
         logger,
         connect: connectTo(recorder, stage, deps, 'atlassian'),
         config: strictConfig({ runDataTtlSeconds: config.runDataTtlSeconds }),

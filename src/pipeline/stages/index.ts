@@ -19,7 +19,7 @@ import { createWriteAssetsStage } from './write-assets-stage';
 export type StagesDeps = Pick<PipelineDeps, 'store' | 'clock' | 'logger' | 'connect' | 'sleep' | 'config'>;
 
 const builders: { readonly [S in StageName]: (deps: StagesDeps) => StageHandler } = {
-  atlassianUsers: ({ store, logger, connect, config }) => createAtlassianUsersStage({ store, logger, connect, config }),
+  atlassianUsers: ({ store, clock, logger, connect, config }) => createAtlassianUsersStage({ store, clock, logger, connect, config }),
   entraDirectory: ({ store, clock, logger, connect, config }) => createEntraDirectoryStage({ store, clock, logger, connect, config }),
   entraGroups: ({ store, clock, logger, connect, config }) => createEntraGroupsStage({ store, clock, logger, connect, config }),
   assetsSnapshot: ({ store, clock, logger, connect, config }) => createAssetsSnapshotStage({ store, clock, logger, connect, config }),
