@@ -8,6 +8,8 @@
 import { mutateWorld } from '../../fakes/world/generate-world';
 import type { World } from '../../fakes/world/types';
 import { FORGE_EGRESS_PER_MINUTE, paceEgress } from '../../src/clients/egress-pacer';
+import type { JiraFetch } from '../../src/clients/http';
+import { USERS_SEARCH_PATH } from '../../src/clients/jira/jira-users-client';
 import { STAGE_TIMEOUT_SECONDS, YIELD_FRACTION } from '../../src/functions/stage-limits';
 import type { PipelineConfig } from '../../src/pipeline/deps';
 import { reseedParkedRun, startRun } from '../../src/pipeline/run-control';
@@ -45,6 +47,31 @@ export const DEFAULT_APIS: SimulatedApis = { graphLatencyMs: 80, jiraLatencyMs: 
  */
 export const ASSETS_CREATES_PER_MINUTE = 1_000;
 
+/**
+ * The two readings of Jira's users/search page. The app asks maxResults=1000 (JIRA_USERS_PAGE_SIZE); the spec says
+ * "The maximum number of items to return (limited to 1000)" (jira-platform.swagger-v3.json, GET
+ * /rest/api/3/users/search): a maximum, not a promise, so the fake site serves 100 a page by default
+ * (FakeJiraSiteOptions.usersPageCap, the less friendly reading). Issue 16's no-change Jira target, ceil(N / 1,000) + 5,
+ * can only be met when Jira serves the 1,000 asked for, so the benchmark's sites serve 1,000 a page (usersPageCap
+ * null) and the target is checked there; after each main no-change resync one more no-change resync runs with Jira
+ * serving 100 a page (variant USERS_100_A_PAGE), and its figure is printed beside its own floor (targets.ts).
+ */
+export const USERS_100_A_PAGE = 'Jira users 100 a page';
+export const USERS_PAGE_READING_100 = 100;
+
+/** While `reading.cap` is set, users/search is asked for at most that many accounts a page (what a site capping its pages serves). */
+export function capUsersSearch(fetch: JiraFetch, reading: { cap: number | null }): JiraFetch {
+  return (request) => {
+    const cap = reading.cap;
+    if (cap === null || !request.url.startsWith(`${USERS_SEARCH_PATH}?`)) return fetch(request);
+    const url = request.url.replace(
+      /([?&]maxResults=)(\d+)/,
+      (_all, name: string, value: string) => `${name}${Math.min(Number(value), cap)}`,
+    );
+    return fetch({ ...request, url });
+  };
+}
+
 export interface WorldUnderTest {
   readonly size: number;
   readonly world: World;
@@ -67,7 +94,7 @@ export interface PipelineRunOptions {
 
 export async function runPipelineScenarios(subject: WorldUnderTest, options: PipelineRunOptions): Promise<ScenarioFigures[]> {
   const { apis } = options;
-  const { h, clock, heap, platform } = await startBenchHarness(subject.world, options);
+  const { h, clock, heap, platform, usersSearch } = await startBenchHarness(subject.world, options);
   const results: ScenarioFigures[] = [];
   try {
     for (const [i, scenario] of options.scenarios.entries()) {
@@ -77,6 +104,18 @@ export async function runPipelineScenarios(subject: WorldUnderTest, options: Pip
       const figures = await runScenario(h, clock, heap, subject, scenario, apis, { platform, variant: options.variant ?? 'main' });
       results.push(figures);
       options.onScenario?.(figures);
+      if (scenario === 'no-change' && (options.variant ?? 'main') === 'main' && platform !== null) {
+        // The same no-change resync with Jira serving 100 accounts a page (the fake's default reading).
+        clock.advance(platform.model.betweenRunsMs);
+        usersSearch.cap = USERS_PAGE_READING_100;
+        try {
+          const at100 = await runScenario(h, clock, heap, subject, scenario, apis, { platform, variant: USERS_100_A_PAGE });
+          results.push(at100);
+          options.onScenario?.(at100);
+        } finally {
+          usersSearch.cap = null;
+        }
+      }
     }
     h.sim.entra.expectNoUnexpected();
     h.sim.jira.expectNoUnexpected();
@@ -92,6 +131,8 @@ export interface BenchHarness {
   readonly heap: HeapMeter;
   /** The platform model's runtime, or null when the harness runs without it. */
   readonly platform: PlatformRuntime | null;
+  /** The users/search page cap in force (null: the 1,000 the app asks for); set for one run by runPipelineScenarios. */
+  readonly usersSearch: { cap: number | null };
 }
 
 /** The simulation every pipeline scenario runs in: scaled clock, latency, rate limits, egress pacer, stage limits. */
@@ -104,6 +145,7 @@ export async function startBenchHarness(
   const heap = new HeapMeter(options.gc, clock);
   const model = options.platform;
   const platform = model === undefined ? null : platformRuntime(model, clock);
+  const usersSearch: { cap: number | null } = { cap: null };
   const writeLimits =
     model === undefined
       ? {}
@@ -120,11 +162,17 @@ export async function startBenchHarness(
         rateLimits: { enabled: true, ...writeLimits },
         indexes: true,
         recordBodies: false,
+        // The 1,000 reading (USERS_100_A_PAGE above); capUsersSearch gives the 100 reading for one run.
+        usersPageCap: null,
         ...(model === undefined ? {} : { assetsAqlUpdatedFilter: model.aqlUpdatedFilter }),
       },
     },
     ...(model === undefined ? {} : { delivery: queueDelivery(model) }),
-    ...(platform === null ? {} : { wrapStore: platform.wrapStore, wrapJiraFetch: platform.wrapJiraFetch }),
+    ...(platform === null ? {} : { wrapStore: platform.wrapStore }),
+    wrapJiraFetch: (fetch) => {
+      const capped = capUsersSearch(fetch, usersSearch);
+      return platform === null ? capped : platform.wrapJiraFetch(capped);
+    },
     // As src/functions/wiring.ts: the egress pacer outside the fetch-limit wrapper.
     wrapExternalFetch: (fetch) =>
       paceEgress(platform === null ? fetch : platform.wrapExternalFetch(fetch), {
@@ -149,7 +197,7 @@ export async function startBenchHarness(
       },
     },
   });
-  return { h, clock, heap, platform };
+  return { h, clock, heap, platform, usersSearch };
 }
 
 /** Which platform model and variant a scenario runs under (figures carry both). */

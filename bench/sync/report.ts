@@ -4,6 +4,7 @@
  */
 import type { ScenarioFigures } from './figures';
 import type { GroupScenarioFigures } from './groups-bench';
+import { USERS_100_A_PAGE } from './pipeline-runner';
 import type { TargetCheck } from './targets';
 import { seconds } from './targets';
 
@@ -59,7 +60,7 @@ export function figuresTable(results: readonly ScenarioFigures[]): string {
       f.model === null
         ? 'no model'
         : `${n(f.model.assetsWritesPerMinute)}; ${f.model.fetchLimitCountsJira === null ? 'no limit' : f.model.fetchLimitCountsJira ? 'yes' : 'no'}; ${f.model.aqlUpdatedFilter === 'supported' ? 'accepted' : 'refused'}`,
-      f.scenario,
+      f.variant === USERS_100_A_PAGE ? `${f.scenario} [${f.variant}]` : f.scenario,
       `${n(f.plan.creates)} / ${n(f.plan.updates)} / ${n(f.plan.inactivations)}`,
       `${n(f.graph.requests)} (${n(f.graph.batchItems)}; ${n(f.graph.resourceUnits)})`,
       n(f.jira.requests),

@@ -5,6 +5,7 @@
  */
 import type { ScenarioFigures } from './figures';
 import type { GroupScenarioFigures } from './groups-bench';
+import { USERS_100_A_PAGE } from './pipeline-runner';
 
 export interface TargetCheck {
   readonly size: number | null;
@@ -101,8 +102,25 @@ export function checkTargets(
           `${graphCalls} (+ ${f.graph.tokenRequests} token)`,
           graphCalls === 1,
         );
-        const jiraLimit = Math.ceil(f.entraUsers / 1_000) + 5;
-        add(f, `Jira requests <= ceil(${f.entraUsers} / 1,000) + 5 = ${jiraLimit}`, String(f.jira.requests), f.jira.requests <= jiraLimit);
+        // The target holds when Jira serves the 1,000 accounts a page the app asks for; the 100 a page reading
+        // (pipeline-runner.ts USERS_100_A_PAGE) is held to its own floor: the pages, and no email call (cached).
+        const emailCalls = (f.jira.byEndpoint['user/email/bulk'] ?? 0) + (f.jira.byEndpoint['user/email'] ?? 0);
+        const jiraActual = `${f.jira.requests} (${Object.entries(f.jira.byEndpoint)
+          .map(([e, n]) => `${e} ${n}`)
+          .join(', ')})`;
+        if (f.variant === USERS_100_A_PAGE) {
+          const floor = Math.ceil(f.entraUsers / 100);
+          add(
+            f,
+            `Jira requests at 100 a page (not the target's reading) <= floor ceil(${f.entraUsers} / 100) = ${floor} pages + 0 email calls (hidden emails cached) + 5 = ${floor + 5}`,
+            jiraActual,
+            f.jira.requests <= floor + 5,
+          );
+        } else {
+          const jiraLimit = Math.ceil(f.entraUsers / 1_000) + 5;
+          add(f, `Jira requests <= ceil(${f.entraUsers} / 1,000) + 5 = ${jiraLimit}`, jiraActual, f.jira.requests <= jiraLimit);
+        }
+        add(f, 'email API calls = 0 (hidden emails cached between runs)', String(emailCalls), emailCalls === 0);
         add(
           f,
           `Assets requests <= ${NO_CHANGE_MAX_ASSETS} (redirect hops, the schema check included)`,
