@@ -13,6 +13,10 @@
  * site's window still holds the previous invocation's requests, so for its first minute a 429 carries no count
  * (the domain then keeps a learned ceiling, or cuts as AIMD does when none is known) instead of "learning" a
  * ceiling of the few requests this invocation sent.
+ *
+ * An invocation that continues the stage after the run has written for a minute refills the shortfall the gap
+ * before it left in the window (CATCH_UP_SPEED), so the gaps between invocations (Forge's per-invocation request
+ * limit, queue hops of 1-5 s) cost no writes.
  */
 import {
   afterProbe,
@@ -24,6 +28,13 @@ import {
 } from '../domain/write-rate';
 
 const WINDOW_MS = 60_000;
+
+/**
+ * How much faster than the rate a window with a gap is refilled (see `wait`). The site counts a rolling minute
+ * (JSDCLOUD-11605: "requests per minute"; fakes/jira/rate-limiter.ts), so a minute holding no more than a minute's
+ * worth at the rate stays within the limit however its requests are spread.
+ */
+export const CATCH_UP_SPEED = 4;
 
 export interface PacerDeps {
   readonly clock: { now(): number };
@@ -57,6 +68,8 @@ export interface PacerOptions {
 export interface PacerHistory {
   readonly from: number;
   readonly gaps: number[];
+  /** When the run's first paced request started (absent in histories kept before it existed: no catching up). */
+  readonly began?: number;
 }
 
 export interface Pacer {
@@ -81,6 +94,10 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
   let nextSlot = 0;
   /** Since when the pacer's history is complete (its first request, or what an earlier invocation kept). */
   let since: number | null = options.history?.from ?? null;
+  /** When the run's first paced request started (kept across invocations; null before it, or unknown). */
+  let began: number | null = options.history?.began ?? null;
+  /** The shortfall of the window this invocation found at its first request, still to refill (null: not measured). */
+  let catchUpLeft: number | null = null;
   /** The probe past the provisional cap that is out, and what its answer wakes (null: none out). */
   let probe: { readonly answered: Promise<void>; readonly wake: () => void } | null = null;
   const endProbe = (): void => {
@@ -119,17 +136,44 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
             continue;
           }
         }
-        const slot = Math.max(now, nextSlot);
-        if (slot > now) {
-          nextSlot = slot;
-          await deps.sleep(slot - now);
-          // Another request may have taken the slot or the rate may have changed while this one waited.
-          if (deps.clock.now() < nextSlot) continue;
+        const gap = WINDOW_MS / state.perMinute;
+        // Catching up: an invocation that continues the stage (it got the history) after the run has written for a
+        // minute finds its window short by the gap before it (a queue hop between two invocations, a "retry later"):
+        // it refills that shortfall, measured once at its first request, faster than the rate (CATCH_UP_SPEED), never
+        // past a minute's worth at the rate. So the gaps of Forge's request limit (every 99 requests under the
+        // "requestJira counts" reading) cost no writes. Within one invocation the pacer keeps the rate's spacing (a
+        // short window there follows a 429's backoff, where a burst would meet the limit again).
+        if (catchUpLeft === null && options.history !== undefined && began !== null && began <= now - WINDOW_MS)
+          catchUpLeft = Math.max(0, Math.floor(state.perMinute) - started.length);
+        const catchUp =
+          (catchUpLeft ?? 0) > 0 &&
+          since !== null &&
+          since <= now - WINDOW_MS &&
+          began !== null &&
+          began <= now - WINDOW_MS &&
+          started.length < Math.floor(state.perMinute);
+        if (catchUp) {
+          const last = started[started.length - 1];
+          const slot = last === undefined ? now : Math.max(now, last + gap / CATCH_UP_SPEED);
+          if (slot > now) {
+            await deps.sleep(slot - now);
+            continue;
+          }
+        } else {
+          const slot = Math.max(now, nextSlot);
+          if (slot > now) {
+            nextSlot = slot;
+            await deps.sleep(slot - now);
+            // Another request may have taken the slot or the rate may have changed while this one waited.
+            if (deps.clock.now() < nextSlot) continue;
+          }
         }
         const at = deps.clock.now();
+        if (catchUp && catchUpLeft !== null) catchUpLeft--;
         // Fresh: nothing of the run was written before, so the history is complete from a minute back.
         since ??= options.freshStart === true ? at - WINDOW_MS : at;
-        nextSlot = Math.max(at, nextSlot) + WINDOW_MS / state.perMinute;
+        began ??= at;
+        nextSlot = Math.max(at, nextSlot) + gap;
         started.push(at);
         prune(at);
         const covers = since <= at - WINDOW_MS;
@@ -174,7 +218,7 @@ export function createPacer(deps: PacerDeps, settings: WriteRateSettings, initia
         previous += gap;
         return gap;
       });
-      return { from, gaps };
+      return { from, gaps, ...(began === null ? {} : { began }) };
     },
   };
 }

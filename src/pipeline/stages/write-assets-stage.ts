@@ -69,7 +69,7 @@ export const writeCheckpointSchema = z.object({
     .optional(),
   /** The pacer's history of the last rolling minute (write-pacer.ts, PacerHistory; absent before it existed). */
   pacingHistory: z
-    .object({ from: z.number(), gaps: z.array(z.number().int().min(0)).max(20_000) })
+    .object({ from: z.number(), gaps: z.array(z.number().int().min(0)).max(20_000), began: z.number().optional() })
     .nullable()
     .optional(),
 });
