@@ -121,14 +121,17 @@ export function checkTargets(
           add(f, `Jira requests <= ceil(${f.entraUsers} / 1,000) + 5 = ${jiraLimit}`, jiraActual, f.jira.requests <= jiraLimit);
         }
         add(f, 'email API calls = 0 (hidden emails cached between runs)', String(emailCalls), emailCalls === 0);
-        add(
-          f,
-          `Assets requests <= ${NO_CHANGE_MAX_ASSETS} (redirect hops, the schema check included)`,
-          `${f.assets.requests} (${Object.entries(f.assets.byEndpoint)
-            .map(([e, n]) => `${e} ${n}`)
-            .join(', ')})`,
-          f.assets.requests <= NO_CHANGE_MAX_ASSETS,
-        );
+        // The 100 a page run comes after the churn scenario and reads back what it wrote: run for its Jira figure.
+        if (f.variant !== USERS_100_A_PAGE) {
+          add(
+            f,
+            `Assets requests <= ${NO_CHANGE_MAX_ASSETS} (redirect hops, the schema check included)`,
+            `${f.assets.requests} (${Object.entries(f.assets.byEndpoint)
+              .map(([e, n]) => `${e} ${n}`)
+              .join(', ')})`,
+            f.assets.requests <= NO_CHANGE_MAX_ASSETS,
+          );
+        }
       }
     }
     if (f.scenario === 'churn-1pct') {
