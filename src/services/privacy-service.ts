@@ -82,8 +82,7 @@ export async function reportStoredAccounts(
     await deps.store.delete(keys.latestReport(mode));
     erased++;
   }
-  if (audit.some((entry) => closed.has(entry.actor) || (entry.target.accountId !== null && closed.has(entry.target.accountId))))
-    erased += await eraseAuditAccounts(deps.store, closed);
+  erased += await eraseAuditAccounts(deps.store, audit, closed);
   deps.logger.info('privacy.reported', { reported: latest.size, closed: closed.size, erased });
   return { reported: latest.size, erased };
 }

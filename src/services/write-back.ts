@@ -8,6 +8,8 @@
  * settings is recorded in the audit trail (rule, actor, target ids, capability, before -> after, result, Graph
  * request id), kept as long as run history; never a secret or a token (there is none in any of it).
  */
+import { z } from 'zod';
+
 import type { GraphWrites, UserPatch, WriteTarget } from '../clients/graph/graph-writes';
 import { AppError, toAppError } from '../domain/errors';
 import { scopeMembershipLookup } from '../domain/group-membership';
@@ -20,6 +22,7 @@ import {
   leastPermission,
   permissionGranted,
   type UpdatableAttribute,
+  WRITE_BACK_CAPABILITIES,
   type WriteBackCapability,
 } from '../domain/write-back';
 import { readGroupDirectory, readGroupDirectoryMeta } from '../pipeline/group-cache';
@@ -30,7 +33,8 @@ import { type ConnectionDeps, createMicrosoftClients } from './connections';
 import { type DirectoryPerson, openDirectory } from './directory-queries';
 import { requireSettings } from './settings-service';
 
-export type WriteBackAction = 'disable' | 'enable' | 'revokeSessions' | 'update' | 'addToGroup' | 'removeFromGroup';
+export const WRITE_BACK_ACTIONS = ['disable', 'enable', 'revokeSessions', 'update', 'addToGroup', 'removeFromGroup'] as const;
+export type WriteBackAction = (typeof WRITE_BACK_ACTIONS)[number];
 
 export const ACTION_CAPABILITY: Readonly<Record<WriteBackAction, WriteBackCapability>> = {
   disable: 'accountStatus',
@@ -77,21 +81,23 @@ export interface WriteBackAnswer {
   readonly graphRequestId: string | null;
 }
 
-export interface AuditEntry {
-  readonly seq: number;
-  readonly at: string;
-  readonly rule: string | null;
+/** One attempt of the audit trail as stored (KVS: parsed on every read; an entry that does not parse is left out). */
+export const auditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  rule: z.string().nullable(),
   /** The rule's actor when Forge names one, else AUTOMATION_STARTED_BY ('automation'); ERASED_ACCOUNT once closed. */
-  readonly actor: string;
-  readonly action: WriteBackAction;
-  readonly capability: WriteBackCapability;
-  readonly target: { readonly accountId: string | null; readonly entraUserId: string | null; readonly objectKey: string | null };
-  readonly before: string | null;
-  readonly after: string | null;
-  readonly result: 'changed' | 'no change' | 'refused' | 'failed';
-  readonly code: string | null;
-  readonly graphRequestId: string | null;
-}
+  actor: z.string(),
+  action: z.enum(WRITE_BACK_ACTIONS),
+  capability: z.enum(WRITE_BACK_CAPABILITIES),
+  target: z.object({ accountId: z.string().nullable(), entraUserId: z.string().nullable(), objectKey: z.string().nullable() }),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  result: z.enum(['changed', 'no change', 'refused', 'failed']),
+  code: z.string().nullable(),
+  graphRequestId: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 const refused = (reason: string, message: string, context: Record<string, string | number | boolean | null> = {}) =>
   new AppError('WRITE_BACK_TARGET_REFUSED', message, { context: { reason, ...context } });
@@ -131,19 +137,25 @@ export async function readAudit(store: KeyValueStore, limit = 100): Promise<Audi
   const entries: AuditEntry[] = [];
   for (let seq = next - 1; seq >= Math.max(1, next - AUDIT_KEEP) && entries.length < limit; seq--) {
     const value = await store.get(keys.writeBackAudit(seq));
-    if (isAuditEntry(value)) entries.push(value);
-    else if (value === undefined || value === null) break;
+    if (value === undefined || value === null) break;
+    const parsed = auditEntrySchema.safeParse(value);
+    if (parsed.success) entries.push(parsed.data);
   }
   return entries;
 }
 
 /**
- * Personal data reporting: the audit entries naming one of `closed` as actor or target lose that accountId (the
- * Entra id and object key stay: they are the customer's directory, not Atlassian personal data). Returns how many.
+ * Personal data reporting: of `entries` (readAudit's, read once by the caller), those naming one of `closed` as actor
+ * or target lose that accountId (the Entra id and object key stay: they are the customer's directory, not Atlassian
+ * personal data). Returns how many.
  */
-export async function eraseAuditAccounts(store: KeyValueStore, closed: ReadonlySet<string>): Promise<number> {
+export async function eraseAuditAccounts(
+  store: KeyValueStore,
+  entries: readonly AuditEntry[],
+  closed: ReadonlySet<string>,
+): Promise<number> {
   let erased = 0;
-  for (const entry of await readAudit(store, AUDIT_KEEP)) {
+  for (const entry of entries) {
     const actorClosed = closed.has(entry.actor);
     const targetClosed = entry.target.accountId !== null && closed.has(entry.target.accountId);
     if (!actorClosed && !targetClosed) continue;
@@ -159,15 +171,6 @@ export async function eraseAuditAccounts(store: KeyValueStore, closed: ReadonlyS
     erased++;
   }
   return erased;
-}
-
-function isAuditEntry(value: unknown): value is AuditEntry {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { seq?: unknown }).seq === 'number' &&
-    typeof (value as { action?: unknown }).action === 'string'
-  );
 }
 
 async function resolvePerson(deps: WriteBackDeps, ref: PersonRef, what: string): Promise<DirectoryPerson> {
