@@ -13,9 +13,11 @@
  */
 import { z } from 'zod';
 
-import { writeChunks } from './chunked-store';
+import { AppError } from '../domain/errors';
+import { readChunks, writeChunks } from './chunked-store';
 import { keys } from './keys';
 import type { KeyValueStore } from './ports';
+import { RETENTION_SECONDS } from './retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,15 +25,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const EMAIL_CACHE_MAX_AGE_MS = 7 * DAY_MS;
 
 /**
- * KVS TTL of the meta and the chunks: a cache older than 7 days is not used anyway, so it expires a day later (as the
- * Assets cache, RETENTION_SECONDS.assetsCache), below the 14-day run data that holds the same emails per run.
+ * KVS TTL of the meta and the chunks (RETENTION_SECONDS.emailCache): a cache older than 7 days is not used anyway, so
+ * it expires a day later, below the 14-day run data that holds the same emails per run.
  */
-export const EMAIL_CACHE_TTL_SECONDS = 8 * 24 * 60 * 60;
+export const EMAIL_CACHE_TTL_SECONDS = RETENTION_SECONDS.emailCache;
 
 /** email null: the email API was asked and returned none for the account (asked again only after the week, too). */
 export const emailCacheEntrySchema = z.object({ accountId: z.string().min(1), email: z.string().min(1).nullable() });
 export type EmailCacheEntry = z.infer<typeof emailCacheEntrySchema>;
-const chunkSchema = z.array(emailCacheEntrySchema);
 
 export const emailCacheMetaSchema = z.object({
   v: z.literal(1),
@@ -61,13 +62,13 @@ export async function deleteEmailCacheMeta(store: KeyValueStore): Promise<void> 
  * empty cache: the accounts are asked again, which costs calls, never a wrong email.
  */
 export async function readEmailCache(store: KeyValueStore, generation: string, chunks: number): Promise<Map<string, string | null>> {
-  const emails = new Map<string, string | null>();
-  for (let i = 0; i < chunks; i++) {
-    const parsed = chunkSchema.safeParse(await store.get(keys.emailCacheChunk(generation, i)));
-    if (!parsed.success) return new Map();
-    for (const entry of parsed.data) emails.set(entry.accountId, entry.email);
+  try {
+    const entries = await readChunks(store, (i) => keys.emailCacheChunk(generation, i), chunks, emailCacheEntrySchema);
+    return new Map(entries.map((entry) => [entry.accountId, entry.email]));
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'STORAGE_FAILED') return new Map();
+    throw error;
   }
-  return emails;
 }
 
 export async function writeEmailCacheChunks(

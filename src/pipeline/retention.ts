@@ -17,6 +17,8 @@ export const RETENTION_SECONDS = {
    * expires a day later.
    */
   assetsCache: 8 * DAY,
+  /** The hidden-email cache (email-cache.ts): entries asked more than 7 days ago are asked again, so it expires a day later. */
+  emailCache: 8 * DAY,
   /** The latest preview and sync reports shown on the admin page (replaced by each run of the same mode). */
   latestReport: 45 * DAY,
   /** Run history entries and the last manual / scheduled sync summaries. */
