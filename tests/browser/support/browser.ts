@@ -161,16 +161,41 @@ export async function typeInto(page: Page, label: string, value: string): Promis
   if (value !== '') await page.keyboard.type(value);
 }
 
-/** Opens a tab of the page with the keyboard: Tab to the tab list, then the arrow keys, as ARIA tabs work. */
+/**
+ * Opens a tab of the page with the keyboard: Tab to the tab list, then the arrow keys, as ARIA tabs work. Each key
+ * press waits for the focus to move and the focused tab waits for its panel to be selected (the renderer re-renders
+ * after the key, which on a loaded machine takes a moment), so a slow render never makes the loop overshoot.
+ */
 export async function openTab(page: Page, name: string): Promise<void> {
   await tabTo(page, { tab: name });
   const names = (await page.getByRole('tab').allInnerTexts()).map((t) => t.trim());
   const target = names.indexOf(name);
   if (target < 0) throw new Error(`No tab "${name}". Tabs: ${names.join(', ')}`);
+  const focusedIndex = async () => names.indexOf(((await focused(page)).name || '').trim());
+  const selected = page.getByRole('tab', { name, selected: true });
   for (let i = 0; i < names.length * 2; i++) {
-    const current = names.indexOf(((await focused(page)).name || '').trim());
-    if ((await page.getByRole('tab', { name, selected: true }).count()) === 1 && current === target) return;
+    const current = await focusedIndex();
+    if (current === target) {
+      // Arrow keys select the tab they reach; Enter selects it where the renderer only moves focus.
+      if (
+        await selected.waitFor({ timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      await page.keyboard.press('Enter');
+      if (
+        await selected.waitFor({ timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      break;
+    }
     await page.keyboard.press(current > target ? 'ArrowLeft' : 'ArrowRight');
+    for (let wait = 0; wait < 50 && (await focusedIndex()) === current; wait++) await page.waitForTimeout(100);
   }
   throw new Error(`The tab "${name}" could not be opened with the arrow keys.`);
 }
