@@ -104,6 +104,13 @@ export interface AssetsPort {
   countObjects(layout: SchemaLayout, type: ObjectTypeDefinition): Promise<number>;
   /** The objects whose anchor (the type's unique attribute) is one of `ids`. */
   findObjectsByAnchor(layout: SchemaLayout, type: ObjectTypeDefinition, ids: readonly string[]): Promise<readonly AssetsObject[]>;
-  createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: ObjectWrite): Promise<WriteResult>;
-  updateObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string, values: ObjectWrite): Promise<WriteResult>;
+  /** `paced`: the write stage paces the write, so a 429 is thrown at once (ASSETS_THROTTLED) instead of retried in-process. */
+  createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: ObjectWrite, options?: { paced?: boolean }): Promise<WriteResult>;
+  updateObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    objectId: string,
+    values: ObjectWrite,
+    options?: { paced?: boolean },
+  ): Promise<WriteResult>;
 }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 
 import { AppError, type ErrorContext } from '../../domain/errors';
 import { type HttpMethod, type HttpResponse, type JiraFetch, readJson, readJsonLoose } from '../http';
-import { type RetryPolicy, type RetryRules, sendWithRetry } from '../retry-policy';
+import { type RetryPolicy, type RetryRules, sendWithRetry, toRetryAfterSeconds, waitFromHeaders } from '../retry-policy';
 
 export const ASSETS_RETRY_RULES: RetryRules = {
   service: 'Assets',
@@ -35,6 +35,12 @@ export interface AssetsCall {
   /** What the call does, for messages: "creating the Employee object type". */
   readonly what: string;
   readonly context?: ErrorContext;
+  /**
+   * A paced write (the write stage's pacer spaces it): a 429 is handed back at once as ASSETS_THROTTLED (context
+   * `throttled: 1`) instead of being retried in-process, so the pacer hears it as it arrives and the retry waits its
+   * turn in a window that has room (issue 16). 5xx answers and network failures are still retried in-process.
+   */
+  readonly paced?: boolean;
 }
 
 export function assetsPath(workspaceId: string, path: string): string {
@@ -86,7 +92,10 @@ export async function assetsExchange(transport: AssetsTransport, workspaceId: st
     const response = await sendWithRetry(
       async () => {
         const answer = await transport.fetch(request);
-        if (answer.status === 429) throttled++;
+        if (answer.status === 429) {
+          throttled++;
+          if (call.paced === true) throw await pacedThrottled(answer, transport.policy, call);
+        }
         return answer;
       },
       ASSETS_RETRY_RULES,
@@ -123,6 +132,28 @@ export async function assetsExchange(transport: AssetsTransport, workspaceId: st
       body = undefined;
     }
   }
+}
+
+/**
+ * A paced call's 429, handed back at once (sendWithRetry passes an AppError thrown by the send through unretried).
+ * retryAfterSeconds only when the answer says how long (Retry-After; Assets often omits it, JSDCLOUD-11605): the
+ * pacer, not a blind backoff, decides when the write goes again (its window cap holds it until the site's rolling
+ * minute has room). Should the error end the invocation, the step runner's default "retry later" (60 s, one
+ * rolling minute) applies.
+ */
+async function pacedThrottled(response: HttpResponse, policy: RetryPolicy, call: AssetsCall): Promise<AppError> {
+  await response.text().catch(() => undefined);
+  const waitMs = waitFromHeaders(response, policy.now(), ASSETS_RETRY_RULES.resetHeaders);
+  const seconds = waitMs === undefined ? undefined : toRetryAfterSeconds(waitMs);
+  return new AppError(
+    'ASSETS_THROTTLED',
+    `Assets is throttling the app; it will retry ${seconds === undefined ? 'when the write rate allows' : `after ${seconds} s`}.`,
+    {
+      context: { ...contextOf(call), status: 429, throttled: 1 },
+      retry: 'later',
+      ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+    },
+  );
 }
 
 function withThrottledCount(error: AppError, throttled: number): AppError {

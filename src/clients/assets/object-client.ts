@@ -72,13 +72,28 @@ export interface ObjectClient {
   ): Promise<{ objects: AssetsObject[]; more: boolean }>;
   /** One object by id (GET object/{id}); null when Assets answers 404 (deleted, or not visible to the caller). */
   getObject(layout: SchemaLayout, type: ObjectTypeDefinition, objectId: string): Promise<AssetsObject | null>;
-  createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult>;
+  createObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    values: Readonly<ObjectWrite>,
+    options?: ObjectWriteOptions,
+  ): Promise<ObjectWriteResult>;
   updateObject(
     layout: SchemaLayout,
     type: ObjectTypeDefinition,
     objectId: string,
     values: Readonly<ObjectWrite>,
+    options?: ObjectWriteOptions,
   ): Promise<ObjectWriteResult>;
+}
+
+export interface ObjectWriteOptions {
+  /**
+   * The caller paces its writes (the write stage): a 429 is thrown at once as ASSETS_THROTTLED (context
+   * `throttled: 1`) instead of being retried in-process (assets-http.ts, AssetsCall.paced). Default false: other
+   * callers (single-user sync) keep the in-process retries.
+   */
+  readonly paced?: boolean;
 }
 
 export const DEFAULT_OBJECT_PAGE_SIZE = 100;
@@ -204,13 +219,19 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     return decodeObject(entry, attributesById(type, layoutOfType(layout, type, { complete: false })));
   }
 
-  async function createObject(layout: SchemaLayout, type: ObjectTypeDefinition, values: Readonly<ObjectWrite>): Promise<ObjectWriteResult> {
+  async function createObject(
+    layout: SchemaLayout,
+    type: ObjectTypeDefinition,
+    values: Readonly<ObjectWrite>,
+    options: ObjectWriteOptions = {},
+  ): Promise<ObjectWriteResult> {
     const ids = layoutOfType(layout, type, { complete: true });
     const call: AssetsCall = {
       method: 'POST',
       path: 'object/create',
       body: { objectTypeId: ids.objectTypeId, attributes: encodeObject(type, ids, values, 'create') },
       what: `creating an ${type.name} object`,
+      ...(options.paced === true ? { paced: true } : {}),
     };
     const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
@@ -233,6 +254,7 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     ids: ObjectTypeLayout,
     objectId: string,
     values: Readonly<ObjectWrite>,
+    options: ObjectWriteOptions,
   ): Promise<WriteOutcome> {
     const call: AssetsCall = {
       method: 'PUT',
@@ -240,6 +262,7 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
       body: { objectTypeId: ids.objectTypeId, attributes: encodeObject(type, ids, values, 'update') },
       what: `updating an ${type.name} object`,
       context: { objectId },
+      ...(options.paced === true ? { paced: true } : {}),
     };
     const { response, throttled, redirects } = await assetsExchange(transport, layout.workspaceId, call);
     if (response.status === 404) {
@@ -271,14 +294,22 @@ export function createObjectClient(transport: AssetsTransport): ObjectClient {
     type: ObjectTypeDefinition,
     objectId: string,
     values: Readonly<ObjectWrite>,
+    options: ObjectWriteOptions = {},
   ): Promise<ObjectWriteResult> {
     const ids = layoutOfType(layout, type, { complete: true });
-    const first = await putObject(layout, type, ids, objectId, values);
+    const first = await putObject(layout, type, ids, objectId, values, options);
     const lists = first.entry === null ? [] : listsNotAsSent(type, ids, values, first.entry);
     if (lists.length === 0) return first.result;
-    const cleared = await putObject(layout, type, ids, objectId, Object.fromEntries(lists.map((key) => [key, []])));
+    const cleared = await putObject(layout, type, ids, objectId, Object.fromEntries(lists.map((key) => [key, []])), options);
     if (!cleared.result.ok) return withRequests(cleared.result, first.result);
-    const rewritten = await putObject(layout, type, ids, objectId, Object.fromEntries(lists.map((key) => [key, values[key] ?? []])));
+    const rewritten = await putObject(
+      layout,
+      type,
+      ids,
+      objectId,
+      Object.fromEntries(lists.map((key) => [key, values[key] ?? []])),
+      options,
+    );
     return withRequests(rewritten.result, first.result, cleared.result);
   }
 

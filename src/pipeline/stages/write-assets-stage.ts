@@ -179,19 +179,21 @@ export const createWriteAssetsStage =
             for (let attempt = 1; ; attempt++) {
               const ticket = await pacer.wait();
               try {
+                // Paced: a 429 comes back at once (not retried in-process into a window that is still full), so the
+                // pacer hears it as it arrives and the write goes again at its turn.
                 result =
                   request.objectId === null
-                    ? await assets.createObject(layout, type, request.values)
-                    : await assets.updateObject(layout, type, request.objectId, request.values);
+                    ? await assets.createObject(layout, type, request.values, { paced: true })
+                    : await assets.updateObject(layout, type, request.objectId, request.values, { paced: true });
                 pacer.record(result.throttled ?? 0, result.redirects ?? 0, ticket);
                 break;
               } catch (error) {
-                // The client waited out its backoff and Assets still refused (a 429 is never applied, so sending the
-                // write again is safe): the pacer learns from it and the write waits its turn again, instead of
-                // ending the invocation (whose successor would start without the pacer's count of the window).
+                // Assets refused the write (a 429 is never applied, so sending it again is safe) and the paced client
+                // handed it back at once: the pacer learns from it as it arrives and the write waits its turn again,
+                // instead of ending the invocation (whose successor would start without the pacer's count of the window).
                 if (!isThrottled(error) || attempt >= MAX_THROTTLED_RETRIES || ctx.shouldYield()) throw error;
                 pacer.throttledOut(ticket, throttledCount(error));
-                await deps.sleep(Math.min(error.retryAfterSeconds ?? 1, MAX_THROTTLED_WAIT_SECONDS) * 1000);
+                await deps.sleep(throttledWaitMs(error));
               } finally {
                 // A probe past the provisional cap holds the other writes until it is answered or fails.
                 pacer.settle(ticket);
@@ -268,12 +270,27 @@ export const createWriteAssetsStage =
   };
 
 /**
- * A write the client gave up on (ASSETS_THROTTLED) is sent again by the stage up to this many times in all, each
- * after the client's suggested wait (at most MAX_THROTTLED_WAIT_SECONDS) and its turn at the pacer; then the
- * invocation ends with "retry later" as before.
+ * A write Assets refused (ASSETS_THROTTLED, handed back by the paced client at its first 429) is sent by the stage up
+ * to this many times in all, each after a short wait (throttledWaitMs) and its turn at the pacer; then the invocation
+ * ends with "retry later" (the step runner's 60 s when Assets gave no Retry-After), the pacer's state saved. The same
+ * patience as before paced writes: 6 stage attempts of up to 4 client attempts each (the retry policy's
+ * maxAttempts) met up to 24 429s per write.
  */
-export const MAX_THROTTLED_RETRIES = 6;
+export const MAX_THROTTLED_RETRIES = 24;
+/** The longest Retry-After the stage sleeps before sending a refused write again (a longer one is capped to this). */
 export const MAX_THROTTLED_WAIT_SECONDS = 15;
+/**
+ * The wait after a 429 that came without Retry-After (Assets usually sends none, JSDCLOUD-11605): the retry policy's
+ * first backoff (baseBackoffMs, 500 ms), what the client itself waited before its first in-process retry. Short on
+ * purpose: the wait that matters is the pacer's. The 429 taught it the ceiling (the window count), so its window cap
+ * holds the write until the site's rolling minute has room; without a count its rate was cut (AIMD), which spaces
+ * the next requests wider. A longer blind wait would only leave slots of the window unused.
+ */
+export const THROTTLED_WAIT_MS = 500;
+
+function throttledWaitMs(error: AppError): number {
+  return error.retryAfterSeconds === undefined ? THROTTLED_WAIT_MS : Math.min(error.retryAfterSeconds, MAX_THROTTLED_WAIT_SECONDS) * 1000;
+}
 
 function isThrottled(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'ASSETS_THROTTLED';
