@@ -1,7 +1,12 @@
 import { jiraFetchTo } from '../../../fakes/jira/fake-jira-fetch';
 import { type FakeJiraSite, type FakeJiraSiteOptions, startFakeJiraSite } from '../../../fakes/jira/fake-jira-site';
 import type { JiraFetch } from '../../../src/clients/http';
-import { chunkForUrl, createJiraUsersClient, EMAIL_BULK_MAX_IDS } from '../../../src/clients/jira/jira-users-client';
+import {
+  chunkForUrl,
+  createJiraUsersClient,
+  EMAIL_BULK_CONCURRENCY,
+  EMAIL_BULK_MAX_IDS,
+} from '../../../src/clients/jira/jira-users-client';
 import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { AppError } from '../../../src/domain/errors';
 import { type FakeClock, fakeClock, jiraUser, jiraUsers, patientPolicy, rejection, testPolicy } from './support';
@@ -262,6 +267,46 @@ describe('Jira users client against the fake site', () => {
       }
     });
 
+    /** A fetch that counts the email lookups in flight at once (issue 16: they were sent one after the other). */
+    const inFlight = () => {
+      const seen = { now: 0, most: 0 };
+      const wrap =
+        (inner: JiraFetch): JiraFetch =>
+        async (request) => {
+          if (!request.url.includes('/user/email/bulk')) return inner(request);
+          seen.most = Math.max(seen.most, ++seen.now);
+          try {
+            return await inner(request);
+          } finally {
+            seen.now--;
+          }
+        };
+      return { seen, wrap };
+    };
+
+    it(`sends up to ${EMAIL_BULK_CONCURRENCY} lookups at once and keeps every answer`, async () => {
+      const users = jiraUsers(1_000, () => ({ emailHidden: true }));
+      const { seen, wrap } = inFlight();
+      const { site, client } = await setup({ users }, testPolicy, wrap);
+      const result = await client.getEmails(users.map((u) => u.accountId));
+      expect(result.unavailable).toBeNull();
+      expect(result.emails.size).toBe(1_000);
+      expect(users.every((u) => result.emails.get(u.accountId) === u.email)).toBe(true);
+      expect(site.requestsTo('user/email/bulk')).toHaveLength(10);
+      expect(seen.most).toBe(EMAIL_BULK_CONCURRENCY);
+    });
+
+    it('stops sending lookups once one has failed, and throws that failure', async () => {
+      const users = jiraUsers(1_000, () => ({ emailHidden: true }));
+      const { seen, wrap } = inFlight();
+      const { site, client } = await setup({ users }, testPolicy, wrap);
+      site.failNext({ path: '/user/email/bulk', status: 401, body: { errorMessages: ['Unauthorized'] } });
+      await expect(client.getEmails(users.map((u) => u.accountId))).rejects.toBeInstanceOf(AppError);
+      // The failed one and those already in flight beside it; none after.
+      expect(site.requestsTo('user/email/bulk').length).toBeLessThanOrEqual(EMAIL_BULK_CONCURRENCY);
+      expect(seen.now).toBe(0);
+    });
+
     it('splits by URL length when account ids are long', async () => {
       const users = jiraUsers(120, (i) => ({ accountId: `${'x'.repeat(120)}${String(i).padStart(8, '0')}` }));
       const { site, client } = await setup({ users });
@@ -313,8 +358,19 @@ describe('Jira users client against the fake site', () => {
     it('does not retry 503 (API not enabled) and keeps the emails fetched before it', async () => {
       const users = jiraUsers(150, () => ({ emailHidden: true }));
       let bulkCalls = 0;
+      // The lookups go out EMAIL_BULK_CONCURRENCY at a time: the second waits for the first's answer, so the 503 is
+      // the second chunk's whichever reaches the site first.
+      let first: Promise<unknown> = Promise.resolve();
       const { site, client } = await setup({ users }, testPolicy, (inner) => async (request) => {
-        if (request.url.includes('/user/email/bulk') && ++bulkCalls === 2) {
+        if (!request.url.includes('/user/email/bulk')) return inner(request);
+        const call = ++bulkCalls;
+        if (call === 1) {
+          const answer = inner(request);
+          first = answer;
+          return answer;
+        }
+        if (call === 2) {
+          await first;
           site.failNext({ path: '/user/email/bulk', status: 503, body: { errorMessages: ['This API is not currently enabled.'] } });
         }
         return inner(request);
