@@ -2,13 +2,14 @@
  * Forge queue consumers, one per stage and one for the Create Schema job (manifest.yml: consumer -> function ->
  * this file's exports). Each is an entry behind the one queue boundary (./boundary/queue-boundary.ts), which builds
  * the invocation's dependencies, parses the message, drops an old or unknown one, and turns "retry later" into
- * Forge's InvocationError. A stage entry builds its one stage from that invocation's dependencies and runs a step.
+ * Forge's InvocationError. A stage entry builds its stage from that invocation's dependencies and runs a step, and
+ * while time allows the steps of the stages it completes into (runChain).
  */
 import type { PipelineDeps } from '../pipeline/deps';
 import { type StageMessage, stageMessageSchema, type StageName } from '../pipeline/messages';
 import { type SchemaJobMessage, schemaJobMessageSchema } from '../pipeline/schema-job-queue';
 import { createStage } from '../pipeline/stages';
-import { runStep } from '../pipeline/step-runner';
+import { runChain } from '../pipeline/step-runner';
 import { createAssets } from '../services/connections';
 import { runSchemaJob } from '../services/schema-job';
 import { readSchemaDefinition } from '../services/settings-service';
@@ -24,7 +25,7 @@ export function stageEntry(stage: StageName): QueueEntry<PipelineDeps, StageMess
     accepts: (message) => message.stage === stage,
     onInvalid: 'fail-named-run',
     run: (message, deps, delivery) =>
-      runStep(message, deps, createStage(stage, deps), {
+      runChain(message, deps, (next) => createStage(next, deps), {
         budget: { remainingMs: delivery.remainingMs },
         yieldAfterMs: STAGE_TIMEOUT_SECONDS[stage] * 1000 * YIELD_FRACTION,
         retryCount: delivery.retryCount,

@@ -50,6 +50,11 @@ export interface PipelineConfig {
    * and the next originating invocation (admin page, hourly watchdog, daily trigger) re-seeds it as a new chain.
    */
   readonly reseedAfterPushes: number;
+  /**
+   * A step that completes its stage runs the next stage in the same invocation while time allows (runChain in
+   * step-runner.ts), instead of leaving it to the event it pushed (a 1-5 s queue hop).
+   */
+  readonly inlineNextStage: boolean;
 }
 
 export const defaultPipelineConfig: PipelineConfig = {
@@ -69,6 +74,7 @@ export const defaultPipelineConfig: PipelineConfig = {
   assetsWriteRateDecrease: 0.7,
   writeBatchSize: 96,
   reseedAfterPushes: 800,
+  inlineNextStage: true,
 };
 
 export interface PipelineDeps {

@@ -35,7 +35,8 @@ export type StageOutcome =
 
 /** What the Forge entry point must do with the event. */
 export type StepResult =
-  | { readonly kind: 'done'; readonly note: string }
+  /** `pushed`: the event of the following stage this step pushed when it completed (runChain may run it at once). */
+  | { readonly kind: 'done'; readonly note: string; readonly pushed?: StageMessage }
   | { readonly kind: 'retry-later'; readonly seconds: number; readonly reason: string };
 
 export interface StepContext {
@@ -68,6 +69,11 @@ const envelopeSchema = z.object({
   state: z.unknown(),
   /** Forge fetch-limit continuations in a row that saved no checkpoint (see continueAfterFetchLimit). */
   fetchLimitStalls: z.number().int().min(0).optional(),
+  /**
+   * The stage asked to be retried later (a Retry-After, a backoff): no step of it before this time (epoch ms), even
+   * from an event that arrives early (the event an inline step's stage pushed before it ran: runChain).
+   */
+  notBefore: z.number().optional(),
 });
 type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -80,6 +86,9 @@ export interface StepInvocation {
 }
 
 const MIN_REMAINING_MS = 15_000;
+
+/** A redelivery a little before its stage's notBefore (clocks, rounding) is on time: only an early event waits. */
+const NOT_BEFORE_TOLERANCE_MS = 2_000;
 
 /**
  * A stage that hits Forge's per-invocation request limit (FORGE_FETCH_LIMIT) continues in a new invocation. If it hit
@@ -133,6 +142,14 @@ export async function runStep(
     if (await cancelRequested()) {
       await finalizeRun(deps, run, 'cancelled', { error: null });
       return done('cancelled');
+    }
+    // An event that came before the stage's own "retry later" is over waits for it (not counted as a retry); the
+    // event Forge redelivers after that wait arrives at about that time and goes on.
+    const waitMs = (envelope?.notBefore ?? 0) - deps.clock.now();
+    if (waitMs > NOT_BEFORE_TOLERANCE_MS) {
+      const seconds = Math.min(900, Math.ceil(waitMs / 1000));
+      log('step.not-yet', { retryAfterSeconds: seconds });
+      return { kind: 'retry-later', seconds, reason: 'the stage asked to be retried later' };
     }
 
     const nowIso = () => new Date(deps.clock.now()).toISOString();
@@ -201,7 +218,15 @@ export async function runStep(
     } catch (error) {
       const appError = toAppError(error);
       if (appError.code === 'FORGE_FETCH_LIMIT') return await continueAfterFetchLimit(appError, current, savedThisInvocation);
-      return await handleFailure(appError, ctx.run);
+      const result = await handleFailure(appError, ctx.run);
+      if (result.kind === 'retry-later') {
+        await deps.store.set(
+          cpKey,
+          { ...current, notBefore: deps.clock.now() + result.seconds * 1000 },
+          { ttlSeconds: deps.config.runDataTtlSeconds },
+        );
+      }
+      return result;
     }
     run = (await loadRun(deps, runId)) ?? run;
 
@@ -217,7 +242,7 @@ export async function runStep(
         const next = outcome.next === undefined ? nextStage(stage) : outcome.next;
         current = { ...current, complete: true, next };
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
-        if (next !== null) await push(next, 0);
+        const pushed = next !== null && (await push(next, 0));
         current = { ...current, nextPushed: true };
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
         log('step.complete', {
@@ -227,7 +252,9 @@ export async function runStep(
           retriesLater: run.retries.later,
           retriesNow: run.retries.now,
         });
-        return done('complete');
+        return next !== null && pushed
+          ? { kind: 'done', note: 'complete', pushed: { v: 1, runId, stage: next, seq: 0 } }
+          : done('complete');
       }
       case 'await-confirmation': {
         current = { ...current, complete: true, nextPushed: true, next: null };
@@ -261,7 +288,8 @@ export async function runStep(
     return (await deps.store.get(keys.runCancel(runId))) !== undefined;
   }
 
-  async function push(target: StageName, targetSeq: number): Promise<void> {
+  /** Pushes the event (true), or parks the run near Forge's push limit (false). */
+  async function push(target: StageName, targetSeq: number): Promise<boolean> {
     const latest = (await loadRun(deps, runId)) ?? run!;
     const updatedAt = new Date(deps.clock.now()).toISOString();
     if (latest.pushes >= deps.config.reseedAfterPushes) {
@@ -269,11 +297,12 @@ export async function runStep(
       run = { ...latest, parked: { stage: target, seq: targetSeq }, updatedAt };
       await saveRun(deps, run);
       deps.logger.warn('run.parked', { runId, stage: target, seq: targetSeq, pushes: latest.pushes });
-      return;
+      return false;
     }
     await deps.queue.push(queueFor(target), { v: 1, runId, stage: target, seq: targetSeq });
     run = { ...latest, pushes: latest.pushes + 1, updatedAt };
     await saveRun(deps, run);
+    return true;
   }
 
   /**
@@ -338,4 +367,47 @@ export async function runStep(
     if (note !== 'continued' && note !== 'complete') log('step.skipped', { note });
     return { kind: 'done', note };
   }
+}
+
+/**
+ * An inline step starts only while the invocation has used less than this share of its time before it yields: the
+ * stage it runs then has at least half of it.
+ */
+export const INLINE_BEFORE_SHARE = 0.5;
+
+/**
+ * Runs the step of `message`; then, while the invocation has time and the config allows it (`inlineNextStage`), the
+ * step of the stage it completed into, in the same invocation, and so on (issue 16: each queue hop costs 1-5 s
+ * between a push and its delivery, about 20 s of a first sync before its first write).
+ *
+ * Nothing about delivery changes: the completed step has already pushed the following stage's event (push before
+ * record, as always), so an invocation killed while it runs a stage inline leaves that event to carry on from the
+ * stage's checkpoint. When the pushed event is delivered, it finds the stage's lease held (the inline step still runs:
+ * "retry later" until the lease is free) or the stage's checkpoint ahead of it (a no-op): the duplicate handling every
+ * step already has. The inline step gets the invocation's remaining time (yieldAfterMs less what is used) and its
+ * remaining budget; a "retry later" of an inline step ends the chain, and the original event's result is what Forge
+ * gets (it is done: its stage completed).
+ */
+export async function runChain(
+  message: StageMessage,
+  deps: StepRunnerDeps,
+  handlerFor: (stage: StageName) => StageHandler,
+  invocation: StepInvocation,
+): Promise<StepResult> {
+  const started = deps.clock.now();
+  const first = await runStep(message, deps, handlerFor(message.stage), invocation);
+  let pushed = first.kind === 'done' ? first.pushed : undefined;
+  while (deps.config.inlineNextStage && pushed !== undefined) {
+    const elapsed = deps.clock.now() - started;
+    if (elapsed >= invocation.yieldAfterMs * INLINE_BEFORE_SHARE || invocation.budget.remainingMs() < 2 * MIN_REMAINING_MS) break;
+    deps.logger.info('step.inline', { runId: pushed.runId, stage: pushed.stage, from: message.stage, elapsedMs: elapsed });
+    const next = await runStep(pushed, deps, handlerFor(pushed.stage), {
+      budget: invocation.budget,
+      yieldAfterMs: invocation.yieldAfterMs - elapsed,
+      // The inline step is its event's first delivery: no retries of it so far.
+      retryCount: 0,
+    });
+    pushed = next.kind === 'done' ? next.pushed : undefined;
+  }
+  return first;
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { ScenarioFigures } from '../../bench/sync/figures';
 import { DEFAULT_PLATFORM, type PlatformModel, platformRuntime, queueDelivery } from '../../bench/sync/platform-model';
 import { checkTargets, type TargetCheck } from '../../bench/sync/targets';
+import type { PipelineConfig } from '../../src/pipeline/deps';
 import { FakeClock, type Harness, type InvocationRecord, startHarness } from '../support/pipeline-harness';
 
 /** A clock whose sleeps pass at once in virtual time (the harness's default way of waiting). */
@@ -20,7 +21,7 @@ function sleepingClock(): FakeClock & { sleep(ms: number): Promise<void> } {
   return Object.assign(clock, { sleep: async (ms: number) => clock.advance(ms) });
 }
 
-async function modelledHarness(model: PlatformModel, users: number) {
+async function modelledHarness(model: PlatformModel, users: number, config: Partial<PipelineConfig> = {}) {
   const clock = sleepingClock();
   const runtime = platformRuntime(model, clock);
   const log: InvocationRecord[] = [];
@@ -28,6 +29,7 @@ async function modelledHarness(model: PlatformModel, users: number) {
     users,
     seed: 31,
     clock,
+    config,
     delivery: queueDelivery(model),
     wrapStore: runtime.wrapStore,
     wrapJiraFetch: runtime.wrapJiraFetch,
@@ -52,7 +54,8 @@ describe('the benchmark platform model', () => {
 
   it('puts a seeded 10-20 ms round trip on every KVS operation and 1-5 s between a push and its delivery', async () => {
     const model: PlatformModel = { ...DEFAULT_PLATFORM, fetchLimit: null };
-    const started = await modelledHarness(model, 80);
+    // Every stage in its own invocation (no inline steps, step-runner.ts runChain), so each hop is a delivery to measure.
+    const started = await modelledHarness(model, 80, { inlineNextStage: false });
     h = started.h;
     const opsBefore = h.store.memory.operations;
     const costBefore = started.runtime.cost(h.driver.pushes);
@@ -81,7 +84,7 @@ describe('the benchmark platform model', () => {
     expect(new Set(gaps).size).toBeGreaterThan(1);
 
     // The same seed draws the same delays: a second site of the same world takes the same virtual time.
-    const again = await modelledHarness(model, 80);
+    const again = await modelledHarness(model, 80, { inlineNextStage: false });
     try {
       const second = await again.h.run('sync');
       expect(Date.parse(second.run.finishedAt!) - Date.parse(second.run.startedAt)).toBe(

@@ -221,7 +221,8 @@ describe('point 12: the full read is the first delta round, not /users with $exp
   });
 
   it('a checkpoint in the old "full" shape (list with $expand) restarts cleanly as a delta full read', async () => {
-    const hh = await harness();
+    // The first invocation runs only the first stage (no inline steps), so the checkpoint is planted before the read.
+    const hh = await harness({ config: { inlineNextStage: false } });
     const started = await startRun(hh.deps, { mode: 'sync', trigger: 'manual', startedBy: 'a1' });
     await hh.pump({ stopAfter: 1 });
     const queued = hh.driver.pending.find((e) => e.message.stage === 'entraDirectory');

@@ -163,7 +163,8 @@ describe('stages built from exactly the dependencies they declare', () => {
     h = await startHarness({
       users: 60,
       seed: 18,
-      config: { writeBatchSize: 10 },
+      // One step per invocation (no inline steps): each invocation builds its one stage.
+      config: { writeBatchSize: 10, inlineNextStage: false },
       buildStage: (stage, deps) => narrowStage(recorder, stage, deps),
     });
 

@@ -19,7 +19,7 @@ import { startRun } from '../../src/pipeline/run-control';
 import type { RunMode, RunState, RunTrigger } from '../../src/pipeline/run-state';
 import { loadRun } from '../../src/pipeline/run-store';
 import { createStage } from '../../src/pipeline/stages';
-import { runStep, type StageHandler, type StepRunnerDeps } from '../../src/pipeline/step-runner';
+import { runChain, type StageHandler, type StepRunnerDeps } from '../../src/pipeline/step-runner';
 import { type ConnectionDeps, createAssets, createConnector } from '../../src/services/connections';
 import { saveSettings } from '../../src/services/settings-service';
 import { MemorySecretStore, MemoryStore } from './memory-store';
@@ -274,7 +274,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       const startedAt = clock.now();
       let outcome: InvocationRecord['result'] = 'done';
       try {
-        const result = await runStep(event.message, runnerDeps, buildStage(stage, deps), {
+        const result = await runChain(event.message, runnerDeps, (next) => buildStage(next, deps), {
           budget:
             limits === null
               ? { remainingMs: () => (--calls > 0 ? 600_000 : 0) }

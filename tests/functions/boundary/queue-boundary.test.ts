@@ -25,7 +25,8 @@ describe('queue consumer boundary', () => {
   };
   beforeEach(async () => {
     built = 0;
-    h = await startHarness({ users: 30, seed: 18 });
+    // Each consumer call runs its one step (no inline steps): the tests drive the stages one event at a time.
+    h = await startHarness({ users: 30, seed: 18, config: { inlineNextStage: false } });
   });
   afterEach(async () => {
     await h.close();
