@@ -38,6 +38,9 @@ describe('queue messages of an old or unknown shape', () => {
     const started = (await em.invoke('startSync')) as Answer;
     if (!started.ok) throw new Error(started.error.message);
     const runId = started.data['runId'] as string;
+    // The run must still be running when the bad message comes: Jira asks the first stage to come back in ten minutes
+    // (without it, the first invocation runs every stage inline and the run has succeeded by then).
+    em.simulation!.jira.failNext({ path: '/rest/api/3/users/search', status: 429, headers: { 'Retry-After': '600' }, times: 10 });
     // Loaded after the emulator installed the Forge runtime, as app code is.
     const { Queue } = await import('@forge/events');
     await new Queue({ key: 'sync-plan' }).push({ body: { v: 99, runId, stage: 'plan', seq: 0, users: ['x'] } });
