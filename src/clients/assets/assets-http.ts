@@ -1,6 +1,7 @@
 /**
  * The one way the Assets client talks to Assets: every call goes to `/jsm/assets/workspace/{id}/v1/...` through
- * the site transport, with the retry policy (429 with or without Retry-After, 5xx), and every failure is mapped
+ * the site transport, with the retry policy (429 with or without Retry-After, 5xx; a paced write hands a 429 back at
+ * once, AssetsCall.paced), and every failure is mapped
  * once, here, to an AppError an admin can act on (missing cmdb scopes or Assets roles). Redirects, which Forge does
  * not follow for Assets, are followed here (assetsExchange).
  */
