@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (`tsx --expose-gc bench/bench-sync.ts [--sizes 1000,10000] [--k 5] [--check-k 2.5|off]
  * [--no-baseline] [--config writeBatchSize=96,...] [--out file] [--only groups] [--no-groups] [--sweep-sizes 10000]
- * [--size 100k]`): the whole sync, on the real pipeline against the simulated tenant and site with latency and rate
+ * [--sites main,600,2000,counts] [--size 100k]`): the whole sync, on the real pipeline against the simulated tenant and site with latency and rate
  * limits on and the Forge platform modelled (bench/sync/platform-model.ts: KVS round trips, queue delays, the
  * per-invocation request limit), for worlds of 1,000, 10,000 and 50,000 users, in the scenarios first sync, first
  * resync, no-change resync and resync after 1% churn, next to the per-user baseline; at the sweep sizes (default
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { defaultPipelineConfig, type PipelineConfig } from '../src/pipeline/deps';
 import { DEFAULT_GROUP_BENCH } from './sync/groups-bench';
 import { figuresTable, groupsTable, ratiosTable, targetsTable } from './sync/report';
-import { DEFAULT_K, DEFAULT_SIZES, runSyncBench, type SyncBenchOptions } from './sync/run-bench';
+import { DEFAULT_K, DEFAULT_SIZES, runSyncBench, type Site, SITES, type SyncBenchOptions } from './sync/run-bench';
 
 interface CliOptions {
   readonly sizes: number[];
@@ -32,6 +32,7 @@ interface CliOptions {
   /** undefined: the default (sizes of 10,000 and more). */
   readonly sweepSizes: number[] | undefined;
   readonly firstSyncOnly: boolean;
+  readonly sites: readonly Site[] | undefined;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
@@ -45,6 +46,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let only = false;
   let sweepSizes: number[] | undefined;
   let firstSyncOnly = false;
+  let sites: Site[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -73,13 +75,21 @@ function parseArgs(argv: readonly string[]): CliOptions {
       baseline = false;
       groups = false;
       checkK = null;
+    } else if (arg === '--sites') {
+      sites = value()
+        .split(',')
+        .map((s) => {
+          const site = SITES.find((known) => known === s.trim());
+          if (site === undefined) throw new Error(`--sites: '${s}' is not a site (${SITES.join(', ')})`);
+          return site;
+        });
     } else if (arg === '--only') {
       const v = value();
       if (v !== 'groups') throw new Error(`--only: '${v}' is not a scenario that runs alone (groups)`);
       only = true;
     } else
       throw new Error(
-        `unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file --only groups --no-groups --sweep-sizes 10000|none --size 100k)`,
+        `unknown option ${arg} (options: --sizes 1000,10000 --k 5 --check-k 2.5|off --no-baseline --config key=value,... --out file --only groups --no-groups --sweep-sizes 10000|none --sites main,600,2000,counts --size 100k)`,
       );
   }
   if (only) {
@@ -87,7 +97,18 @@ function parseArgs(argv: readonly string[]): CliOptions {
     sizes = [];
   }
   out ??= path.resolve(__dirname, 'results', only ? 'sync-groups.json' : firstSyncOnly ? `sync-first-${sizes[0]}.json` : 'sync.json');
-  return { sizes, k, checkK: checkK === undefined ? Math.max(1, k / 2) : checkK, baseline, config, out, groups, sweepSizes, firstSyncOnly };
+  return {
+    sizes,
+    k,
+    checkK: checkK === undefined ? Math.max(1, k / 2) : checkK,
+    baseline,
+    config,
+    out,
+    groups,
+    sweepSizes,
+    firstSyncOnly,
+    sites,
+  };
 }
 
 /** `writeBatchSize=96,assetsWritesPerMinuteStart=900`: numeric PipelineConfig fields only. */
@@ -131,6 +152,7 @@ async function main(): Promise<void> {
     groups: cli.groups ? DEFAULT_GROUP_BENCH : null,
     firstSyncOnly: cli.firstSyncOnly,
     ...(cli.sweepSizes === undefined ? {} : { sweepSizes: cli.sweepSizes }),
+    ...(cli.sites === undefined ? {} : { sites: cli.sites }),
   };
   const result = await runSyncBench(options);
 

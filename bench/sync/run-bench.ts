@@ -43,18 +43,30 @@ export interface SyncBenchOptions {
   readonly sweepSizes?: readonly number[];
   /** Only the pipeline's first sync at each size (the once-recorded 100k run: `--size 100k`). */
   readonly firstSyncOnly?: boolean;
+  /**
+   * The sites to run (`--sites`, default all): `main` (the main site's scenarios, the clock check and the baseline)
+   * and the sweep's `600`, `2000`, `counts` at the sweep sizes. Lets one size's sites run in separate processes.
+   */
+  readonly sites?: readonly Site[];
 }
 
+export const SITES = ['main', '600', '2000', 'counts'] as const;
+export type Site = (typeof SITES)[number];
+
 /** The what-if sites of the sweep, each a fresh site of the same world, and the scenarios run on it. */
-export function sweepVariants(platform: PlatformModel): { variant: string; platform: PlatformModel; scenarios: Scenario[] }[] {
+export function sweepVariants(
+  platform: PlatformModel,
+): { site: Exclude<Site, 'main'>; variant: string; platform: PlatformModel; scenarios: Scenario[] }[] {
   return [
-    { variant: 'assets 600/min', platform: { ...platform, assetsWritesPerMinute: 600 }, scenarios: ['first-sync'] },
+    { site: '600', variant: 'assets 600/min', platform: { ...platform, assetsWritesPerMinute: 600 }, scenarios: ['first-sync'] },
     {
+      site: '2000',
       variant: 'assets 2,000/min; Updated refused',
       platform: { ...platform, assetsWritesPerMinute: 2_000, aqlUpdatedFilter: 'refused' },
       scenarios: ['first-sync', 'first-resync', 'no-change'],
     },
     {
+      site: 'counts',
       variant: 'requestJira counts',
       platform: { ...platform, assetsWritesPerMinute: 1_000, fetchLimit: { countsJira: true } },
       scenarios: ['first-sync'],
@@ -88,6 +100,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
   const platform = options.platform ?? DEFAULT_PLATFORM;
   const sweepSizes = options.sweepSizes ?? options.sizes.filter((size) => size >= 10_000);
   const firstSyncOnly = options.firstSyncOnly ?? false;
+  const sites = new Set<Site>(options.sites ?? SITES);
   const log = options.log ?? (() => undefined);
   const realStart = performance.now();
   const results: ScenarioFigures[] = [];
@@ -106,11 +119,13 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
     );
     const config = options.config ?? {};
     const scenarios = firstSyncOnly ? ['first-sync' as const] : PIPELINE_SCENARIOS;
-    const ours = await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, scenarios, config, platform, onScenario });
+    const ours = sites.has('main')
+      ? await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, scenarios, config, platform, onScenario })
+      : [];
     if (!firstSyncOnly && sweepSizes.includes(size))
-      for (const v of sweepVariants(platform))
-        await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, config, onScenario, ...v });
-    if (options.checkK !== null && size === FLOOR_CHECKED_AT && !firstSyncOnly) {
+      for (const { site, ...v } of sweepVariants(platform))
+        if (sites.has(site)) await runPipelineScenarios(subject, { k: options.k, apis, gc: options.gc, config, onScenario, ...v });
+    if (options.checkK !== null && size === FLOOR_CHECKED_AT && !firstSyncOnly && sites.has('main')) {
       const [again] = await runPipelineScenarios(subject, {
         k: options.checkK,
         apis,
@@ -132,7 +147,8 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
         );
       }
     }
-    if (options.baseline && !firstSyncOnly) await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
+    if (options.baseline && !firstSyncOnly && sites.has('main'))
+      await runBaselineScenarios(subject, { apis, gc: options.gc, scenarios: SCENARIOS, onScenario });
   }
 
   const groups =

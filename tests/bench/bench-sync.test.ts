@@ -111,6 +111,28 @@ describe('the sync benchmark on 200 users', () => {
   });
 });
 
+describe('the sync benchmark, one site of the sweep alone (--sites)', () => {
+  it('runs only the chosen site: no main-site scenario, no baseline, its first sync checked against its floor', async () => {
+    const result = await runSyncBench({
+      sizes: [200],
+      sweepSizes: [200],
+      sites: ['600'],
+      k: 20,
+      checkK: 2.5,
+      baseline: true,
+      gc: () => undefined,
+    });
+    expect(result.results.map((r) => `${r.strategy} ${r.scenario} [${r.variant}] ${r.status}`)).toEqual([
+      'pipeline first-sync [assets 600/min] succeeded',
+    ]);
+    expect(result.results[0]!.model?.assetsWritesPerMinute).toBe(600);
+    expect(result.kCheck).toBeNull();
+    expect(result.targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^wall time <= 1\.15 x floor .* at 600\/min\)$/), '429s <= 2% of write requests']),
+    );
+  }, 60_000);
+});
+
 describe('ScaledClock', () => {
   it('runs k times faster than real time, jumps on advance, and leaves excluded work out', async () => {
     const clock = new ScaledClock(50);
