@@ -66,7 +66,7 @@ export async function runBaselineScenarios(subject: WorldUnderTest, options: Bas
       const wallMs = h.clock.now() - started;
       heap.afterInvocation();
       const memory = heap.stop();
-      const { jira, assets } = siteFigures(h, from);
+      const { jira, assets } = siteFigures(h, from, started);
       const graph = graphFigures(h, from);
       const figures: ScenarioFigures = {
         strategy: 'baseline',

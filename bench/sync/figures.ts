@@ -82,6 +82,11 @@ export interface ScenarioFigures {
     readonly writeRedirects: number;
     /** Write requests answered 429. */
     readonly writeThrottled: number;
+    /**
+     * When the first and the last write request reached the site, in ms from the run's start (null: no write): the
+     * time before the first write is the fixed cost of the reads, which the floor does not count.
+     */
+    readonly writeSpan: { readonly firstMs: number; readonly lastMs: number } | null;
   };
   readonly throttled: number;
   readonly invocations: InvocationFigures;
@@ -140,7 +145,8 @@ export function graphFigures(h: Harness, from: Mark): GraphFigures {
 const JIRA_ENDPOINTS = new Set(['users/search', 'user/email/bulk', 'user/email']);
 const WRITE = /^object\/(create|update)$/;
 
-export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets: ScenarioFigures['assets'] } {
+/** `origin`: the run's start on the fake's clock (write times are given from it). */
+export function siteFigures(h: Harness, from: Mark, origin: number): { jira: SiteFigures; assets: ScenarioFigures['assets'] } {
   const jira = { requests: 0, byEndpoint: {} as Record<string, number>, throttled: 0 };
   const assets = {
     requests: 0,
@@ -151,6 +157,7 @@ export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets
     writeRedirects: 0,
     writeThrottled: 0,
   };
+  let span: { firstMs: number; lastMs: number } | null = null;
   for (const r of h.sim.jira.requests.slice(from.jira)) {
     const endpoint = r.endpoint ?? 'other';
     const side = JIRA_ENDPOINTS.has(endpoint) || r.endpoint === null ? jira : assets;
@@ -159,6 +166,10 @@ export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets
     if (r.status === 429) side.throttled++;
     // A redirect the fake sent first (Assets redirects, docs/clients/jira-and-assets.md) is not a write request: the
     // followed request is. It still counts in the endpoint's requests (and against the rate limit).
+    if (WRITE.test(endpoint)) {
+      const at = r.time - origin;
+      span = span === null ? { firstMs: at, lastMs: at } : { firstMs: Math.min(span.firstMs, at), lastMs: Math.max(span.lastMs, at) };
+    }
     if (WRITE.test(endpoint) && r.status >= 300 && r.status < 400) assets.writeRedirects++;
     else if (WRITE.test(endpoint)) {
       assets.writeRequests++;
@@ -166,7 +177,7 @@ export function siteFigures(h: Harness, from: Mark): { jira: SiteFigures; assets
       if (r.status === 429) assets.writeThrottled++;
     }
   }
-  return { jira, assets };
+  return { jira, assets: { ...assets, writeSpan: span } };
 }
 
 export function invocationFigures(

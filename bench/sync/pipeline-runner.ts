@@ -252,7 +252,7 @@ export async function runScenarioWithRun(
   }
   const memory = heap.stop();
   const wallMs = run.finishedAt === null ? clock.now() - Date.parse(run.startedAt) : Date.parse(run.finishedAt) - Date.parse(run.startedAt);
-  const { jira, assets } = siteFigures(h, from);
+  const { jira, assets } = siteFigures(h, from, Date.parse(run.startedAt));
   const graph = graphFigures(h, from);
   const creates = run.counts?.creates ?? 0;
   const stats = worldCounts(subject.world);

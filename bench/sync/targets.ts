@@ -78,7 +78,7 @@ export function checkTargets(
         add(
           f,
           `wall time <= ${factor} x floor (${seconds(f.floorMs)}: ${f.plan.creates} creates + ${f.assets.writeRedirects} redirect hops at ${limit}/min)`,
-          `${seconds(f.wallMs)} = ${ratio.toFixed(2)} x floor`,
+          `${seconds(f.wallMs)} = ${ratio.toFixed(3)} x floor${f.assets.writeSpan === null ? '' : ` (first write at ${seconds(f.assets.writeSpan.firstMs)}, last at ${seconds(f.assets.writeSpan.lastMs)})`}`,
           ratio <= factor,
         );
         const share = f.assets.writeRequests === 0 ? 0 : f.assets.writeThrottled / f.assets.writeRequests;

@@ -200,6 +200,7 @@ function figures(over: {
       writeRequests: 0,
       writeRedirects: 0,
       writeThrottled: 0,
+      writeSpan: null,
       ...over.assets,
     },
     throttled: 0,
