@@ -70,7 +70,7 @@ export const defaultPipelineConfig: PipelineConfig = {
   assetsWritesPerMinuteMin: 60,
   assetsWritesPerMinuteMax: 3_000,
   assetsWriteRateStep: 20,
-  assetsWriteRateStepEvery: 100,
+  assetsWriteRateStepEvery: 50,
   assetsWriteRateDecrease: 0.7,
   writeBatchSize: 96,
   reseedAfterPushes: 800,

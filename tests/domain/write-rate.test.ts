@@ -88,27 +88,27 @@ describe('adaptive Assets write rate', () => {
     expect(windowCap(afterProbe(state, DEFAULT_WRITE_RATE), DEFAULT_WRITE_RATE)).toBe(1_250);
     state = afterWrite(state, 1, DEFAULT_WRITE_RATE, 2_000);
     expect(state.ceiling).toBe(2_000);
-    expect(state.perMinute).toBe(1_940);
-    expect(windowCap(state, DEFAULT_WRITE_RATE)).toBe(1_970);
+    expect(state.perMinute).toBe(1_970);
+    expect(windowCap(state, DEFAULT_WRITE_RATE)).toBe(1_990);
     for (let i = 0; i < 10 * DEFAULT_WRITE_RATE.stepEvery; i++) state = afterWrite(state, 0, DEFAULT_WRITE_RATE);
-    expect(state.ceiling).toBeCloseTo(2_000 * 1.001 ** 10, 6);
-    expect(state.perMinute).toBeLessThan(1_970);
+    expect(state.ceiling).toBeCloseTo(2_000 * DEFAULT_WRITE_RATE.probeFactor ** 10, 6);
+    expect(state.perMinute).toBeLessThan(1_990);
     // Refused with far fewer requests in the window than before: the limit fell or is shared; cut as AIMD does too.
     state = afterWrite(state, 1, DEFAULT_WRITE_RATE, 1_000);
     expect(state.ceiling).toBe(1_000);
-    expect(state.perMinute).toBe(970);
+    expect(state.perMinute).toBe(985);
   });
 
   it('issue 16: a 429 without a window count keeps a learned ceiling; without one it cuts as AIMD does', () => {
     let state = afterWrite(startRate(DEFAULT_WRITE_RATE, null), 1, DEFAULT_WRITE_RATE, 1_000);
-    expect(state.perMinute).toBe(970);
+    expect(state.perMinute).toBe(985);
     state = { ...state, sinceDecrease: DEFAULT_WRITE_RATE.cooldownWrites };
     state = afterWrite(state, 1, DEFAULT_WRITE_RATE);
     expect(state.ceiling).toBe(1_000);
-    expect(state.perMinute).toBe(970);
+    expect(state.perMinute).toBe(985);
     expect(afterWrite(startRate(DEFAULT_WRITE_RATE, 1_000), 1, DEFAULT_WRITE_RATE).perMinute).toBe(700);
     // A ceiling the site's last run learned: start just under it, not at the documented-safe 900 or ramping past it.
-    expect(startRate(DEFAULT_WRITE_RATE, 970, 2_000).perMinute).toBe(1_940);
+    expect(startRate(DEFAULT_WRITE_RATE, 970, 2_000).perMinute).toBe(1_970);
     expect(startRate(DEFAULT_WRITE_RATE, 970, 2_000).ceiling).toBe(2_000);
   });
 
