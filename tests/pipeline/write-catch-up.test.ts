@@ -118,8 +118,11 @@ describe('the write stage refills the rolling minute after a gap between invocat
       const writes = h.sim.jira.requests.filter((r) => isWrite(r) && r.status !== 429);
       const spanMin = (writes[writes.length - 1]!.time - writes[0]!.time) / 60_000;
       const share = writes.length / spanMin / limit;
-      process.stdout.write(`limit ${limit}, KVS 15 ms: the write stage sends ${(100 * share).toFixed(1)}% of the limit\n`);
-      // The rate starts at 0.97 of the learned ceiling (probed gently upwards): the pauses between batches cost nothing
+      const throttled = h.sim.jira.requests.filter((r) => isWrite(r) && r.status === 429).length;
+      process.stdout.write(
+        `limit ${limit}, KVS 15 ms: the write stage sends ${(100 * share).toFixed(1)}% of the limit (${throttled} 429s of ${writes.length + throttled} write requests)\n`,
+      );
+      // The rate starts at 0.985 of the learned ceiling (probed gently upwards): the pauses between batches cost nothing
       // (before: 95.0%).
       expect(share).toBeGreaterThanOrEqual(0.97);
     } finally {
