@@ -15,6 +15,7 @@ import type { RetryPolicy } from '../../../src/clients/retry-policy';
 import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import type { ObjectWrite } from '../../../src/domain/object-values';
 import { objectTypeOf } from '../../../src/domain/schema-definition';
+import type { SchemaLayout } from '../../../src/domain/schema-layout';
 import { type FakeClock, fakeClock, testPolicy } from '../jira/support';
 
 /** The Employee object type with the core attributes (what the client tests create their schema from). */
@@ -59,6 +60,25 @@ export async function assetsTestBed(
   const fetch = jiraFetchTo(site.url);
   const clientWith = (policy: RetryPolicy): AssetsClient => createAssetsClient({ fetch, policy, workspaceCache: cache });
   return { site, clock, cache, client: clientWith(policyFor(clock)), clientWith };
+}
+
+/**
+ * A fresh site per test with the core schema ensured (call inside a describe): the returned function starts it; after
+ * each test the site is checked for unexpected requests and closed.
+ */
+export function coreSchemaBedPerTest(
+  users: FakeJiraSiteOptions['users'],
+): (options?: FakeJiraSiteOptions) => Promise<{ bed: AssetsTestBed; layout: SchemaLayout }> {
+  let bed: AssetsTestBed | undefined;
+  afterEach(async () => {
+    bed?.site.expectNoUnexpected();
+    await bed?.site.close();
+    bed = undefined;
+  });
+  return async (options = {}) => {
+    bed = await assetsTestBed({ users, ...options });
+    return { bed, layout: (await bed.client.ensureSchema(CORE_SCHEMA)).layout };
+  };
 }
 
 /**

@@ -5,30 +5,23 @@
  * JSDCLOUD-11605, no Retry-After on an Assets 429 by default; `sendRetryAfter: true` the friendly reading).
  */
 import type { FakeJiraSiteOptions } from '../../../fakes/jira/fake-jira-site';
-import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import type { AppError } from '../../../src/domain/errors';
 import type { ObjectWrite } from '../../../src/domain/object-values';
 import type { SchemaLayout } from '../../../src/domain/schema-layout';
 import { jiraUser, rejection } from '../jira/support';
-import { type AssetsTestBed, assetsTestBed, EMPLOYEE, employeeWrite, served } from './assets-support';
+import { type AssetsTestBed, coreSchemaBedPerTest, EMPLOYEE, employeeWrite, served } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 const employee = (overrides: ObjectWrite = {}): ObjectWrite => employeeWrite(ADA.accountId, overrides);
 
 describe('paced Assets writes (issue 16)', () => {
-  let bed: AssetsTestBed | undefined;
+  const start = coreSchemaBedPerTest([ADA]);
   let layout: SchemaLayout;
 
-  afterEach(async () => {
-    bed?.site.expectNoUnexpected();
-    await bed?.site.close();
-    bed = undefined;
-  });
-
   async function setup(options: FakeJiraSiteOptions): Promise<AssetsTestBed> {
-    bed = await assetsTestBed({ users: [ADA], ...options });
-    layout = (await bed.client.ensureSchema(CORE_SCHEMA)).layout;
-    return bed;
+    const started = await start(options);
+    layout = started.layout;
+    return started.bed;
   }
 
   const limited = (perMinute: number, sendRetryAfter?: boolean): FakeJiraSiteOptions => ({

@@ -5,12 +5,11 @@
  */
 import type { FakeJiraSiteOptions, RecordedRequest } from '../../../fakes/jira/fake-jira-site';
 import { MAX_ASSETS_REDIRECTS } from '../../../src/clients/assets/assets-http';
-import { CORE_SCHEMA } from '../../../src/domain/attribute-catalogue';
 import type { AppError } from '../../../src/domain/errors';
 import type { ObjectWrite } from '../../../src/domain/object-values';
 import type { SchemaLayout } from '../../../src/domain/schema-layout';
 import { jiraUser, rejection } from '../jira/support';
-import { type AssetsTestBed, assetsTestBed, EMPLOYEE, employeeWrite, isRedirect } from './assets-support';
+import { type AssetsTestBed, coreSchemaBedPerTest, EMPLOYEE, employeeWrite, isRedirect } from './assets-support';
 
 const ADA = jiraUser({ accountId: 'acc-ada' });
 
@@ -19,19 +18,13 @@ const employee = (entraUserId: string): ObjectWrite => employeeWrite(ADA.account
 const v1 = (r: RecordedRequest): string => `${r.method} ${r.url.replace(/^\/jsm\/assets\/workspace\/[^/]+\/v1\//, '')} ${r.status}`;
 
 describe('Assets redirects', () => {
-  let bed: AssetsTestBed | undefined;
+  const start = coreSchemaBedPerTest([ADA]);
   let layout: SchemaLayout;
 
-  afterEach(async () => {
-    bed?.site.expectNoUnexpected();
-    await bed?.site.close();
-    bed = undefined;
-  });
-
   async function setup(options: FakeJiraSiteOptions = {}): Promise<AssetsTestBed> {
-    bed = await assetsTestBed({ users: [ADA], ...options });
-    layout = (await bed.client.ensureSchema(CORE_SCHEMA)).layout;
-    return bed;
+    const started = await start(options);
+    layout = started.layout;
+    return started.bed;
   }
 
   it('creates the schema, creates and updates an object, and searches, when Assets redirects every request', async () => {
