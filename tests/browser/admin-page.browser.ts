@@ -26,6 +26,7 @@ import {
   startPageSandbox,
   tabTo,
   typeInto,
+  waitShown,
 } from './support/browser';
 
 const SECRET = SIMULATED_TENANT.clientSecret;
@@ -190,7 +191,7 @@ describe('the admin page in Chromium, keyboard only', () => {
   it('previews the first sync: a table per category, nothing written', async () => {
     await openTab(page, 'Preview');
     await pressButton(page, 'Generate Preview');
-    await main().getByRole('table').first().waitFor({ timeout: 60_000 });
+    await waitShown(page, main().getByRole('table').first(), 60_000);
     await idle(page);
     expect(await main().getByRole('table').count()).toBeGreaterThan(0);
     expect(sandbox.emulator.simulation!.jira.employees()).toEqual([]);
@@ -202,7 +203,7 @@ describe('the admin page in Chromium, keyboard only', () => {
     await pressButton(page, 'Run Manual Sync');
     await page.getByRole('progressbar').first().waitFor({ timeout: 30_000 });
     await main().getByRole('heading', { name: 'Run in progress' }).waitFor({ state: 'detached', timeout: 90_000 });
-    await main().getByRole('heading', { name: 'Latest sync report' }).waitFor({ timeout: 30_000 });
+    await waitShown(page, main().getByRole('heading', { name: 'Latest sync report' }), 30_000);
     await idle(page);
     expect(sandbox.emulator.simulation!.jira.employees().length).toBeGreaterThan(20);
     await expectAccessible();
@@ -214,7 +215,7 @@ describe('the admin page in Chromium, keyboard only', () => {
     sandbox.emulator.simulation!.entra.upsertUser({ ...user, jobTitle: 'Chief Sandbox Officer' });
     await openTab(page, 'Preview');
     await pressButton(page, 'Generate Preview');
-    await main().getByText('Chief Sandbox Officer').first().waitFor({ timeout: 60_000 });
+    await waitShown(page, main().getByText('Chief Sandbox Officer').first(), 60_000);
     const row = main().getByRole('row').filter({ hasText: 'Chief Sandbox Officer' }).first();
     expect(await row.textContent()).toMatch(/→|->/);
     await idle(page);
@@ -373,7 +374,7 @@ describe('the admin page in Chromium, keyboard only', () => {
     await openTab(page, 'Preview');
     await pressButton(page, 'Generate Preview');
     const groups = main().getByRole('table').filter({ hasText: 'Nested Team A' });
-    await groups.first().waitFor({ timeout: 60_000 });
+    await waitShown(page, groups.first(), 60_000);
     await idle(page);
     const text = (await groups.first().innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('Nested Team A');
@@ -420,7 +421,7 @@ describe('the admin page in Chromium, keyboard only', () => {
     const note = main()
       .locator('section')
       .filter({ hasText: `Scope: ${expected}.` });
-    await note.first().waitFor({ timeout: 60_000 });
+    await waitShown(page, note.first(), 60_000);
     await idle(page);
     const text = (await note.first().innerText()).replace(/\s+/g, ' ');
     const { report } = (
@@ -475,7 +476,7 @@ describe('the admin page in Chromium, keyboard only', () => {
     expect(done).toMatchObject({ result: 'changed' });
     await openTab(page, 'History');
     const table = main().getByRole('table').filter({ hasText: 'accountEnabled: true -> accountEnabled: false' });
-    await table.first().waitFor({ timeout: 30_000 });
+    await waitShown(page, table.first(), 30_000);
     expect((await table.first().innerText()).replace(/\s+/g, ' ')).toContain(
       `${employee.objectKey} / ${String(employee.values['entraUserId'])}`,
     );

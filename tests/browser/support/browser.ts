@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../../sandbox/emulator';
 import { bundlePage, type PageBundle } from '../../../sandbox/page/bundle';
@@ -92,6 +92,29 @@ export function pageRecord(page: Page): Promise<PageRecord> {
 /** Waits until no invoke is waiting for its answer. */
 export async function idle(page: Page): Promise<void> {
   await page.waitForFunction(() => (globalThis as unknown as { __entraSyncPage?: { inFlight: number } }).__entraSyncPage?.inFlight === 0);
+}
+
+/**
+ * Waits for `locator` to be visible. On a timeout the error also says what the page's main region showed instead
+ * (its text, cut to 1,500 characters), the bridge's problems and the last invokes' answers (the sandbox's simulated
+ * people only; the client secret never reaches the page), so a failure on a loaded CI machine says what happened.
+ */
+export async function waitShown(page: Page, locator: Locator, timeout: number): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    const shown = await page
+      .getByRole('main')
+      .innerText({ timeout: 5_000 })
+      .catch(() => '(the main region could not be read)');
+    const record = await pageRecord(page).catch(() => null);
+    const invokes = (record?.invokes ?? [])
+      .slice(-3)
+      .map((i) => `${i.functionKey}${i.failed ? ' (failed)' : ''}: ${(i.response ?? 'no answer').slice(0, 300)}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nThe page showed instead:\n${shown.slice(0, 1_500)}\nBridge problems: ${JSON.stringify(record?.problems ?? [])}\nLast invokes:\n${invokes.join('\n')}`,
+    );
+  }
 }
 
 interface Focused {
