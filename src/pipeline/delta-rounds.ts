@@ -56,8 +56,14 @@ export interface DeltaPage<C> {
 
 export interface RoundReader<C> {
   readonly store: KeyValueStore;
-  /** The port call: null starts a full round. */
+  /** The port call: null starts a full round. A page asked ahead for the same link is handed over instead. */
   readonly fetchPage: (link: string | null) => Promise<DeltaPage<C>>;
+  /**
+   * Asks for the page at `link` now, while the caller stores the page it has (Graph's latency then overlaps the KVS
+   * writes); the next `fetchPage(link)` takes it, its failure included. A page asked ahead that is never taken (the
+   * invocation yields first) costs one request.
+   */
+  readonly askAhead: (link: string) => void;
   /** Where the round's changes are stored (run data). */
   readonly changeKey: (index: number) => string;
   readonly ttlSeconds: number;
@@ -84,9 +90,20 @@ export function roundReader<C>(
   runId: string,
   read: Pick<RoundReader<C>, 'fetchPage' | 'event' | 'what'> & { readonly dataset: RunDataset },
 ): RoundReader<C> {
+  let ahead: { readonly link: string; readonly page: Promise<DeltaPage<C>> } | null = null;
   return {
     store: deps.store,
-    fetchPage: read.fetchPage,
+    fetchPage: (link) => {
+      const asked = ahead;
+      ahead = null;
+      return asked !== null && asked.link === link ? asked.page : read.fetchPage(link);
+    },
+    askAhead: (link) => {
+      const page = read.fetchPage(link);
+      // Handled when taken; a page never taken must not surface as an unhandled rejection.
+      page.catch(() => undefined);
+      ahead = { link, page };
+    },
     changeKey: (i) => keys.chunk(runId, read.dataset, i),
     ttlSeconds: deps.config.runDataTtlSeconds,
     logger: deps.logger,
@@ -128,6 +145,8 @@ export async function readRoundPage<C>(
       { context: { runId, restarts }, cause: error, retry: 'later', retryAfterSeconds: 60 },
     );
   }
+  // The next page goes out now, unless the stage yields after this one (it would be asked again next invocation).
+  if (page.nextLink !== null && !ctx.shouldYield()) reader.askAhead(page.nextLink);
   const written = await writeChunks(reader.store, reader.changeKey, page.changes, {
     firstIndex: cp.changeChunks,
     ttlSeconds: reader.ttlSeconds,
