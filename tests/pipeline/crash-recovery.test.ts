@@ -5,6 +5,8 @@
  * first, middle and last storage operation.
  */
 import { generateWorld } from '../../fakes/world/generate-world';
+import { readStageOutput } from '../../src/pipeline/stage-outputs';
+import { writeCheckpointSchema } from '../../src/pipeline/stages/write-assets-stage';
 import { type HarnessOptions, startHarness } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 90, seed: 23 });
@@ -70,6 +72,53 @@ describe('crash recovery', () => {
         expect({ n, status: run.status, crashes: stats.crashes }).toEqual({ n, status: 'succeeded', crashes: 1 });
         expect({ n, duplicates: h.duplicateEntraIds() }).toEqual({ n, duplicates: [] });
         expect(h.assetsState()).toEqual(reference.state);
+      } finally {
+        await h.close();
+      }
+    }
+  }, 120_000);
+
+  it('keeps the created pairs right when killed after rewriting the last created chunk, before its checkpoint', async () => {
+    // The write stage appends each batch's created pairs to the last created chunk (write-assets-stage.ts
+    // appendCreated): a kill between that write and the checkpoint leaves more pairs in the chunk than the checkpoint
+    // counts, and the replayed batch appends its pairs again. The run must still link managers to the objects created.
+    for (const killAfter of [1, 2, 3, 5]) {
+      let createdWrites = 0;
+      let dead = false;
+      const alive = () => {
+        if (dead) throw new Error('invocation killed after a created chunk was written');
+      };
+      const h = await startHarness({
+        ...options,
+        wrapStore: (inner) => ({
+          get: async (key) => (alive(), inner.get(key)),
+          set: async (key, value, o) => {
+            alive();
+            await inner.set(key, value, o);
+            if (/^run:[^:]+:created:\d+$/.test(key) && ++createdWrites === killAfter) dead = true;
+          },
+          setIfAbsent: async (key, value, o) => (alive(), inner.setIfAbsent(key, value, o)),
+          swap: async (key, value, o) => (alive(), inner.swap(key, value, o)),
+          delete: async (key) => (alive(), inner.delete(key)),
+        }),
+        observeInvocation: { before: () => (dead = false) },
+      });
+      try {
+        const { run } = await h.run('sync', { budgetCalls: BUDGET_CALLS });
+        expect({ killAfter, createdWrites: createdWrites > killAfter, status: run.status }).toEqual({
+          killAfter,
+          createdWrites: true,
+          status: 'succeeded',
+        });
+        expect({ killAfter, duplicates: h.duplicateEntraIds() }).toEqual({ killAfter, duplicates: [] });
+        expect(h.assetsState()).toEqual(reference.state);
+        // One chunk holds every pair of this run (many batches of 8), where there used to be a chunk per batch.
+        const cp = await readStageOutput(h.deps, run.runId, 'writeAssets', writeCheckpointSchema);
+        expect({ killAfter, createdChunks: cp.createdChunks, pairs: cp.createdTail }).toEqual({
+          killAfter,
+          createdChunks: 1,
+          pairs: run.counts!.creates,
+        });
       } finally {
         await h.close();
       }

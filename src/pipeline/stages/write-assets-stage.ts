@@ -17,12 +17,12 @@ import type { WriteFailureInput } from '../../domain/report';
 import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
 import { type SyncOperation, syncOperationSchema } from '../../domain/sync-operations';
 import { DEFAULT_WRITE_RATE, startRate, type WriteRateSettings } from '../../domain/write-rate';
-import { readChunks, writeChunks } from '../chunked-store';
+import { readChunks, splitIntoChunks } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
 import { readObservations, recordObservations } from '../platform-observations';
-import type { AssetsPort, SchemaLayout, WriteResult } from '../ports';
+import type { AssetsPort, KeyValueStore, SchemaLayout, WriteResult } from '../ports';
 import { runDefinition } from '../run-state';
 import { readStageOutput } from '../stage-outputs';
 import type { StageHandler } from '../step-runner';
@@ -48,6 +48,11 @@ export const writeCheckpointSchema = z.object({
   offset: z.number().int().min(0),
   inflight: z.object({ chunk: z.number().int(), from: z.number().int(), to: z.number().int() }).nullable(),
   createdChunks: z.number().int().min(0),
+  /**
+   * Pairs of the last created chunk that belong to it (the chunk is rewritten with each batch's new pairs until it is
+   * full: see appendCreated). Absent in checkpoints written before it existed: the last chunk is then complete.
+   */
+  createdTail: z.number().int().min(0).optional(),
   writes: z.number().int().min(0),
   processed: z.number().int().min(0),
   failures: z.number().int().min(0),
@@ -118,8 +123,10 @@ export const createWriteAssetsStage =
       });
     const { assets } = await deps.connect();
     const definition = runDefinition(ctx.run);
-    const createdPairs = await readChunks(deps.store, (i) => keys.chunk(runId, 'created', i), cp.createdChunks, createdPairSchema);
+    const createdPairs = await readCreated(deps.store, runId, cp);
     const created = new Map<string, string>(createdPairs);
+    // The pairs of the last created chunk, which the next batch's new pairs are appended to.
+    let createdTail = createdPairs.slice(createdPairs.length - (cp.createdTail ?? 0));
     const pacer = createPacer(
       deps,
       rateSettings(deps.config),
@@ -228,19 +235,16 @@ export const createWriteAssetsStage =
         }
 
         for (const [entraId, objectId] of newlyCreated) created.set(entraId, objectId);
-        const createdChunks =
-          newlyCreated.length === 0
-            ? cp.createdChunks
-            : cp.createdChunks +
-              (await writeChunks(deps.store, (i) => keys.chunk(runId, 'created', i), newlyCreated, {
-                firstIndex: cp.createdChunks,
-                ttlSeconds: deps.config.runDataTtlSeconds,
-              }));
+        let createdChunks = cp.createdChunks;
+        if (newlyCreated.length > 0) {
+          ({ createdChunks, tail: createdTail } = await appendCreated(deps, runId, cp, createdTail, newlyCreated));
+        }
         cp = {
           ...cp,
           offset: to,
           inflight: null,
           createdChunks,
+          createdTail: createdTail.length,
           writes: cp.writes + writes,
           processed: cp.processed + batch.length,
           failures: cp.failures + failures.length,
@@ -363,6 +367,45 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
   const settled = await Promise.allSettled(workers);
   const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (rejected !== undefined) throw rejected.reason;
+}
+
+/**
+ * The created chunks hold at most this many bytes each: small enough that rewriting the last one with each batch
+ * stays cheap, large enough that an invocation reads few of them (50,000 creates: about 35 chunks, where one chunk
+ * per batch made about 460, all read again by every write invocation: quadratic under "requestJira counts", where an
+ * invocation writes about 97 objects).
+ */
+export const CREATED_CHUNK_BYTES = 64 * 1024;
+
+const createdKey = (runId: string) => (i: number) => keys.chunk(runId, 'created', i);
+
+/**
+ * The Entra id -> object id pairs this run created, in order. The last chunk is read up to `createdTail` pairs: an
+ * invocation that rewrote it and was killed before its checkpoint may have left more there (its batch is replayed).
+ */
+async function readCreated(store: KeyValueStore, runId: string, cp: WriteCheckpoint): Promise<[string, string][]> {
+  if (cp.createdChunks === 0) return [];
+  const key = createdKey(runId);
+  const whole = await readChunks(store, key, cp.createdChunks - 1, createdPairSchema);
+  const last = await readChunks(store, (i) => key(cp.createdChunks - 1 + i), 1, createdPairSchema);
+  return [...whole, ...(cp.createdTail === undefined ? last : last.slice(0, cp.createdTail))];
+}
+
+/** Appends a batch's new pairs: the last chunk is rewritten with them while it has room, then new chunks follow. */
+async function appendCreated(
+  deps: Pick<WriteAssetsStageDeps, 'store' | 'config'>,
+  runId: string,
+  cp: WriteCheckpoint,
+  tail: readonly [string, string][],
+  added: readonly [string, string][],
+): Promise<{ createdChunks: number; tail: [string, string][] }> {
+  // A checkpoint from before createdTail: its last chunk is complete, so the new pairs start a chunk of their own.
+  const reopen = cp.createdChunks > 0 && cp.createdTail !== undefined;
+  const first = reopen ? cp.createdChunks - 1 : cp.createdChunks;
+  const chunks = splitIntoChunks([...(reopen ? tail : []), ...added], CREATED_CHUNK_BYTES);
+  const key = createdKey(runId);
+  for (let i = 0; i < chunks.length; i++) await deps.store.set(key(first + i), chunks[i], { ttlSeconds: deps.config.runDataTtlSeconds });
+  return { createdChunks: first + chunks.length, tail: chunks[chunks.length - 1] ?? [] };
 }
 
 /** Where a run's first write invocation starts: the rate and ceiling the site's last run learned, when known. */
