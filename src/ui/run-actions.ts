@@ -23,6 +23,9 @@ export function useRunAction(handle: StatusHandle, call: () => Promise<Answer<Ru
     const answer = await call();
     if (!answer.ok) setFailure(answer.error);
     await handle.refresh();
+    // After the refresh: a run that already ended changes the idle key now (its results reload); one still moving
+    // changes it when it ends.
+    if (answer.ok) handle.noteRun(answer.data.runId);
     setWorking(false);
     return answer.ok ? answer.data : null;
   };

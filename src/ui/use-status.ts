@@ -18,6 +18,12 @@ export interface StatusHandle {
   readonly refresh: () => Promise<void>;
   /** Changes when a run starts, stops for confirmation or ends: what shows run results reloads on it. */
   readonly runKey: string;
+  /**
+   * The page started (or acted on) this run. A short run can start and end between two status loads (a small
+   * preview runs every stage in its first invocation), so the status alone never shows it moving; noting it
+   * changes `runKey` once the run is idle, and what shows its results reloads.
+   */
+  readonly noteRun: (runId: string) => void;
 }
 
 export function useStatus(): StatusHandle {
@@ -27,6 +33,7 @@ export function useStatus(): StatusHandle {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(0);
   const moving = useRef(false);
+  const [notedRun, setNotedRun] = useState('');
 
   const load = useCallback(async (): Promise<void> => {
     if (timer.current !== null) clearTimeout(timer.current);
@@ -59,7 +66,7 @@ export function useStatus(): StatusHandle {
   // Queued -> running changes nothing a tab loads; a start, a stop for confirmation or an end does.
   const runKey =
     active === null
-      ? `idle:${status?.lastManual?.entry.runId ?? ''}:${status?.lastScheduled?.entry.runId ?? ''}`
+      ? `idle:${status?.lastManual?.entry.runId ?? ''}:${status?.lastScheduled?.entry.runId ?? ''}:${notedRun}`
       : `${active.runId}:${active.status === 'awaiting-confirmation' ? 'waiting' : 'moving'}`;
-  return { status, error, refresh: load, runKey };
+  return { status, error, refresh: load, runKey, noteRun: setNotedRun };
 }

@@ -98,6 +98,26 @@ describe('page states (stub backend)', () => {
     expect(stub.count('getStatus')).toBe(statusLoads + 1);
   });
 
+  it('shows the new preview when the run ended before the status was asked again (a short run never seen moving)', async () => {
+    const stub = new StubBackend();
+    const old = runView({ runId: '20260302090000-old', number: 1, mode: 'preview', status: 'succeeded', finishedAt: T0 });
+    stub.answers.set('getReport', { ok: true, data: { runId: old.runId, report: cappedReport(3, 100), run: old } });
+    page = renderAdminPage({ invoke: stub.invoke });
+    await page.waitForText('No run in progress.');
+    await page.selectTab('Preview');
+    await page.waitForText('Run #1, started');
+    // The preview runs every stage in its first invocation: done before the page asks for the status again, which
+    // therefore never shows it active.
+    const fresh = runView({ runId: '20260302100000-new', number: 3, mode: 'preview', status: 'succeeded', finishedAt: T0 });
+    stub.answers.set('startPreview', { ok: true, data: runView({ runId: fresh.runId, number: 3, mode: 'preview', status: 'queued' }) });
+    stub.answers.set('getRun', { ok: true, data: fresh });
+    stub.answers.set('getReport', { ok: true, data: { runId: fresh.runId, report: cappedReport(5, 100), run: fresh } });
+    await page.click('Generate Preview');
+    await page.waitForText('Run #3, started');
+    expect(page.text()).toContain('Employees to create (5)');
+    expect(page.text()).not.toContain('Run #1, started');
+  });
+
   it('says the answer was unexpected when a resolver answers a shape the page does not know', async () => {
     const stub = new StubBackend();
     stub.answers.set('getHistory', { ok: true, data: [{ runId: 42 }] });
