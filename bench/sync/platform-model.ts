@@ -32,6 +32,7 @@ import type { InvocationContext } from '../../sandbox/invocation-context';
 import { withFetchLimit } from '../../src/adapters/forge-fetch-limit';
 import type { ExternalFetch, HttpResponse, JiraFetch } from '../../src/clients/http';
 import type { KeyValueStore } from '../../src/pipeline/ports';
+import { aroundStoreOps } from '../../src/pipeline/store-ops';
 import { mulberry32 } from '../../tests/support/queue-driver';
 
 export type AqlUpdatedFilter = 'refused' | 'supported';
@@ -116,13 +117,7 @@ export function platformRuntime(model: PlatformModel, clock: { now(): number; sl
   return {
     model,
     limiter,
-    wrapStore: (store) => ({
-      get: async (key) => (await roundTrip(), store.get(key)),
-      set: async (key, value, options) => (await roundTrip(), store.set(key, value, options)),
-      setIfAbsent: async (key, value, options) => (await roundTrip(), store.setIfAbsent(key, value, options)),
-      swap: async (key, value, options) => (await roundTrip(), store.swap(key, value, options)),
-      delete: async (key) => (await roundTrip(), store.delete(key)),
-    }),
+    wrapStore: (store) => aroundStoreOps(store, async (_op, _key, call) => (await roundTrip(), call())),
     wrapExternalFetch: (fetch) => {
       if (limiter === null) return fetch;
       const proxied: ExternalFetch = async (request) => (limiter.take(invocation, 'external') ? fetch(request) : refusal());

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../domain/errors';
 import type { KeyValueStore } from './ports';
+import { aroundStoreOps } from './store-ops';
 
 export interface StorageRetryOptions {
   readonly attempts: number;
@@ -23,11 +24,5 @@ export function withStorageRetries(store: KeyValueStore, options: StorageRetryOp
       }
     }
   }
-  return {
-    get: (key) => retrying(() => store.get(key)),
-    set: (key, value, o) => retrying(() => store.set(key, value, o)),
-    setIfAbsent: (key, value, o) => retrying(() => store.setIfAbsent(key, value, o)),
-    swap: (key, value, o) => retrying(() => store.swap(key, value, o)),
-    delete: (key) => retrying(() => store.delete(key)),
-  };
+  return aroundStoreOps(store, (_op, _key, call) => retrying(call));
 }

@@ -7,6 +7,7 @@
 import { generateWorld } from '../../fakes/world/generate-world';
 import { readStageOutput } from '../../src/pipeline/stage-outputs';
 import { writeCheckpointSchema } from '../../src/pipeline/stages/write-assets-stage';
+import { aroundStoreOps } from '../../src/pipeline/store-ops';
 import { type HarnessOptions, startHarness } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 90, seed: 23 });
@@ -90,17 +91,13 @@ describe('crash recovery', () => {
       };
       const h = await startHarness({
         ...options,
-        wrapStore: (inner) => ({
-          get: async (key) => (alive(), inner.get(key)),
-          set: async (key, value, o) => {
+        wrapStore: (inner) =>
+          aroundStoreOps(inner, async (op, key, call) => {
             alive();
-            await inner.set(key, value, o);
-            if (/^run:[^:]+:created:\d+$/.test(key) && ++createdWrites === killAfter) dead = true;
-          },
-          setIfAbsent: async (key, value, o) => (alive(), inner.setIfAbsent(key, value, o)),
-          swap: async (key, value, o) => (alive(), inner.swap(key, value, o)),
-          delete: async (key) => (alive(), inner.delete(key)),
-        }),
+            const result = await call();
+            if (op === 'set' && /^run:[^:]+:created:\d+$/.test(key) && ++createdWrites === killAfter) dead = true;
+            return result;
+          }),
         observeInvocation: { before: () => (dead = false) },
       });
       try {

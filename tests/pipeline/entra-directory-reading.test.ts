@@ -8,6 +8,7 @@ import { generateWorld } from '../../fakes/world/generate-world';
 import type { ExternalFetch } from '../../src/clients/http';
 import { readDirectory, readDirectoryMeta } from '../../src/pipeline/directory-cache';
 import type { KeyValueStore } from '../../src/pipeline/ports';
+import { aroundStoreOps } from '../../src/pipeline/store-ops';
 import { FakeClock, startHarness } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 700, seed: 1618 });
@@ -29,16 +30,11 @@ function overlapMeter() {
         open--;
       }
     };
-  const wrapStore = (inner: KeyValueStore): KeyValueStore => ({
-    get: (key) => inner.get(key),
-    set: async (key, value, options) => {
-      if (open > 0) seen.writesBesideDelta++;
-      return inner.set(key, value, options);
-    },
-    setIfAbsent: (key, value, options) => inner.setIfAbsent(key, value, options),
-    swap: (key, value, options) => inner.swap(key, value, options),
-    delete: (key) => inner.delete(key),
-  });
+  const wrapStore = (inner: KeyValueStore): KeyValueStore =>
+    aroundStoreOps(inner, (op, _key, call) => {
+      if (op === 'set' && open > 0) seen.writesBesideDelta++;
+      return call();
+    });
   return { seen, wrapFetch, wrapStore };
 }
 

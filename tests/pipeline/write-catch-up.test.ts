@@ -18,6 +18,7 @@ import { defaultPipelineConfig } from '../../src/pipeline/deps';
 import { recordObservations } from '../../src/pipeline/platform-observations';
 import type { KeyValueStore } from '../../src/pipeline/ports';
 import { rateSettings } from '../../src/pipeline/stages/write-assets-stage';
+import { aroundStoreOps } from '../../src/pipeline/store-ops';
 import { createPacer } from '../../src/pipeline/write-pacer';
 import { FakeClock, type Harness, startHarness } from '../support/pipeline-harness';
 
@@ -85,14 +86,7 @@ describe('the write stage refills the rolling minute after a gap between invocat
     // (about ten operations): at 2,000 a minute that is a tenth of a batch's time, which the pacer used to lose.
     const clock = new FakeClock();
     const slow = (store: KeyValueStore): KeyValueStore => {
-      const roundTrip = () => clock.advance(15);
-      return {
-        get: async (key) => (roundTrip(), store.get(key)),
-        set: async (key, value, options) => (roundTrip(), store.set(key, value, options)),
-        setIfAbsent: async (key, value, options) => (roundTrip(), store.setIfAbsent(key, value, options)),
-        swap: async (key, value, options) => (roundTrip(), store.swap(key, value, options)),
-        delete: async (key) => (roundTrip(), store.delete(key)),
-      };
+      return aroundStoreOps(store, async (_op, _key, call) => (clock.advance(15), call()));
     };
     const limit = 2_000;
     const h = await startHarness({
