@@ -164,14 +164,13 @@ export function siteFigures(h: Harness, from: Mark, origin: number): { jira: Sit
     side.requests++;
     side.byEndpoint[endpoint] = (side.byEndpoint[endpoint] ?? 0) + 1;
     if (r.status === 429) side.throttled++;
+    if (!WRITE.test(endpoint)) continue;
+    const at = r.time - origin;
+    span = span === null ? { firstMs: at, lastMs: at } : { firstMs: Math.min(span.firstMs, at), lastMs: Math.max(span.lastMs, at) };
     // A redirect the fake sent first (Assets redirects, docs/clients/jira-and-assets.md) is not a write request: the
     // followed request is. It still counts in the endpoint's requests (and against the rate limit).
-    if (WRITE.test(endpoint)) {
-      const at = r.time - origin;
-      span = span === null ? { firstMs: at, lastMs: at } : { firstMs: Math.min(span.firstMs, at), lastMs: Math.max(span.lastMs, at) };
-    }
-    if (WRITE.test(endpoint) && r.status >= 300 && r.status < 400) assets.writeRedirects++;
-    else if (WRITE.test(endpoint)) {
+    if (r.status >= 300 && r.status < 400) assets.writeRedirects++;
+    else {
       assets.writeRequests++;
       if (r.status >= 200 && r.status < 300) assets.writes++;
       if (r.status === 429) assets.writeThrottled++;

@@ -45,7 +45,16 @@ export async function writeChunks<T>(
   items: readonly T[],
   options: { firstIndex?: number; ttlSeconds?: number } = {},
 ): Promise<number> {
-  const chunks = splitIntoChunks(items);
+  return writeChunkList(store, keyOf, splitIntoChunks(items), options);
+}
+
+/** Writes chunks already split (splitIntoChunks with another size) starting at `firstIndex`; returns their number. */
+export async function writeChunkList<T>(
+  store: KeyValueStore,
+  keyOf: (index: number) => string,
+  chunks: readonly (readonly T[])[],
+  options: { firstIndex?: number; ttlSeconds?: number } = {},
+): Promise<number> {
   const first = options.firstIndex ?? 0;
   for (let i = 0; i < chunks.length; i++) {
     await store.set(keyOf(first + i), chunks[i], options.ttlSeconds === undefined ? undefined : { ttlSeconds: options.ttlSeconds });

@@ -17,7 +17,7 @@ import type { WriteFailureInput } from '../../domain/report';
 import { type ObjectTypeDefinition, objectTypeOf } from '../../domain/schema-definition';
 import { type SyncOperation, syncOperationSchema } from '../../domain/sync-operations';
 import { DEFAULT_WRITE_RATE, startRate, type WriteRateSettings } from '../../domain/write-rate';
-import { readChunks, splitIntoChunks } from '../chunked-store';
+import { readChunks, splitIntoChunks, writeChunkList } from '../chunked-store';
 import type { ConnectTo, PipelineConfig, PipelineDeps } from '../deps';
 import { keys } from '../keys';
 import { readLayout } from '../layout-store';
@@ -126,7 +126,7 @@ export const createWriteAssetsStage =
     const createdPairs = await readCreated(deps.store, runId, cp);
     const created = new Map<string, string>(createdPairs);
     // The pairs of the last created chunk, which the next batch's new pairs are appended to.
-    let createdTail = createdPairs.slice(createdPairs.length - (cp.createdTail ?? 0));
+    let tailPairs = createdPairs.slice(createdPairs.length - (cp.createdTail ?? 0));
     const pacer = createPacer(
       deps,
       rateSettings(deps.config),
@@ -237,14 +237,14 @@ export const createWriteAssetsStage =
         for (const [entraId, objectId] of newlyCreated) created.set(entraId, objectId);
         let createdChunks = cp.createdChunks;
         if (newlyCreated.length > 0) {
-          ({ createdChunks, tail: createdTail } = await appendCreated(deps, runId, cp, createdTail, newlyCreated));
+          ({ createdChunks, tail: tailPairs } = await appendCreated(deps, runId, cp, tailPairs, newlyCreated));
         }
         cp = {
           ...cp,
           offset: to,
           inflight: null,
           createdChunks,
-          createdTail: createdTail.length,
+          createdTail: tailPairs.length,
           writes: cp.writes + writes,
           processed: cp.processed + batch.length,
           failures: cp.failures + failures.length,
@@ -403,9 +403,11 @@ async function appendCreated(
   const reopen = cp.createdChunks > 0 && cp.createdTail !== undefined;
   const first = reopen ? cp.createdChunks - 1 : cp.createdChunks;
   const chunks = splitIntoChunks([...(reopen ? tail : []), ...added], CREATED_CHUNK_BYTES);
-  const key = createdKey(runId);
-  for (let i = 0; i < chunks.length; i++) await deps.store.set(key(first + i), chunks[i], { ttlSeconds: deps.config.runDataTtlSeconds });
-  return { createdChunks: first + chunks.length, tail: chunks[chunks.length - 1] ?? [] };
+  const written = await writeChunkList(deps.store, createdKey(runId), chunks, {
+    firstIndex: first,
+    ttlSeconds: deps.config.runDataTtlSeconds,
+  });
+  return { createdChunks: first + written, tail: chunks[chunks.length - 1] ?? [] };
 }
 
 /** Where a run's first write invocation starts: the rate and ceiling the site's last run learned, when known. */
