@@ -55,6 +55,11 @@ export interface PipelineConfig {
    * step-runner.ts), instead of leaving it to the event it pushed (a 1-5 s queue hop).
    */
   readonly inlineNextStage: boolean;
+  /**
+   * While a Microsoft read waits for its pacing window or a Retry-After, the reads that need nothing from it run
+   * beside the chain in the same invocation (READS_BESIDE in messages.ts, runChain in step-runner.ts).
+   */
+  readonly sideReads: boolean;
 }
 
 export const defaultPipelineConfig: PipelineConfig = {
@@ -75,6 +80,7 @@ export const defaultPipelineConfig: PipelineConfig = {
   writeBatchSize: 96,
   reseedAfterPushes: 800,
   inlineNextStage: true,
+  sideReads: true,
 };
 
 export interface PipelineDeps {

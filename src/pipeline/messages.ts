@@ -18,15 +18,32 @@ export const QUEUES = {
 export type StageName = keyof typeof QUEUES;
 export type QueueKey = (typeof QUEUES)[StageName];
 
-export const STAGE_ORDER: readonly StageName[] = [
-  'atlassianUsers',
+/**
+ * The Microsoft reads come first: they are the ones paced (90 calls a minute: src/clients/egress-pacer.ts), so they
+ * set the length of a run's reading, and the reads that do not call Microsoft can fill their waits (READS_BESIDE).
+ */
+export const STAGE_ORDER = [
   'entraDirectory',
   'entraGroups',
+  'atlassianUsers',
   'assetsSnapshot',
   'plan',
   'writeAssets',
   'finish',
-];
+] as const satisfies readonly StageName[];
+
+/** The stage a run starts with. */
+export const FIRST_STAGE: StageName = STAGE_ORDER[0];
+
+/**
+ * Later reading stages that need nothing from the stage named, and that the step runner may run while that stage
+ * waits for a time it asked for (runChain: a pacing window, a Retry-After), so the wait is not idle. Only stages
+ * that do not call Microsoft: they cannot use the pacing window they fill.
+ */
+export const READS_BESIDE: Readonly<Partial<Record<StageName, readonly StageName[]>>> = {
+  entraDirectory: ['atlassianUsers', 'assetsSnapshot'],
+  entraGroups: ['atlassianUsers', 'assetsSnapshot'],
+};
 
 export const MESSAGE_VERSION = 1;
 
@@ -49,6 +66,6 @@ export function queueFor(stage: StageName): QueueKey {
 }
 
 export function nextStage(stage: StageName): StageName | null {
-  const index = STAGE_ORDER.indexOf(stage);
+  const index = (STAGE_ORDER as readonly StageName[]).indexOf(stage);
   return STAGE_ORDER[index + 1] ?? null;
 }

@@ -8,7 +8,7 @@ import { GROUP_SYNC_OFF } from '../domain/group-sync';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, readLease, releaseLease, renewLease } from './lease';
-import { queueFor } from './messages';
+import { FIRST_STAGE, queueFor } from './messages';
 import { isTerminal, RUN_STATE_VERSION, type RunMode, type RunState, type RunTrigger } from './run-state';
 import { finalizeRun, loadRun, saveRun } from './run-store';
 import { readStoredSettings } from './settings-store';
@@ -57,13 +57,13 @@ export async function startRun(deps: PipelineDeps, input: StartRunInput): Promis
     trigger: input.trigger,
     startedBy: input.startedBy,
     status: 'queued',
-    stage: 'atlassianUsers',
+    stage: FIRST_STAGE,
     progress: { processed: 0, total: null, label: 'Waiting to start' },
   });
   const { runId, number } = run;
   await saveRun(deps, run);
   try {
-    await deps.queue.push(queueFor('atlassianUsers'), { v: 1, runId, stage: 'atlassianUsers', seq: 0 });
+    await deps.queue.push(queueFor(FIRST_STAGE), { v: 1, runId, stage: FIRST_STAGE, seq: 0 });
   } catch (cause) {
     const error = new AppError('QUEUE_PUSH_FAILED', 'The run could not be queued. Try again in a minute.', {
       context: { runId },

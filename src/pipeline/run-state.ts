@@ -10,7 +10,7 @@ import { GROUP_SYNC_OFF, groupMembershipSchema, groupSelectionSchema, isGroupSyn
 import { reportCountsSchema } from '../domain/report';
 import type { SchemaDefinition } from '../domain/schema-definition';
 import { scopeGroupIds, scopeProfileProperties, scopeSchema } from '../domain/scope';
-import { runIdSchema, STAGE_ORDER, type StageName } from './messages';
+import { runIdSchema, STAGE_ORDER } from './messages';
 
 export const RUN_STATE_VERSION = 1;
 
@@ -33,7 +33,7 @@ export type RunTrigger = z.infer<typeof runTriggerSchema>;
 
 export const publicErrorSchema = z.object({ code: z.string(), message: z.string() });
 
-export const stageNameSchema = z.enum(STAGE_ORDER as unknown as [StageName, ...StageName[]]);
+export const stageNameSchema = z.enum(STAGE_ORDER);
 
 export const runStateSchema = z.object({
   v: z.literal(RUN_STATE_VERSION),

@@ -20,7 +20,7 @@ import { AppError, toAppError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { keys } from './keys';
 import { acquireLease, releaseLease, renewLease } from './lease';
-import { nextStage, queueFor, type StageMessage, type StageName } from './messages';
+import { nextStage, queueFor, READS_BESIDE, type StageMessage, type StageName } from './messages';
 import type { InvocationBudget } from './ports';
 import { isTerminal, type RunState } from './run-state';
 import { finalizeRun, loadRun, saveRun } from './run-store';
@@ -37,7 +37,13 @@ export type StageOutcome =
 export type StepResult =
   /** `pushed`: the event of the following stage this step pushed when it completed (runChain may run it at once). */
   | { readonly kind: 'done'; readonly note: string; readonly pushed?: StageMessage }
-  | { readonly kind: 'retry-later'; readonly seconds: number; readonly reason: string };
+  | {
+      readonly kind: 'retry-later';
+      readonly seconds: number;
+      readonly reason: string;
+      /** The stage itself asked to wait until this time (epoch ms): runChain may fill the wait (READS_BESIDE). */
+      readonly until?: number;
+    };
 
 export interface StepContext {
   readonly runId: string;
@@ -120,7 +126,7 @@ export async function runStep(
 
   let envelope = await readEnvelope();
   const skip = await skipReason(envelope);
-  if (skip !== null) return done(skip);
+  if (skip !== null) return skip;
 
   const holder = `${runId}.${stage}.${seq}.${deps.newId()}`;
   const leaseKey = `${cpKey}:lease`;
@@ -135,7 +141,7 @@ export async function runStep(
     // Re-read under the lease: the holder before us may have moved on.
     envelope = await readEnvelope();
     const skipAfterLease = await skipReason(envelope);
-    if (skipAfterLease !== null) return done(skipAfterLease);
+    if (skipAfterLease !== null) return skipAfterLease;
     run = (await loadRun(deps, runId)) ?? run;
     if (isTerminal(run.status)) return done(`run already ${run.status}`);
 
@@ -149,7 +155,7 @@ export async function runStep(
     if (waitMs > NOT_BEFORE_TOLERANCE_MS) {
       const seconds = Math.min(900, Math.ceil(waitMs / 1000));
       log('step.not-yet', { retryAfterSeconds: seconds });
-      return { kind: 'retry-later', seconds, reason: 'the stage asked to be retried later' };
+      return { kind: 'retry-later', seconds, reason: 'the stage asked to be retried later', until: envelope!.notBefore! };
     }
 
     const nowIso = () => new Date(deps.clock.now()).toISOString();
@@ -159,45 +165,16 @@ export async function runStep(
     }
     await renewLease(deps.store, keys.runLock(), runId, deps.config.staleRunMs, deps.clock.now());
 
-    let current: Envelope = envelope ?? { v: 1, seq, complete: false, nextPushed: false, next: null, state: null };
+    const checkpoints = checkpointAccess(deps, { runId, stage, cpKey, leaseKey, holder }, envelope ?? emptyEnvelope(seq));
     let lastProgressAt = 0;
-    // Every invocation saves at least one checkpoint before it may yield, so a run always moves forward.
-    let savedThisInvocation = false;
     const ctx: StepContext = {
       runId,
       seq,
       stage,
       run,
-      shouldYield: () => {
-        if (!savedThisInvocation) return false;
-        const elapsed = deps.clock.now() - started;
-        return elapsed >= invocation.yieldAfterMs || invocation.budget.remainingMs() < MIN_REMAINING_MS;
-      },
-      readCheckpoint: async (schema) => {
-        if (current.state === null || current.state === undefined) return undefined;
-        const parsed = schema.safeParse(current.state);
-        if (!parsed.success) {
-          throw new AppError('STORAGE_FAILED', 'A stored checkpoint is unreadable; start a new run.', {
-            context: { runId, stage },
-            cause: parsed.error,
-          });
-        }
-        return parsed.data;
-      },
-      saveCheckpoint: async (state) => {
-        current = { ...current, state };
-        savedThisInvocation = true;
-        await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
-        const stillMine = await renewLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
-        if (!stillMine)
-          throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', {
-            context: { runId, stage },
-            retry: 'later',
-            retryAfterSeconds: 30,
-          });
-        if (await cancelRequested())
-          throw new AppError('RUN_CANCELLED', 'The run was cancelled by an admin.', { context: { runId, stage } });
-      },
+      shouldYield: () => checkpoints.saved() && yieldDue(deps, invocation, started),
+      readCheckpoint: checkpoints.read,
+      saveCheckpoint: checkpoints.save,
       progress: async (processed, total, label) => {
         const now = deps.clock.now();
         if (now - lastProgressAt < deps.config.progressIntervalMs) return;
@@ -217,18 +194,19 @@ export async function runStep(
       outcome = await handler(ctx);
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.code === 'FORGE_FETCH_LIMIT') return await continueAfterFetchLimit(appError, current, savedThisInvocation);
+      const current = checkpoints.envelope();
+      if (appError.code === 'FORGE_FETCH_LIMIT') return await continueAfterFetchLimit(appError, current, checkpoints.saved());
       const result = await handleFailure(appError, ctx.run);
       if (result.kind === 'retry-later') {
-        await deps.store.set(
-          cpKey,
-          { ...current, notBefore: deps.clock.now() + result.seconds * 1000 },
-          { ttlSeconds: deps.config.runDataTtlSeconds },
-        );
+        const until = deps.clock.now() + result.seconds * 1000;
+        await deps.store.set(cpKey, { ...current, notBefore: until }, { ttlSeconds: deps.config.runDataTtlSeconds });
+        // A wait the stage asked for (pacing, Retry-After), not a backoff after an error: runChain may fill it.
+        return appError.retry === 'later' ? { ...result, until } : result;
       }
       return result;
     }
     run = (await loadRun(deps, runId)) ?? run;
+    let current = checkpoints.envelope();
 
     switch (outcome.kind) {
       case 'continue': {
@@ -270,22 +248,28 @@ export async function runStep(
     await releaseLease(deps.store, leaseKey, holder).catch(() => undefined);
   }
 
-  async function skipReason(env: Envelope | null): Promise<string | null> {
+  /**
+   * Why this event has nothing to do, or null. A stage completed without its next event pushed (a crash in between,
+   * or a step beside the chain: runSideStep) pushes it now, and runChain may run that stage at once.
+   */
+  async function skipReason(env: Envelope | null): Promise<StepResult | null> {
     if (env === null) return null;
-    if (seq < env.seq) return 'stale continuation';
+    if (seq < env.seq) return done('stale continuation');
     if (env.complete) {
       if (!env.nextPushed && env.next !== null) {
-        await push(env.next as StageName, 0);
+        const next = env.next as StageName;
+        const pushed = await push(next, 0);
         await deps.store.set(cpKey, { ...env, nextPushed: true }, { ttlSeconds: deps.config.runDataTtlSeconds });
-        return 'stage complete; next stage re-pushed';
+        log('step.complete', { next, note: 'completed earlier; next stage pushed now' });
+        return pushed ? { kind: 'done', note: 'complete', pushed: { v: 1, runId, stage: next, seq: 0 } } : done('complete');
       }
-      return 'stage already complete';
+      return done('stage already complete');
     }
     return null;
   }
 
   async function cancelRequested(): Promise<boolean> {
-    return (await deps.store.get(keys.runCancel(runId))) !== undefined;
+    return isCancelRequested(deps, runId);
   }
 
   /** Pushes the event (true), or parks the run near Forge's push limit (false). */
@@ -369,6 +353,148 @@ export async function runStep(
   }
 }
 
+async function isCancelRequested(deps: Pick<StepRunnerDeps, 'store'>, runId: string): Promise<boolean> {
+  return (await deps.store.get(keys.runCancel(runId))) !== undefined;
+}
+
+function emptyEnvelope(seq: number): Envelope {
+  return { v: 1, seq, complete: false, nextPushed: false, next: null, state: null };
+}
+
+/** Time to stop at the next safe point: the step's share of the invocation is used, or its end is near. */
+function yieldDue(deps: Pick<StepRunnerDeps, 'clock'>, invocation: StepInvocation, started: number): boolean {
+  return deps.clock.now() - started >= invocation.yieldAfterMs || invocation.budget.remainingMs() < MIN_REMAINING_MS;
+}
+
+/**
+ * A stage's checkpoint as its step reads and saves it: the envelope's state, written under the stage lease (renewed
+ * on every save; lost: RUN_INVALID_STATE), with the admin's cancel checked after each save. `saved()`: whether this
+ * step saved one yet (every step saves at least one before it may yield, so a run always moves forward).
+ */
+function checkpointAccess(
+  deps: Pick<StepRunnerDeps, 'store' | 'clock' | 'config'>,
+  at: { readonly runId: string; readonly stage: StageName; readonly cpKey: string; readonly leaseKey: string; readonly holder: string },
+  start: Envelope,
+) {
+  const { runId, stage } = at;
+  let current = start;
+  let saved = false;
+  return {
+    envelope: () => current,
+    saved: () => saved,
+    read: async <S extends z.ZodType>(schema: S): Promise<z.infer<S> | undefined> => {
+      if (current.state === null || current.state === undefined) return undefined;
+      const parsed = schema.safeParse(current.state);
+      if (!parsed.success) {
+        throw new AppError('STORAGE_FAILED', 'A stored checkpoint is unreadable; start a new run.', {
+          context: { runId, stage },
+          cause: parsed.error,
+        });
+      }
+      return parsed.data;
+    },
+    save: async (state: unknown): Promise<void> => {
+      current = { ...current, state };
+      saved = true;
+      await deps.store.set(at.cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
+      const stillMine = await renewLease(deps.store, at.leaseKey, at.holder, deps.config.stageLeaseMs, deps.clock.now());
+      if (!stillMine)
+        throw new AppError('RUN_INVALID_STATE', 'Another invocation took over this stage.', {
+          context: { runId, stage },
+          retry: 'later',
+          retryAfterSeconds: 30,
+        });
+      if (await isCancelRequested(deps, runId))
+        throw new AppError('RUN_CANCELLED', 'The run was cancelled by an admin.', { context: { runId, stage } });
+    },
+  };
+}
+
+/** How a step beside the chain ended (runSideStep). */
+export type SideStepResult = 'complete' | 'yielded' | 'skipped' | 'stopped';
+
+/**
+ * Runs a step of `stage` beside the run's chain: while the chain's stage waits for a time it asked for, a later
+ * reading stage that needs nothing from it (READS_BESIDE) gets on with its work in the same invocation. The step is
+ * quiet: it works under its stage's lease and checkpoint like any step, but writes no run record (the chain's stage
+ * owns it: run-store.ts), pushes no event and decides nothing about the run. It completes its stage without pushing
+ * the next one: when the chain reaches the stage, its event finds it complete and pushes on (skipReason in runStep);
+ * if it yields, the chain's own step of the stage goes on from its checkpoint. Any error ends it and is left to the
+ * chain's own step, which meets it again and handles it as always (retry, fail, cancel); so does a stage that is
+ * already complete, held by another invocation, or waiting for its own retry time.
+ */
+export async function runSideStep(
+  runId: string,
+  stage: StageName,
+  deps: StepRunnerDeps,
+  handler: StageHandler,
+  invocation: StepInvocation,
+): Promise<SideStepResult> {
+  const started = deps.clock.now();
+  const log = (event: string, extra: Record<string, string | number | boolean | null> = {}) =>
+    deps.logger.info(event, { runId, stage, side: true, ...extra });
+  const run = await loadRun(deps, runId);
+  if (run === null || isTerminal(run.status) || (await isCancelRequested(deps, runId))) return 'skipped';
+  const cpKey = keys.checkpoint(runId, stage);
+  const readEnvelope = async (): Promise<Envelope | null> => {
+    const parsed = envelopeSchema.safeParse(await deps.store.get(cpKey));
+    return parsed.success ? parsed.data : null;
+  };
+  const idle = (env: Envelope | null) => env !== null && (env.complete || (env.notBefore ?? 0) > deps.clock.now());
+  if (idle(await readEnvelope())) return 'skipped';
+
+  const holder = `${runId}.${stage}.side.${deps.newId()}`;
+  const leaseKey = `${cpKey}:lease`;
+  const lease = await acquireLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
+  if (!lease.acquired) return 'skipped';
+  try {
+    const envelope = await readEnvelope();
+    if (idle(envelope)) return 'skipped';
+    const start = envelope ?? emptyEnvelope(0);
+    const checkpoints = checkpointAccess(deps, { runId, stage, cpKey, leaseKey, holder }, start);
+    const ctx: StepContext = {
+      runId,
+      seq: start.seq,
+      stage,
+      run,
+      shouldYield: () => checkpoints.saved() && yieldDue(deps, invocation, started),
+      readCheckpoint: checkpoints.read,
+      saveCheckpoint: checkpoints.save,
+      // The run record shows the chain's stage; this step's progress shows when the chain reaches it.
+      progress: async () => undefined,
+      updateRun: async () => {
+        throw new AppError('RUN_INVALID_STATE', `The ${stage} step cannot change the run record beside the chain.`, {
+          context: { runId, stage },
+        });
+      },
+    };
+    let outcome: StageOutcome;
+    try {
+      outcome = await handler(ctx);
+    } catch (error) {
+      log('step.side-stopped', { code: toAppError(error).code, elapsedMs: deps.clock.now() - started });
+      return 'stopped';
+    }
+    if (outcome.kind !== 'complete') {
+      log('step.side-yielded', { elapsedMs: deps.clock.now() - started });
+      return 'yielded';
+    }
+    const next = outcome.next === undefined ? nextStage(stage) : outcome.next;
+    await deps.store.set(
+      cpKey,
+      { ...checkpoints.envelope(), complete: true, next, nextPushed: false },
+      { ttlSeconds: deps.config.runDataTtlSeconds },
+    );
+    log('step.side-complete', { elapsedMs: deps.clock.now() - started });
+    return 'complete';
+  } finally {
+    await releaseLease(deps.store, leaseKey, holder).catch(() => undefined);
+  }
+}
+
+/** A wait shorter than this is not filled with steps beside the chain (their set-up would outlast it). */
+export const SIDE_STEP_MIN_WAIT_MS = 10_000;
+
 /**
  * An inline step starts only while the invocation has used less than this share of its time before it yields: the
  * stage it runs then has at least half of it.
@@ -396,6 +522,7 @@ export async function runChain(
 ): Promise<StepResult> {
   const started = deps.clock.now();
   const first = await runStep(message, deps, handlerFor(message.stage), invocation);
+  let last = { stage: message.stage, result: first };
   let pushed = first.kind === 'done' ? first.pushed : undefined;
   while (deps.config.inlineNextStage && pushed !== undefined) {
     const elapsed = deps.clock.now() - started;
@@ -407,7 +534,41 @@ export async function runChain(
       // The inline step is its event's first delivery: no retries of it so far.
       retryCount: 0,
     });
+    last = { stage: pushed.stage, result: next };
     pushed = next.kind === 'done' ? next.pushed : undefined;
   }
+  if (last.result.kind === 'retry-later' && last.result.until !== undefined) {
+    await fillWait(message.runId, last.stage, last.result.until, deps, handlerFor, invocation, started);
+    if (last.result === first) {
+      // The event is redelivered when the stage's wait is over, not the whole wait after the steps that filled it.
+      return { ...first, seconds: Math.max(1, Math.ceil((last.result.until - deps.clock.now()) / 1000)) };
+    }
+  }
   return first;
+}
+
+/**
+ * While `stage` waits until `until` (a pacing window, a Retry-After), runs the reading stages that need nothing
+ * from it (READS_BESIDE) beside the chain (runSideStep), each until the wait is over or the invocation's share is
+ * used: at 50,000 users the directory read waits about a minute for its Microsoft pacing windows, enough to read the
+ * Atlassian accounts and the Assets snapshot that would otherwise follow it (issue 16). Off with `sideReads: false`.
+ */
+async function fillWait(
+  runId: string,
+  stage: StageName,
+  until: number,
+  deps: StepRunnerDeps,
+  handlerFor: (stage: StageName) => StageHandler,
+  invocation: StepInvocation,
+  started: number,
+): Promise<void> {
+  if (!deps.config.sideReads) return;
+  for (const side of READS_BESIDE[stage] ?? []) {
+    const now = deps.clock.now();
+    const yieldAfterMs = Math.min(invocation.yieldAfterMs - (now - started), until - now);
+    if (yieldAfterMs < SIDE_STEP_MIN_WAIT_MS || invocation.budget.remainingMs() < 2 * MIN_REMAINING_MS) return;
+    deps.logger.info('step.side', { runId, stage: side, beside: stage, waitMs: until - now });
+    const result = await runSideStep(runId, side, deps, handlerFor(side), { budget: invocation.budget, yieldAfterMs, retryCount: 0 });
+    if (result === 'yielded' || result === 'stopped') return;
+  }
 }

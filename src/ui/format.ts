@@ -62,9 +62,9 @@ export function activeRunReason(run: { number: number; mode: RunModeView; trigge
 
 /** The run's seven stages, in order, as the progress display names them (groups: completes at once when group sync is off). */
 export const STAGES: readonly { readonly name: string; readonly label: string }[] = [
-  { name: 'atlassianUsers', label: 'Reading Atlassian accounts' },
   { name: 'entraDirectory', label: 'Reading Entra ID' },
   { name: 'entraGroups', label: 'Reading Entra groups' },
+  { name: 'atlassianUsers', label: 'Reading Atlassian accounts' },
   { name: 'assetsSnapshot', label: 'Reading Assets' },
   { name: 'plan', label: 'Planning changes' },
   { name: 'writeAssets', label: 'Writing to Assets' },

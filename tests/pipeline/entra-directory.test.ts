@@ -221,10 +221,10 @@ describe('point 12: the full read is the first delta round, not /users with $exp
   });
 
   it('a checkpoint in the old "full" shape (list with $expand) restarts cleanly as a delta full read', async () => {
-    // The first invocation runs only the first stage (no inline steps), so the checkpoint is planted before the read.
-    const hh = await harness({ config: { inlineNextStage: false } });
+    // The directory read is the first stage: its event is queued and nothing has run when the checkpoint is planted.
+    const hh = await harness();
     const started = await startRun(hh.deps, { mode: 'sync', trigger: 'manual', startedBy: 'a1' });
-    await hh.pump({ stopAfter: 1 });
+    await hh.pump({ stopAfter: 0 });
     const queued = hh.driver.pending.find((e) => e.message.stage === 'entraDirectory');
     expect(queued).toBeDefined();
     const oldChunk = [

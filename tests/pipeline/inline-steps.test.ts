@@ -8,6 +8,7 @@
 import { queueDelivery } from '../../bench/sync/platform-model';
 import { DEFAULT_PLATFORM } from '../../bench/sync/platform-model';
 import { generateWorld } from '../../fakes/world/generate-world';
+import { FIRST_STAGE } from '../../src/pipeline/messages';
 import { FakeClock, startHarness } from '../support/pipeline-harness';
 
 const world = generateWorld({ users: 120, seed: 1618 });
@@ -51,7 +52,7 @@ describe('inline steps (issue 16)', () => {
     expect(inline.jiraSearch).toBe(hops.jiraSearch);
     // The first invocation ran the whole chain: the run finished inside it.
     const first = inline.stats.invocationLog[0]!;
-    expect(first.stage).toBe('atlassianUsers');
+    expect(first.stage).toBe(FIRST_STAGE);
     expect(Date.parse(inline.run.finishedAt!)).toBeLessThanOrEqual(first.startedAt + first.durationMs);
     // Without the hops (six of 1-5 s between seven stages) the run is that much shorter.
     expect(hops.wallMs - inline.wallMs).toBeGreaterThanOrEqual(6 * 1_000 - 500);
