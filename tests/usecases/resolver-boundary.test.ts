@@ -7,6 +7,7 @@ import { type ResolverAnswer, resolverFunction } from '../../src/functions/bound
 import { RESOLVER_USE_CASES } from '../../src/functions/resolver';
 import { MAX_RESOLVER_PAYLOAD_CHARS, RESOLVER_KEYS, type ResolverKey } from '../../src/functions/resolver-keys';
 import { keys } from '../../src/pipeline/keys';
+import { FIRST_STAGE } from '../../src/pipeline/messages';
 import { ADMIN, type AppWorld, MEMBER, startAppWorld } from './support/app-deps';
 
 const RUN_ID = '20260302090000-abcdef123456';
@@ -63,7 +64,7 @@ describe('the resolver boundary', () => {
     });
     const started = await call(RESOLVER_KEYS.startPreview, undefined);
     expect(started).toMatchObject({ ok: true, data: { mode: 'preview', trigger: 'manual', startedBy: ADMIN, status: 'queued' } });
-    expect(world.pushes.map((p) => p.message.stage)).toEqual(['atlassianUsers']);
+    expect(world.pushes.map((p) => p.message.stage)).toEqual([FIRST_STAGE]);
     // The positive answer is kept 5 minutes: the second call asked Jira nothing.
     expect(permissionChecks()).toHaveLength(1);
     expect(boundaryLogs()).toEqual([]);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../../src/domain/errors';
 import { scheduledFunction } from '../../src/functions/boundary/scheduled-boundary';
 import { keys } from '../../src/pipeline/keys';
+import { FIRST_STAGE } from '../../src/pipeline/messages';
 import { saveSettings } from '../../src/services/settings-service';
 import { privacyReportUseCase } from '../../src/usecases/privacy-report';
 import { scheduledSyncUseCase } from '../../src/usecases/scheduled-sync';
@@ -39,7 +40,7 @@ describe('the scheduled boundary', () => {
     await trigger()();
     const started = world.logs.find((l) => l.event === 'schedule.started');
     expect(started?.fields).toEqual({ runId: expect.any(String) });
-    expect(world.pushes.map((p) => [p.message.runId, p.message.stage])).toEqual([[started!.fields.runId, 'atlassianUsers']]);
+    expect(world.pushes.map((p) => [p.message.runId, p.message.stage])).toEqual([[started!.fields.runId, FIRST_STAGE]]);
     expect(world.built.count).toBe(3);
   });
 

@@ -35,7 +35,7 @@ describe('queue consumer boundary', () => {
   async function startSync(): Promise<StageMessage> {
     const run = await startRun(h.deps, { mode: 'sync', trigger: 'manual', startedBy: '5b10ac8d82e05b22cc7d4ef5' });
     const first = h.driver.take();
-    expect(first?.message).toEqual({ v: 1, runId: run.runId, stage: 'atlassianUsers', seq: 0 });
+    expect(first?.message).toEqual({ v: 1, runId: run.runId, stage: 'entraDirectory', seq: 0 });
     return first!.message;
   }
 
@@ -92,21 +92,19 @@ describe('queue consumer boundary', () => {
 
   it('runs a step and answers "retry later" as an InvocationError with retryAfter', async () => {
     const first = await startSync();
-    expect(
-      await queueConsumer(stageEntry('atlassianUsers'), depsPerInvocation)({ body: first, retryContext: { retryCount: 0 } }),
-    ).toBeUndefined();
-    const next = h.driver.take();
-    expect(next?.message).toEqual({ v: 1, runId: first.runId, stage: 'entraDirectory', seq: 0 });
-
     // Longer than the client waits in-process (5 s): handed back as "retry later" with Graph's Retry-After.
-    h.sim.entra.failNext({ path: '/v1.0/users/delta', status: 429, headers: { 'Retry-After': '120' }, times: 5 });
-    const answer = await queueConsumer(
-      stageEntry('entraDirectory'),
-      depsPerInvocation,
-    )({ body: next!.message, retryContext: { retryCount: 0 } });
+    h.sim.entra.failNext({ path: '/v1.0/users/delta', status: 429, headers: { 'Retry-After': '120' }, times: 1 });
+    const answer = await queueConsumer(stageEntry('entraDirectory'), depsPerInvocation)({ body: first, retryContext: { retryCount: 0 } });
     // InvocationError's constructor returns its wire form, {_retry, retryOptions}, which Forge reads.
     expect(answer).toEqual({ _retry: true, retryOptions: { retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST } });
     expect(answer).toEqual(new InvocationError({ retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST }));
+    expect(built).toBe(1);
+    // Redelivered after the wait, the step completes its stage and pushes the next one.
+    h.clock.advance(120_000);
+    expect(
+      await queueConsumer(stageEntry('entraDirectory'), depsPerInvocation)({ body: first, retryContext: { retryCount: 1 } }),
+    ).toBeUndefined();
+    expect(h.driver.take()?.message).toEqual({ v: 1, runId: first.runId, stage: 'entraGroups', seq: 0 });
     expect(built).toBe(2);
     const run = await loadRun(h.deps, first.runId);
     expect(run).toMatchObject({ status: 'running', retries: { later: 1 } });
