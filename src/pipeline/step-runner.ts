@@ -118,18 +118,14 @@ export async function runStep(
   if (run === null) return done('run not found (expired or never started)');
   if (isTerminal(run.status)) return done(`run already ${run.status}`);
 
-  const cpKey = keys.checkpoint(runId, stage);
-  const readEnvelope = async (): Promise<Envelope | null> => {
-    const parsed = envelopeSchema.safeParse(await deps.store.get(cpKey));
-    return parsed.success ? parsed.data : null;
-  };
+  const { cpKey, leaseKey } = stageKeys(runId, stage);
+  const readEnvelope = () => readStageEnvelope(deps, cpKey);
 
   let envelope = await readEnvelope();
   const skip = await skipReason(envelope);
   if (skip !== null) return skip;
 
   const holder = `${runId}.${stage}.${seq}.${deps.newId()}`;
-  const leaseKey = `${cpKey}:lease`;
   const lease = await acquireLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
   if (!lease.acquired) {
     const seconds = Math.min(900, Math.max(5, Math.ceil((lease.expiresAt - deps.clock.now()) / 1000)));
@@ -217,7 +213,7 @@ export async function runStep(
         return done('continued');
       }
       case 'complete': {
-        const next = outcome.next === undefined ? nextStage(stage) : outcome.next;
+        const next = nextAfter(stage, outcome);
         current = { ...current, complete: true, next };
         await deps.store.set(cpKey, current, { ttlSeconds: deps.config.runDataTtlSeconds });
         const pushed = next !== null && (await push(next, 0));
@@ -353,6 +349,23 @@ export async function runStep(
   }
 }
 
+/** A stage's checkpoint envelope key and the key of its lease. */
+function stageKeys(runId: string, stage: StageName): { readonly cpKey: string; readonly leaseKey: string } {
+  const cpKey = keys.checkpoint(runId, stage);
+  return { cpKey, leaseKey: `${cpKey}:lease` };
+}
+
+/** The stage's checkpoint envelope, or null when there is none (or it is unreadable: the stage starts over). */
+async function readStageEnvelope(deps: Pick<StepRunnerDeps, 'store'>, cpKey: string): Promise<Envelope | null> {
+  const parsed = envelopeSchema.safeParse(await deps.store.get(cpKey));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The stage a completed stage goes on to: the one it named (null ends the chain), or the following one. */
+function nextAfter(stage: StageName, outcome: Extract<StageOutcome, { kind: 'complete' }>): StageName | null {
+  return outcome.next === undefined ? nextStage(stage) : outcome.next;
+}
+
 async function isCancelRequested(deps: Pick<StepRunnerDeps, 'store'>, runId: string): Promise<boolean> {
   return (await deps.store.get(keys.runCancel(runId))) !== undefined;
 }
@@ -435,16 +448,12 @@ export async function runSideStep(
     deps.logger.info(event, { runId, stage, side: true, ...extra });
   const run = await loadRun(deps, runId);
   if (run === null || isTerminal(run.status) || (await isCancelRequested(deps, runId))) return 'skipped';
-  const cpKey = keys.checkpoint(runId, stage);
-  const readEnvelope = async (): Promise<Envelope | null> => {
-    const parsed = envelopeSchema.safeParse(await deps.store.get(cpKey));
-    return parsed.success ? parsed.data : null;
-  };
+  const { cpKey, leaseKey } = stageKeys(runId, stage);
+  const readEnvelope = () => readStageEnvelope(deps, cpKey);
   const idle = (env: Envelope | null) => env !== null && (env.complete || (env.notBefore ?? 0) > deps.clock.now());
   if (idle(await readEnvelope())) return 'skipped';
 
   const holder = `${runId}.${stage}.side.${deps.newId()}`;
-  const leaseKey = `${cpKey}:lease`;
   const lease = await acquireLease(deps.store, leaseKey, holder, deps.config.stageLeaseMs, deps.clock.now());
   if (!lease.acquired) return 'skipped';
   try {
@@ -479,7 +488,7 @@ export async function runSideStep(
       log('step.side-yielded', { elapsedMs: deps.clock.now() - started });
       return 'yielded';
     }
-    const next = outcome.next === undefined ? nextStage(stage) : outcome.next;
+    const next = nextAfter(stage, outcome);
     await deps.store.set(
       cpKey,
       { ...checkpoints.envelope(), complete: true, next, nextPushed: false },
